@@ -1,0 +1,224 @@
+import { Injectable } from '@nestjs/common';
+import axios, { type AxiosInstance, type AxiosRequestConfig } from 'axios';
+import { GatewayConfig } from '../config/gateway-config.js';
+import { CamundaError, CamundaErrorCode } from './camunda.errors.js';
+import type {
+  DeploymentResource,
+  EngineDeployment,
+  EngineProcessDefinition,
+  EngineProcessInstance,
+  EngineTask,
+  EngineUserOperation,
+  HistoricInstanceQuery,
+  HistoricTaskQuery,
+  PlainVariables,
+  StartedProcessInstance,
+  TaskCandidates,
+} from './camunda.models.js';
+import { EngineInstanceState } from './camunda.models.js';
+import type {
+  DeploymentWithDefinitionsDto,
+  HistoricProcessInstanceDto,
+  HistoricTaskInstanceDto,
+  IdentityLinkDto,
+  ProcessDefinitionDto,
+  ProcessInstanceDto,
+  UserOperationLogEntryDto,
+  VersionDto,
+} from './engine-dto.js';
+import { fromEngineDate, toEngineDate } from './engine-date.js';
+import { translateEngineError } from './engine-error-translator.js';
+import { encodeVariables } from './variable-codec.js';
+
+/** The typed engine-rest client: the only code in the gateway that speaks Camunda's REST API. */
+@Injectable()
+export class CamundaClient {
+  private readonly http: AxiosInstance;
+
+  constructor(config: GatewayConfig) {
+    this.http = axios.create({
+      baseURL: config.CAMUNDA_URL.replace(/\/+$/, ''),
+      auth: { username: config.CAMUNDA_USER, password: config.CAMUNDA_PASSWORD },
+      timeout: config.CAMUNDA_TIMEOUT_MS,
+      headers: { Accept: 'application/json' },
+    });
+  }
+
+  async version(): Promise<string> {
+    return (await this.request<VersionDto>('read engine version', { method: 'GET', url: '/version' })).version;
+  }
+
+  async deploy(input: { name: string; source: string; deployChangedOnly: boolean; resources: DeploymentResource[] }): Promise<EngineDeployment> {
+    const form = new FormData();
+    form.append('deployment-name', input.name);
+    form.append('deployment-source', input.source);
+    form.append('deploy-changed-only', String(input.deployChangedOnly));
+    for (const resource of input.resources) {
+      form.append(resource.fileName, new Blob([new Uint8Array(resource.content)]), resource.fileName);
+    }
+    const dto = await this.request<DeploymentWithDefinitionsDto>('create deployment', { method: 'POST', url: '/deployment/create', data: form });
+    return {
+      id: dto.id,
+      name: dto.name,
+      source: dto.source,
+      deployedAt: fromEngineDate(dto.deploymentTime),
+      processDefinitions: Object.values(dto.deployedProcessDefinitions ?? {}).map(toProcessDefinition),
+    };
+  }
+
+  async listProcessDefinitions(query: { keys?: string[]; latestVersion?: boolean } = {}): Promise<EngineProcessDefinition[]> {
+    const params = { keysIn: query.keys?.join(','), latestVersion: query.latestVersion, sortBy: 'version', sortOrder: 'asc' };
+    const dtos = await this.request<ProcessDefinitionDto[]>('list process definitions', { method: 'GET', url: '/process-definition', params });
+    return dtos.map(toProcessDefinition);
+  }
+
+  async startProcessInstance(key: string, input: { businessKey?: string; variables?: PlainVariables }): Promise<StartedProcessInstance> {
+    const dto = await this.request<ProcessInstanceDto>(`start process '${key}'`, {
+      method: 'POST',
+      url: `/process-definition/key/${encodeURIComponent(key)}/start`,
+      data: { businessKey: input.businessKey, variables: encodeVariables(input.variables) },
+    });
+    return { id: dto.id, definitionId: dto.definitionId, businessKey: dto.businessKey };
+  }
+
+  /** The instance as history knows it, or null when the engine has no record of it at all. */
+  async findHistoricProcessInstance(id: string): Promise<EngineProcessInstance | null> {
+    try {
+      const dto = await this.request<HistoricProcessInstanceDto>('read historic process instance', {
+        method: 'GET',
+        url: `/history/process-instance/${encodeURIComponent(id)}`,
+      });
+      return toProcessInstance(dto);
+    } catch (error) {
+      if (error instanceof CamundaError && error.code === CamundaErrorCode.NotFound) return null;
+      throw error;
+    }
+  }
+
+  async listHistoricProcessInstances(query: HistoricInstanceQuery): Promise<EngineProcessInstance[]> {
+    const params = {
+      startedAfter: query.startedAfter && toEngineDate(query.startedAfter),
+      finishedAfter: query.finishedAfter && toEngineDate(query.finishedAfter),
+      unfinished: query.unfinished,
+      processInstanceIds: query.processInstanceIds?.join(','),
+      sortBy: 'startTime',
+      sortOrder: 'asc',
+      firstResult: query.firstResult,
+      maxResults: query.maxResults,
+    };
+    const dtos = await this.request<HistoricProcessInstanceDto[]>('list historic process instances', { method: 'GET', url: '/history/process-instance', params });
+    return dtos.map(toProcessInstance);
+  }
+
+  async listHistoricTasks(query: HistoricTaskQuery): Promise<EngineTask[]> {
+    const params = {
+      processInstanceId: query.processInstanceId,
+      startedAfter: query.startedAfter && toEngineDate(query.startedAfter),
+      finishedAfter: query.finishedAfter && toEngineDate(query.finishedAfter),
+      sortBy: 'startTime',
+      sortOrder: 'asc',
+      firstResult: query.firstResult,
+      maxResults: query.maxResults,
+    };
+    const dtos = await this.request<HistoricTaskInstanceDto[]>('list historic tasks', { method: 'GET', url: '/history/task', params });
+    return dtos.map(toTask);
+  }
+
+  async getTaskCandidates(taskId: string): Promise<TaskCandidates> {
+    const links = await this.request<IdentityLinkDto[]>('read task identity links', {
+      method: 'GET',
+      url: `/task/${encodeURIComponent(taskId)}/identity-links`,
+      params: { type: 'candidate' },
+    });
+    return {
+      users: links.flatMap((link) => (link.userId ? [link.userId] : [])),
+      groups: links.flatMap((link) => (link.groupId ? [link.groupId] : [])),
+    };
+  }
+
+  async listUserOperations(query: { after: Date; maxResults: number }): Promise<EngineUserOperation[]> {
+    const params = { afterTimestamp: toEngineDate(query.after), sortBy: 'timestamp', sortOrder: 'asc', maxResults: query.maxResults };
+    const dtos = await this.request<UserOperationLogEntryDto[]>('list user operations', { method: 'GET', url: '/history/user-operation', params });
+    return dtos.map((dto) => ({
+      id: dto.id,
+      at: fromEngineDate(dto.timestamp),
+      operationType: dto.operationType,
+      entityType: dto.entityType,
+      processInstanceId: dto.processInstanceId,
+      taskId: dto.taskId,
+    }));
+  }
+
+  async claimTask(taskId: string, userId: string): Promise<void> {
+    await this.request('claim task', { method: 'POST', url: `/task/${encodeURIComponent(taskId)}/claim`, data: { userId } });
+  }
+
+  async completeTask(taskId: string, variables?: PlainVariables): Promise<void> {
+    await this.request('complete task', {
+      method: 'POST',
+      url: `/task/${encodeURIComponent(taskId)}/complete`,
+      data: { variables: encodeVariables(variables) ?? {} },
+    });
+  }
+
+  private async request<T = void>(operation: string, config: AxiosRequestConfig): Promise<T> {
+    try {
+      const response = await this.http.request<T>(config);
+      return response.data;
+    } catch (error) {
+      throw translateEngineError(error, operation);
+    }
+  }
+}
+
+function toProcessDefinition(dto: ProcessDefinitionDto): EngineProcessDefinition {
+  return {
+    id: dto.id,
+    key: dto.key,
+    name: dto.name,
+    version: dto.version,
+    versionTag: dto.versionTag,
+    deploymentId: dto.deploymentId,
+    resourceName: dto.resource,
+    suspended: dto.suspended,
+    tenantId: dto.tenantId,
+  };
+}
+
+function toProcessInstance(dto: HistoricProcessInstanceDto): EngineProcessInstance {
+  const state = Object.values(EngineInstanceState).find((known) => known === dto.state);
+  if (!state) throw new CamundaError(CamundaErrorCode.EngineFailure, `Unknown process instance state '${dto.state}'`);
+  return {
+    id: dto.id,
+    definitionId: dto.processDefinitionId,
+    definitionKey: dto.processDefinitionKey,
+    definitionName: dto.processDefinitionName,
+    definitionVersion: dto.processDefinitionVersion,
+    businessKey: dto.businessKey,
+    tenantId: dto.tenantId,
+    state,
+    startedAt: fromEngineDate(dto.startTime),
+    endedAt: fromEngineDate(dto.endTime),
+    deleteReason: dto.deleteReason,
+  };
+}
+
+function toTask(dto: HistoricTaskInstanceDto): EngineTask {
+  return {
+    id: dto.id,
+    processInstanceId: dto.processInstanceId,
+    processDefinitionKey: dto.processDefinitionKey,
+    name: dto.name,
+    description: dto.description,
+    taskDefinitionKey: dto.taskDefinitionKey,
+    assignee: dto.assignee,
+    owner: dto.owner,
+    priority: dto.priority,
+    createdAt: fromEngineDate(dto.startTime),
+    dueAt: fromEngineDate(dto.due),
+    followUpAt: fromEngineDate(dto.followUp),
+    endedAt: fromEngineDate(dto.endTime),
+    deleteReason: dto.deleteReason,
+    tenantId: dto.tenantId,
+  };
+}

@@ -1,0 +1,22 @@
+/** Why an engine call failed, in the gateway's terms. The HTTP mapping lives in problem/error-catalog.ts. */
+export enum CamundaErrorCode {
+  NotFound = 'CAMUNDA_NOT_FOUND',
+  Rejected = 'CAMUNDA_REJECTED',
+  Conflict = 'CAMUNDA_CONFLICT',
+  Unavailable = 'CAMUNDA_UNAVAILABLE',
+  CredentialsRejected = 'CAMUNDA_CREDENTIALS_REJECTED',
+  Forbidden = 'CAMUNDA_FORBIDDEN',
+  EngineFailure = 'CAMUNDA_ENGINE_FAILURE',
+}
+
+export class CamundaError extends Error {
+  constructor(
+    readonly code: CamundaErrorCode,
+    message: string,
+    /** The engine's exception type (e.g. `TaskAlreadyClaimedException`), when it said one. */
+    readonly engineType?: string,
+  ) {
+    super(message);
+    this.name = 'CamundaError';
+  }
+}

@@ -1,0 +1,108 @@
+// What the rest of the gateway knows of the engine: plain, typed values, no engine JSON.
+
+export type PlainVariables = Record<string, unknown>;
+
+export interface EngineProcessDefinition {
+  id: string;
+  key: string;
+  name: string | null;
+  version: number;
+  versionTag: string | null;
+  deploymentId: string;
+  resourceName: string;
+  suspended: boolean;
+  tenantId: string | null;
+}
+
+export interface EngineDeployment {
+  id: string;
+  name: string | null;
+  source: string | null;
+  deployedAt: Date;
+  /** Definitions this deployment created; empty when deploy-changed-only found nothing new. */
+  processDefinitions: EngineProcessDefinition[];
+}
+
+export interface DeploymentResource {
+  fileName: string;
+  content: Buffer;
+}
+
+/** The engine's own history states; history, not a runtime 404, tells completed from cancelled. */
+export enum EngineInstanceState {
+  Active = 'ACTIVE',
+  Suspended = 'SUSPENDED',
+  Completed = 'COMPLETED',
+  ExternallyTerminated = 'EXTERNALLY_TERMINATED',
+  InternallyTerminated = 'INTERNALLY_TERMINATED',
+}
+
+export interface EngineProcessInstance {
+  id: string;
+  definitionId: string;
+  definitionKey: string;
+  definitionName: string | null;
+  definitionVersion: number;
+  businessKey: string | null;
+  tenantId: string | null;
+  state: EngineInstanceState;
+  startedAt: Date;
+  endedAt: Date | null;
+  deleteReason: string | null;
+}
+
+export interface StartedProcessInstance {
+  id: string;
+  definitionId: string;
+  businessKey: string | null;
+}
+
+export interface EngineTask {
+  id: string;
+  processInstanceId: string | null;
+  processDefinitionKey: string | null;
+  name: string | null;
+  description: string | null;
+  taskDefinitionKey: string | null;
+  assignee: string | null;
+  owner: string | null;
+  priority: number;
+  createdAt: Date;
+  dueAt: Date | null;
+  followUpAt: Date | null;
+  endedAt: Date | null;
+  /** `completed`, `deleted` or another engine reason once the task has ended. */
+  deleteReason: string | null;
+  tenantId: string | null;
+}
+
+export interface TaskCandidates {
+  users: string[];
+  groups: string[];
+}
+
+export interface EngineUserOperation {
+  id: string;
+  at: Date;
+  operationType: string;
+  entityType: string;
+  processInstanceId: string | null;
+  taskId: string | null;
+}
+
+export interface HistoricInstanceQuery {
+  startedAfter?: Date;
+  finishedAfter?: Date;
+  unfinished?: boolean;
+  processInstanceIds?: string[];
+  firstResult?: number;
+  maxResults?: number;
+}
+
+export interface HistoricTaskQuery {
+  processInstanceId?: string;
+  startedAfter?: Date;
+  finishedAfter?: Date;
+  firstResult?: number;
+  maxResults?: number;
+}

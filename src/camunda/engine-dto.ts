@@ -1,0 +1,97 @@
+// Engine-rest JSON as Camunda 7 sends it. Private to src/camunda/: the client maps these to camunda.models.ts.
+
+export interface EngineExceptionDto {
+  type?: string;
+  message?: string;
+  code?: number;
+}
+
+export interface TypedValueDto {
+  value: unknown;
+  type: string;
+  valueInfo?: Record<string, unknown>;
+}
+
+export type VariableMapDto = Record<string, TypedValueDto>;
+
+export interface ProcessDefinitionDto {
+  id: string;
+  key: string;
+  name: string | null;
+  version: number;
+  versionTag: string | null;
+  deploymentId: string;
+  resource: string;
+  suspended: boolean;
+  tenantId: string | null;
+}
+
+export interface DeploymentWithDefinitionsDto {
+  id: string;
+  name: string | null;
+  source: string | null;
+  deploymentTime: string;
+  tenantId: string | null;
+  deployedProcessDefinitions: Record<string, ProcessDefinitionDto> | null;
+}
+
+export interface ProcessInstanceDto {
+  id: string;
+  definitionId: string;
+  businessKey: string | null;
+  ended: boolean;
+  suspended: boolean;
+  tenantId: string | null;
+}
+
+export interface HistoricProcessInstanceDto {
+  id: string;
+  processDefinitionId: string;
+  processDefinitionKey: string;
+  processDefinitionName: string | null;
+  processDefinitionVersion: number;
+  businessKey: string | null;
+  startTime: string;
+  endTime: string | null;
+  deleteReason: string | null;
+  tenantId: string | null;
+  state: string;
+}
+
+export interface HistoricTaskInstanceDto {
+  id: string;
+  processDefinitionKey: string | null;
+  processDefinitionId: string | null;
+  processInstanceId: string | null;
+  name: string | null;
+  description: string | null;
+  deleteReason: string | null;
+  owner: string | null;
+  assignee: string | null;
+  startTime: string;
+  endTime: string | null;
+  taskDefinitionKey: string | null;
+  priority: number;
+  due: string | null;
+  followUp: string | null;
+  tenantId: string | null;
+}
+
+export interface IdentityLinkDto {
+  userId: string | null;
+  groupId: string | null;
+  type: string;
+}
+
+export interface UserOperationLogEntryDto {
+  id: string;
+  timestamp: string;
+  operationType: string;
+  entityType: string;
+  processInstanceId: string | null;
+  taskId: string | null;
+}
+
+export interface VersionDto {
+  version: string;
+}

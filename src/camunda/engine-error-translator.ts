@@ -1,0 +1,41 @@
+import { AxiosError } from 'axios';
+import { CamundaError, CamundaErrorCode } from './camunda.errors.js';
+import type { EngineExceptionDto } from './engine-dto.js';
+
+// Engine exception types that mean "someone else changed this first", whatever HTTP status carried them.
+const CONFLICT_TYPES = new Set(['OptimisticLockingException', 'TaskAlreadyClaimedException']);
+const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ECONNABORTED', 'EHOSTUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE']);
+
+/** Turns an axios failure into a CamundaError. Request config (and so credentials) never reaches the message. */
+export function translateEngineError(error: unknown, operation: string): CamundaError {
+  if (!(error instanceof AxiosError)) {
+    return new CamundaError(CamundaErrorCode.EngineFailure, `${operation}: ${(error as Error)?.message ?? String(error)}`);
+  }
+  const response = error.response;
+  if (!response) {
+    const reason = error.code && NETWORK_CODES.has(error.code) ? error.code : (error.code ?? 'no response');
+    return new CamundaError(CamundaErrorCode.Unavailable, `Camunda engine is unreachable (${reason}) during ${operation}`);
+  }
+  const body = (typeof response.data === 'object' && response.data !== null ? response.data : {}) as EngineExceptionDto;
+  const engineType = body.type;
+  const message = body.message ?? `engine answered HTTP ${response.status}`;
+  if (engineType && CONFLICT_TYPES.has(engineType)) return new CamundaError(CamundaErrorCode.Conflict, message, engineType);
+  switch (response.status) {
+    case 400:
+      return new CamundaError(CamundaErrorCode.Rejected, message, engineType);
+    case 401:
+      return new CamundaError(CamundaErrorCode.CredentialsRejected, 'Camunda engine rejected the gateway credentials', engineType);
+    case 403:
+      return new CamundaError(CamundaErrorCode.Forbidden, message, engineType);
+    case 404:
+      return new CamundaError(CamundaErrorCode.NotFound, message, engineType);
+    case 409:
+      return new CamundaError(CamundaErrorCode.Conflict, message, engineType);
+    case 502:
+    case 503:
+    case 504:
+      return new CamundaError(CamundaErrorCode.Unavailable, `Camunda engine is unavailable (HTTP ${response.status}) during ${operation}`, engineType);
+    default:
+      return new CamundaError(CamundaErrorCode.EngineFailure, message, engineType);
+  }
+}

@@ -1,0 +1,84 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import { IsBoolean, IsIn, IsInt, IsString, IsUrl, Max, MaxLength, Min, MinLength, validateSync } from 'class-validator';
+
+const toBoolean = ({ value }: { value: unknown }) =>
+  typeof value === 'string' ? { true: true, false: false, '1': true, '0': false }[value.trim().toLowerCase()] ?? value : value;
+const toInt = ({ value }: { value: unknown }) => (typeof value === 'string' && value.trim() !== '' ? Number(value) : value);
+
+/**
+ * Every setting of the gateway, read from the environment once at boot. A value that fails validation
+ * stops the process with a message naming the variable (see validateGatewayConfig).
+ */
+export class GatewayConfig {
+  @Transform(toInt) @IsInt() @Min(1) @Max(65535)
+  PORT = 3000;
+
+  @IsIn(['fatal', 'error', 'warn', 'log', 'debug', 'verbose'])
+  LOG_LEVEL = 'log';
+
+  @IsUrl({ protocols: ['postgres', 'postgresql'], require_tld: false, require_protocol: true })
+  DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/camunda_gateway';
+
+  @IsUrl({ protocols: ['http', 'https'], require_tld: false, require_protocol: true })
+  CAMUNDA_URL = 'http://localhost:8080/engine-rest';
+
+  @IsString() @MinLength(1)
+  CAMUNDA_USER = 'demo';
+
+  @IsString()
+  CAMUNDA_PASSWORD = 'demo';
+
+  @Transform(toInt) @IsInt() @Min(100) @Max(120_000)
+  CAMUNDA_TIMEOUT_MS = 10_000;
+
+  @IsUrl({ protocols: ['amqp', 'amqps'], require_tld: false, require_protocol: true })
+  RABBITMQ_URL = 'amqp://guest:guest@127.0.0.1:5672';
+
+  @IsString() @MinLength(1) @MaxLength(255)
+  EVENTS_EXCHANGE = 'camunda.events';
+
+  @Transform(toInt) @IsInt() @Min(100) @Max(3_600_000)
+  SYNC_INTERVAL_MS = 2_000;
+
+  /** How far back each incremental poll looks again, so rows committed late with an older timestamp are not missed. */
+  @Transform(toInt) @IsInt() @Min(0) @Max(3_600_000)
+  SYNC_OVERLAP_MS = 5_000;
+
+  @IsString() @MinLength(1)
+  BPMN_DIR = 'bpmn';
+
+  @Transform(toBoolean) @IsBoolean()
+  DEPLOY_ON_STARTUP = true;
+
+  @Transform(toBoolean) @IsBoolean()
+  WORKERS_ENABLED = true;
+
+  @Transform(toInt) @IsInt() @Min(1_000) @Max(3_600_000)
+  WORKER_LOCK_DURATION_MS = 30_000;
+
+  /** Long-polling wait of fetchAndLock; 0 disables long polling. */
+  @Transform(toInt) @IsInt() @Min(0) @Max(1_800_000)
+  WORKER_LONG_POLL_MS = 10_000;
+
+  @Transform(toInt) @IsInt() @Min(1) @Max(1_000)
+  WORKER_MAX_TASKS = 10;
+
+  @Transform(toInt) @IsInt() @Min(50) @Max(600_000)
+  OUTBOX_RELAY_INTERVAL_MS = 500;
+}
+
+export function validateGatewayConfig(env: Record<string, unknown>): GatewayConfig {
+  const known = Object.keys(new GatewayConfig());
+  const relevant = Object.fromEntries(Object.entries(env).filter(([key, value]) => known.includes(key) && value !== ''));
+  const config = plainToInstance(GatewayConfig, relevant);
+  const errors = validateSync(config, { whitelist: true, forbidUnknownValues: true });
+  if (errors.length > 0) {
+    const lines = errors.map((error) => {
+      // The value itself is left out: it may be a secret such as a password inside a URL.
+      const reasons = Object.values(error.constraints ?? {}).join('; ');
+      return `  ${error.property}: ${reasons}`;
+    });
+    throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  return config;
+}

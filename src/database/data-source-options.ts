@@ -1,0 +1,20 @@
+import type { DataSourceOptions } from 'typeorm';
+import { InitialMirror1763712000000 } from '../../migrations/1763712000000-initial-mirror.js';
+import { OutboxEventRecord } from '../events/outbox-event.entity.js';
+import { MIRROR_ENTITIES } from '../mirror/mirror-entities.js';
+import { SyncCursorRecord } from '../sync/sync-cursor.entity.js';
+
+/** The single description of the gateway's database, used by the app and by the migration CLI alike. */
+export function dataSourceOptions(databaseUrl: string): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url: databaseUrl,
+    entities: [...MIRROR_ENTITIES, OutboxEventRecord, SyncCursorRecord],
+    migrations: [InitialMirror1763712000000],
+    migrationsTableName: 'schema_migrations',
+    synchronize: false,
+    migrationsRun: false,
+    // Fail fast on a dead database instead of hanging requests; the pool reconnects by itself.
+    extra: { connectionTimeoutMillis: 5_000, max: 10 },
+  };
+}

@@ -1,0 +1,31 @@
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+
+/** An event waiting for (or done with) publication; written in the transaction of the change it reports. */
+@Entity({ name: 'outbox_events' })
+@Index('ix_outbox_events_unpublished', ['position'], { where: 'published_at IS NULL' })
+export class OutboxEventRecord {
+  @PrimaryColumn({ type: 'uuid' })
+  id!: string;
+
+  /** Commit-order position; the relay publishes in this order, so per-instance order holds on the wire. */
+  @Column({ type: 'bigint', generated: 'increment', unique: true })
+  position!: string;
+
+  @Column({ type: 'varchar', length: 64 })
+  type!: string;
+
+  @Column({ name: 'process_instance_id', type: 'varchar', length: 64, nullable: true })
+  processInstanceId!: string | null;
+
+  @Column({ type: 'int', nullable: true })
+  sequence!: number | null;
+
+  @Column({ type: 'jsonb' })
+  payload!: Record<string, unknown>;
+
+  @Column({ name: 'occurred_at', type: 'timestamptz' })
+  occurredAt!: Date;
+
+  @Column({ name: 'published_at', type: 'timestamptz', nullable: true })
+  publishedAt!: Date | null;
+}

@@ -1,0 +1,5 @@
+import { ProcessDefinitionRecord } from './process-definition.entity.js';
+import { ProcessInstanceRecord } from './process-instance.entity.js';
+import { TaskRecord } from './task.entity.js';
+
+export const MIRROR_ENTITIES = [ProcessDefinitionRecord, ProcessInstanceRecord, TaskRecord];

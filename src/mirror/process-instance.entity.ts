@@ -1,0 +1,49 @@
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+
+export enum InstanceState {
+  Active = 'ACTIVE',
+  Suspended = 'SUSPENDED',
+  Completed = 'COMPLETED',
+  ExternallyTerminated = 'EXTERNALLY_TERMINATED',
+  InternallyTerminated = 'INTERNALLY_TERMINATED',
+}
+
+@Entity({ name: 'process_instances' })
+@Index('ix_process_instances_definition_key', ['definitionKey'])
+@Index('ix_process_instances_business_key', ['businessKey'])
+@Index('ix_process_instances_state', ['state'])
+export class ProcessInstanceRecord {
+  @PrimaryColumn({ type: 'varchar', length: 64 })
+  id!: string;
+
+  @Column({ name: 'definition_id', type: 'varchar', length: 64 })
+  definitionId!: string;
+
+  @Column({ name: 'definition_key', type: 'varchar', length: 255 })
+  definitionKey!: string;
+
+  @Column({ name: 'business_key', type: 'varchar', length: 255, nullable: true })
+  businessKey!: string | null;
+
+  @Column({ name: 'tenant_id', type: 'varchar', length: 64, nullable: true })
+  tenantId!: string | null;
+
+  @Column({ type: 'varchar', length: 32 })
+  state!: InstanceState;
+
+  @Column({ name: 'started_at', type: 'timestamptz' })
+  startedAt!: Date;
+
+  @Column({ name: 'ended_at', type: 'timestamptz', nullable: true })
+  endedAt!: Date | null;
+
+  @Column({ name: 'delete_reason', type: 'text', nullable: true })
+  deleteReason!: string | null;
+
+  /** Sequence number of the last event written for this instance; consumers order and de-duplicate by it. */
+  @Column({ name: 'last_event_sequence', type: 'int', default: 0 })
+  lastEventSequence!: number;
+
+  @Column({ name: 'last_synced_at', type: 'timestamptz' })
+  lastSyncedAt!: Date;
+}

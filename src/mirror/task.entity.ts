@@ -1,0 +1,71 @@
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+
+export enum TaskState {
+  Created = 'CREATED',
+  Assigned = 'ASSIGNED',
+  Completed = 'COMPLETED',
+  Deleted = 'DELETED',
+}
+
+@Entity({ name: 'tasks' })
+@Index('ix_tasks_process_instance', ['processInstanceId'])
+@Index('ix_tasks_assignee', ['assignee'])
+@Index('ix_tasks_state', ['state'])
+export class TaskRecord {
+  @PrimaryColumn({ type: 'varchar', length: 64 })
+  id!: string;
+
+  @Column({ name: 'process_instance_id', type: 'varchar', length: 64, nullable: true })
+  processInstanceId!: string | null;
+
+  @Column({ name: 'process_definition_key', type: 'varchar', length: 255, nullable: true })
+  processDefinitionKey!: string | null;
+
+  @Column({ name: 'business_key', type: 'varchar', length: 255, nullable: true })
+  businessKey!: string | null;
+
+  @Column({ type: 'varchar', length: 255, nullable: true })
+  name!: string | null;
+
+  @Column({ type: 'text', nullable: true })
+  description!: string | null;
+
+  @Column({ name: 'task_definition_key', type: 'varchar', length: 255, nullable: true })
+  taskDefinitionKey!: string | null;
+
+  @Column({ type: 'varchar', length: 255, nullable: true })
+  assignee!: string | null;
+
+  @Column({ type: 'varchar', length: 255, nullable: true })
+  owner!: string | null;
+
+  @Column({ name: 'candidate_users', type: 'text', array: true, default: () => "'{}'" })
+  candidateUsers!: string[];
+
+  @Column({ name: 'candidate_groups', type: 'text', array: true, default: () => "'{}'" })
+  candidateGroups!: string[];
+
+  @Column({ type: 'int' })
+  priority!: number;
+
+  @Column({ type: 'varchar', length: 16 })
+  state!: TaskState;
+
+  @Column({ name: 'created_at', type: 'timestamptz' })
+  createdAt!: Date;
+
+  @Column({ name: 'due_at', type: 'timestamptz', nullable: true })
+  dueAt!: Date | null;
+
+  @Column({ name: 'follow_up_at', type: 'timestamptz', nullable: true })
+  followUpAt!: Date | null;
+
+  @Column({ name: 'ended_at', type: 'timestamptz', nullable: true })
+  endedAt!: Date | null;
+
+  @Column({ name: 'tenant_id', type: 'varchar', length: 64, nullable: true })
+  tenantId!: string | null;
+
+  @Column({ name: 'last_synced_at', type: 'timestamptz' })
+  lastSyncedAt!: Date;
+}

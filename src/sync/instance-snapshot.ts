@@ -1,0 +1,43 @@
+import { InstanceState } from '../mirror/process-instance.entity.js';
+import { TaskState } from '../mirror/task.entity.js';
+
+/** The engine's current truth about one process instance, in mirror terms. */
+export interface InstanceSnapshot {
+  id: string;
+  definitionId: string;
+  definitionKey: string;
+  businessKey: string | null;
+  tenantId: string | null;
+  state: InstanceState;
+  startedAt: Date;
+  endedAt: Date | null;
+  deleteReason: string | null;
+  tasks: TaskSnapshot[];
+}
+
+export interface TaskSnapshot {
+  id: string;
+  name: string | null;
+  description: string | null;
+  taskDefinitionKey: string | null;
+  assignee: string | null;
+  owner: string | null;
+  /** Undefined when the engine no longer tells (the task has ended): the mirror keeps what it had. */
+  candidateUsers?: string[];
+  candidateGroups?: string[];
+  priority: number;
+  state: TaskState;
+  createdAt: Date;
+  dueAt: Date | null;
+  followUpAt: Date | null;
+  endedAt: Date | null;
+  tenantId: string | null;
+}
+
+export const OPEN_INSTANCE_STATES: ReadonlySet<InstanceState> = new Set([InstanceState.Active, InstanceState.Suspended]);
+export const OPEN_TASK_STATES: ReadonlySet<TaskState> = new Set([TaskState.Created, TaskState.Assigned]);
+
+export function taskStateOf(task: { endedAt: Date | null; deleteReason: string | null; assignee: string | null }): TaskState {
+  if (task.endedAt) return task.deleteReason === 'completed' ? TaskState.Completed : TaskState.Deleted;
+  return task.assignee ? TaskState.Assigned : TaskState.Created;
+}

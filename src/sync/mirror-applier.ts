@@ -1,0 +1,134 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
+import { EventType, type InstanceEvent } from '../events/event-types.js';
+import { OutboxWriter } from '../events/outbox-writer.js';
+import { InstanceState, ProcessInstanceRecord } from '../mirror/process-instance.entity.js';
+import { TaskRecord, TaskState } from '../mirror/task.entity.js';
+import type { InstanceSnapshot } from './instance-snapshot.js';
+import { OPEN_INSTANCE_STATES, OPEN_TASK_STATES } from './instance-snapshot.js';
+import { diffInstance, type ChangeEvent } from './mirror-diff.js';
+
+/** An event a worker or capability adds to an instance's history, published in order with the mirror's own. */
+export interface DomainEvent {
+  type: EventType;
+  data: Record<string, unknown>;
+}
+
+const REMOVED_FROM_ENGINE = 'removed from engine';
+
+/**
+ * The one step every sync path ends in: under a per-instance lock, read the engine's current state, diff it
+ * against the mirror, write the mirror rows and their events in one transaction.
+ */
+@Injectable()
+export class MirrorApplier {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly outbox: OutboxWriter,
+  ) {}
+
+  /** Returns how many events the refresh produced (0 when the mirror already matched the engine). */
+  async refresh(instanceId: string, readSnapshot: () => Promise<InstanceSnapshot | null>, domainEvents: DomainEvent[] = []): Promise<number> {
+    return this.dataSource.transaction(async (manager) => {
+      // Serializes refreshes of one instance, and the engine read happens inside it: the later refresh sees fresher state.
+      await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [instanceId]);
+      const snapshot = await readSnapshot();
+      const before = await manager.findOneBy(ProcessInstanceRecord, { id: instanceId });
+      const beforeTasks = await manager.findBy(TaskRecord, { processInstanceId: instanceId });
+      if (!snapshot) return this.markRemoved(manager, before, beforeTasks);
+      return this.apply(manager, snapshot, before, beforeTasks, domainEvents);
+    });
+  }
+
+  private async apply(
+    manager: EntityManager,
+    snapshot: InstanceSnapshot,
+    before: ProcessInstanceRecord | null,
+    beforeTasks: TaskRecord[],
+    domainEvents: DomainEvent[],
+  ): Promise<number> {
+    const now = new Date();
+    const { startEvents, taskEvents, endEvents } = diffInstance(before, beforeTasks, snapshot, now);
+    const domain = domainEvents.map((event): ChangeEvent => ({ ...event, occurredAt: now }));
+    const changes = [...startEvents, ...taskEvents, ...domain, ...endEvents];
+
+    const keepEnded = before !== null && !OPEN_INSTANCE_STATES.has(before.state);
+    const { tasks: snapshotTasks, ...engineInstance } = snapshot;
+    const instance = manager.create(ProcessInstanceRecord, {
+      ...(keepEnded ? before : engineInstance),
+      id: snapshot.id,
+      definitionId: snapshot.definitionId,
+      definitionKey: snapshot.definitionKey,
+      businessKey: snapshot.businessKey,
+      tenantId: snapshot.tenantId,
+      lastEventSequence: (before?.lastEventSequence ?? 0) + changes.length,
+      lastSyncedAt: now,
+    });
+    await manager.save(ProcessInstanceRecord, instance);
+
+    const known = new Map(beforeTasks.map((task) => [task.id, task]));
+    const tasks = snapshotTasks
+      .filter((task) => {
+        const previous = known.get(task.id);
+        return !previous || OPEN_TASK_STATES.has(previous.state);
+      })
+      .map((task) => {
+        const previous = known.get(task.id);
+        return manager.create(TaskRecord, {
+          ...task,
+          processInstanceId: snapshot.id,
+          processDefinitionKey: snapshot.definitionKey,
+          businessKey: snapshot.businessKey,
+          candidateUsers: task.candidateUsers ?? previous?.candidateUsers ?? [],
+          candidateGroups: task.candidateGroups ?? previous?.candidateGroups ?? [],
+          lastSyncedAt: now,
+        });
+      });
+    if (tasks.length > 0) await manager.save(TaskRecord, tasks);
+
+    await this.outbox.append(manager, this.sequence(instance, before?.lastEventSequence ?? 0, changes));
+    return changes.length;
+  }
+
+  private async markRemoved(manager: EntityManager, before: ProcessInstanceRecord | null, beforeTasks: TaskRecord[]): Promise<number> {
+    if (!before || !OPEN_INSTANCE_STATES.has(before.state)) return 0;
+    const now = new Date();
+    const openTasks = beforeTasks.filter((task) => OPEN_TASK_STATES.has(task.state));
+    const changes: ChangeEvent[] = [
+      ...openTasks.map((task) => ({
+        type: EventType.TaskDeleted,
+        occurredAt: now,
+        data: { taskId: task.id, name: task.name, taskDefinitionKey: task.taskDefinitionKey, assignee: task.assignee, deleteReason: REMOVED_FROM_ENGINE },
+      })),
+      {
+        type: EventType.ProcessTerminated,
+        occurredAt: now,
+        data: { state: InstanceState.ExternallyTerminated, definitionId: before.definitionId, tenantId: before.tenantId, deleteReason: REMOVED_FROM_ENGINE },
+      },
+    ];
+    for (const task of openTasks) Object.assign(task, { state: TaskState.Deleted, endedAt: now, lastSyncedAt: now });
+    await manager.save(TaskRecord, openTasks);
+    const previousSequence = before.lastEventSequence;
+    Object.assign(before, {
+      state: InstanceState.ExternallyTerminated,
+      endedAt: now,
+      deleteReason: REMOVED_FROM_ENGINE,
+      lastEventSequence: previousSequence + changes.length,
+      lastSyncedAt: now,
+    });
+    await manager.save(ProcessInstanceRecord, before);
+    await this.outbox.append(manager, this.sequence(before, previousSequence, changes));
+    return changes.length;
+  }
+
+  private sequence(instance: ProcessInstanceRecord, previousSequence: number, changes: ChangeEvent[]): InstanceEvent[] {
+    return changes.map((change, index) => ({
+      ...change,
+      processInstanceId: instance.id,
+      businessKey: instance.businessKey,
+      processDefinitionKey: instance.definitionKey,
+      sequence: previousSequence + index + 1,
+    }));
+  }
+}

@@ -1,0 +1,84 @@
+import { EventType } from '../events/event-types.js';
+import { InstanceState } from '../mirror/process-instance.entity.js';
+import { TaskState } from '../mirror/task.entity.js';
+import { OPEN_INSTANCE_STATES, OPEN_TASK_STATES, type InstanceSnapshot, type TaskSnapshot } from './instance-snapshot.js';
+
+/** What the mirror held before; only the fields whose change is an event. */
+export interface MirroredInstance {
+  state: InstanceState;
+}
+export interface MirroredTask {
+  id: string;
+  state: TaskState;
+  assignee: string | null;
+}
+
+export interface ChangeEvent {
+  type: EventType;
+  occurredAt: Date;
+  data: Record<string, unknown>;
+}
+
+/**
+ * The state transitions between the mirror and a fresh engine snapshot, as events in the order they happened:
+ * the start, then each task's life in creation order, then the instance's later state changes.
+ * Ended things never reopen: a late, older snapshot cannot move the mirror backwards.
+ */
+export function diffInstance(
+  before: MirroredInstance | null,
+  beforeTasks: MirroredTask[],
+  after: InstanceSnapshot,
+  now: Date,
+): { startEvents: ChangeEvent[]; taskEvents: ChangeEvent[]; endEvents: ChangeEvent[] } {
+  const instanceData = { state: after.state, definitionId: after.definitionId, tenantId: after.tenantId };
+  const startEvents: ChangeEvent[] = [];
+  const endEvents: ChangeEvent[] = [];
+  if (!before) startEvents.push({ type: EventType.ProcessStarted, occurredAt: after.startedAt, data: instanceData });
+
+  const wasOpen = !before || OPEN_INSTANCE_STATES.has(before.state);
+  if (wasOpen) {
+    const previous = before?.state ?? InstanceState.Active;
+    if (after.state === InstanceState.Suspended && previous !== InstanceState.Suspended) {
+      endEvents.push({ type: EventType.ProcessSuspended, occurredAt: now, data: instanceData });
+    } else if (after.state === InstanceState.Active && previous === InstanceState.Suspended) {
+      endEvents.push({ type: EventType.ProcessActivated, occurredAt: now, data: instanceData });
+    } else if (after.state === InstanceState.Completed) {
+      endEvents.push({ type: EventType.ProcessCompleted, occurredAt: after.endedAt ?? now, data: instanceData });
+    } else if (after.state === InstanceState.ExternallyTerminated || after.state === InstanceState.InternallyTerminated) {
+      endEvents.push({
+        type: EventType.ProcessTerminated,
+        occurredAt: after.endedAt ?? now,
+        data: { ...instanceData, deleteReason: after.deleteReason },
+      });
+    }
+  }
+
+  const known = new Map(beforeTasks.map((task) => [task.id, task]));
+  const taskEvents = [...after.tasks]
+    .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime())
+    .flatMap((task) => diffTask(known.get(task.id) ?? null, task, now));
+  return { startEvents, taskEvents, endEvents };
+}
+
+function diffTask(before: MirroredTask | null, after: TaskSnapshot, now: Date): ChangeEvent[] {
+  if (before && !OPEN_TASK_STATES.has(before.state)) return [];
+  const data = {
+    taskId: after.id,
+    name: after.name,
+    taskDefinitionKey: after.taskDefinitionKey,
+    assignee: after.assignee,
+    candidateGroups: after.candidateGroups ?? [],
+    candidateUsers: after.candidateUsers ?? [],
+  };
+  const events: ChangeEvent[] = [];
+  if (!before) events.push({ type: EventType.TaskCreated, occurredAt: after.createdAt, data });
+  const previousAssignee = before?.assignee ?? null;
+  if (after.assignee !== previousAssignee && (after.assignee !== null || before !== null)) {
+    events.push({ type: EventType.TaskAssigned, occurredAt: after.endedAt ?? now, data: { ...data, previousAssignee } });
+  }
+  if (!OPEN_TASK_STATES.has(after.state)) {
+    const type = after.state === TaskState.Completed ? EventType.TaskCompleted : EventType.TaskDeleted;
+    events.push({ type, occurredAt: after.endedAt ?? now, data });
+  }
+  return events;
+}
