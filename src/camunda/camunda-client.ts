@@ -112,6 +112,7 @@ export class CamundaClient {
 
   async listHistoricTasks(query: HistoricTaskQuery): Promise<EngineTask[]> {
     const params = {
+      taskId: query.taskId,
       processInstanceId: query.processInstanceId,
       startedAfter: query.startedAfter && toEngineDate(query.startedAfter),
       finishedAfter: query.finishedAfter && toEngineDate(query.finishedAfter),

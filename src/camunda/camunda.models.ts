@@ -100,6 +100,7 @@ export interface HistoricInstanceQuery {
 }
 
 export interface HistoricTaskQuery {
+  taskId?: string;
   processInstanceId?: string;
   startedAfter?: Date;
   finishedAfter?: Date;

@@ -1,4 +1,5 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import type { EventMessage } from './event-types.js';
 
 /** An event waiting for (or done with) publication; written in the transaction of the change it reports. */
 @Entity({ name: 'outbox_events' })
@@ -21,7 +22,7 @@ export class OutboxEventRecord {
   sequence!: number | null;
 
   @Column({ type: 'jsonb' })
-  payload!: Record<string, unknown>;
+  payload!: EventMessage;
 
   @Column({ name: 'occurred_at', type: 'timestamptz' })
   occurredAt!: Date;

@@ -52,6 +52,11 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     if (this.failures === 0) this.schedule(0);
   }
 
+  /** Connects if needed; throws when RabbitMQ cannot be reached. */
+  async checkBroker(): Promise<void> {
+    await this.publisher.ensureTopology();
+  }
+
   async status(): Promise<OutboxStatus> {
     const [row] = await this.dataSource.query(
       `SELECT count(*)::int AS pending, min(occurred_at) AS oldest FROM outbox_events WHERE published_at IS NULL`,

@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { CamundaClient } from '../camunda/camunda-client.js';
-import type { EngineProcessDefinition } from '../camunda/camunda.models.js';
 import { ProcessDefinitionRecord } from '../mirror/process-definition.entity.js';
 
 /** Keeps the process-definition mirror equal to the engine's definitions. */
@@ -12,13 +11,6 @@ export class DefinitionSync {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly camunda: CamundaClient,
   ) {}
-
-  /** Records definitions the caller already has in hand (e.g. from a deployment response). */
-  async record(definitions: EngineProcessDefinition[]): Promise<void> {
-    if (definitions.length === 0) return;
-    const now = new Date();
-    await this.dataSource.getRepository(ProcessDefinitionRecord).save(definitions.map((definition) => ({ ...definition, lastSyncedAt: now })));
-  }
 
   /** Reads every definition from the engine; rows the engine no longer has (deleted deployments) are removed. */
   async refreshAll(): Promise<number> {

@@ -1,7 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import type { EngineProcessDefinition } from '../camunda/camunda.models.js';
 import { GatewayConfig } from '../config/gateway-config.js';
 import { OutboxRelay } from '../events/outbox-relay.js';
 import { DefinitionSync } from './definition-sync.js';
@@ -57,8 +56,8 @@ export class SyncService {
     return changes;
   }
 
-  async recordDefinitions(definitions: EngineProcessDefinition[]): Promise<void> {
-    await this.definitions.record(definitions);
+  async refreshDefinitions(): Promise<number> {
+    return this.definitions.refreshAll();
   }
 
   isPolling(): boolean {

@@ -1,0 +1,29 @@
+import { Module } from '@nestjs/common';
+import { ScheduleModule } from '@nestjs/schedule';
+import { ConfigModule } from './config/config.module.js';
+import { DatabaseModule } from './database/database.module.js';
+import { DeploymentsModule } from './deployments/deployments.module.js';
+import { EventsModule } from './events/events.module.js';
+import { HealthModule } from './health/health.module.js';
+import { ProcessDefinitionsModule } from './process-definitions/process-definitions.module.js';
+import { ProcessInstancesModule } from './process-instances/process-instances.module.js';
+import { SyncModule } from './sync/sync.module.js';
+import { TasksModule } from './tasks/tasks.module.js';
+import { WorkersModule } from './workers/workers.module.js';
+
+@Module({
+  imports: [
+    ConfigModule,
+    DatabaseModule,
+    ScheduleModule.forRoot(),
+    EventsModule,
+    SyncModule,
+    DeploymentsModule,
+    ProcessDefinitionsModule,
+    ProcessInstancesModule,
+    TasksModule,
+    WorkersModule,
+    HealthModule,
+  ],
+})
+export class AppModule {}

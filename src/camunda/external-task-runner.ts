@@ -1,0 +1,113 @@
+import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { BasicAuthInterceptor, Client, Variables, type Task, type TaskService } from 'camunda-external-task-client-js';
+import { hostname } from 'node:os';
+import { GatewayConfig } from '../config/gateway-config.js';
+import type { PlainVariables } from './camunda.models.js';
+import { decodeVariable, encodeVariables } from './variable-codec.js';
+
+export interface ExternalTaskJob {
+  id: string;
+  topic: string;
+  processInstanceId: string;
+  processDefinitionKey: string;
+  businessKey: string | null;
+  variables: PlainVariables;
+}
+
+export interface ExternalTaskSubscription {
+  topic: string;
+  /** How many times a failing task is tried before the engine raises an incident. */
+  maxAttempts: number;
+  retryDelayMs: number;
+  /** Does the work; what it returns is set as process variables on completion. */
+  handle(job: ExternalTaskJob): Promise<PlainVariables>;
+  /** Runs only after the engine has accepted the completion. */
+  afterComplete(job: ExternalTaskJob, output: PlainVariables): Promise<void>;
+}
+
+/** Fetches and locks external tasks through camunda-external-task-client-js and hands them to subscriptions. */
+@Injectable()
+export class ExternalTaskRunner implements OnApplicationShutdown {
+  private readonly logger = new Logger(ExternalTaskRunner.name);
+  private client: Client | null = null;
+  private pollFailing = false;
+
+  constructor(private readonly config: GatewayConfig) {}
+
+  start(subscriptions: ExternalTaskSubscription[]): void {
+    if (this.client || subscriptions.length === 0) return;
+    const client = new Client({
+      baseUrl: this.config.CAMUNDA_URL.replace(/\/+$/, ''),
+      workerId: `camunda-gateway-${hostname()}-${process.pid}`,
+      maxTasks: this.config.WORKER_MAX_TASKS,
+      lockDuration: this.config.WORKER_LOCK_DURATION_MS,
+      asyncResponseTimeout: this.config.WORKER_LONG_POLL_MS || undefined,
+      autoPoll: false,
+      interceptors: new BasicAuthInterceptor({ username: this.config.CAMUNDA_USER, password: this.config.CAMUNDA_PASSWORD }),
+    });
+    // The library's default logger is not used: it would print raw errors. These print messages only.
+    client.on('poll:error', (error: Error) => {
+      if (!this.pollFailing) this.logger.warn(`External-task polling failed: ${error.message}; retrying`);
+      this.pollFailing = true;
+    });
+    client.on('poll:success', () => {
+      if (this.pollFailing) this.logger.log('External-task polling recovered');
+      this.pollFailing = false;
+    });
+    for (const subscription of subscriptions) {
+      client.subscribe(subscription.topic, { lockDuration: this.config.WORKER_LOCK_DURATION_MS }, ({ task, taskService }) =>
+        this.execute(subscription, task, taskService),
+      );
+      this.logger.log(`Worker subscribed to topic '${subscription.topic}'`);
+    }
+    client.start();
+    this.client = client;
+  }
+
+  onApplicationShutdown(): void {
+    this.client?.stop();
+    this.client = null;
+  }
+
+  private async execute(subscription: ExternalTaskSubscription, task: Task, taskService: TaskService): Promise<void> {
+    const job = toJob(task);
+    let output: PlainVariables;
+    try {
+      output = await subscription.handle(job);
+    } catch (error) {
+      await this.fail(subscription, task, taskService, error as Error);
+      return;
+    }
+    try {
+      const variables = new Variables().setAllTyped(encodeVariables(output) ?? {});
+      await taskService.complete(task, variables);
+    } catch (error) {
+      // The lock will expire and the task be fetched again: processing is at least once.
+      this.logger.warn(`Could not complete external task ${task.id} (${subscription.topic}): ${(error as Error).message}`);
+      return;
+    }
+    await subscription.afterComplete(job, output).catch((error: Error) =>
+      this.logger.error(`After-completion step of external task ${task.id} failed: ${error.message}`),
+    );
+  }
+
+  private async fail(subscription: ExternalTaskSubscription, task: Task, taskService: TaskService, error: Error): Promise<void> {
+    const retries = (task.retries ?? subscription.maxAttempts) - 1;
+    this.logger.warn(`External task ${task.id} (${subscription.topic}) failed, ${Math.max(retries, 0)} retries left: ${error.message}`);
+    await taskService
+      .handleFailure(task, { errorMessage: error.message.slice(0, 600), errorDetails: error.stack, retries: Math.max(retries, 0), retryTimeout: subscription.retryDelayMs })
+      .catch((reportError: Error) => this.logger.warn(`Could not report failure of external task ${task.id}: ${reportError.message}`));
+  }
+}
+
+function toJob(task: Task): ExternalTaskJob {
+  const typed = task.variables.getAllTyped();
+  return {
+    id: task.id,
+    topic: task.topicName,
+    processInstanceId: task.processInstanceId,
+    processDefinitionKey: task.processDefinitionKey,
+    businessKey: task.businessKey,
+    variables: Object.fromEntries(Object.entries(typed).map(([name, value]) => [name, decodeVariable(value)])),
+  };
+}

@@ -1,0 +1,57 @@
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { readdir, readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { CamundaClient } from '../camunda/camunda-client.js';
+import { GatewayConfig } from '../config/gateway-config.js';
+import { SyncService } from '../sync/sync.service.js';
+
+export const GATEWAY_DEPLOYMENT_SOURCE = 'camunda-gateway';
+const RETRY_MS = 5_000;
+
+/**
+ * Deploys every BPMN_DIR/*.bpmn at start-up, letting the engine skip unchanged resources, and records the
+ * engine's definitions in the mirror. If the engine is down, the gateway still starts and keeps retrying.
+ */
+@Injectable()
+export class BpmnDeployer implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(BpmnDeployer.name);
+  private retryTimer: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly camunda: CamundaClient,
+    private readonly sync: SyncService,
+    private readonly config: GatewayConfig,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (!this.config.DEPLOY_ON_STARTUP) return;
+    await this.attempt();
+  }
+
+  onApplicationShutdown(): void {
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+  }
+
+  async deployAll(): Promise<void> {
+    const directory = resolve(this.config.BPMN_DIR);
+    const files = (await readdir(directory)).filter((file) => file.endsWith('.bpmn')).sort();
+    if (files.length === 0) {
+      this.logger.warn(`No .bpmn files in ${directory}; nothing deployed`);
+      return;
+    }
+    const resources = await Promise.all(files.map(async (fileName) => ({ fileName, content: await readFile(join(directory, fileName)) })));
+    const deployment = await this.camunda.deploy({ name: GATEWAY_DEPLOYMENT_SOURCE, source: GATEWAY_DEPLOYMENT_SOURCE, deployChangedOnly: true, resources });
+    const created = deployment.processDefinitions.map((definition) => `${definition.key}:${definition.version}`);
+    this.logger.log(created.length > 0 ? `Deployed ${created.join(', ')}` : `BPMN unchanged (${files.join(', ')}); nothing new deployed`);
+    await this.sync.refreshDefinitions();
+  }
+
+  private async attempt(): Promise<void> {
+    try {
+      await this.deployAll();
+    } catch (error) {
+      this.logger.warn(`BPMN deployment failed: ${(error as Error).message}; retrying in ${RETRY_MS / 1000}s`);
+      this.retryTimer = setTimeout(() => void this.attempt(), RETRY_MS);
+    }
+  }
+}

@@ -1,0 +1,58 @@
+import { Controller, Get, Res, ServiceUnavailableException } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { HealthCheckService, HealthIndicatorService, type HealthCheckResult } from '@nestjs/terminus';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { Response } from 'express';
+import { DataSource } from 'typeorm';
+import { CamundaClient } from '../camunda/camunda-client.js';
+import { OutboxRelay } from '../events/outbox-relay.js';
+import { SyncService } from '../sync/sync.service.js';
+
+const CHECK_TIMEOUT_MS = 3_000;
+
+@ApiTags('health')
+@Controller('health')
+export class HealthController {
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly indicator: HealthIndicatorService,
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly camunda: CamundaClient,
+    private readonly relay: OutboxRelay,
+    private readonly sync: SyncService,
+  ) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Readiness: database, engine and broker reachable; sync and outbox state' })
+  @ApiOkResponse({ description: 'Everything the gateway depends on answers' })
+  @ApiServiceUnavailableResponse({ description: 'A dependency is down; `error` names it' })
+  async check(@Res({ passthrough: true }) response: Response): Promise<HealthCheckResult> {
+    try {
+      return await this.health.check([
+        () => this.indicator.check('database').attempt(async () => void (await this.dataSource.query('SELECT 1'))).withTimeout(CHECK_TIMEOUT_MS),
+        () => this.indicator.check('camunda').attempt(async () => ({ version: await this.camunda.version() })).withTimeout(CHECK_TIMEOUT_MS),
+        () => this.indicator.check('rabbitmq').attempt(() => this.relay.checkBroker()).withTimeout(CHECK_TIMEOUT_MS),
+        () => this.syncState(),
+      ]);
+    } catch (error) {
+      // Terminus reports "down" as an exception; the body it carries is what dashboards read.
+      if (!(error instanceof ServiceUnavailableException)) throw error;
+      response.status(503);
+      return error.getResponse() as HealthCheckResult;
+    }
+  }
+
+  @Get('live')
+  @ApiOperation({ summary: 'Liveness: the process is up (no dependency checks)' })
+  live(): { status: 'ok' } {
+    return { status: 'ok' };
+  }
+
+  /** Sync and outbox trouble degrades the gateway (reads may be stale) but does not take it out of service. */
+  private async syncState() {
+    const [cursors, outbox] = await Promise.all([this.sync.status(), this.relay.status()]);
+    const failing = cursors.filter((cursor) => cursor.lastError !== null);
+    const data = { cursors: cursors.map(({ name, lagMs, lastError }) => ({ name, lagMs, lastError })), outboxPending: outbox.pending };
+    return failing.length > 0 || outbox.lastError ? this.indicator.check('sync').degraded(data) : this.indicator.check('sync').up(data);
+  }
+}

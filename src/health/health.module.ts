@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { TerminusModule } from '@nestjs/terminus';
+import { CamundaModule } from '../camunda/camunda.module.js';
+import { EventsModule } from '../events/events.module.js';
+import { SyncModule } from '../sync/sync.module.js';
+import { HealthController } from './health.controller.js';
+
+@Module({
+  imports: [TerminusModule, CamundaModule, EventsModule, SyncModule],
+  controllers: [HealthController],
+})
+export class HealthModule {}

@@ -1,0 +1,23 @@
+import { CamundaErrorCode } from '../camunda/camunda.errors.js';
+import { GatewayErrorCode } from './gateway-error.js';
+
+export type ErrorCode = GatewayErrorCode | CamundaErrorCode;
+
+/** The one place where an error code becomes an HTTP status and a problem title. */
+export const ERROR_CATALOG: Record<ErrorCode, { status: number; title: string }> = {
+  [GatewayErrorCode.ValidationFailed]: { status: 400, title: 'Request validation failed' },
+  [GatewayErrorCode.ResourceNotFound]: { status: 404, title: 'Resource not found' },
+  [GatewayErrorCode.DatabaseUnavailable]: { status: 503, title: 'Gateway database unavailable' },
+  [GatewayErrorCode.Internal]: { status: 500, title: 'Internal gateway error' },
+  [CamundaErrorCode.NotFound]: { status: 404, title: 'Not found in the process engine' },
+  [CamundaErrorCode.Rejected]: { status: 400, title: 'Rejected by the process engine' },
+  [CamundaErrorCode.Conflict]: { status: 409, title: 'Conflicting change in the process engine' },
+  [CamundaErrorCode.Unavailable]: { status: 503, title: 'Process engine unavailable' },
+  [CamundaErrorCode.CredentialsRejected]: { status: 502, title: 'Process engine rejected the gateway' },
+  [CamundaErrorCode.Forbidden]: { status: 403, title: 'Not authorized in the process engine' },
+  [CamundaErrorCode.EngineFailure]: { status: 502, title: 'Process engine failure' },
+};
+
+export function problemType(code: ErrorCode): string {
+  return `urn:camunda-gateway:problem:${code.toLowerCase().replace(/_/g, '-')}`;
+}

@@ -1,0 +1,23 @@
+/** Errors the gateway itself raises; their HTTP form is in error-catalog.ts. */
+export enum GatewayErrorCode {
+  ValidationFailed = 'VALIDATION_FAILED',
+  ResourceNotFound = 'RESOURCE_NOT_FOUND',
+  DatabaseUnavailable = 'DATABASE_UNAVAILABLE',
+  Internal = 'INTERNAL_ERROR',
+}
+
+export interface FieldError {
+  field: string;
+  messages: string[];
+}
+
+export class GatewayError extends Error {
+  constructor(
+    readonly code: GatewayErrorCode,
+    message: string,
+    readonly fieldErrors: FieldError[] = [],
+  ) {
+    super(message);
+    this.name = 'GatewayError';
+  }
+}

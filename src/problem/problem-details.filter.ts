@@ -1,0 +1,77 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { STATUS_CODES } from 'node:http';
+import { QueryFailedError } from 'typeorm';
+import { CamundaError } from '../camunda/camunda.errors.js';
+import { ERROR_CATALOG, problemType, type ErrorCode } from './error-catalog.js';
+import { GatewayError, GatewayErrorCode, type FieldError } from './gateway-error.js';
+
+export interface ProblemDetails {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  instance: string;
+  code: string;
+  errors?: FieldError[];
+}
+
+// PostgreSQL SQLSTATE classes that mean "the database is not there", not "the query is wrong".
+const UNAVAILABLE_SQLSTATE = /^(08|53|57P)/;
+const UNAVAILABLE_NODE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND']);
+
+/** Renders every error as RFC 9457 problem+json. Internals (stack, SQL, engine URLs) never reach the client. */
+@Catch()
+export class ProblemDetailsFilter implements ExceptionFilter {
+  private readonly logger = new Logger('Problems');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const request = http.getRequest<Request>();
+    const response = http.getResponse<Response>();
+    const problem = this.toProblem(exception, request.originalUrl ?? request.url);
+    if (problem.status >= 500) {
+      this.logger.error(`${request.method} ${request.originalUrl} -> ${problem.status} ${problem.code}: ${problem.detail}`, problem.status === 500 ? (exception as Error)?.stack : undefined);
+    }
+    response.status(problem.status).type('application/problem+json').send(JSON.stringify(problem));
+  }
+
+  toProblem(exception: unknown, instance: string): ProblemDetails {
+    if (exception instanceof GatewayError) return build(exception.code, exception.message, instance, exception.fieldErrors);
+    if (exception instanceof CamundaError) return build(exception.code, exception.message, instance);
+    if (exception instanceof HttpException) return fromHttpException(exception, instance);
+    if (isDatabaseUnavailable(exception)) {
+      return build(GatewayErrorCode.DatabaseUnavailable, 'The gateway database cannot be reached; retry shortly', instance);
+    }
+    return build(GatewayErrorCode.Internal, 'An unexpected error occurred; it has been logged', instance);
+  }
+}
+
+function build(code: ErrorCode, detail: string, instance: string, errors: FieldError[] = []): ProblemDetails {
+  const { status, title } = ERROR_CATALOG[code];
+  return { type: problemType(code), title, status, detail, instance, code, ...(errors.length > 0 ? { errors } : {}) };
+}
+
+/** Nest's own HTTP errors (unknown route, malformed JSON body, payload too large) keep their status. */
+function fromHttpException(exception: HttpException, instance: string): ProblemDetails {
+  const status = exception.getStatus();
+  const body = exception.getResponse();
+  const detail = typeof body === 'string' ? body : String((body as { message?: unknown }).message ?? exception.message);
+  const code = status === HttpStatus.NOT_FOUND ? 'ROUTE_NOT_FOUND' : `HTTP_${status}`;
+  return {
+    type: status === HttpStatus.NOT_FOUND ? problemType(GatewayErrorCode.ResourceNotFound) : 'about:blank',
+    title: STATUS_CODES[status] ?? 'Error',
+    status,
+    detail,
+    instance,
+    code,
+  };
+}
+
+function isDatabaseUnavailable(exception: unknown): boolean {
+  if (!(exception instanceof Error)) return false;
+  const driverError = exception instanceof QueryFailedError ? (exception.driverError as { code?: string }) : (exception as { code?: string });
+  const code = driverError?.code ?? '';
+  if (UNAVAILABLE_SQLSTATE.test(code) || UNAVAILABLE_NODE_CODES.has(code)) return true;
+  return /Connection terminated|connection timeout|Client has encountered a connection error|timeout exceeded when trying to connect/i.test(exception.message);
+}

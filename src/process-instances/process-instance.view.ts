@@ -1,0 +1,20 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { InstanceState, type ProcessInstanceRecord } from '../mirror/process-instance.entity.js';
+
+export class ProcessInstanceView {
+  @ApiProperty() id!: string;
+  @ApiProperty() definitionId!: string;
+  @ApiProperty({ example: 'ticket-approval' }) definitionKey!: string;
+  @ApiPropertyOptional({ type: String, nullable: true }) businessKey!: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true }) tenantId!: string | null;
+  @ApiProperty({ enum: InstanceState }) state!: InstanceState;
+  @ApiProperty() startedAt!: Date;
+  @ApiPropertyOptional({ type: Date, nullable: true }) endedAt!: Date | null;
+  @ApiPropertyOptional({ type: String, nullable: true }) deleteReason!: string | null;
+  @ApiProperty({ description: 'When the gateway last compared this row with the engine' }) lastSyncedAt!: Date;
+
+  static of(record: ProcessInstanceRecord): ProcessInstanceView {
+    const { lastEventSequence: _internal, ...view } = record;
+    return Object.assign(new ProcessInstanceView(), view);
+  }
+}

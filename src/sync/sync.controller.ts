@@ -1,0 +1,28 @@
+import { Controller, Get, HttpCode, Post } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { OutboxRelay, type OutboxStatus } from '../events/outbox-relay.js';
+import { SyncService, type CursorStatus, type PollResult } from './sync.service.js';
+
+@ApiTags('sync')
+@Controller('sync')
+export class SyncController {
+  constructor(
+    private readonly sync: SyncService,
+    private readonly relay: OutboxRelay,
+  ) {}
+
+  @Get('status')
+  @ApiOperation({ summary: 'Per-cursor last run, lag and errors, and the outbox backlog' })
+  @ApiOkResponse({ description: 'Sync and event-relay status' })
+  async status(): Promise<{ cursors: CursorStatus[]; outbox: OutboxStatus }> {
+    const [cursors, outbox] = await Promise.all([this.sync.status(), this.relay.status()]);
+    return { cursors, outbox };
+  }
+
+  @Post('run')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Run an incremental sync now and wait for it' })
+  run(): Promise<PollResult> {
+    return this.sync.runPoll();
+  }
+}

@@ -1,0 +1,19 @@
+import { Module } from '@nestjs/common';
+import { CamundaModule } from '../camunda/camunda.module.js';
+import { EventsModule } from '../events/events.module.js';
+import { DefinitionSync } from './definition-sync.js';
+import { EngineChanges } from './engine-changes.js';
+import { InstanceSnapshotReader } from './instance-snapshot-reader.js';
+import { MirrorApplier } from './mirror-applier.js';
+import { SyncController } from './sync.controller.js';
+import { SyncScheduler } from './sync.scheduler.js';
+import { SyncService } from './sync.service.js';
+
+/** The only writer of the mirror tables. */
+@Module({
+  imports: [CamundaModule, EventsModule],
+  controllers: [SyncController],
+  providers: [SyncService, SyncScheduler, MirrorApplier, InstanceSnapshotReader, EngineChanges, DefinitionSync],
+  exports: [SyncService],
+})
+export class SyncModule {}

@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { CamundaModule } from '../camunda/camunda.module.js';
+import { MirrorModule } from '../mirror/mirror.module.js';
+import { SyncModule } from '../sync/sync.module.js';
+import { TasksController } from './tasks.controller.js';
+import { TasksService } from './tasks.service.js';
+
+@Module({
+  imports: [CamundaModule, MirrorModule, SyncModule],
+  controllers: [TasksController],
+  providers: [TasksService],
+})
+export class TasksModule {}

@@ -1,0 +1,40 @@
+import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
+import type { PlainVariables } from '../camunda/camunda.models.js';
+import { ExternalTaskRunner, type ExternalTaskJob, type ExternalTaskSubscription } from '../camunda/external-task-runner.js';
+import { GatewayConfig } from '../config/gateway-config.js';
+import { EventType } from '../events/event-types.js';
+import { SyncService } from '../sync/sync.service.js';
+
+export const TICKET_PROCESSING_TOPIC = 'ticket-processing';
+
+/** Processes approved tickets (external task topic `ticket-processing`) and announces `ticket.processed`. */
+@Injectable()
+export class TicketProcessingWorker implements ExternalTaskSubscription, OnApplicationBootstrap {
+  readonly topic = TICKET_PROCESSING_TOPIC;
+  readonly maxAttempts = 3;
+  readonly retryDelayMs = 10_000;
+
+  constructor(
+    private readonly runner: ExternalTaskRunner,
+    private readonly sync: SyncService,
+    private readonly config: GatewayConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (this.config.WORKERS_ENABLED) this.runner.start([this]);
+  }
+
+  async handle(job: ExternalTaskJob): Promise<PlainVariables> {
+    if (job.variables.approved !== true) {
+      throw new Error(`Ticket ${job.businessKey ?? job.processInstanceId} reached processing without approval`);
+    }
+    return { ticketStatus: 'PROCESSED', processedAt: new Date().toISOString() };
+  }
+
+  /** The event goes through the mirror's refresh, so it is ordered between the task's completion and the process end. */
+  async afterComplete(job: ExternalTaskJob, output: PlainVariables): Promise<void> {
+    await this.sync.refreshInstance(job.processInstanceId, [
+      { type: EventType.TicketProcessed, data: { externalTaskId: job.id, ticketStatus: output.ticketStatus, processedAt: output.processedAt } },
+    ]);
+  }
+}
