@@ -1,5 +1,7 @@
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { BasicAuthInterceptor, Client, Variables, type Task, type TaskService } from 'camunda-external-task-client-js';
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
 import { hostname } from 'node:os';
 import { GatewayConfig } from '../config/gateway-config.js';
 import type { PlainVariables } from './camunda.models.js';
@@ -31,6 +33,7 @@ export class ExternalTaskRunner implements OnApplicationShutdown {
   private readonly logger = new Logger(ExternalTaskRunner.name);
   private client: Client | null = null;
   private pollFailing = false;
+  private readonly agents = { http: new HttpAgent({ keepAlive: true }), https: new HttpsAgent({ keepAlive: true }) };
 
   constructor(private readonly config: GatewayConfig) {}
 
@@ -43,13 +46,18 @@ export class ExternalTaskRunner implements OnApplicationShutdown {
       lockDuration: this.config.WORKER_LOCK_DURATION_MS,
       asyncResponseTimeout: this.config.WORKER_LONG_POLL_MS || undefined,
       autoPoll: false,
-      interceptors: new BasicAuthInterceptor({ username: this.config.CAMUNDA_USER, password: this.config.CAMUNDA_PASSWORD }),
+      interceptors: [
+        new BasicAuthInterceptor({ username: this.config.CAMUNDA_USER, password: this.config.CAMUNDA_PASSWORD }),
+        // Node's global agent drops sockets idle for 5s, which kills every long poll; these agents do not.
+        (options) => ({ ...options, agent: this.agents }),
+      ],
     });
     // The library's default logger is not used: it would print raw errors. These print messages only.
     client.on('poll:error', (error: Error) => {
       if (!this.pollFailing) this.logger.warn(`External-task polling failed: ${error.message}; retrying`);
       this.pollFailing = true;
     });
+    client.on('handler:error', (error: Error) => this.logger.error(`External-task handler crashed: ${error.message}`));
     client.on('poll:success', () => {
       if (this.pollFailing) this.logger.log('External-task polling recovered');
       this.pollFailing = false;
@@ -67,6 +75,9 @@ export class ExternalTaskRunner implements OnApplicationShutdown {
   onApplicationShutdown(): void {
     this.client?.stop();
     this.client = null;
+    // Ends a long poll still waiting on the engine, so shutdown does not hang on it.
+    this.agents.http.destroy();
+    this.agents.https.destroy();
   }
 
   private async execute(subscription: ExternalTaskSubscription, task: Task, taskService: TaskService): Promise<void> {

@@ -14,6 +14,7 @@ export function dataSourceOptions(databaseUrl: string): DataSourceOptions {
     migrationsTableName: 'schema_migrations',
     synchronize: false,
     migrationsRun: false,
+    logging: ['error', 'warn', 'migration'],
     // Fail fast on a dead database instead of hanging requests; the pool reconnects by itself.
     extra: { connectionTimeoutMillis: 5_000, max: 10 },
   };

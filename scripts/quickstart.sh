@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Takes a fresh machine to a running engine + gateway + worker: installs, builds the engine, creates the
+# databases, runs migrations, starts stopped services, then runs the gateway in the foreground (Ctrl-C stops
+# it; the engine keeps running: `npm run engine:stop`).
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+cd "$ROOT"
+ensure_toolchain
+ensure_node_modules
+ensure_postgres
+ensure_rabbitmq
+ensure_database camunda_gateway
+engine_start >/dev/null
+log "Building the gateway"
+npm run -s build
+log "Running migrations"
+npm run -s migration:run
+log "Starting the gateway on http://localhost:${PORT:-3000} (API docs: /docs)"
+exec node dist/src/main.js

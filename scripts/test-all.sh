@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# The whole suite: unit tests, then e2e tests on the real engine, PostgreSQL and RabbitMQ.
+# Starts whatever is not running; stops the engine afterwards only if it started it.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+cd "$ROOT"
+ensure_toolchain
+ensure_node_modules
+ensure_postgres
+ensure_rabbitmq
+ensure_database camunda_gateway_test
+if [ "$(engine_start)" = started ]; then trap engine_stop EXIT; fi
+export NODE_OPTIONS="${NODE_OPTIONS:-} --experimental-vm-modules --no-warnings=ExperimentalWarning"
+npx jest --runInBand "$@"
