@@ -9,6 +9,7 @@ ensure_node_modules
 ensure_postgres
 ensure_rabbitmq
 ensure_database camunda_gateway_test
-if [ "$(engine_start)" = started ]; then trap engine_stop EXIT; fi
+engine_state="$(engine_start)"
+if [ "$engine_state" = started ]; then trap engine_stop EXIT; fi
 export NODE_OPTIONS="${NODE_OPTIONS:-} --experimental-vm-modules --no-warnings=ExperimentalWarning"
 npx jest --runInBand "$@"

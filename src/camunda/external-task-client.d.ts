@@ -48,6 +48,7 @@ declare module 'camunda-external-task-client-js' {
   export interface TaskService {
     complete(task: Task, processVariables?: Variables, localVariables?: Variables): Promise<void>;
     handleFailure(task: Task, options: FailureOptions): Promise<void>;
+    unlock(task: Task): Promise<void>;
   }
 
   export interface SubscribeOptions {

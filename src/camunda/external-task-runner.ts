@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
 import { BasicAuthInterceptor, Client, Variables, type Task, type TaskService } from 'camunda-external-task-client-js';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
@@ -29,10 +29,14 @@ export interface ExternalTaskSubscription {
 
 /** Fetches and locks external tasks through camunda-external-task-client-js and hands them to subscriptions. */
 @Injectable()
-export class ExternalTaskRunner implements OnApplicationShutdown {
+export class ExternalTaskRunner implements BeforeApplicationShutdown {
   private readonly logger = new Logger(ExternalTaskRunner.name);
   private client: Client | null = null;
   private pollFailing = false;
+  private readonly inFlight = new Set<Promise<void>>();
+  private stopping = false;
+  private pollReturned: Promise<void> = Promise.resolve();
+  private markPollReturned: () => void = () => undefined;
   private readonly agents = { http: new HttpAgent({ keepAlive: true }), https: new HttpsAgent({ keepAlive: true }) };
 
   constructor(private readonly config: GatewayConfig) {}
@@ -53,34 +57,53 @@ export class ExternalTaskRunner implements OnApplicationShutdown {
       ],
     });
     // The library's default logger is not used: it would print raw errors. These print messages only.
+    client.on('poll:start', () => {
+      this.pollReturned = new Promise((resolve) => (this.markPollReturned = resolve));
+    });
     client.on('poll:error', (error: Error) => {
+      this.markPollReturned();
       if (!this.pollFailing) this.logger.warn(`External-task polling failed: ${error.message}; retrying`);
       this.pollFailing = true;
     });
     client.on('handler:error', (error: Error) => this.logger.error(`External-task handler crashed: ${error.message}`));
     client.on('poll:success', () => {
+      this.markPollReturned();
       if (this.pollFailing) this.logger.log('External-task polling recovered');
       this.pollFailing = false;
     });
     for (const subscription of subscriptions) {
-      client.subscribe(subscription.topic, { lockDuration: this.config.WORKER_LOCK_DURATION_MS }, ({ task, taskService }) =>
-        this.execute(subscription, task, taskService),
-      );
+      client.subscribe(subscription.topic, { lockDuration: this.config.WORKER_LOCK_DURATION_MS }, ({ task, taskService }) => {
+        const execution = this.execute(subscription, task, taskService).finally(() => this.inFlight.delete(execution));
+        this.inFlight.add(execution);
+        return execution;
+      });
       this.logger.log(`Worker subscribed to topic '${subscription.topic}'`);
     }
     client.start();
     this.client = client;
   }
 
-  onApplicationShutdown(): void {
+  /**
+   * Stops fetching and waits for the long poll in flight: tasks it still brings are unlocked at once instead of
+   * staying locked to a stopped worker for the lock duration. Tasks in hand finish while the database is up.
+   */
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopping = true;
     this.client?.stop();
     this.client = null;
+    const longestPoll = this.config.WORKER_LONG_POLL_MS + this.config.CAMUNDA_TIMEOUT_MS;
+    await Promise.race([this.pollReturned, new Promise((resolve) => setTimeout(resolve, longestPoll).unref())]);
+    await Promise.allSettled([...this.inFlight]);
     // Ends a long poll still waiting on the engine, so shutdown does not hang on it.
     this.agents.http.destroy();
     this.agents.https.destroy();
   }
 
   private async execute(subscription: ExternalTaskSubscription, task: Task, taskService: TaskService): Promise<void> {
+    if (this.stopping) {
+      await taskService.unlock(task).catch((error: Error) => this.logger.warn(`Could not unlock external task ${task.id}: ${error.message}`));
+      return;
+    }
     const job = toJob(task);
     let output: PlainVariables;
     try {

@@ -14,7 +14,8 @@ export function dataSourceOptions(databaseUrl: string): DataSourceOptions {
     migrationsTableName: 'schema_migrations',
     synchronize: false,
     migrationsRun: false,
-    logging: ['error', 'warn', 'migration'],
+    // Query errors reach our own logs through the problem filter; TypeORM's would print query parameters.
+    logging: ['migration'],
     // Fail fast on a dead database instead of hanging requests; the pool reconnects by itself.
     extra: { connectionTimeoutMillis: 5_000, max: 10 },
   };

@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { readdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { CamundaClient } from '../camunda/camunda-client.js';
@@ -13,9 +13,10 @@ const RETRY_MS = 5_000;
  * engine's definitions in the mirror. If the engine is down, the gateway still starts and keeps retrying.
  */
 @Injectable()
-export class BpmnDeployer implements OnApplicationBootstrap, OnApplicationShutdown {
+export class BpmnDeployer implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(BpmnDeployer.name);
   private retryTimer: NodeJS.Timeout | null = null;
+  private stopped = false;
 
   constructor(
     private readonly camunda: CamundaClient,
@@ -28,7 +29,8 @@ export class BpmnDeployer implements OnApplicationBootstrap, OnApplicationShutdo
     await this.attempt();
   }
 
-  onApplicationShutdown(): void {
+  beforeApplicationShutdown(): void {
+    this.stopped = true;
     if (this.retryTimer) clearTimeout(this.retryTimer);
   }
 
@@ -51,7 +53,7 @@ export class BpmnDeployer implements OnApplicationBootstrap, OnApplicationShutdo
       await this.deployAll();
     } catch (error) {
       this.logger.warn(`BPMN deployment failed: ${(error as Error).message}; retrying in ${RETRY_MS / 1000}s`);
-      this.retryTimer = setTimeout(() => void this.attempt(), RETRY_MS);
+      if (!this.stopped) this.retryTimer = setTimeout(() => void this.attempt(), RETRY_MS);
     }
   }
 }

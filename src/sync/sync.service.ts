@@ -60,6 +60,11 @@ export class SyncService {
     return this.definitions.refreshAll();
   }
 
+  /** Resolves when no poll is running or queued. */
+  async idle(): Promise<void> {
+    await this.pollQueue;
+  }
+
   isPolling(): boolean {
     return this.polling;
   }

@@ -24,17 +24,22 @@ export class TicketProcessingWorker implements ExternalTaskSubscription, OnAppli
     if (this.config.WORKERS_ENABLED) this.runner.start([this]);
   }
 
+  /**
+   * Does the work and records `ticket.processed` before the engine hears of the completion: a sync that sees the
+   * process end can then never publish `process.completed` ahead of it. A redelivered task (lock lost, at-least-once)
+   * records it again; consumers de-duplicate on `data.externalTaskId`.
+   */
   async handle(job: ExternalTaskJob): Promise<PlainVariables> {
     if (job.variables.approved !== true) {
       throw new Error(`Ticket ${job.businessKey ?? job.processInstanceId} reached processing without approval`);
     }
-    return { ticketStatus: 'PROCESSED', processedAt: new Date().toISOString() };
+    const output = { ticketStatus: 'PROCESSED', processedAt: new Date().toISOString() };
+    await this.sync.refreshInstance(job.processInstanceId, [{ type: EventType.TicketProcessed, data: { externalTaskId: job.id, ...output } }]);
+    return output;
   }
 
-  /** The event goes through the mirror's refresh, so it is ordered between the task's completion and the process end. */
-  async afterComplete(job: ExternalTaskJob, output: PlainVariables): Promise<void> {
-    await this.sync.refreshInstance(job.processInstanceId, [
-      { type: EventType.TicketProcessed, data: { externalTaskId: job.id, ticketStatus: output.ticketStatus, processedAt: output.processedAt } },
-    ]);
+  /** Real-time refresh, so the mirror shows the instance's next state without waiting for the poll. */
+  async afterComplete(job: ExternalTaskJob): Promise<void> {
+    await this.sync.refreshInstance(job.processInstanceId);
   }
 }

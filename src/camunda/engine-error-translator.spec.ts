@@ -1,0 +1,33 @@
+import { AxiosError, AxiosHeaders, type AxiosResponse } from 'axios';
+import { CamundaErrorCode } from './camunda.errors.js';
+import { translateEngineError } from './engine-error-translator.js';
+
+function engineAnswered(status: number, data: unknown): AxiosError {
+  const config = { headers: new AxiosHeaders({ Authorization: 'Basic c2VjcmV0' }) };
+  const response = { status, data, statusText: '', headers: {}, config } as AxiosResponse;
+  return new AxiosError('Request failed', 'ERR_BAD_RESPONSE', config, undefined, response);
+}
+
+describe('translateEngineError', () => {
+  it.each([
+    [404, { type: 'InvalidRequestException', message: 'No matching process definition' }, CamundaErrorCode.NotFound],
+    [400, { type: 'InvalidRequestException', message: 'bad' }, CamundaErrorCode.Rejected],
+    [500, { type: 'TaskAlreadyClaimedException', message: 'claimed' }, CamundaErrorCode.Conflict],
+    [500, { type: 'OptimisticLockingException', message: 'locked' }, CamundaErrorCode.Conflict],
+    [401, '', CamundaErrorCode.CredentialsRejected],
+    [403, { type: 'AuthorizationException', message: 'no' }, CamundaErrorCode.Forbidden],
+    [503, 'down', CamundaErrorCode.Unavailable],
+    [500, { type: 'ProcessEngineException', message: 'boom' }, CamundaErrorCode.EngineFailure],
+  ])('HTTP %i %j -> %s', (status, body, code) => {
+    const error = translateEngineError(engineAnswered(status, body), 'test');
+    expect(error.code).toBe(code);
+    expect(error.message).not.toContain('c2VjcmV0');
+  });
+
+  it('treats a refused connection as the engine being unavailable', () => {
+    const refused = new AxiosError('connect ECONNREFUSED 127.0.0.1:8080', 'ECONNREFUSED');
+    const error = translateEngineError(refused, 'start process');
+    expect(error.code).toBe(CamundaErrorCode.Unavailable);
+    expect(error.message).toBe('Camunda engine is unreachable (ECONNREFUSED) during start process');
+  });
+});

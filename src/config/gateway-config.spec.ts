@@ -1,0 +1,41 @@
+import { validateGatewayConfig } from './gateway-config.js';
+
+describe('validateGatewayConfig', () => {
+  it('defaults to the local services', () => {
+    const config = validateGatewayConfig({});
+    expect(config).toMatchObject({
+      PORT: 3000,
+      DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/camunda_gateway',
+      CAMUNDA_URL: 'http://localhost:8080/engine-rest',
+      RABBITMQ_URL: 'amqp://guest:guest@127.0.0.1:5672',
+      EVENTS_EXCHANGE: 'camunda.events',
+      WORKERS_ENABLED: true,
+    });
+  });
+
+  it('converts strings from the environment', () => {
+    expect(validateGatewayConfig({ PORT: '8081', WORKERS_ENABLED: 'false', SYNC_INTERVAL_MS: '750' })).toMatchObject({
+      PORT: 8081,
+      WORKERS_ENABLED: false,
+      SYNC_INTERVAL_MS: 750,
+    });
+  });
+
+  it('names every bad variable', () => {
+    expect(() => validateGatewayConfig({ PORT: 'eighty', CAMUNDA_URL: 'not a url', WORKERS_ENABLED: 'maybe' })).toThrow(
+      /PORT[\s\S]*CAMUNDA_URL[\s\S]*WORKERS_ENABLED/,
+    );
+  });
+
+  it('never echoes a value, which may be a secret', () => {
+    const secret = 'amqp://user:s3cr3t@host:99999999';
+    let message = '';
+    try {
+      validateGatewayConfig({ RABBITMQ_URL: secret, SYNC_INTERVAL_MS: '1' });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toMatch(/SYNC_INTERVAL_MS/);
+    expect(message).not.toContain('s3cr3t');
+  });
+});

@@ -1,0 +1,78 @@
+import { EventType } from '../events/event-types.js';
+import { InstanceState } from '../mirror/process-instance.entity.js';
+import { TaskState } from '../mirror/task.entity.js';
+import type { InstanceSnapshot, TaskSnapshot } from './instance-snapshot.js';
+import { diffInstance, type MirroredTask } from './mirror-diff.js';
+
+const now = new Date('2026-01-01T12:00:00Z');
+const at = (second: number) => new Date(Date.UTC(2026, 0, 1, 11, 0, second));
+
+function task(overrides: Partial<TaskSnapshot> = {}): TaskSnapshot {
+  return {
+    id: 't1', name: 'Manager Approval', description: null, taskDefinitionKey: 'managerApproval', assignee: null, owner: null,
+    candidateUsers: [], candidateGroups: ['managers'], priority: 50, state: TaskState.Created, createdAt: at(1),
+    dueAt: null, followUpAt: null, endedAt: null, tenantId: null, ...overrides,
+  };
+}
+
+function snapshot(overrides: Partial<InstanceSnapshot> = {}): InstanceSnapshot {
+  return {
+    id: 'p1', definitionId: 'd:1', definitionKey: 'ticket-approval', businessKey: 'T-1', tenantId: null,
+    state: InstanceState.Active, startedAt: at(0), endedAt: null, deleteReason: null, tasks: [], ...overrides,
+  };
+}
+
+function types(result: ReturnType<typeof diffInstance>): EventType[] {
+  return [...result.startEvents, ...result.taskEvents, ...result.endEvents].map((event) => event.type);
+}
+
+describe('diffInstance', () => {
+  it('announces a new instance and its first task', () => {
+    expect(types(diffInstance(null, [], snapshot({ tasks: [task()] }), now))).toEqual([EventType.ProcessStarted, EventType.TaskCreated]);
+  });
+
+  it('yields nothing when the mirror already matches', () => {
+    const mirrored: MirroredTask[] = [{ id: 't1', state: TaskState.Created, assignee: null }];
+    expect(types(diffInstance({ state: InstanceState.Active }, mirrored, snapshot({ tasks: [task()] }), now))).toEqual([]);
+  });
+
+  it('catches up on everything an instance did while the mirror was not looking, in order', () => {
+    const done = snapshot({
+      state: InstanceState.Completed,
+      endedAt: at(9),
+      tasks: [task({ assignee: 'demo', state: TaskState.Completed, endedAt: at(5) })],
+    });
+    expect(types(diffInstance(null, [], done, now))).toEqual([
+      EventType.ProcessStarted, EventType.TaskCreated, EventType.TaskAssigned, EventType.TaskCompleted, EventType.ProcessCompleted,
+    ]);
+  });
+
+  it('tells completion from termination, carrying the delete reason', () => {
+    const cancelled = snapshot({ state: InstanceState.ExternallyTerminated, endedAt: at(3), deleteReason: 'operator' });
+    const result = diffInstance({ state: InstanceState.Active }, [], cancelled, now);
+    expect(types(result)).toEqual([EventType.ProcessTerminated]);
+    expect(result.endEvents[0]?.data).toMatchObject({ deleteReason: 'operator', state: 'EXTERNALLY_TERMINATED' });
+  });
+
+  it('reports suspension and activation', () => {
+    expect(types(diffInstance({ state: InstanceState.Active }, [], snapshot({ state: InstanceState.Suspended }), now))).toEqual([EventType.ProcessSuspended]);
+    expect(types(diffInstance({ state: InstanceState.Suspended }, [], snapshot(), now))).toEqual([EventType.ProcessActivated]);
+  });
+
+  it('reports claim, reassignment and unclaim with the previous assignee', () => {
+    const claimed = diffInstance({ state: InstanceState.Active }, [{ id: 't1', state: TaskState.Created, assignee: null }], snapshot({ tasks: [task({ assignee: 'ann', state: TaskState.Assigned })] }), now);
+    expect(claimed.taskEvents.map((event) => [event.type, event.data.assignee, event.data.previousAssignee])).toEqual([[EventType.TaskAssigned, 'ann', null]]);
+    const unclaimed = diffInstance({ state: InstanceState.Active }, [{ id: 't1', state: TaskState.Assigned, assignee: 'ann' }], snapshot({ tasks: [task()] }), now);
+    expect(unclaimed.taskEvents.map((event) => [event.type, event.data.assignee, event.data.previousAssignee])).toEqual([[EventType.TaskAssigned, null, 'ann']]);
+  });
+
+  it('tells a deleted task from a completed one', () => {
+    const deleted = snapshot({ tasks: [task({ state: TaskState.Deleted, endedAt: at(4) })] });
+    expect(types(diffInstance({ state: InstanceState.Active }, [{ id: 't1', state: TaskState.Created, assignee: null }], deleted, now))).toEqual([EventType.TaskDeleted]);
+  });
+
+  it('never reopens what has ended, whatever an older snapshot says', () => {
+    const stale = snapshot({ tasks: [task()] });
+    expect(types(diffInstance({ state: InstanceState.Completed }, [{ id: 't1', state: TaskState.Completed, assignee: null }], stale, now))).toEqual([]);
+  });
+});

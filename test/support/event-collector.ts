@@ -1,0 +1,61 @@
+import { connect, type ChannelModel } from 'amqplib';
+import { testEnv } from './test-env.js';
+
+export interface ReceivedEvent {
+  messageId: string;
+  routingKey: string;
+  persistent: boolean;
+  contentType: string | undefined;
+  body: {
+    id: string;
+    type: string;
+    time: string;
+    sequence: number;
+    processInstanceId: string;
+    businessKey: string | null;
+    processDefinitionKey: string;
+    data: Record<string, unknown>;
+  };
+}
+
+/** A downstream consumer: an exclusive queue bound to every routing key of the events exchange. */
+export class EventCollector {
+  readonly received: ReceivedEvent[] = [];
+  private constructor(private readonly connection: ChannelModel) {}
+
+  static async bind(exchange = 'camunda.events'): Promise<EventCollector> {
+    const connection = await connect(testEnv.rabbitmqUrl);
+    const collector = new EventCollector(connection);
+    const channel = await connection.createChannel();
+    await channel.checkExchange(exchange);
+    const { queue } = await channel.assertQueue('', { exclusive: true, autoDelete: true });
+    await channel.bindQueue(queue, exchange, '#');
+    await channel.consume(
+      queue,
+      (message) => {
+        if (!message) return;
+        collector.received.push({
+          messageId: message.properties.messageId,
+          routingKey: message.fields.routingKey,
+          persistent: message.properties.deliveryMode === 2,
+          contentType: message.properties.contentType,
+          body: JSON.parse(message.content.toString('utf8')),
+        });
+      },
+      { noAck: true },
+    );
+    return collector;
+  }
+
+  forInstance(processInstanceId: string): ReceivedEvent[] {
+    return this.received.filter((event) => event.body.processInstanceId === processInstanceId);
+  }
+
+  typesFor(processInstanceId: string): string[] {
+    return this.forInstance(processInstanceId).map((event) => event.routingKey);
+  }
+
+  async close(): Promise<void> {
+    await this.connection.close();
+  }
+}

@@ -1,0 +1,45 @@
+import type { INestApplication } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import request from 'supertest';
+import { AppModule } from '../../src/app.module.js';
+import { configureHttpApp } from '../../src/http-app.js';
+import { migrateTestDatabase } from './migrate-test-database.js';
+import { testEnv } from './test-env.js';
+
+export interface RunningGateway {
+  app: INestApplication;
+  http: ReturnType<typeof request>;
+  close(): Promise<void>;
+}
+
+/** The real AppModule against the real stack, with fast sync for tests; `env` overrides any setting. */
+export async function startGateway(env: Record<string, string> = {}): Promise<RunningGateway> {
+  await migrateTestDatabase();
+  const settings: Record<string, string> = {
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'warn',
+    DATABASE_URL: testEnv.databaseUrl,
+    RABBITMQ_URL: testEnv.rabbitmqUrl,
+    CAMUNDA_URL: testEnv.camundaUrl,
+    CAMUNDA_USER: testEnv.camundaUser,
+    CAMUNDA_PASSWORD: testEnv.camundaPassword,
+    SYNC_INTERVAL_MS: '500',
+    SYNC_OVERLAP_MS: '3000',
+    WORKER_LONG_POLL_MS: '2000',
+    OUTBOX_RELAY_INTERVAL_MS: '100',
+    ...env,
+  };
+  const previous = Object.fromEntries(Object.keys(settings).map((key) => [key, process.env[key]]));
+  Object.assign(process.env, settings);
+  try {
+    const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
+    const app = configureHttpApp(moduleRef.createNestApplication({ logger: ['error', 'warn'] }));
+    await app.init();
+    return { app, http: request(app.getHttpServer()), close: () => app.close() };
+  } finally {
+    for (const [key, value] of Object.entries(previous)) {
+      if (value === undefined) delete process.env[key];
+      else process.env[key] = value;
+    }
+  }
+}

@@ -1,0 +1,102 @@
+import { randomUUID } from 'node:crypto';
+import { EventCollector } from './support/event-collector.js';
+import { eventually } from './support/eventually.js';
+import { startGateway, type RunningGateway } from './support/gateway-app.js';
+
+describe('ticket approval end to end (real engine, PostgreSQL, RabbitMQ)', () => {
+  let gateway: RunningGateway;
+  let events: EventCollector;
+
+  beforeAll(async () => {
+    gateway = await startGateway();
+    events = await EventCollector.bind();
+  });
+
+  afterAll(async () => {
+    await events?.close();
+    await gateway?.close();
+  });
+
+  async function submitTicket(businessKey: string): Promise<string> {
+    const response = await gateway.http
+      .post('/process-instances')
+      .send({ processDefinitionKey: 'ticket-approval', businessKey, variables: { title: 'Laptop broken', amount: 1200, details: { floor: 3 } } })
+      .expect(201);
+    expect(response.body).toMatchObject({ businessKey, definitionKey: 'ticket-approval', state: 'ACTIVE', endedAt: null });
+    return response.body.id;
+  }
+
+  async function approveOrReject(processInstanceId: string, approved: boolean): Promise<void> {
+    const listed = await gateway.http.get('/tasks').query({ processInstanceId, candidateGroup: 'managers' }).expect(200);
+    expect(listed.body).toHaveLength(1);
+    const task = listed.body[0];
+    expect(task).toMatchObject({ name: 'Manager Approval', state: 'CREATED', assignee: null, candidateGroups: ['managers'] });
+
+    const claimed = await gateway.http.post(`/tasks/${task.id}/claim`).send({ userId: 'demo' }).expect(200);
+    expect(claimed.body).toMatchObject({ id: task.id, assignee: 'demo', state: 'ASSIGNED' });
+    const mine = await gateway.http.get('/tasks').query({ assignee: 'demo', processInstanceId }).expect(200);
+    expect(mine.body.map((listedTask: { id: string }) => listedTask.id)).toEqual([task.id]);
+
+    const completed = await gateway.http.post(`/tasks/${task.id}/complete`).send({ variables: { approved } }).expect(200);
+    expect(completed.body).toMatchObject({ id: task.id, state: 'COMPLETED' });
+    await gateway.http.get('/tasks').query({ processInstanceId }).expect(200, []);
+  }
+
+  it('lists the deployed ticket-approval definition from the mirror', async () => {
+    const response = await gateway.http.get('/process-definitions').query({ key: 'ticket-approval', latestOnly: true }).expect(200);
+    expect(response.body).toHaveLength(1);
+    expect(response.body[0]).toMatchObject({ key: 'ticket-approval', name: 'Ticket approval', resourceName: 'ticket-approval.bpmn', suspended: false });
+  });
+
+  it('approved: the worker processes the ticket, the mirror shows COMPLETED, and consumers get every event in order', async () => {
+    const businessKey = `TICKET-${randomUUID()}`;
+    const id = await submitTicket(businessKey);
+    await approveOrReject(id, true);
+
+    await eventually(async () => {
+      const instance = await gateway.http.get(`/process-instances/${id}`).expect(200);
+      expect(instance.body).toMatchObject({ state: 'COMPLETED', businessKey });
+      expect(instance.body.endedAt).not.toBeNull();
+    }, 20_000);
+
+    await eventually(() =>
+      expect(events.typesFor(id)).toEqual([
+        'process.started',
+        'task.created',
+        'task.assigned',
+        'task.completed',
+        'ticket.processed',
+        'process.completed',
+      ]),
+    );
+    const received = events.forInstance(id);
+    expect(received.map((event) => event.body.sequence)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(new Set(received.map((event) => event.messageId)).size).toBe(received.length);
+    for (const event of received) {
+      expect(event.persistent).toBe(true);
+      expect(event.contentType).toBe('application/json');
+      expect(event.body).toMatchObject({
+        id: event.messageId,
+        type: event.routingKey,
+        processInstanceId: id,
+        businessKey,
+        processDefinitionKey: 'ticket-approval',
+      });
+      expect(Number.isNaN(Date.parse(event.body.time))).toBe(false);
+    }
+    expect(received.find((event) => event.routingKey === 'ticket.processed')?.body.data).toMatchObject({ ticketStatus: 'PROCESSED' });
+  });
+
+  it('rejected: the process ends in the mirror without ticket.processed', async () => {
+    const businessKey = `TICKET-${randomUUID()}`;
+    const id = await submitTicket(businessKey);
+    await approveOrReject(id, false);
+
+    const instance = await gateway.http.get(`/process-instances/${id}`).expect(200);
+    expect(instance.body).toMatchObject({ state: 'COMPLETED', businessKey });
+    // process.completed is the instance's last event, so once it is here nothing can still be on its way.
+    await eventually(() =>
+      expect(events.typesFor(id)).toEqual(['process.started', 'task.created', 'task.assigned', 'task.completed', 'process.completed']),
+    );
+  });
+});
