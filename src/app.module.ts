@@ -5,6 +5,7 @@ import { DatabaseModule } from './database/database.module.js';
 import { DeploymentsModule } from './deployments/deployments.module.js';
 import { EventsModule } from './events/events.module.js';
 import { HealthModule } from './health/health.module.js';
+import { MetricsModule } from './metrics/metrics.module.js';
 import { ProcessDefinitionsModule } from './process-definitions/process-definitions.module.js';
 import { ProcessInstancesModule } from './process-instances/process-instances.module.js';
 import { SyncModule } from './sync/sync.module.js';
@@ -24,6 +25,7 @@ import { WorkersModule } from './workers/workers.module.js';
     TasksModule,
     WorkersModule,
     HealthModule,
+    MetricsModule,
   ],
 })
 export class AppModule {}

@@ -100,3 +100,35 @@ describe('ticket approval end to end (real engine, PostgreSQL, RabbitMQ)', () =>
     );
   });
 });
+
+describe('ops endpoints', () => {
+  let gateway: RunningGateway;
+
+  beforeAll(async () => {
+    gateway = await startGateway({ WORKERS_ENABLED: 'false' });
+    await gateway.http.post('/sync/run').expect(200);
+  });
+
+  afterAll(async () => {
+    await gateway?.close();
+  });
+
+  it('health reports every dependency up', async () => {
+    const response = await gateway.http.get('/health').expect(200);
+    expect(response.body.status).toBe('ok');
+    expect(Object.keys(response.body.details).sort()).toEqual(['camunda', 'database', 'rabbitmq', 'sync']);
+    expect(response.body.details.camunda.version).toMatch(/^7\./);
+  });
+
+  it('metrics expose sync lag and the outbox backlog', async () => {
+    const response = await gateway.http.get('/metrics').expect(200);
+    expect(response.headers['content-type']).toMatch(/^text\/plain/);
+    expect(response.text).toMatch(/^camunda_gateway_sync_lag_seconds\{cursor="engine-changes"\} \d/m);
+    expect(response.text).toMatch(/^camunda_gateway_outbox_pending_events \d+$/m);
+  });
+
+  it('serves the OpenAPI document', async () => {
+    const response = await gateway.http.get('/docs-json').expect(200);
+    expect(Object.keys(response.body.paths)).toEqual(expect.arrayContaining(['/process-instances', '/tasks/{id}/claim', '/tasks/{id}/complete', '/sync/status']));
+  });
+});

@@ -1,0 +1,42 @@
+import { Injectable } from '@nestjs/common';
+import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
+import { OutboxRelay } from '../events/outbox-relay.js';
+import { SyncService } from '../sync/sync.service.js';
+
+/** Prometheus metrics; the gateway-specific ones are read from the sync and outbox state at scrape time. */
+@Injectable()
+export class GatewayMetrics {
+  readonly registry = new Registry();
+
+  constructor(sync: SyncService, relay: OutboxRelay) {
+    collectDefaultMetrics({ register: this.registry, prefix: 'camunda_gateway_' });
+    new Gauge({
+      name: 'camunda_gateway_sync_lag_seconds',
+      help: 'Time since the last successful sync, per cursor',
+      labelNames: ['cursor'],
+      registers: [this.registry],
+      async collect() {
+        for (const cursor of await sync.status()) {
+          if (cursor.lagMs !== null) this.set({ cursor: cursor.name }, cursor.lagMs / 1000);
+        }
+      },
+    });
+    new Gauge({
+      name: 'camunda_gateway_outbox_pending_events',
+      help: 'Events written but not yet confirmed by RabbitMQ',
+      registers: [this.registry],
+      async collect() {
+        this.set((await relay.status()).pending);
+      },
+    });
+    new Gauge({
+      name: 'camunda_gateway_outbox_oldest_pending_seconds',
+      help: 'Age of the oldest unpublished event (0 when none)',
+      registers: [this.registry],
+      async collect() {
+        const oldest = (await relay.status()).oldestPendingAt;
+        this.set(oldest ? (Date.now() - new Date(oldest).getTime()) / 1000 : 0);
+      },
+    });
+  }
+}

@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { EventsModule } from '../events/events.module.js';
+import { SyncModule } from '../sync/sync.module.js';
+import { GatewayMetrics } from './gateway-metrics.js';
+import { MetricsController } from './metrics.controller.js';
+
+@Module({
+  imports: [EventsModule, SyncModule],
+  controllers: [MetricsController],
+  providers: [GatewayMetrics],
+})
+export class MetricsModule {}
