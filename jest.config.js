@@ -7,6 +7,8 @@ const common = {
 };
 
 export default {
+  // For the e2e tests: engine round trips plus a scheduled sync or two, generous for a loaded CI machine.
+  testTimeout: 60_000,
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.spec.ts'] },
     {
@@ -15,8 +17,6 @@ export default {
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
       globalSetup: '<rootDir>/test/support/global-setup.mjs',
       globalTeardown: '<rootDir>/test/support/global-teardown.mjs',
-      // Engine round trips plus a scheduled sync or two; generous for a loaded CI machine.
-      testTimeout: 60_000,
     },
   ],
 };
