@@ -12,4 +12,8 @@ ensure_database camunda_gateway_test
 engine_state="$(engine_start)"
 if [ "$engine_state" = started ]; then trap engine_stop EXIT; fi
 export NODE_OPTIONS="${NODE_OPTIONS:-} --experimental-vm-modules --no-warnings=ExperimentalWarning"
-npx jest --runInBand "$@"
+status=0
+npx jest --runInBand --json --outputFile="$RUN_DIR/jest-results.json" "$@" || status=$?
+# The plain closing line CI tools read, whatever the runner.
+node -e 'const r = require(process.argv[1]); console.log(`jest: ${r.numPassedTests} passed, ${r.numFailedTests} failed`)' "$RUN_DIR/jest-results.json" || true
+exit "$status"
