@@ -62,7 +62,8 @@ engine_up() { curl -fs -o /dev/null --max-time 3 "$CAMUNDA_URL/engine"; }
 engine_build() {
   if [ -f "$ENGINE_JAR" ] && [ -z "$(find "$ENGINE_DIR/pom.xml" "$ENGINE_DIR/src" -newer "$ENGINE_JAR" -print -quit)" ]; then return 0; fi
   log "Building the dev Camunda engine (first build downloads from Maven Central)"
-  (cd "$ENGINE_DIR" && mvn -q -B -DskipTests package)
+  # To stderr: the stdout of engine_start is its answer ("started"), which callers read.
+  (cd "$ENGINE_DIR" && mvn -q -B -DskipTests package) >&2
 }
 
 # Starts the dev engine unless one already answers at CAMUNDA_URL. Prints "started" when this call started it.
