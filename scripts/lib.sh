@@ -93,6 +93,15 @@ engine_stop() {
   rm -f "$RUN_DIR/engine.pid"
 }
 
+# Everything but the engine: toolchain, npm packages, PostgreSQL, RabbitMQ, and the named databases.
+ensure_stack() {
+  ensure_toolchain
+  ensure_node_modules
+  ensure_postgres
+  ensure_rabbitmq
+  for database in "$@"; do ensure_database "$database"; done
+}
+
 ensure_node_modules() {
   if [ ! -d "$ROOT/node_modules" ] || [ "$ROOT/package-lock.json" -nt "$ROOT/node_modules/.package-lock.json" ]; then
     log "Installing npm dependencies"

@@ -5,11 +5,7 @@
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
-ensure_toolchain
-ensure_node_modules
-ensure_postgres
-ensure_rabbitmq
-ensure_database camunda_gateway
+ensure_stack camunda_gateway
 engine_start >/dev/null
 log "Building the gateway"
 npm run -s build

@@ -4,11 +4,7 @@
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
-ensure_toolchain
-ensure_node_modules
-ensure_postgres
-ensure_rabbitmq
-ensure_database camunda_gateway_test
+ensure_stack camunda_gateway_test
 engine_state="$(engine_start)"
 if [ "$engine_state" = started ]; then trap engine_stop EXIT; fi
 export NODE_OPTIONS="${NODE_OPTIONS:-} --experimental-vm-modules --no-warnings=ExperimentalWarning"

@@ -1,12 +1,8 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { EngineInstanceState as InstanceState } from '../camunda/camunda.models.js';
 
-export enum InstanceState {
-  Active = 'ACTIVE',
-  Suspended = 'SUSPENDED',
-  Completed = 'COMPLETED',
-  ExternallyTerminated = 'EXTERNALLY_TERMINATED',
-  InternallyTerminated = 'INTERNALLY_TERMINATED',
-}
+/** The mirror keeps the engine's own history states. */
+export { InstanceState };
 
 @Entity({ name: 'process_instances' })
 @Index('ix_process_instances_definition_key', ['definitionKey'])

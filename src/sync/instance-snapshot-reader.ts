@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import { CamundaClient } from '../camunda/camunda-client.js';
 import { CamundaError, CamundaErrorCode } from '../camunda/camunda.errors.js';
 import type { EngineProcessInstance, EngineTask, TaskCandidates } from '../camunda/camunda.models.js';
-import { InstanceState } from '../mirror/process-instance.entity.js';
 import { taskStateOf, type InstanceSnapshot, type TaskSnapshot } from './instance-snapshot.js';
 
 // History holds every task an instance ever had; a page this size covers any realistic instance in one call.
@@ -65,7 +64,7 @@ function toInstance(instance: EngineProcessInstance): Omit<InstanceSnapshot, 'ta
     definitionKey: instance.definitionKey,
     businessKey: instance.businessKey,
     tenantId: instance.tenantId,
-    state: instance.state as string as InstanceState,
+    state: instance.state,
     startedAt: instance.startedAt,
     endedAt: instance.endedAt,
     deleteReason: instance.deleteReason,

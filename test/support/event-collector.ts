@@ -1,4 +1,5 @@
 import { connect, type ChannelModel } from 'amqplib';
+import type { EventMessage } from '../../src/events/event-types.js';
 import { testEnv } from './test-env.js';
 
 export interface ReceivedEvent {
@@ -6,16 +7,7 @@ export interface ReceivedEvent {
   routingKey: string;
   persistent: boolean;
   contentType: string | undefined;
-  body: {
-    id: string;
-    type: string;
-    time: string;
-    sequence: number;
-    processInstanceId: string;
-    businessKey: string | null;
-    processDefinitionKey: string;
-    data: Record<string, unknown>;
-  };
+  body: EventMessage;
 }
 
 /** A downstream consumer: an exclusive queue bound to every routing key of the events exchange. */
