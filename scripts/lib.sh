@@ -102,6 +102,18 @@ ensure_stack() {
   for database in "$@"; do ensure_database "$database"; done
 }
 
+# Camunda's own OpenAPI document of engine-rest (from Maven Central), for the contract test.
+ensure_engine_openapi() {
+  local version target="$RUN_DIR/camunda-openapi.json"
+  version="$(sed -n 's:.*<camunda.version>\(.*\)</camunda.version>.*:\1:p' "$ENGINE_DIR/pom.xml")"
+  export CAMUNDA_OPENAPI="$target"
+  [ -s "$target" ] && grep -q "\"version\" *: *\"$version\"" "$target" && return 0
+  log "Fetching engine-rest's OpenAPI document $version"
+  rm -rf "$RUN_DIR/openapi" && mkdir -p "$RUN_DIR/openapi"
+  (cd "$ENGINE_DIR" && mvn -q -B dependency:copy -Dartifact="org.camunda.bpm:camunda-engine-rest-openapi:$version" -DoutputDirectory="$RUN_DIR/openapi") >&2
+  (cd "$RUN_DIR/openapi" && jar xf "camunda-engine-rest-openapi-$version.jar" openapi.json && mv openapi.json "$target")
+}
+
 ensure_node_modules() {
   if [ ! -d "$ROOT/node_modules" ] || [ "$ROOT/package-lock.json" -nt "$ROOT/node_modules/.package-lock.json" ]; then
     log "Installing npm dependencies"

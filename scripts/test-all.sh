@@ -5,6 +5,7 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 ensure_stack camunda_gateway_test
+ensure_engine_openapi
 engine_state="$(engine_start)"
 if [ "$engine_state" = started ]; then trap engine_stop EXIT; fi
 export NODE_OPTIONS="${NODE_OPTIONS:-} --experimental-vm-modules --no-warnings=ExperimentalWarning"

@@ -1,0 +1,73 @@
+import { randomUUID } from 'node:crypto';
+import { CamundaClient } from '../src/camunda/camunda-client.js';
+import { EngineOpenApi } from './support/engine-openapi.js';
+import { eventually } from './support/eventually.js';
+import { startGateway, type RunningGateway } from './support/gateway-app.js';
+import { RecordingProxy } from './support/recording-proxy.js';
+import { testEnv } from './support/test-env.js';
+
+/** Every request the gateway sends the engine is valid against Camunda's own OpenAPI document of engine-rest. */
+describe('engine-rest contract', () => {
+  const openApi = new EngineOpenApi();
+  const proxy = new RecordingProxy(new URL(testEnv.camundaUrl));
+  const clientMethods = Object.getOwnPropertyNames(CamundaClient.prototype).filter(
+    (name) => name !== 'constructor' && name !== 'request' && typeof Reflect.get(CamundaClient.prototype, name) === 'function',
+  );
+  const called = new Set<string>();
+  const originals = new Map<string, unknown>();
+  let gateway: RunningGateway;
+
+  beforeAll(async () => {
+    // Instrumentation only: records which client methods ran, so a new method without coverage fails this test.
+    for (const name of clientMethods) {
+      const original = Reflect.get(CamundaClient.prototype, name) as (...args: unknown[]) => unknown;
+      originals.set(name, original);
+      Reflect.set(CamundaClient.prototype, name, function (this: CamundaClient, ...args: unknown[]) {
+        called.add(name);
+        return original.apply(this, args);
+      });
+    }
+    await proxy.start();
+    gateway = await startGateway({ CAMUNDA_URL: proxy.url });
+  });
+
+  afterAll(async () => {
+    await gateway?.close();
+    await proxy.stop();
+    for (const [name, original] of originals) Reflect.set(CamundaClient.prototype, name, original);
+  });
+
+  it('knows a bad request when it sees one', () => {
+    const bad = openApi.violations({
+      method: 'POST',
+      path: '/process-definition/key/x/start',
+      query: new URLSearchParams({ latestVersion: 'yes' }),
+      contentType: 'application/json',
+      body: Buffer.from(JSON.stringify({ businessKey: 1, variabels: {} })),
+    });
+    expect(bad).toEqual(
+      expect.arrayContaining([
+        expect.stringContaining("undeclared query parameter 'latestVersion'"),
+        expect.stringContaining('body/businessKey must be string'),
+        expect.stringContaining('body.variabels is not in the schema'),
+      ]),
+    );
+    expect(openApi.violations({ method: 'GET', path: '/no-such-thing', query: new URLSearchParams(), contentType: undefined, body: Buffer.alloc(0) })).toHaveLength(1);
+  });
+
+  it('sends only requests that engine-rest defines, for every client method', async () => {
+    const id = (await gateway.http.post('/process-instances').send({ processDefinitionKey: 'ticket-approval', businessKey: `CONTRACT-${randomUUID()}`, variables: { n: 1, j: { a: [1] }, s: 'x', b: true, z: null } }).expect(201)).body.id;
+    await gateway.http.post('/process-instances').send({ processDefinitionKey: 'missing-process' }).expect(404);
+    const [task] = (await gateway.http.get('/tasks').query({ processInstanceId: id }).expect(200)).body;
+    await gateway.http.post(`/tasks/${task.id}/claim`).send({ userId: 'demo' }).expect(200);
+    await gateway.http.post(`/tasks/${task.id}/complete`).send({ variables: { approved: true } }).expect(200);
+    await eventually(async () => expect((await gateway.http.get(`/process-instances/${id}`).expect(200)).body.state).toBe('COMPLETED'), 20_000);
+    await gateway.http.get('/health').expect(200);
+    await gateway.http.post('/sync/run').expect(200);
+
+    expect(clientMethods.filter((name) => !called.has(name))).toEqual([]);
+    const paths = new Set(proxy.requests.map((request) => `${request.method} ${request.path.replace(/[0-9a-f]{8}-[0-9a-f-]{27}/g, '{id}')}`));
+    expect([...paths]).toEqual(expect.arrayContaining(['POST /deployment/create', 'POST /external-task/fetchAndLock', 'POST /external-task/{id}/complete']));
+    expect(proxy.requests.flatMap((request) => openApi.violations(request))).toEqual([]);
+  });
+});

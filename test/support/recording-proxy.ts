@@ -1,0 +1,59 @@
+import { createServer, request as forward, type Server } from 'node:http';
+
+export interface RecordedRequest {
+  method: string;
+  /** Path below the engine-rest base, e.g. `/task/123/claim`. */
+  path: string;
+  query: URLSearchParams;
+  contentType: string | undefined;
+  body: Buffer;
+}
+
+/** An HTTP pass-through to the real engine that records every request the gateway sends it. */
+export class RecordingProxy {
+  readonly requests: RecordedRequest[] = [];
+  private server: Server | null = null;
+  private port = 0;
+
+  constructor(private readonly engineBaseUrl: URL) {}
+
+  /** The engine-rest base URL to give the gateway. */
+  get url(): string {
+    return `http://127.0.0.1:${this.port}${this.engineBaseUrl.pathname}`;
+  }
+
+  async start(): Promise<void> {
+    const base = this.engineBaseUrl.pathname.replace(/\/+$/, '');
+    this.server = createServer((incoming, outgoing) => {
+      const chunks: Buffer[] = [];
+      incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
+      incoming.on('end', () => {
+        const body = Buffer.concat(chunks);
+        const url = new URL(incoming.url ?? '/', 'http://proxy');
+        this.requests.push({
+          method: incoming.method ?? 'GET',
+          path: url.pathname.startsWith(base) ? url.pathname.slice(base.length) : url.pathname,
+          query: url.searchParams,
+          contentType: incoming.headers['content-type'],
+          body,
+        });
+        const upstream = forward(
+          { host: this.engineBaseUrl.hostname, port: this.engineBaseUrl.port || 80, method: incoming.method, path: incoming.url, headers: incoming.headers },
+          (answer) => {
+            outgoing.writeHead(answer.statusCode ?? 502, answer.headers);
+            answer.pipe(outgoing);
+          },
+        );
+        upstream.on('error', () => outgoing.destroy());
+        upstream.end(body);
+      });
+    });
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    this.port = (this.server!.address() as { port: number }).port;
+  }
+
+  async stop(): Promise<void> {
+    this.server?.closeAllConnections();
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+}
