@@ -10,6 +10,7 @@ import { ProcessDefinitionsModule } from './process-definitions/process-definiti
 import { ProcessInstancesModule } from './process-instances/process-instances.module.js';
 import { SyncModule } from './sync/sync.module.js';
 import { TasksModule } from './tasks/tasks.module.js';
+import { VariablesModule } from './variables/variables.module.js';
 import { WorkersModule } from './workers/workers.module.js';
 
 @Module({
@@ -23,6 +24,7 @@ import { WorkersModule } from './workers/workers.module.js';
     ProcessDefinitionsModule,
     ProcessInstancesModule,
     TasksModule,
+    VariablesModule,
     WorkersModule,
     HealthModule,
     MetricsModule,

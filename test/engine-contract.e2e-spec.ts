@@ -60,6 +60,12 @@ describe('engine-rest contract', () => {
     await gateway.http.post('/process-instances').send({ processDefinitionKey: 'missing-process' }).expect(404);
     const [task] = (await gateway.http.get('/tasks').query({ processInstanceId: id }).expect(200)).body;
     await gateway.http.post(`/tasks/${task.id}/claim`).send({ userId: 'demo' }).expect(200);
+    await gateway.http.put(`/process-instances/${id}/variables/amount`).send({ value: 12, type: 'Long' }).expect(200);
+    await gateway.http.put(`/tasks/${task.id}/variables/note`).query({ local: true }).send({ value: '2026-01-01T00:00:00Z', type: 'Date' }).expect(200);
+    await gateway.http.get(`/tasks/${task.id}/variables`).expect(200);
+    await gateway.http.delete(`/process-instances/${id}/variables/amount`).expect(204);
+    await gateway.http.put(`/process-instances/${id}/variables/scan/data`).attach('data', Buffer.from('%PDF-1.7'), 'scan.pdf').expect(200);
+    await gateway.http.get(`/process-instances/${id}/variables/scan/data`).expect(200);
     await gateway.http.post(`/tasks/${task.id}/complete`).send({ variables: { approved: true } }).expect(200);
     await eventually(async () => expect((await gateway.http.get(`/process-instances/${id}`).expect(200)).body.state).toBe('COMPLETED'), 20_000);
     await gateway.http.get('/health').expect(200);

@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import axios, { type AxiosInstance, type AxiosRequestConfig } from 'axios';
+import axios, { type AxiosInstance, type AxiosRequestConfig, type AxiosResponse } from 'axios';
 import { GatewayConfig } from '../config/gateway-config.js';
 import { CamundaError, CamundaErrorCode } from './camunda.errors.js';
 import type {
+  BinaryContent,
   DeploymentResource,
   EngineDeployment,
   EngineProcessDefinition,
@@ -14,6 +15,9 @@ import type {
   PlainVariables,
   StartedProcessInstance,
   TaskCandidates,
+  TypedVariable,
+  TypedVariables,
+  VariableScope,
 } from './camunda.models.js';
 import { EngineInstanceState } from './camunda.models.js';
 import type {
@@ -24,11 +28,13 @@ import type {
   ProcessDefinitionDto,
   ProcessInstanceDto,
   UserOperationLogEntryDto,
+  TypedValueDto,
+  VariableMapDto,
   VersionDto,
 } from './engine-dto.js';
 import { fromEngineDate, toEngineDate } from './engine-date.js';
 import { translateEngineError } from './engine-error-translator.js';
-import { encodeVariables } from './variable-codec.js';
+import { decodeTyped, decodeTypedVariables, encodeVariable, encodeVariables } from './variable-codec.js';
 
 /** The typed engine-rest client: the only code in the gateway that speaks Camunda's REST API. */
 @Injectable()
@@ -162,13 +168,70 @@ export class CamundaClient {
     });
   }
 
+  async getVariables(scope: VariableScope): Promise<TypedVariables> {
+    // deserializeValues=false: Object values come back as the engine stored them, never re-serialized.
+    const dto = await this.request<VariableMapDto>('read variables', { method: 'GET', url: variablesPath(scope), params: { deserializeValues: false } });
+    return decodeTypedVariables(dto);
+  }
+
+  async getVariable(scope: VariableScope, name: string): Promise<TypedVariable> {
+    const url = `${variablesPath(scope)}/${encodeURIComponent(name)}`;
+    return decodeTyped(await this.request<TypedValueDto>(`read variable '${name}'`, { method: 'GET', url, params: { deserializeValue: false } }));
+  }
+
+  async setVariable(scope: VariableScope, name: string, input: unknown): Promise<void> {
+    const url = `${variablesPath(scope)}/${encodeURIComponent(name)}`;
+    await this.request(`set variable '${name}'`, { method: 'PUT', url, data: encodeVariable(name, input) });
+  }
+
+  async deleteVariable(scope: VariableScope, name: string): Promise<void> {
+    await this.request(`delete variable '${name}'`, { method: 'DELETE', url: `${variablesPath(scope)}/${encodeURIComponent(name)}` });
+  }
+
+  async uploadVariableData(scope: VariableScope, name: string, valueType: 'File' | 'Bytes', file: BinaryContent): Promise<void> {
+    const form = new FormData();
+    const blob = new Blob([new Uint8Array(file.content)], { type: file.mimeType ?? 'application/octet-stream' });
+    form.append('data', blob, file.fileName ?? name);
+    form.append('valueType', valueType);
+    await this.request(`upload variable '${name}'`, { method: 'POST', url: `${variablesPath(scope)}/${encodeURIComponent(name)}/data`, data: form });
+  }
+
+  async downloadVariableData(scope: VariableScope, name: string): Promise<BinaryContent> {
+    const response = await this.requestRaw(`download variable '${name}'`, {
+      method: 'GET',
+      url: `${variablesPath(scope)}/${encodeURIComponent(name)}/data`,
+      responseType: 'arraybuffer',
+    });
+    const disposition = String(response.headers['content-disposition'] ?? '');
+    return {
+      content: Buffer.from(response.data as ArrayBuffer),
+      mimeType: response.headers['content-type'] ? String(response.headers['content-type']) : null,
+      fileName: /filename="?([^";]+)"?/.exec(disposition)?.[1] ?? null,
+    };
+  }
+
   private async request<T = void>(operation: string, config: AxiosRequestConfig): Promise<T> {
+    return (await this.requestRaw<T>(operation, config)).data;
+  }
+
+  private async requestRaw<T = unknown>(operation: string, config: AxiosRequestConfig): Promise<AxiosResponse<T>> {
     try {
-      const response = await this.http.request<T>(config);
-      return response.data;
+      return await this.http.request<T>(config);
     } catch (error) {
       throw translateEngineError(error, operation);
     }
+  }
+}
+
+function variablesPath(scope: VariableScope): string {
+  const id = encodeURIComponent(scope.id);
+  switch (scope.kind) {
+    case 'process-instance':
+      return `/process-instance/${id}/variables`;
+    case 'task':
+      return `/task/${id}/variables`;
+    case 'task-local':
+      return `/task/${id}/localVariables`;
   }
 }
 

@@ -1,6 +1,7 @@
 /** Why an engine call failed, in the gateway's terms. The HTTP mapping lives in problem/error-catalog.ts. */
 export enum CamundaErrorCode {
   NotFound = 'CAMUNDA_NOT_FOUND',
+  InvalidVariable = 'INVALID_VARIABLE',
   Rejected = 'CAMUNDA_REJECTED',
   Conflict = 'CAMUNDA_CONFLICT',
   Unavailable = 'CAMUNDA_UNAVAILABLE',

@@ -2,6 +2,27 @@
 
 export type PlainVariables = Record<string, unknown>;
 
+/** A variable as Camunda types it; `valueInfo` carries e.g. an Object's type name or a File's name. */
+export interface TypedVariable {
+  value: unknown;
+  type: string;
+  valueInfo?: Record<string, unknown>;
+}
+
+export type TypedVariables = Record<string, TypedVariable>;
+
+/** Where variables live: an instance (process scope), a task (what the task sees), or a task's own local scope. */
+export interface VariableScope {
+  kind: 'process-instance' | 'task' | 'task-local';
+  id: string;
+}
+
+export interface BinaryContent {
+  content: Buffer;
+  fileName: string | null;
+  mimeType: string | null;
+}
+
 export interface EngineProcessDefinition {
   id: string;
   key: string;

@@ -18,6 +18,9 @@ describe('translateEngineError', () => {
     [403, { type: 'AuthorizationException', message: 'no' }, CamundaErrorCode.Forbidden],
     [503, 'down', CamundaErrorCode.Unavailable],
     [500, { type: 'ProcessEngineException', message: 'boom' }, CamundaErrorCode.EngineFailure],
+    [500, { type: 'NullValueException', message: "execution 42 doesn't exist: execution is null" }, CamundaErrorCode.NotFound],
+    [500, { type: 'NullValueException', message: 'Cannot find task with id 42: task is null' }, CamundaErrorCode.NotFound],
+    [500, { type: 'NullValueException', message: 'variableName is null' }, CamundaErrorCode.Rejected],
   ])('HTTP %i %j -> %s', (status, body, code) => {
     const error = translateEngineError(engineAnswered(status, body), 'test');
     expect(error.code).toBe(code);

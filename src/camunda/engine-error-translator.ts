@@ -4,6 +4,8 @@ import type { EngineExceptionDto } from './engine-dto.js';
 
 // Engine exception types that mean "someone else changed this first", whatever HTTP status carried them.
 const CONFLICT_TYPES = new Set(['OptimisticLockingException', 'TaskAlreadyClaimedException']);
+// The engine often reports a missing entity as a 500 NullValueException ("execution x doesn't exist").
+const MISSING_ENTITY = /doesn't exist|does not exist|not found|cannot find|no .* found/i;
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ECONNABORTED', 'EHOSTUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE']);
 
 /** Turns an axios failure into a CamundaError. Request config (and so credentials) never reaches the message. */
@@ -20,6 +22,9 @@ export function translateEngineError(error: unknown, operation: string): Camunda
   const engineType = body.type;
   const message = body.message ?? `engine answered HTTP ${response.status}`;
   if (engineType && CONFLICT_TYPES.has(engineType)) return new CamundaError(CamundaErrorCode.Conflict, message, engineType);
+  if (engineType === 'NullValueException') {
+    return new CamundaError(MISSING_ENTITY.test(message) ? CamundaErrorCode.NotFound : CamundaErrorCode.Rejected, message, engineType);
+  }
   switch (response.status) {
     case 400:
       return new CamundaError(CamundaErrorCode.Rejected, message, engineType);

@@ -1,45 +1,91 @@
-import { decodeVariables, encodeVariable, encodeVariables, VariableEncodingError } from './variable-codec.js';
+import { decodeTyped, decodeVariable, encodeVariable, encodeVariables, VariableEncodingError } from './variable-codec.js';
 
 describe('variable codec', () => {
-  it('types plain JSON values the way Camunda expects', () => {
-    expect(encodeVariables({ s: 'x', b: false, i: 42, neg: -(2 ** 31), l: 2 ** 31, d: 1.5, n: null })).toEqual({
-      s: { value: 'x', type: 'String' },
-      b: { value: false, type: 'Boolean' },
-      i: { value: 42, type: 'Integer' },
-      neg: { value: -(2 ** 31), type: 'Integer' },
-      l: { value: 2 ** 31, type: 'Long' },
-      d: { value: 1.5, type: 'Double' },
-      n: { value: null, type: 'Null' },
+  describe('plain JSON in', () => {
+    it('types values the way Camunda expects', () => {
+      expect(encodeVariables({ s: 'x', b: false, i: 42, neg: -(2 ** 31), l: 2 ** 31, d: 1.5, n: null })).toEqual({
+        s: { value: 'x', type: 'String' },
+        b: { value: false, type: 'Boolean' },
+        i: { value: 42, type: 'Integer' },
+        neg: { value: -(2 ** 31), type: 'Integer' },
+        l: { value: 2 ** 31, type: 'Long' },
+        d: { value: 1.5, type: 'Double' },
+        n: { value: null, type: 'Null' },
+      });
+    });
+
+    it('stores objects and arrays as Json strings', () => {
+      expect(encodeVariable('o', { a: [1, 'two'] })).toEqual({ value: '{"a":[1,"two"]}', type: 'Json' });
+      expect(encodeVariable('arr', [true])).toEqual({ value: '[true]', type: 'Json' });
+    });
+
+    it('treats an object that merely has value and type keys of no Camunda type as Json', () => {
+      expect(encodeVariable('o', { value: 1, type: 'car' })).toEqual({ value: '{"value":1,"type":"car"}', type: 'Json' });
+    });
+
+    it('uses Double beyond the safe integer range rather than a Long that would lose digits', () => {
+      expect(encodeVariable('big', 2 ** 60).type).toBe('Double');
     });
   });
 
-  it('stores objects and arrays as Json strings', () => {
-    expect(encodeVariable('o', { a: [1, 'two'] })).toEqual({ value: '{"a":[1,"two"]}', type: 'Json' });
-    expect(encodeVariable('arr', [true])).toEqual({ value: '[true]', type: 'Json' });
+  describe('typed in', () => {
+    it.each([
+      [{ value: 32_767, type: 'Short' }, { value: 32_767, type: 'Short' }],
+      [{ value: -(2 ** 31), type: 'Integer' }, { value: -(2 ** 31), type: 'Integer' }],
+      [{ value: Number.MAX_SAFE_INTEGER, type: 'Long' }, { value: Number.MAX_SAFE_INTEGER, type: 'Long' }],
+      [{ value: 3, type: 'Double' }, { value: 3, type: 'Double' }],
+      [{ value: 'aGk=', type: 'Bytes' }, { value: 'aGk=', type: 'Bytes' }],
+      [{ value: 'x', type: 'Json' }, { value: '"x"', type: 'Json' }],
+      [{ value: null, type: 'String' }, { value: null, type: 'String' }],
+    ])('%j -> %j', (input, expected) => {
+      expect(encodeVariable('v', input)).toEqual(expected);
+    });
+
+    it('keeps the time zone of a Date in Camunda format', () => {
+      expect(encodeVariable('d', { value: '2026-03-04T05:06:07.8+02:00', type: 'Date' })).toEqual({ value: '2026-03-04T05:06:07.800+0200', type: 'Date' });
+      expect(encodeVariable('d', { value: '2026-03-04T05:06:07Z', type: 'Date' })).toEqual({ value: '2026-03-04T05:06:07.000+0000', type: 'Date' });
+    });
+
+    it('keeps an Object serialized, with its type information', () => {
+      const input = { value: '{"a":1}', type: 'Object', valueInfo: { objectTypeName: 'java.util.HashMap', serializationDataFormat: 'application/json' } };
+      expect(encodeVariable('o', input)).toEqual(input);
+    });
+
+    it.each([
+      ['s', { value: 32_768, type: 'Short' }, 'outside the Short range'],
+      ['i', { value: 2 ** 31, type: 'Integer' }, 'outside the Integer range'],
+      ['l', { value: 2 ** 60, type: 'Long' }, 'outside the Long range'],
+      ['f', { value: 1.5, type: 'Integer' }, 'whole number'],
+      ['d', { value: '2026-03-04 05:06', type: 'Date' }, 'ISO 8601'],
+      ['z', { value: '2026-03-04T05:06:07', type: 'Date' }, 'time zone'],
+      ['b', { value: 'not base64!', type: 'Bytes' }, 'base64'],
+      ['o', { value: '{}', type: 'Object' }, 'objectTypeName'],
+      ['x', { value: 'yes', type: 'Boolean' }, 'true or false'],
+      ['inf', Infinity, 'finite'],
+    ])('rejects %s = %j, naming the variable and saying why', (name, input, reason) => {
+      expect(() => encodeVariable(name, input)).toThrow(VariableEncodingError);
+      expect(() => encodeVariable(name, input)).toThrow(new RegExp(`^Variable '${name}': .*${reason}`));
+    });
   });
 
-  it('uses Double for integers beyond the safe range rather than losing digits as a Long', () => {
-    expect(encodeVariable('big', 2 ** 60).type).toBe('Double');
+  describe('typed out', () => {
+    it('parses Json, shows Dates as ISO 8601, keeps Objects serialized', () => {
+      expect(decodeTyped({ value: '{"k":[1]}', type: 'Json' })).toEqual({ value: { k: [1] }, type: 'Json' });
+      expect(decodeTyped({ value: '2026-03-04T03:06:07.800+0000', type: 'Date' })).toEqual({ value: '2026-03-04T03:06:07.800+00:00', type: 'Date' });
+      const object = { value: 'rO0ABXQAA2Zvbw==', type: 'Object', valueInfo: { objectTypeName: 'java.lang.String', serializationDataFormat: 'application/x-java-serialized-object' } };
+      expect(decodeTyped(object)).toEqual(object);
+    });
+
+    it('round-trips typed values through the engine format', () => {
+      for (const input of [{ value: 7, type: 'Short' }, { value: { a: null }, type: 'Json' }, { value: '2026-01-01T00:00:00.000+05:30', type: 'Date' }]) {
+        expect(decodeTyped(encodeVariable('v', input))).toEqual(input);
+      }
+    });
   });
 
-  it('rejects values JSON cannot carry, naming the variable', () => {
-    expect(() => encodeVariable('inf', Infinity)).toThrow(VariableEncodingError);
-    expect(() => encodeVariable('inf', Infinity)).toThrow("Variable 'inf'");
-  });
-
-  it('decodes typed values back to plain JSON, leaving Object values serialized', () => {
-    expect(
-      decodeVariables({
-        j: { value: '{"k":1}', type: 'Json' },
-        i: { value: 7, type: 'Integer' },
-        n: { value: null, type: 'Null' },
-        o: { value: 'rO0ABXQAA2Zvbw==', type: 'Object', valueInfo: { serializationDataFormat: 'application/x-java-serialized-object' } },
-      }),
-    ).toEqual({ j: { k: 1 }, i: 7, n: null, o: 'rO0ABXQAA2Zvbw==' });
-  });
-
-  it('round-trips every plain value', () => {
-    const plain = { s: 'é', b: true, i: 1, l: 9_007_199_254_740_991, d: 0.1, n: null, j: { nested: [null, 1] } };
-    expect(decodeVariables(encodeVariables(plain))).toEqual(plain);
+  it('gives workers plain values, whatever the case of the type name', () => {
+    expect(decodeVariable({ value: '{"a":1}', type: 'Json' })).toEqual({ a: 1 });
+    expect(decodeVariable({ value: { a: 1 }, type: 'json' })).toEqual({ a: 1 });
+    expect(decodeVariable({ value: 5, type: 'integer' })).toBe(5);
   });
 });

@@ -1,18 +1,47 @@
 import type { TypedValueDto, VariableMapDto } from './engine-dto.js';
-import type { PlainVariables } from './camunda.models.js';
+import type { PlainVariables, TypedVariable, TypedVariables } from './camunda.models.js';
+import { CamundaError, CamundaErrorCode } from './camunda.errors.js';
 
-const INT32_MIN = -(2 ** 31);
-const INT32_MAX = 2 ** 31 - 1;
+export const VARIABLE_TYPES = ['String', 'Boolean', 'Short', 'Integer', 'Long', 'Double', 'Date', 'Json', 'Null', 'Bytes', 'Object', 'File'] as const;
+export type VariableType = (typeof VARIABLE_TYPES)[number];
 
-export class VariableEncodingError extends Error {
+const RANGES: Record<'Short' | 'Integer' | 'Long', [number, number]> = {
+  Short: [-32_768, 32_767],
+  Integer: [-(2 ** 31), 2 ** 31 - 1],
+  // Beyond 2^53 a JSON number cannot carry a Long exactly through JavaScript.
+  Long: [Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER],
+};
+const ISO_DATE = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d{1,3})\d*)?(Z|[+-]\d{2}:?\d{2})$/;
+const ENGINE_DATE = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3})([+-]\d{2})(\d{2})$/;
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+/** A variable value the engine cannot take; the HTTP layer names the variable in a 400. */
+export class VariableEncodingError extends CamundaError {
   constructor(readonly variableName: string, reason: string) {
-    super(`Variable '${variableName}': ${reason}`);
+    super(CamundaErrorCode.InvalidVariable, `Variable '${variableName}': ${reason}`);
     this.name = 'VariableEncodingError';
   }
 }
 
-/** The one place that turns plain JSON values into Camunda typed values. */
-export function encodeVariable(name: string, value: unknown): TypedValueDto {
+/** An input of the shape `{ value, type, valueInfo? }` with a known type is typed input; anything else is a plain value. */
+function isTypedInput(input: unknown): input is TypedVariable {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) return false;
+  const keys = Object.keys(input);
+  const type = (input as { type?: unknown }).type;
+  return keys.includes('type') && keys.every((key) => ['value', 'type', 'valueInfo'].includes(key)) && VARIABLE_TYPES.includes(type as VariableType);
+}
+
+/** The one place that turns gateway input (plain JSON, or typed) into Camunda typed values. */
+export function encodeVariable(name: string, input: unknown): TypedValueDto {
+  return isTypedInput(input) ? encodeTyped(name, input) : encodePlain(name, input);
+}
+
+export function encodeVariables(variables: PlainVariables | undefined): VariableMapDto | undefined {
+  if (variables === undefined) return undefined;
+  return Object.fromEntries(Object.entries(variables).map(([name, value]) => [name, encodeVariable(name, value)]));
+}
+
+function encodePlain(name: string, value: unknown): TypedValueDto {
   if (value === null || value === undefined) return { value: null, type: 'Null' };
   switch (typeof value) {
     case 'string':
@@ -21,7 +50,7 @@ export function encodeVariable(name: string, value: unknown): TypedValueDto {
       return { value, type: 'Boolean' };
     case 'number':
       if (!Number.isFinite(value)) throw new VariableEncodingError(name, 'numbers must be finite');
-      if (Number.isInteger(value) && value >= INT32_MIN && value <= INT32_MAX) return { value, type: 'Integer' };
+      if (Number.isInteger(value) && inRange(value, 'Integer')) return { value, type: 'Integer' };
       if (Number.isSafeInteger(value)) return { value, type: 'Long' };
       return { value, type: 'Double' };
     case 'object':
@@ -31,23 +60,78 @@ export function encodeVariable(name: string, value: unknown): TypedValueDto {
   }
 }
 
-export function encodeVariables(variables: PlainVariables | undefined): VariableMapDto | undefined {
-  if (variables === undefined) return undefined;
-  return Object.fromEntries(Object.entries(variables).map(([name, value]) => [name, encodeVariable(name, value)]));
+function encodeTyped(name: string, input: TypedVariable): TypedValueDto {
+  const { value, valueInfo } = input;
+  const type = input.type as VariableType;
+  const fail = (reason: string): never => {
+    throw new VariableEncodingError(name, reason);
+  };
+  if (value === null && type !== 'Json' && type !== 'File') return { value: null, type, ...(valueInfo ? { valueInfo } : {}) };
+  switch (type) {
+    case 'String':
+      return typeof value === 'string' ? { value, type } : fail('a String must be a JSON string');
+    case 'Boolean':
+      return typeof value === 'boolean' ? { value, type } : fail('a Boolean must be true or false');
+    case 'Short':
+    case 'Integer':
+    case 'Long':
+      if (typeof value !== 'number' || !Number.isInteger(value)) return fail(`a ${type} must be a whole number`);
+      return inRange(value, type) ? { value, type } : fail(`${value} is outside the ${type} range ${RANGES[type][0]}..${RANGES[type][1]}`);
+    case 'Double':
+      return typeof value === 'number' && Number.isFinite(value) ? { value, type } : fail('a Double must be a finite number');
+    case 'Date':
+      return { value: toEngineDateValue(value) ?? fail('a Date must be an ISO 8601 date-time with a time zone, e.g. 2026-01-31T09:30:00.000+01:00'), type };
+    case 'Json':
+      return { value: JSON.stringify(value), type };
+    case 'Null':
+      return fail('a Null variable must have the value null');
+    case 'Bytes':
+      return typeof value === 'string' && BASE64.test(value) ? { value, type } : fail('Bytes must be a base64 string (or upload them to the .../data endpoint)');
+    case 'Object':
+      if (typeof value !== 'string') return fail('an Object value must be its serialized form, as a string');
+      if (typeof valueInfo?.objectTypeName !== 'string' || typeof valueInfo?.serializationDataFormat !== 'string') {
+        return fail('an Object needs valueInfo.objectTypeName and valueInfo.serializationDataFormat');
+      }
+      return { value, type, valueInfo: { objectTypeName: valueInfo.objectTypeName, serializationDataFormat: valueInfo.serializationDataFormat } };
+    case 'File':
+      return fail('upload files to the .../variables/{name}/data endpoint');
+  }
 }
 
-/** And back: typed values to plain JSON. Object values stay the engine's serialized string, unaltered. */
+function inRange(value: number, type: keyof typeof RANGES): boolean {
+  return value >= RANGES[type][0] && value <= RANGES[type][1];
+}
+
+/** ISO 8601 in, Camunda's `yyyy-MM-dd'T'HH:mm:ss.SSSZ` out, in the offset the caller gave. */
+function toEngineDateValue(value: unknown): string | null {
+  const match = typeof value === 'string' ? ISO_DATE.exec(value) : null;
+  if (!match || Number.isNaN(Date.parse(value as string))) return null;
+  const [, dateTime, millis = '', zone] = match;
+  const offset = zone === 'Z' ? '+0000' : zone!.replace(':', '');
+  return `${dateTime}.${millis.padEnd(3, '0')}${offset}`;
+}
+
+/** Typed values out: Json parsed, Date as ISO 8601, Object left serialized, File as its metadata. */
+export function decodeTyped(typed: TypedValueDto): TypedVariable {
+  const out: TypedVariable = { value: typed.value, type: typed.type };
+  if (typed.valueInfo && Object.keys(typed.valueInfo).length > 0) out.valueInfo = typed.valueInfo;
+  if (typed.type === 'Json' && typeof typed.value === 'string') out.value = JSON.parse(typed.value);
+  if (typed.type === 'Date' && typeof typed.value === 'string') out.value = typed.value.replace(ENGINE_DATE, '$1$2:$3');
+  return out;
+}
+
+export function decodeTypedVariables(variables: VariableMapDto | undefined | null): TypedVariables {
+  return Object.fromEntries(Object.entries(variables ?? {}).map(([name, typed]) => [name, decodeTyped(typed)]));
+}
+
+/** Plain values, for code that only needs the data (workers). Type names may come lower-case from the task client. */
 export function decodeVariable(typed: TypedValueDto): unknown {
-  switch (typed.type) {
-    case 'Json':
+  switch (typed.type.toLowerCase()) {
+    case 'json':
       return typeof typed.value === 'string' ? JSON.parse(typed.value) : typed.value;
-    case 'Null':
+    case 'null':
       return null;
     default:
       return typed.value;
   }
-}
-
-export function decodeVariables(variables: VariableMapDto | undefined | null): PlainVariables {
-  return Object.fromEntries(Object.entries(variables ?? {}).map(([name, typed]) => [name, decodeVariable(typed)]));
 }

@@ -3,6 +3,7 @@ import type { Request, Response } from 'express';
 import { STATUS_CODES } from 'node:http';
 import { QueryFailedError } from 'typeorm';
 import { CamundaError } from '../camunda/camunda.errors.js';
+import { VariableEncodingError } from '../camunda/variable-codec.js';
 import { ERROR_CATALOG, problemType, type ErrorCode } from './error-catalog.js';
 import { GatewayError, GatewayErrorCode, type FieldError } from './gateway-error.js';
 
@@ -38,6 +39,9 @@ export class ProblemDetailsFilter implements ExceptionFilter {
 
   toProblem(exception: unknown, instance: string): ProblemDetails {
     if (exception instanceof GatewayError) return build(exception.code, exception.message, instance, exception.fieldErrors);
+    if (exception instanceof VariableEncodingError) {
+      return build(exception.code, exception.message, instance, [{ field: `variables.${exception.variableName}`, messages: [exception.message] }]);
+    }
     if (exception instanceof CamundaError) return build(exception.code, exception.message, instance);
     if (exception instanceof HttpException) return fromHttpException(exception, instance);
     if (isDatabaseUnavailable(exception)) {

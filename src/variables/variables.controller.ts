@@ -1,0 +1,114 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Put, Query, StreamableFile, UploadedFile, UseInterceptors } from '@nestjs/common';
+import { FileInterceptor } from '@nestjs/platform-express';
+import { ApiBody, ApiConsumes, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { BinaryContent, TypedVariable, TypedVariables, VariableScope } from '../camunda/camunda.models.js';
+import { EngineIdPipe } from '../problem/engine-id.pipe.js';
+import { GatewayError, GatewayErrorCode } from '../problem/gateway-error.js';
+import { SetVariableDto } from './dto/set-variable.dto.js';
+import { UploadVariableDto } from './dto/upload-variable.dto.js';
+import { VariableScopeQueryDto } from './dto/variable-scope-query.dto.js';
+import { VariableNamePipe } from './variable-name.pipe.js';
+import { VariablesService } from './variables.service.js';
+
+const UPLOAD_LIMIT_BYTES = 10 * 1024 * 1024;
+const UPLOAD_SCHEMA = {
+  schema: {
+    type: 'object',
+    required: ['data'],
+    properties: { data: { type: 'string', format: 'binary' }, valueType: { type: 'string', enum: ['File', 'Bytes'], default: 'File' } },
+  },
+};
+
+function toBinary(file: Express.Multer.File | undefined): BinaryContent {
+  if (!file) throw new GatewayError(GatewayErrorCode.ValidationFailed, 'No file uploaded', [{ field: 'data', messages: ['a multipart part named data is required'] }]);
+  return { content: file.buffer, fileName: file.originalname, mimeType: file.mimetype };
+}
+
+function toDownload(binary: BinaryContent): StreamableFile {
+  return new StreamableFile(binary.content, {
+    type: binary.mimeType ?? 'application/octet-stream',
+    disposition: binary.fileName ? `attachment; filename="${binary.fileName.replace(/"/g, '')}"` : 'attachment',
+  });
+}
+
+/** Routes shared by the two scopes; subclasses only say how a path id becomes a scope. */
+abstract class VariablesRoutes {
+  protected constructor(private readonly variables: VariablesService) {}
+
+  protected abstract scope(id: string, query: VariableScopeQueryDto): VariableScope;
+
+  @Get()
+  @ApiOperation({ summary: 'All variables, typed (Object values stay serialized)' })
+  list(@Param('id', EngineIdPipe) id: string, @Query() query: VariableScopeQueryDto): Promise<TypedVariables> {
+    return this.variables.list(this.scope(id, query));
+  }
+
+  @Get(':name')
+  @ApiOkResponse({ description: '{ value, type, valueInfo? }' })
+  get(@Param('id', EngineIdPipe) id: string, @Param('name', VariableNamePipe) name: string, @Query() query: VariableScopeQueryDto): Promise<TypedVariable> {
+    return this.variables.get(this.scope(id, query), name);
+  }
+
+  @Put(':name')
+  @ApiOperation({ summary: 'Set a variable: plain JSON, or typed with `type` (range-checked)' })
+  put(
+    @Param('id', EngineIdPipe) id: string,
+    @Param('name', VariableNamePipe) name: string,
+    @Query() query: VariableScopeQueryDto,
+    @Body() body: SetVariableDto,
+  ): Promise<TypedVariable> {
+    return this.variables.set(this.scope(id, query), name, body);
+  }
+
+  @Delete(':name')
+  @HttpCode(204)
+  @ApiNoContentResponse()
+  async remove(@Param('id', EngineIdPipe) id: string, @Param('name', VariableNamePipe) name: string, @Query() query: VariableScopeQueryDto): Promise<void> {
+    await this.variables.delete(this.scope(id, query), name);
+  }
+
+  @Put(':name/data')
+  @UseInterceptors(FileInterceptor('data', { limits: { fileSize: UPLOAD_LIMIT_BYTES, files: 1 } }))
+  @ApiConsumes('multipart/form-data')
+  @ApiBody(UPLOAD_SCHEMA)
+  @ApiOperation({ summary: 'Upload a File (or Bytes) variable, up to 10 MiB' })
+  upload(
+    @Param('id', EngineIdPipe) id: string,
+    @Param('name', VariableNamePipe) name: string,
+    @Query() query: VariableScopeQueryDto,
+    @Body() body: UploadVariableDto,
+    @UploadedFile() file: Express.Multer.File | undefined,
+  ): Promise<TypedVariable> {
+    return this.variables.upload(this.scope(id, query), name, body.valueType ?? 'File', toBinary(file));
+  }
+
+  @Get(':name/data')
+  @ApiOperation({ summary: 'Download a File or Bytes variable as it was stored' })
+  async download(@Param('id', EngineIdPipe) id: string, @Param('name', VariableNamePipe) name: string, @Query() query: VariableScopeQueryDto): Promise<StreamableFile> {
+    return toDownload(await this.variables.download(this.scope(id, query), name));
+  }
+}
+
+@ApiTags('variables')
+@Controller('process-instances/:id/variables')
+export class ProcessInstanceVariablesController extends VariablesRoutes {
+  constructor(variables: VariablesService) {
+    super(variables);
+  }
+
+  protected scope(id: string): VariableScope {
+    return { kind: 'process-instance', id };
+  }
+}
+
+@ApiTags('variables')
+@Controller('tasks/:id/variables')
+export class TaskVariablesController extends VariablesRoutes {
+  constructor(variables: VariablesService) {
+    super(variables);
+  }
+
+  protected scope(id: string, query: VariableScopeQueryDto): VariableScope {
+    return { kind: query.local ? 'task-local' : 'task', id };
+  }
+}
