@@ -58,8 +58,17 @@ describe('engine-rest contract', () => {
   it('sends only requests that engine-rest defines, for every client method', async () => {
     const id = (await gateway.http.post('/process-instances').send({ processDefinitionKey: 'ticket-approval', businessKey: `CONTRACT-${randomUUID()}`, variables: { n: 1, j: { a: [1] }, s: 'x', b: true, z: null } }).expect(201)).body.id;
     await gateway.http.post('/process-instances').send({ processDefinitionKey: 'missing-process' }).expect(404);
-    const [task] = (await gateway.http.get('/tasks').query({ processInstanceId: id }).expect(200)).body;
+    const [task] = (await gateway.http.get('/tasks').query({ processInstanceId: id }).expect(200)).body.items;
     await gateway.http.post(`/tasks/${task.id}/claim`).send({ userId: 'demo' }).expect(200);
+    await gateway.http.post(`/tasks/${task.id}/unclaim`).expect(200);
+    await gateway.http.post(`/tasks/${task.id}/assign`).send({ userId: 'demo' }).expect(200);
+    await gateway.http.post(`/tasks/${task.id}/delegate`).send({ userId: 'helper' }).expect(200);
+    await gateway.http.post(`/tasks/${task.id}/resolve`).send({ variables: { checked: true } }).expect(200);
+    await gateway.http.patch(`/tasks/${task.id}`).send({ dueAt: '2030-01-01T00:00:00Z', priority: 70 }).expect(200);
+    await gateway.http.get(`/tasks/${task.id}/form-variables`).expect(200);
+    await gateway.http.post(`/tasks/${task.id}/comments`).send({ message: 'contract' }).expect(201);
+    await gateway.http.get(`/tasks/${task.id}/comments`).expect(200);
+    await gateway.http.get('/tasks').query({ candidateUser: 'demo' }).expect(200);
     await gateway.http.put(`/process-instances/${id}/variables/amount`).send({ value: 12, type: 'Long' }).expect(200);
     await gateway.http.put(`/tasks/${task.id}/variables/note`).query({ local: true }).send({ value: '2026-01-01T00:00:00Z', type: 'Date' }).expect(200);
     await gateway.http.get(`/tasks/${task.id}/variables`).expect(200);

@@ -28,18 +28,18 @@ describe('ticket approval end to end (real engine, PostgreSQL, RabbitMQ)', () =>
 
   async function approveOrReject(processInstanceId: string, approved: boolean): Promise<void> {
     const listed = await gateway.http.get('/tasks').query({ processInstanceId, candidateGroup: 'managers' }).expect(200);
-    expect(listed.body).toHaveLength(1);
-    const task = listed.body[0];
+    expect(listed.body.items).toHaveLength(1);
+    const task = listed.body.items[0];
     expect(task).toMatchObject({ name: 'Manager Approval', state: 'CREATED', assignee: null, candidateGroups: ['managers'] });
 
     const claimed = await gateway.http.post(`/tasks/${task.id}/claim`).send({ userId: 'demo' }).expect(200);
     expect(claimed.body).toMatchObject({ id: task.id, assignee: 'demo', state: 'ASSIGNED' });
     const mine = await gateway.http.get('/tasks').query({ assignee: 'demo', processInstanceId }).expect(200);
-    expect(mine.body.map((listedTask: { id: string }) => listedTask.id)).toEqual([task.id]);
+    expect(mine.body.items.map((listedTask: { id: string }) => listedTask.id)).toEqual([task.id]);
 
     const completed = await gateway.http.post(`/tasks/${task.id}/complete`).send({ variables: { approved } }).expect(200);
     expect(completed.body).toMatchObject({ id: task.id, state: 'COMPLETED' });
-    await gateway.http.get('/tasks').query({ processInstanceId }).expect(200, []);
+    await gateway.http.get('/tasks').query({ processInstanceId }).expect(200, { items: [], nextCursor: null });
   }
 
   it('lists the deployed ticket-approval definition from the mirror', async () => {

@@ -2,7 +2,8 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { engineRest } from './support/engine-rest.js';
 import { startGateway, type RunningGateway } from './support/gateway-app.js';
 
-function binaryParser(response: NodeJS.ReadableStream, callback: (error: Error | null, body: Buffer) => void): void {
+// supertest's parser signature types the response as a superagent Response; it is the raw stream here.
+function binaryParser(response: any, callback: (error: Error | null, body: Buffer) => void): void {
   const chunks: Buffer[] = [];
   response.on('data', (chunk: Buffer) => chunks.push(chunk));
   response.on('end', () => callback(null, Buffer.concat(chunks)));
@@ -17,7 +18,7 @@ describe('variables through the gateway (real engine)', () => {
     gateway = await startGateway({ WORKERS_ENABLED: 'false' });
     const started = await gateway.http.post('/process-instances').send({ processDefinitionKey: 'ticket-approval', businessKey: `VARS-${randomUUID()}`, variables: { seed: 'x' } }).expect(201);
     instanceId = started.body.id;
-    taskId = (await gateway.http.get('/tasks').query({ processInstanceId: instanceId }).expect(200)).body[0].id;
+    taskId = (await gateway.http.get('/tasks').query({ processInstanceId: instanceId }).expect(200)).body.items[0].id;
   });
 
   afterAll(async () => {

@@ -15,20 +15,25 @@ import type {
   PlainVariables,
   StartedProcessInstance,
   TaskCandidates,
+  TaskComment,
+  TaskUpdate,
   TypedVariable,
   TypedVariables,
   VariableScope,
 } from './camunda.models.js';
 import { EngineInstanceState } from './camunda.models.js';
 import type {
+  CommentDto,
   DeploymentWithDefinitionsDto,
+  GroupDto,
   HistoricProcessInstanceDto,
   HistoricTaskInstanceDto,
   IdentityLinkDto,
   ProcessDefinitionDto,
   ProcessInstanceDto,
-  UserOperationLogEntryDto,
+  TaskDto,
   TypedValueDto,
+  UserOperationLogEntryDto,
   VariableMapDto,
   VersionDto,
 } from './engine-dto.js';
@@ -168,6 +173,62 @@ export class CamundaClient {
     });
   }
 
+  async unclaimTask(taskId: string): Promise<void> {
+    await this.request('unclaim task', { method: 'POST', url: `/task/${encodeURIComponent(taskId)}/unclaim` });
+  }
+
+  /** Sets or (with null) clears the assignee, whoever holds the task. */
+  async setTaskAssignee(taskId: string, userId: string | null): Promise<void> {
+    await this.request('assign task', { method: 'POST', url: `/task/${encodeURIComponent(taskId)}/assignee`, data: { userId } });
+  }
+
+  async delegateTask(taskId: string, userId: string): Promise<void> {
+    await this.request('delegate task', { method: 'POST', url: `/task/${encodeURIComponent(taskId)}/delegate`, data: { userId } });
+  }
+
+  async resolveTask(taskId: string, variables?: PlainVariables): Promise<void> {
+    await this.request('resolve task', { method: 'POST', url: `/task/${encodeURIComponent(taskId)}/resolve`, data: { variables: encodeVariables(variables) ?? {} } });
+  }
+
+  async updateTask(taskId: string, update: TaskUpdate): Promise<void> {
+    const url = `/task/${encodeURIComponent(taskId)}`;
+    const current = await this.request<TaskDto>('read task', { method: 'GET', url });
+    const data = {
+      name: current.name,
+      description: current.description,
+      assignee: current.assignee,
+      owner: current.owner,
+      delegationState: current.delegationState,
+      due: update.dueAt === undefined ? current.due : update.dueAt && toEngineDate(update.dueAt),
+      followUp: update.followUpAt === undefined ? current.followUp : update.followUpAt && toEngineDate(update.followUpAt),
+      priority: update.priority ?? current.priority,
+      parentTaskId: current.parentTaskId,
+      caseInstanceId: current.caseInstanceId,
+      tenantId: current.tenantId,
+    };
+    await this.request('update task', { method: 'PUT', url, data });
+  }
+
+  async getTaskFormVariables(taskId: string): Promise<TypedVariables> {
+    const url = `/task/${encodeURIComponent(taskId)}/form-variables`;
+    return decodeTypedVariables(await this.request<VariableMapDto>('read form variables', { method: 'GET', url, params: { deserializeValues: false } }));
+  }
+
+  async listTaskComments(taskId: string): Promise<TaskComment[]> {
+    const dtos = await this.request<CommentDto[]>('list task comments', { method: 'GET', url: `/task/${encodeURIComponent(taskId)}/comment` });
+    return dtos.map(toComment);
+  }
+
+  async addTaskComment(taskId: string, message: string): Promise<TaskComment> {
+    const url = `/task/${encodeURIComponent(taskId)}/comment/create`;
+    return toComment(await this.request<CommentDto>('add task comment', { method: 'POST', url, data: { message } }));
+  }
+
+  async listGroupIdsOfMember(userId: string): Promise<string[]> {
+    const groups = await this.request<GroupDto[]>('list groups of user', { method: 'GET', url: '/group', params: { member: userId } });
+    return groups.map((group) => group.id);
+  }
+
   async getVariables(scope: VariableScope): Promise<TypedVariables> {
     // deserializeValues=false: Object values come back as the engine stored them, never re-serialized.
     const dto = await this.request<VariableMapDto>('read variables', { method: 'GET', url: variablesPath(scope), params: { deserializeValues: false } });
@@ -233,6 +294,10 @@ function variablesPath(scope: VariableScope): string {
     case 'task-local':
       return `/task/${id}/localVariables`;
   }
+}
+
+function toComment(dto: CommentDto): TaskComment {
+  return { id: dto.id, userId: dto.userId, message: dto.message, at: fromEngineDate(dto.time) };
 }
 
 function toProcessDefinition(dto: ProcessDefinitionDto): EngineProcessDefinition {

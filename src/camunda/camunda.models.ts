@@ -97,6 +97,19 @@ export interface EngineTask {
   tenantId: string | null;
 }
 
+export interface TaskUpdate {
+  dueAt?: Date | null;
+  followUpAt?: Date | null;
+  priority?: number;
+}
+
+export interface TaskComment {
+  id: string;
+  userId: string | null;
+  message: string;
+  at: Date;
+}
+
 export interface TaskCandidates {
   users: string[];
   groups: string[];

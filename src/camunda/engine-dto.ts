@@ -92,6 +92,35 @@ export interface UserOperationLogEntryDto {
   taskId: string | null;
 }
 
+/** Runtime task: PUT /task/{id} replaces every updatable field, so updates start from a fresh read. */
+export interface TaskDto {
+  id: string;
+  name: string | null;
+  description: string | null;
+  assignee: string | null;
+  owner: string | null;
+  delegationState: string | null;
+  due: string | null;
+  followUp: string | null;
+  priority: number;
+  parentTaskId: string | null;
+  caseInstanceId: string | null;
+  tenantId: string | null;
+}
+
+export interface CommentDto {
+  id: string;
+  userId: string | null;
+  taskId: string | null;
+  processInstanceId: string | null;
+  time: string;
+  message: string;
+}
+
+export interface GroupDto {
+  id: string;
+}
+
 export interface VersionDto {
   version: string;
 }

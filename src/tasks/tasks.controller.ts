@@ -1,21 +1,24 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiConflictResponse, ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags, getSchemaPath } from '@nestjs/swagger';
+import type { TaskComment, TypedVariables } from '../camunda/camunda.models.js';
+import type { Page } from '../pagination/keyset-page.js';
 import { EngineIdPipe } from '../problem/engine-id.pipe.js';
-import { ClaimTaskDto } from './dto/claim-task.dto.js';
 import { CompleteTaskDto } from './dto/complete-task.dto.js';
+import { AddCommentDto, AssignTaskDto, ClaimTaskDto, DelegateTaskDto, ResolveTaskDto, UpdateTaskDto } from './dto/task-commands.dto.js';
 import { TaskQueryDto } from './dto/task-query.dto.js';
 import { TaskView } from './task.view.js';
 import { TasksService } from './tasks.service.js';
 
 @ApiTags('tasks')
+@ApiExtraModels(TaskView)
 @Controller('tasks')
 export class TasksController {
   constructor(private readonly tasks: TasksService) {}
 
   @Get()
-  @ApiOperation({ summary: 'User tasks from the mirror, oldest first' })
-  @ApiOkResponse({ type: [TaskView] })
-  list(@Query() query: TaskQueryDto): Promise<TaskView[]> {
+  @ApiOperation({ summary: 'User tasks from the mirror: filters, sorting, cursor pages' })
+  @ApiOkResponse({ schema: { properties: { items: { type: 'array', items: { $ref: getSchemaPath(TaskView) } }, nextCursor: { type: 'string', nullable: true } } } })
+  list(@Query() query: TaskQueryDto): Promise<Page<TaskView>> {
     return this.tasks.list(query);
   }
 
@@ -25,12 +28,51 @@ export class TasksController {
     return this.tasks.get(id);
   }
 
+  @Patch(':id')
+  @ApiOperation({ summary: 'Set due date, follow-up date or priority' })
+  @ApiOkResponse({ type: TaskView })
+  update(@Param('id', EngineIdPipe) id: string, @Body() body: UpdateTaskDto): Promise<TaskView> {
+    return this.tasks.update(id, body);
+  }
+
   @Post(':id/claim')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Claim the task for a user; 409 when someone else holds it' })
+  @ApiOperation({ summary: 'Claim the task for a user' })
   @ApiOkResponse({ type: TaskView })
+  @ApiConflictResponse({ description: 'Someone else holds the task' })
   claim(@Param('id', EngineIdPipe) id: string, @Body() body: ClaimTaskDto): Promise<TaskView> {
     return this.tasks.claim(id, body.userId);
+  }
+
+  @Post(':id/unclaim')
+  @HttpCode(200)
+  @ApiOkResponse({ type: TaskView })
+  unclaim(@Param('id', EngineIdPipe) id: string): Promise<TaskView> {
+    return this.tasks.unclaim(id);
+  }
+
+  @Post(':id/assign')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Set (or with null clear) the assignee, whoever holds the task' })
+  @ApiOkResponse({ type: TaskView })
+  assign(@Param('id', EngineIdPipe) id: string, @Body() body: AssignTaskDto): Promise<TaskView> {
+    return this.tasks.assign(id, body.userId);
+  }
+
+  @Post(':id/delegate')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Delegate to a user; the assignee becomes the owner' })
+  @ApiOkResponse({ type: TaskView })
+  delegate(@Param('id', EngineIdPipe) id: string, @Body() body: DelegateTaskDto): Promise<TaskView> {
+    return this.tasks.delegate(id, body.userId);
+  }
+
+  @Post(':id/resolve')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Resolve a delegated task: it goes back to its owner' })
+  @ApiOkResponse({ type: TaskView })
+  resolve(@Param('id', EngineIdPipe) id: string, @Body() body: ResolveTaskDto): Promise<TaskView> {
+    return this.tasks.resolve(id, body.variables);
   }
 
   @Post(':id/complete')
@@ -39,5 +81,21 @@ export class TasksController {
   @ApiOkResponse({ type: TaskView })
   complete(@Param('id', EngineIdPipe) id: string, @Body() body: CompleteTaskDto): Promise<TaskView> {
     return this.tasks.complete(id, body.variables);
+  }
+
+  @Get(':id/form-variables')
+  @ApiOperation({ summary: "The variables the task's form works with, typed" })
+  formVariables(@Param('id', EngineIdPipe) id: string): Promise<TypedVariables> {
+    return this.tasks.formVariables(id);
+  }
+
+  @Get(':id/comments')
+  comments(@Param('id', EngineIdPipe) id: string): Promise<TaskComment[]> {
+    return this.tasks.comments(id);
+  }
+
+  @Post(':id/comments')
+  addComment(@Param('id', EngineIdPipe) id: string, @Body() body: AddCommentDto): Promise<TaskComment> {
+    return this.tasks.addComment(id, body.message);
   }
 }

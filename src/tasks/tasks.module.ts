@@ -4,10 +4,11 @@ import { MirrorModule } from '../mirror/mirror.module.js';
 import { SyncModule } from '../sync/sync.module.js';
 import { TasksController } from './tasks.controller.js';
 import { TasksService } from './tasks.service.js';
+import { UserGroups } from './user-groups.js';
 
 @Module({
   imports: [CamundaModule, MirrorModule, SyncModule],
   controllers: [TasksController],
-  providers: [TasksService],
+  providers: [TasksService, UserGroups],
 })
 export class TasksModule {}

@@ -2,46 +2,91 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { CamundaClient } from '../camunda/camunda-client.js';
-import { TaskRecord, TaskState } from '../mirror/task.entity.js';
+import type { TaskComment, TypedVariables } from '../camunda/camunda.models.js';
+import { TaskRecord } from '../mirror/task.entity.js';
+import { keysetPage, type Page } from '../pagination/keyset-page.js';
 import { GatewayError, GatewayErrorCode } from '../problem/gateway-error.js';
 import { SyncService } from '../sync/sync.service.js';
+import type { UpdateTaskDto } from './dto/task-commands.dto.js';
 import type { TaskQueryDto } from './dto/task-query.dto.js';
+import { applyTaskFilters, TASK_SORT_KEYS } from './task-list-query.js';
 import { TaskView } from './task.view.js';
+import { UserGroups } from './user-groups.js';
 
 const DEFAULT_LIMIT = 100;
 
+/** Reads tasks from the mirror; every command goes to the engine, then refreshes the task's instance before answering. */
 @Injectable()
 export class TasksService {
   constructor(
     private readonly camunda: CamundaClient,
     private readonly sync: SyncService,
+    private readonly userGroups: UserGroups,
     @InjectRepository(TaskRecord) private readonly tasks: Repository<TaskRecord>,
   ) {}
 
-  async list(query: TaskQueryDto): Promise<TaskView[]> {
-    const builder = this.tasks.createQueryBuilder('task').orderBy('task.created_at', 'ASC').addOrderBy('task.id', 'ASC').limit(query.limit ?? DEFAULT_LIMIT);
-    if (query.state) builder.andWhere('task.state = :state', { state: query.state });
-    else builder.andWhere('task.state IN (:...open)', { open: [TaskState.Created, TaskState.Assigned] });
-    if (query.processInstanceId) builder.andWhere('task.process_instance_id = :processInstanceId', { processInstanceId: query.processInstanceId });
-    if (query.assignee) builder.andWhere('task.assignee = :assignee', { assignee: query.assignee });
-    if (query.candidateGroup) builder.andWhere(':candidateGroup = ANY(task.candidate_groups)', { candidateGroup: query.candidateGroup });
-    return (await builder.getMany()).map(TaskView.of);
+  async list(query: TaskQueryDto): Promise<Page<TaskView>> {
+    const builder = this.tasks.createQueryBuilder('task');
+    applyTaskFilters(builder, query, query.candidateUser ? await this.userGroups.of(query.candidateUser) : []);
+    return keysetPage(builder, {
+      key: TASK_SORT_KEYS[query.sortBy ?? 'created'],
+      idColumn: 'task.id',
+      descending: query.sortOrder === 'desc',
+      cursor: query.cursor,
+      limit: query.limit ?? DEFAULT_LIMIT,
+      map: TaskView.of,
+    });
   }
 
   async get(id: string): Promise<TaskView> {
     return TaskView.of(await this.find(id));
   }
 
-  async claim(id: string, userId: string): Promise<TaskView> {
-    const task = await this.find(id);
-    await this.camunda.claimTask(id, userId);
-    return this.refreshed(task);
+  claim(id: string, userId: string): Promise<TaskView> {
+    return this.command(id, () => this.camunda.claimTask(id, userId));
   }
 
-  async complete(id: string, variables?: Record<string, unknown>): Promise<TaskView> {
+  unclaim(id: string): Promise<TaskView> {
+    return this.command(id, () => this.camunda.unclaimTask(id));
+  }
+
+  assign(id: string, userId: string | null): Promise<TaskView> {
+    return this.command(id, () => this.camunda.setTaskAssignee(id, userId));
+  }
+
+  delegate(id: string, userId: string): Promise<TaskView> {
+    return this.command(id, () => this.camunda.delegateTask(id, userId));
+  }
+
+  resolve(id: string, variables?: Record<string, unknown>): Promise<TaskView> {
+    return this.command(id, () => this.camunda.resolveTask(id, variables));
+  }
+
+  complete(id: string, variables?: Record<string, unknown>): Promise<TaskView> {
+    return this.command(id, () => this.camunda.completeTask(id, variables));
+  }
+
+  update(id: string, changes: UpdateTaskDto): Promise<TaskView> {
+    return this.command(id, () => this.camunda.updateTask(id, changes));
+  }
+
+  async formVariables(id: string): Promise<TypedVariables> {
+    return this.camunda.getTaskFormVariables(id);
+  }
+
+  comments(id: string): Promise<TaskComment[]> {
+    return this.camunda.listTaskComments(id);
+  }
+
+  addComment(id: string, message: string): Promise<TaskComment> {
+    return this.camunda.addTaskComment(id, message);
+  }
+
+  private async command(id: string, send: () => Promise<void>): Promise<TaskView> {
     const task = await this.find(id);
-    await this.camunda.completeTask(id, variables);
-    return this.refreshed(task);
+    await send();
+    if (task.processInstanceId) await this.sync.refreshInstance(task.processInstanceId);
+    return TaskView.of(await this.tasks.findOneByOrFail({ id }));
   }
 
   /** From the mirror; a task the engine has and the mirror has not seen yet is fetched once through its instance. */
@@ -53,10 +98,5 @@ export class TasksService {
     const refreshed = await this.tasks.findOneBy({ id });
     if (!refreshed) throw new GatewayError(GatewayErrorCode.ResourceNotFound, `Task '${id}' does not exist`);
     return refreshed;
-  }
-
-  private async refreshed(task: TaskRecord): Promise<TaskView> {
-    if (task.processInstanceId) await this.sync.refreshInstance(task.processInstanceId);
-    return TaskView.of(await this.tasks.findOneByOrFail({ id: task.id }));
   }
 }

@@ -1,0 +1,62 @@
+import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import { GatewayError, GatewayErrorCode } from '../problem/gateway-error.js';
+
+/** A sortable column: a non-null SQL expression, its type for the cursor comparison, and how to read it off a row. */
+export interface SortKey<Row> {
+  name: string;
+  expression: string;
+  sqlType: 'timestamptz' | 'int' | 'text';
+  valueOf(row: Row): string | number;
+}
+
+export interface Page<Item> {
+  items: Item[];
+  /** Pass as `cursor` for the next page; null on the last page. */
+  nextCursor: string | null;
+}
+
+interface CursorPayload {
+  /** The sort key the cursor was made for; another sort order cannot use it. */
+  k: string;
+  v: string | number;
+  id: string;
+}
+
+/**
+ * Keyset pagination over (sort key, id): stable under concurrent inserts, unlike offsets. The cursor is opaque
+ * to clients (base64url JSON) and is checked on the way in.
+ */
+export async function keysetPage<Row extends ObjectLiteral & { id: string }, Item>(
+  builder: SelectQueryBuilder<Row>,
+  options: { key: SortKey<Row>; idColumn: string; descending: boolean; cursor?: string; limit: number; map: (row: Row) => Item },
+): Promise<Page<Item>> {
+  const { key, idColumn, descending, limit } = options;
+  const direction = descending ? 'DESC' : 'ASC';
+  if (options.cursor) {
+    const after = decodeCursor(options.cursor, key.name);
+    builder.andWhere(`(${key.expression}, ${idColumn}) ${descending ? '<' : '>'} (CAST(:cursorValue AS ${key.sqlType}), :cursorId)`, {
+      cursorValue: after.v,
+      cursorId: after.id,
+    });
+  }
+  const rows = await builder.orderBy(key.expression, direction).addOrderBy(idColumn, direction).limit(limit + 1).getMany();
+  const items = rows.slice(0, limit);
+  const last = items.at(-1);
+  const nextCursor = rows.length > limit && last ? encodeCursor({ k: key.name, v: key.valueOf(last), id: last.id }) : null;
+  return { items: items.map(options.map), nextCursor };
+}
+
+function encodeCursor(payload: CursorPayload): string {
+  return Buffer.from(JSON.stringify(payload)).toString('base64url');
+}
+
+function decodeCursor(cursor: string, sortKey: string): CursorPayload {
+  try {
+    const payload = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as CursorPayload;
+    const wellFormed = (typeof payload.v === 'string' || typeof payload.v === 'number') && typeof payload.id === 'string';
+    if (wellFormed && payload.k === sortKey) return payload;
+  } catch {
+    // fall through to the error below
+  }
+  throw new GatewayError(GatewayErrorCode.ValidationFailed, 'Invalid cursor', [{ field: 'cursor', messages: ['cursor must be a nextCursor returned for the same sortBy'] }]);
+}

@@ -1,0 +1,66 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsDate, IsInt, IsNotEmpty, IsObject, IsOptional, IsString, Max, MaxLength, Min, ValidateIf } from 'class-validator';
+
+export class ClaimTaskDto {
+  @ApiProperty({ example: 'demo', description: 'Camunda user id that takes the task' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(255)
+  userId!: string;
+}
+
+export class AssignTaskDto {
+  @ApiProperty({ type: String, nullable: true, example: 'demo', description: 'New assignee; null clears it' })
+  @ValidateIf((_, value) => value !== null)
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(255)
+  userId!: string | null;
+}
+
+export class DelegateTaskDto {
+  @ApiProperty({ example: 'john', description: 'Who resolves the task for its owner' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(255)
+  userId!: string;
+}
+
+export class ResolveTaskDto {
+  @ApiPropertyOptional({ example: { checked: true } })
+  @IsOptional()
+  @IsObject()
+  variables?: Record<string, unknown>;
+}
+
+export class UpdateTaskDto {
+  @ApiPropertyOptional({ type: Date, nullable: true, example: '2026-12-01T17:00:00Z', description: 'null clears it' })
+  @IsOptional()
+  @ValidateIf((_, value) => value !== null)
+  @Type(() => Date)
+  @IsDate()
+  dueAt?: Date | null;
+
+  @ApiPropertyOptional({ type: Date, nullable: true })
+  @IsOptional()
+  @ValidateIf((_, value) => value !== null)
+  @Type(() => Date)
+  @IsDate()
+  followUpAt?: Date | null;
+
+  @ApiPropertyOptional({ example: 70, minimum: 0, maximum: 2147483647 })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(2_147_483_647)
+  priority?: number;
+}
+
+export class AddCommentDto {
+  @ApiProperty({ example: 'Checked with the requester' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(4000)
+  message!: string;
+}

@@ -1,0 +1,43 @@
+import type { SelectQueryBuilder } from 'typeorm';
+import type { SortKey } from '../pagination/keyset-page.js';
+import { TaskRecord, TaskState } from '../mirror/task.entity.js';
+import type { TASK_SORT_FIELDS, TaskQueryDto } from './dto/task-query.dto.js';
+
+export const TASK_SORT_KEYS: Record<(typeof TASK_SORT_FIELDS)[number], SortKey<TaskRecord>> = {
+  created: { name: 'created', expression: 'task.created_at', sqlType: 'timestamptz', valueOf: (task) => task.createdAt.toISOString() },
+  // Tasks without a due date sort last, as "no deadline".
+  due: { name: 'due', expression: "COALESCE(task.due_at, 'infinity'::timestamptz)", sqlType: 'timestamptz', valueOf: (task) => task.dueAt?.toISOString() ?? 'infinity' },
+  priority: { name: 'priority', expression: 'task.priority', sqlType: 'int', valueOf: (task) => task.priority },
+  name: { name: 'name', expression: "COALESCE(task.name, '')", sqlType: 'text', valueOf: (task) => task.name ?? '' },
+};
+
+/** The filters of GET /tasks, as SQL on the mirror. `groupsOfCandidateUser` is resolved by the caller. */
+export function applyTaskFilters(builder: SelectQueryBuilder<TaskRecord>, query: TaskQueryDto, groupsOfCandidateUser: string[]): void {
+  if (query.state) builder.andWhere('task.state = :state', { state: query.state });
+  else builder.andWhere('task.state IN (:...open)', { open: [TaskState.Created, TaskState.Assigned] });
+  const equals: [keyof TaskQueryDto, string][] = [
+    ['processInstanceId', 'process_instance_id'],
+    ['processDefinitionKey', 'process_definition_key'],
+    ['businessKey', 'business_key'],
+    ['tenantId', 'tenant_id'],
+    ['assignee', 'assignee'],
+    ['priority', 'priority'],
+  ];
+  for (const [field, column] of equals) {
+    if (query[field] !== undefined) builder.andWhere(`task.${column} = :${field}`, { [field]: query[field] });
+  }
+  if (query.unassigned) builder.andWhere('task.assignee IS NULL');
+  if (query.candidateGroup) builder.andWhere(':candidateGroup = ANY(task.candidate_groups)', { candidateGroup: query.candidateGroup });
+  if (query.candidateGroups?.length) builder.andWhere('task.candidate_groups && CAST(:candidateGroups AS text[])', { candidateGroups: query.candidateGroups });
+  if (query.candidateUser) {
+    builder.andWhere('(:candidateUser = ANY(task.candidate_users) OR task.candidate_groups && CAST(:userGroups AS text[]))', {
+      candidateUser: query.candidateUser,
+      userGroups: groupsOfCandidateUser,
+    });
+  }
+  if (query.nameLike) builder.andWhere(`task.name ILIKE :nameLike ESCAPE '\\'`, { nameLike: `%${query.nameLike.replace(/[\\%_]/g, '\\$&')}%` });
+  if (query.createdAfter) builder.andWhere('task.created_at > :createdAfter', { createdAfter: query.createdAfter });
+  if (query.createdBefore) builder.andWhere('task.created_at < :createdBefore', { createdBefore: query.createdBefore });
+  if (query.dueAfter) builder.andWhere('task.due_at > :dueAfter', { dueAfter: query.dueAfter });
+  if (query.dueBefore) builder.andWhere('task.due_at < :dueBefore', { dueBefore: query.dueBefore });
+}
