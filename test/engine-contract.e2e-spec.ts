@@ -58,6 +58,12 @@ describe('engine-rest contract', () => {
   it('sends only requests that engine-rest defines, for every client method', async () => {
     const id = (await gateway.http.post('/process-instances').send({ processDefinitionKey: 'ticket-approval', businessKey: `CONTRACT-${randomUUID()}`, variables: { n: 1, j: { a: [1] }, s: 'x', b: true, z: null } }).expect(201)).body.id;
     await gateway.http.post('/process-instances').send({ processDefinitionKey: 'missing-process' }).expect(404);
+    await gateway.http.post(`/process-instances/${id}/suspend`).expect(200);
+    await gateway.http.post(`/process-instances/${id}/activate`).expect(200);
+    await gateway.http.get(`/process-instances/${id}/activity-instances`).expect(200);
+    await gateway.http.get(`/process-instances/${id}/history`).expect(200);
+    const doomed = (await gateway.http.post('/process-instances').send({ processDefinitionKey: 'ticket-approval', tenantId: undefined, withVariablesInReturn: true }).expect(201)).body.id;
+    await gateway.http.post(`/process-instances/${doomed}/cancel`).send({ reason: 'contract' }).expect(200);
     const [task] = (await gateway.http.get('/tasks').query({ processInstanceId: id }).expect(200)).body.items;
     await gateway.http.post(`/tasks/${task.id}/claim`).send({ userId: 'demo' }).expect(200);
     await gateway.http.post(`/tasks/${task.id}/unclaim`).expect(200);

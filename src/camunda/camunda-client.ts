@@ -4,28 +4,35 @@ import { GatewayConfig } from '../config/gateway-config.js';
 import { CamundaError, CamundaErrorCode } from './camunda.errors.js';
 import type {
   BinaryContent,
+  ActivityInstanceNode,
   DeploymentResource,
   EngineDeployment,
   EngineProcessDefinition,
   EngineProcessInstance,
   EngineTask,
   EngineUserOperation,
+  HistoricActivity,
   HistoricInstanceQuery,
   HistoricTaskQuery,
   PlainVariables,
+  StartProcessInstance,
   StartedProcessInstance,
   TaskCandidates,
   TaskComment,
   TaskUpdate,
   TypedVariable,
   TypedVariables,
+  VariableChange,
   VariableScope,
 } from './camunda.models.js';
 import { EngineInstanceState } from './camunda.models.js';
 import type {
+  ActivityInstanceDto,
+  BatchDto,
   CommentDto,
   DeploymentWithDefinitionsDto,
   GroupDto,
+  HistoricActivityInstanceDto,
   HistoricProcessInstanceDto,
   HistoricTaskInstanceDto,
   IdentityLinkDto,
@@ -34,6 +41,7 @@ import type {
   TaskDto,
   TypedValueDto,
   UserOperationLogEntryDto,
+  HistoricVariableUpdateDto,
   VariableMapDto,
   VersionDto,
 } from './engine-dto.js';
@@ -83,13 +91,77 @@ export class CamundaClient {
     return dtos.map(toProcessDefinition);
   }
 
-  async startProcessInstance(key: string, input: { businessKey?: string; variables?: PlainVariables }): Promise<StartedProcessInstance> {
-    const dto = await this.request<ProcessInstanceDto>(`start process '${key}'`, {
+  async startProcessInstance(input: StartProcessInstance): Promise<StartedProcessInstance> {
+    const data = { businessKey: input.businessKey, variables: encodeVariables(input.variables), withVariablesInReturn: input.withVariablesInReturn };
+    const dto = await this.request<ProcessInstanceDto>(`start process '${input.key ?? input.id}'`, { method: 'POST', url: startPath(input), data });
+    return {
+      id: dto.id,
+      definitionId: dto.definitionId,
+      businessKey: dto.businessKey,
+      ...(input.withVariablesInReturn ? { variables: decodeTypedVariables(dto.variables) } : {}),
+    };
+  }
+
+  /** Cancels through the batch API, the only one that records a delete reason; the batch runs asynchronously. */
+  async cancelProcessInstances(ids: string[], reason: string | undefined): Promise<string> {
+    const batch = await this.request<BatchDto>('cancel process instances', {
       method: 'POST',
-      url: `/process-definition/key/${encodeURIComponent(key)}/start`,
-      data: { businessKey: input.businessKey, variables: encodeVariables(input.variables) },
+      url: '/process-instance/delete',
+      data: { processInstanceIds: ids, deleteReason: reason },
     });
-    return { id: dto.id, definitionId: dto.definitionId, businessKey: dto.businessKey };
+    return batch.id;
+  }
+
+  async setProcessInstanceSuspended(id: string, suspended: boolean): Promise<void> {
+    await this.request(suspended ? 'suspend process instance' : 'activate process instance', {
+      method: 'PUT',
+      url: `/process-instance/${encodeURIComponent(id)}/suspended`,
+      data: { suspended },
+    });
+  }
+
+  async getActivityInstanceTree(id: string): Promise<ActivityInstanceNode> {
+    const dto = await this.request<ActivityInstanceDto>('read activity instances', { method: 'GET', url: `/process-instance/${encodeURIComponent(id)}/activity-instances` });
+    return toActivityNode(dto);
+  }
+
+  async listHistoricActivities(processInstanceId: string): Promise<HistoricActivity[]> {
+    // Activities often start in the same millisecond; the engine's sequence counter ("occurrence") breaks the tie.
+    const dtos = await this.request<HistoricActivityInstanceDto[]>('list historic activities', {
+      method: 'POST',
+      url: '/history/activity-instance',
+      data: { processInstanceId, sorting: [{ sortBy: 'startTime', sortOrder: 'asc' }, { sortBy: 'occurrence', sortOrder: 'asc' }] },
+    });
+    return dtos.map((dto) => ({
+      id: dto.id,
+      activityId: dto.activityId,
+      activityName: dto.activityName,
+      activityType: dto.activityType,
+      taskId: dto.taskId,
+      assignee: dto.assignee,
+      startedAt: fromEngineDate(dto.startTime),
+      endedAt: fromEngineDate(dto.endTime),
+      canceled: dto.canceled,
+    }));
+  }
+
+  async listVariableChanges(processInstanceId: string): Promise<VariableChange[]> {
+    const dtos = await this.request<HistoricVariableUpdateDto[]>('list variable changes', {
+      method: 'GET',
+      url: '/history/detail',
+      params: { processInstanceId, variableUpdates: true, deserializeValues: false, sortBy: 'time', sortOrder: 'asc' },
+    });
+    return dtos.map((dto) => ({
+      id: dto.id,
+      name: dto.variableName,
+      type: dto.variableType,
+      value: decodeTyped({ value: dto.value, type: dto.variableType }).value,
+      valueInfo: dto.valueInfo,
+      at: fromEngineDate(dto.time),
+      revision: dto.revision,
+      taskId: dto.taskId,
+      activityInstanceId: dto.activityInstanceId,
+    }));
   }
 
   /** The instance as history knows it, or null when the engine has no record of it at all. */
@@ -294,6 +366,24 @@ function variablesPath(scope: VariableScope): string {
     case 'task-local':
       return `/task/${id}/localVariables`;
   }
+}
+
+function startPath(input: StartProcessInstance): string {
+  if (input.id) return `/process-definition/${encodeURIComponent(input.id)}/start`;
+  const key = encodeURIComponent(input.key ?? '');
+  return input.tenantId ? `/process-definition/key/${key}/tenant-id/${encodeURIComponent(input.tenantId)}/start` : `/process-definition/key/${key}/start`;
+}
+
+function toActivityNode(dto: ActivityInstanceDto): ActivityInstanceNode {
+  return {
+    id: dto.id,
+    activityId: dto.activityId,
+    activityName: dto.activityName,
+    activityType: dto.activityType,
+    incidentIds: dto.incidentIds ?? [],
+    children: dto.childActivityInstances.map(toActivityNode),
+    transitions: dto.childTransitionInstances.map(({ id, activityId, activityName, activityType }) => ({ id, activityId, activityName, activityType })),
+  };
 }
 
 function toComment(dto: CommentDto): TaskComment {

@@ -72,10 +72,56 @@ export interface EngineProcessInstance {
   deleteReason: string | null;
 }
 
+export interface StartProcessInstance {
+  /** Exactly one of key (latest version, optionally of a tenant) or id (that very version). */
+  key?: string;
+  id?: string;
+  tenantId?: string;
+  businessKey?: string;
+  variables?: PlainVariables;
+  withVariablesInReturn?: boolean;
+}
+
 export interface StartedProcessInstance {
   id: string;
   definitionId: string;
   businessKey: string | null;
+  variables?: TypedVariables;
+}
+
+export interface ActivityInstanceNode {
+  id: string;
+  activityId: string;
+  activityName: string | null;
+  activityType: string;
+  incidentIds: string[];
+  children: ActivityInstanceNode[];
+  /** Transitions waiting to start (asynchronous continuations). */
+  transitions: { id: string; activityId: string; activityName: string | null; activityType: string }[];
+}
+
+export interface HistoricActivity {
+  id: string;
+  activityId: string;
+  activityName: string | null;
+  activityType: string;
+  taskId: string | null;
+  assignee: string | null;
+  startedAt: Date;
+  endedAt: Date | null;
+  canceled: boolean;
+}
+
+export interface VariableChange {
+  id: string;
+  name: string;
+  type: string;
+  value: unknown;
+  valueInfo: Record<string, unknown> | null;
+  at: Date;
+  revision: number;
+  taskId: string | null;
+  activityInstanceId: string | null;
 }
 
 export interface EngineTask {

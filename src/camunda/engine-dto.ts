@@ -42,6 +42,7 @@ export interface ProcessInstanceDto {
   ended: boolean;
   suspended: boolean;
   tenantId: string | null;
+  variables?: VariableMapDto;
 }
 
 export interface HistoricProcessInstanceDto {
@@ -118,6 +119,45 @@ export interface CommentDto {
 }
 
 export interface GroupDto {
+  id: string;
+}
+
+export interface ActivityInstanceDto {
+  id: string;
+  activityId: string;
+  activityName: string | null;
+  activityType: string;
+  childActivityInstances: ActivityInstanceDto[];
+  childTransitionInstances: { id: string; activityId: string; activityName: string | null; activityType: string }[];
+  incidentIds: string[] | null;
+}
+
+export interface HistoricActivityInstanceDto {
+  id: string;
+  activityId: string;
+  activityName: string | null;
+  activityType: string;
+  taskId: string | null;
+  assignee: string | null;
+  startTime: string;
+  endTime: string | null;
+  canceled: boolean;
+}
+
+export interface HistoricVariableUpdateDto {
+  id: string;
+  variableName: string;
+  variableType: string;
+  value: unknown;
+  valueInfo: Record<string, unknown> | null;
+  time: string;
+  revision: number;
+  activityInstanceId: string | null;
+  taskId: string | null;
+  userOperationId: string | null;
+}
+
+export interface BatchDto {
   id: string;
 }
 

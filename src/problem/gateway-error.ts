@@ -2,6 +2,7 @@
 export enum GatewayErrorCode {
   ValidationFailed = 'VALIDATION_FAILED',
   ResourceNotFound = 'RESOURCE_NOT_FOUND',
+  Conflict = 'CONFLICT',
   DatabaseUnavailable = 'DATABASE_UNAVAILABLE',
   Internal = 'INTERNAL_ERROR',
 }

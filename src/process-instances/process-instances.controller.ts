@@ -1,20 +1,34 @@
-import { Body, Controller, Get, Param, Post } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiCreatedResponse, ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags, getSchemaPath } from '@nestjs/swagger';
+import type { Response } from 'express';
+import type { ActivityInstanceNode, TypedVariables } from '../camunda/camunda.models.js';
+import type { Page } from '../pagination/keyset-page.js';
 import { EngineIdPipe } from '../problem/engine-id.pipe.js';
+import { CancelProcessInstanceDto } from './dto/cancel-process-instance.dto.js';
+import { ProcessInstanceQueryDto } from './dto/process-instance-query.dto.js';
 import { StartProcessInstanceDto } from './dto/start-process-instance.dto.js';
+import type { ProcessInstanceHistory } from './process-instance-history.js';
 import { ProcessInstanceView } from './process-instance.view.js';
 import { ProcessInstancesService } from './process-instances.service.js';
 
 @ApiTags('process-instances')
+@ApiExtraModels(ProcessInstanceView)
 @Controller('process-instances')
 export class ProcessInstancesController {
   constructor(private readonly instances: ProcessInstancesService) {}
 
   @Post()
-  @ApiOperation({ summary: 'Start the latest version of a process definition' })
+  @ApiOperation({ summary: 'Start a process: latest version of a key (optionally of a tenant) or a definition id' })
   @ApiCreatedResponse({ type: ProcessInstanceView })
-  start(@Body() body: StartProcessInstanceDto): Promise<ProcessInstanceView> {
+  start(@Body() body: StartProcessInstanceDto): Promise<ProcessInstanceView & { variables?: TypedVariables }> {
     return this.instances.start(body);
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'Process instances from the mirror: filters and cursor pages, newest first by default' })
+  @ApiOkResponse({ schema: { properties: { items: { type: 'array', items: { $ref: getSchemaPath(ProcessInstanceView) } }, nextCursor: { type: 'string', nullable: true } } } })
+  list(@Query() query: ProcessInstanceQueryDto): Promise<Page<ProcessInstanceView>> {
+    return this.instances.list(query);
   }
 
   @Get(':id')
@@ -22,5 +36,42 @@ export class ProcessInstancesController {
   @ApiOkResponse({ type: ProcessInstanceView })
   get(@Param('id', EngineIdPipe) id: string): Promise<ProcessInstanceView> {
     return this.instances.get(id);
+  }
+
+  @Post(':id/cancel')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Cancel with a reason; 200 once ended, 202 if the engine is still cancelling' })
+  @ApiOkResponse({ type: ProcessInstanceView })
+  @ApiAcceptedResponse({ type: ProcessInstanceView })
+  async cancel(@Param('id', EngineIdPipe) id: string, @Body() body: CancelProcessInstanceDto, @Res({ passthrough: true }) response: Response): Promise<ProcessInstanceView> {
+    const { view, ended } = await this.instances.cancel(id, body.reason);
+    if (!ended) response.status(202);
+    return view;
+  }
+
+  @Post(':id/suspend')
+  @HttpCode(200)
+  @ApiOkResponse({ type: ProcessInstanceView })
+  suspend(@Param('id', EngineIdPipe) id: string): Promise<ProcessInstanceView> {
+    return this.instances.setSuspended(id, true);
+  }
+
+  @Post(':id/activate')
+  @HttpCode(200)
+  @ApiOkResponse({ type: ProcessInstanceView })
+  activate(@Param('id', EngineIdPipe) id: string): Promise<ProcessInstanceView> {
+    return this.instances.setSuspended(id, false);
+  }
+
+  @Get(':id/activity-instances')
+  @ApiOperation({ summary: 'The tree of activities the instance is in now (from the engine)' })
+  activityTree(@Param('id', EngineIdPipe) id: string): Promise<ActivityInstanceNode> {
+    return this.instances.activityTree(id);
+  }
+
+  @Get(':id/history')
+  @ApiOperation({ summary: 'Audit view: activities, tasks and variable changes, in order (from engine history)' })
+  history(@Param('id', EngineIdPipe) id: string): Promise<ProcessInstanceHistory> {
+    return this.instances.history(id);
   }
 }

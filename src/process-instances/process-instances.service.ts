@@ -2,12 +2,28 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { CamundaClient } from '../camunda/camunda-client.js';
-import { ProcessInstanceRecord } from '../mirror/process-instance.entity.js';
+import type { ActivityInstanceNode, TypedVariables } from '../camunda/camunda.models.js';
+import { InstanceState, ProcessInstanceRecord } from '../mirror/process-instance.entity.js';
+import { keysetPage, type Page, type SortKey } from '../pagination/keyset-page.js';
 import { GatewayError, GatewayErrorCode } from '../problem/gateway-error.js';
 import { SyncService } from '../sync/sync.service.js';
+import type { ProcessInstanceQueryDto } from './dto/process-instance-query.dto.js';
 import type { StartProcessInstanceDto } from './dto/start-process-instance.dto.js';
+import type { ProcessInstanceHistory } from './process-instance-history.js';
 import { ProcessInstanceView } from './process-instance.view.js';
 
+const DEFAULT_LIMIT = 100;
+const CANCEL_WAIT_MS = 10_000;
+const CANCEL_POLL_MS = 100;
+const BY_START: SortKey<ProcessInstanceRecord> = {
+  name: 'started',
+  expression: 'instance.started_at',
+  sqlType: 'timestamptz',
+  valueOf: (instance) => instance.startedAt.toISOString(),
+};
+const OPEN_STATES = [InstanceState.Active, InstanceState.Suspended];
+
+/** Commands go to the engine, then the instance is refreshed in the mirror; reads come from the mirror. */
 @Injectable()
 export class ProcessInstancesService {
   constructor(
@@ -16,20 +32,105 @@ export class ProcessInstancesService {
     @InjectRepository(ProcessInstanceRecord) private readonly instances: Repository<ProcessInstanceRecord>,
   ) {}
 
-  async start(input: StartProcessInstanceDto): Promise<ProcessInstanceView> {
-    const started = await this.camunda.startProcessInstance(input.processDefinitionKey, { businessKey: input.businessKey, variables: input.variables });
+  async start(input: StartProcessInstanceDto): Promise<ProcessInstanceView & { variables?: TypedVariables }> {
+    if (input.processDefinitionKey !== undefined && input.processDefinitionId !== undefined) {
+      const message = 'give processDefinitionKey or processDefinitionId, not both';
+      throw new GatewayError(GatewayErrorCode.ValidationFailed, message, [{ field: 'processDefinitionId', messages: [message] }]);
+    }
+    const started = await this.camunda.startProcessInstance({
+      key: input.processDefinitionKey,
+      id: input.processDefinitionId,
+      tenantId: input.tenantId,
+      businessKey: input.businessKey,
+      variables: input.variables,
+      withVariablesInReturn: input.withVariablesInReturn,
+    });
     await this.sync.refreshInstance(started.id);
-    return this.get(started.id);
+    const view = await this.get(started.id);
+    return started.variables ? { ...view, variables: started.variables } : view;
+  }
+
+  async list(query: ProcessInstanceQueryDto): Promise<Page<ProcessInstanceView>> {
+    const builder = this.instances.createQueryBuilder('instance');
+    const equals: [keyof ProcessInstanceQueryDto, string][] = [
+      ['definitionKey', 'definition_key'],
+      ['businessKey', 'business_key'],
+      ['state', 'state'],
+      ['tenantId', 'tenant_id'],
+    ];
+    for (const [field, column] of equals) {
+      if (query[field] !== undefined) builder.andWhere(`instance.${column} = :${field}`, { [field]: query[field] });
+    }
+    if (query.startedAfter) builder.andWhere('instance.started_at > :startedAfter', { startedAfter: query.startedAfter });
+    if (query.startedBefore) builder.andWhere('instance.started_at < :startedBefore', { startedBefore: query.startedBefore });
+    return keysetPage(builder, {
+      key: BY_START,
+      idColumn: 'instance.id',
+      descending: query.sortOrder !== 'asc',
+      cursor: query.cursor,
+      limit: query.limit ?? DEFAULT_LIMIT,
+      map: ProcessInstanceView.of,
+    });
   }
 
   /** From the mirror; an instance the mirror has not seen yet (started in Cockpit a moment ago) is fetched once. */
   async get(id: string): Promise<ProcessInstanceView> {
+    return ProcessInstanceView.of(await this.find(id));
+  }
+
+  /**
+   * Cancels with a reason the engine keeps in its history. The engine cancels asynchronously; the answer waits a
+   * bounded time for it and says whether it saw the end (`ended`).
+   */
+  async cancel(id: string, reason: string | undefined): Promise<{ view: ProcessInstanceView; ended: boolean }> {
+    const instance = await this.find(id);
+    if (!OPEN_STATES.includes(instance.state)) {
+      throw new GatewayError(GatewayErrorCode.Conflict, `Process instance '${id}' has already ended (${instance.state})`);
+    }
+    await this.camunda.cancelProcessInstances([id], reason);
+    const deadline = Date.now() + CANCEL_WAIT_MS;
+    let ended = false;
+    while (!ended && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, CANCEL_POLL_MS));
+      const state = (await this.camunda.findHistoricProcessInstance(id))?.state;
+      ended = state === undefined || !OPEN_STATES.includes(state);
+    }
+    await this.sync.refreshInstance(id);
+    return { view: await this.get(id), ended };
+  }
+
+  async setSuspended(id: string, suspended: boolean): Promise<ProcessInstanceView> {
+    await this.find(id);
+    await this.camunda.setProcessInstanceSuspended(id, suspended);
+    await this.sync.refreshInstance(id);
+    return this.get(id);
+  }
+
+  async activityTree(id: string): Promise<ActivityInstanceNode> {
+    return this.camunda.getActivityInstanceTree(id);
+  }
+
+  async history(id: string): Promise<ProcessInstanceHistory> {
+    await this.find(id);
+    const [activities, tasks, variableChanges] = await Promise.all([
+      this.camunda.listHistoricActivities(id),
+      this.camunda.listHistoricTasks({ processInstanceId: id }),
+      this.camunda.listVariableChanges(id),
+    ]);
+    return {
+      activities,
+      tasks: tasks.map(({ id: taskId, name, assignee, createdAt, endedAt, deleteReason }) => ({ id: taskId, name, assignee, createdAt, endedAt, deleteReason })),
+      variableChanges,
+    };
+  }
+
+  private async find(id: string): Promise<ProcessInstanceRecord> {
     let record = await this.instances.findOneBy({ id });
     if (!record) {
       await this.sync.refreshInstance(id);
       record = await this.instances.findOneBy({ id });
     }
     if (!record) throw new GatewayError(GatewayErrorCode.ResourceNotFound, `Process instance '${id}' does not exist`);
-    return ProcessInstanceView.of(record);
+    return record;
   }
 }

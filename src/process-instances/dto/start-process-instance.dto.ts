@@ -1,13 +1,21 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsNotEmpty, IsObject, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { IsBoolean, IsNotEmpty, IsObject, IsOptional, IsString, Matches, MaxLength, ValidateIf } from 'class-validator';
 
 export class StartProcessInstanceDto {
-  @ApiProperty({ example: 'ticket-approval', description: 'Key of the process definition; its latest version is started' })
+  @ApiPropertyOptional({ example: 'ticket-approval', description: 'Starts the latest version of this key (of `tenantId` if given). Give this or processDefinitionId.' })
+  @ValidateIf((body: StartProcessInstanceDto) => body.processDefinitionId === undefined)
   @IsString()
   @IsNotEmpty()
   @MaxLength(255)
   @Matches(/^[A-Za-z_][\w.-]*$/, { message: 'processDefinitionKey must be a BPMN id (letters, digits, _, -, .)' })
-  processDefinitionKey!: string;
+  processDefinitionKey?: string;
+
+  @ApiPropertyOptional({ example: 'ticket-approval:3:7c1e…', description: 'Starts exactly this definition version' })
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(64)
+  processDefinitionId?: string;
 
   @ApiPropertyOptional({ example: 'TICKET-1042' })
   @IsOptional()
@@ -16,11 +24,23 @@ export class StartProcessInstanceDto {
   @MaxLength(255)
   businessKey?: string;
 
+  @ApiPropertyOptional({ example: 'workspace-7' })
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(64)
+  tenantId?: string;
+
   @ApiPropertyOptional({
-    example: { title: 'Laptop broken', amount: 1200, urgent: true, tags: ['hardware'] },
-    description: 'Plain JSON values; the gateway picks the Camunda type (String, Boolean, Integer, Long, Double, Json, Null)',
+    example: { title: 'Laptop broken', amount: 1200, urgent: true, due: { value: '2026-12-01T17:00:00+01:00', type: 'Date' } },
+    description: 'Plain JSON values (type inferred) or {value, type, valueInfo?}',
   })
   @IsOptional()
   @IsObject()
   variables?: Record<string, unknown>;
+
+  @ApiPropertyOptional({ description: 'Answer with the instance variables after the start (typed)', default: false })
+  @IsOptional()
+  @IsBoolean()
+  withVariablesInReturn?: boolean;
 }
