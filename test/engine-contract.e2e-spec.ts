@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { CamundaClient } from '../src/camunda/camunda-client.js';
+import { userTaskProcess } from './fixtures/models.js';
 import { EngineOpenApi } from './support/engine-openapi.js';
 import { eventually } from './support/eventually.js';
 import { startGateway, type RunningGateway } from './support/gateway-app.js';
@@ -84,6 +85,15 @@ describe('engine-rest contract', () => {
     await gateway.http.post(`/tasks/${task.id}/complete`).send({ variables: { approved: true } }).expect(200);
     await eventually(async () => expect((await gateway.http.get(`/process-instances/${id}`).expect(200)).body.state).toBe('COMPLETED'), 20_000);
     await gateway.http.get('/health').expect(200);
+    const deployed = (await gateway.http.post('/deployments').field('name', 'contract').field('tenantId', 'contract').attach('p', userTaskProcess(`contract${Date.now()}`), 'contract.bpmn').expect(201)).body;
+    const definitionId = deployed.processDefinitions[0].id;
+    await gateway.http.get('/deployments').query({ name: 'contract', tenantId: 'contract', limit: 5 }).expect(200);
+    await gateway.http.get(`/deployments/${deployed.id}`).expect(200);
+    await gateway.http.get(`/deployments/${deployed.id}/resources`).expect(200);
+    await gateway.http.get(`/process-definitions/${definitionId}/xml`).expect(200);
+    await gateway.http.get(`/process-definitions/${definitionId}/statistics`).expect(200);
+    await gateway.http.post(`/process-definitions/${definitionId}/suspend`).send({ includeInstances: true }).expect(200);
+    await gateway.http.delete(`/deployments/${deployed.id}`).query({ cascade: true }).expect(204);
     await gateway.http.post('/sync/run').expect(200);
 
     expect(clientMethods.filter((name) => !called.has(name))).toEqual([]);

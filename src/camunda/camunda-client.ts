@@ -5,7 +5,9 @@ import { CamundaError, CamundaErrorCode } from './camunda.errors.js';
 import type {
   BinaryContent,
   ActivityInstanceNode,
-  DeploymentResource,
+  DefinitionStatistics,
+  DeploymentRequest,
+  EngineDeploymentSummary,
   EngineDeployment,
   EngineProcessDefinition,
   EngineProcessInstance,
@@ -28,6 +30,9 @@ import type {
 import { EngineInstanceState } from './camunda.models.js';
 import type {
   ActivityInstanceDto,
+  DeploymentDto,
+  DeploymentResourceDto,
+  ProcessDefinitionStatisticsDto,
   BatchDto,
   CommentDto,
   DeploymentWithDefinitionsDto,
@@ -67,21 +72,70 @@ export class CamundaClient {
     return (await this.request<VersionDto>('read engine version', { method: 'GET', url: '/version' })).version;
   }
 
-  async deploy(input: { name: string; source: string; deployChangedOnly: boolean; resources: DeploymentResource[] }): Promise<EngineDeployment> {
+  async deploy(input: DeploymentRequest): Promise<EngineDeployment> {
     const form = new FormData();
     form.append('deployment-name', input.name);
     form.append('deployment-source', input.source);
     form.append('deploy-changed-only', String(input.deployChangedOnly));
+    if (input.tenantId) form.append('tenant-id', input.tenantId);
     for (const resource of input.resources) {
       form.append(resource.fileName, new Blob([new Uint8Array(resource.content)]), resource.fileName);
     }
     const dto = await this.request<DeploymentWithDefinitionsDto>('create deployment', { method: 'POST', url: '/deployment/create', data: form });
     return {
-      id: dto.id,
-      name: dto.name,
-      source: dto.source,
-      deployedAt: fromEngineDate(dto.deploymentTime),
+      ...toDeploymentSummary(dto),
       processDefinitions: Object.values(dto.deployedProcessDefinitions ?? {}).map(toProcessDefinition),
+      decisionDefinitionKeys: Object.values(dto.deployedDecisionDefinitions ?? {}).map((decision) => decision.key),
+    };
+  }
+
+  async listDeployments(query: { name?: string; tenantId?: string; firstResult: number; maxResults: number }): Promise<EngineDeploymentSummary[]> {
+    const params = { name: query.name, tenantIdIn: query.tenantId, sortBy: 'deploymentTime', sortOrder: 'desc', firstResult: query.firstResult, maxResults: query.maxResults };
+    const dtos = await this.request<DeploymentDto[]>('list deployments', { method: 'GET', url: '/deployment', params });
+    return dtos.map(toDeploymentSummary);
+  }
+
+  async getDeployment(id: string): Promise<EngineDeploymentSummary> {
+    return toDeploymentSummary(await this.request<DeploymentDto>('read deployment', { method: 'GET', url: `/deployment/${encodeURIComponent(id)}` }));
+  }
+
+  async listDeploymentResources(id: string): Promise<{ id: string; name: string }[]> {
+    const dtos = await this.request<DeploymentResourceDto[]>('list deployment resources', { method: 'GET', url: `/deployment/${encodeURIComponent(id)}/resources` });
+    return dtos.map(({ id: resourceId, name }) => ({ id: resourceId, name }));
+  }
+
+  /** Without cascade the engine refuses (409) while instances of its definitions exist. */
+  async deleteDeployment(id: string, cascade: boolean): Promise<void> {
+    await this.request('delete deployment', { method: 'DELETE', url: `/deployment/${encodeURIComponent(id)}`, params: { cascade } });
+  }
+
+  async getProcessDefinitionXml(id: string): Promise<string> {
+    const dto = await this.request<{ bpmn20Xml: string }>('read BPMN XML', { method: 'GET', url: `/process-definition/${encodeURIComponent(id)}/xml` });
+    return dto.bpmn20Xml;
+  }
+
+  async setProcessDefinitionSuspended(id: string, suspended: boolean, includeInstances: boolean): Promise<void> {
+    await this.request(suspended ? 'suspend process definition' : 'activate process definition', {
+      method: 'PUT',
+      url: `/process-definition/${encodeURIComponent(id)}/suspended`,
+      data: { suspended, includeProcessInstances: includeInstances },
+    });
+  }
+
+  /** Running instances, failed jobs and open incidents of one definition version. */
+  async getProcessDefinitionStatistics(id: string): Promise<DefinitionStatistics> {
+    const all = await this.request<ProcessDefinitionStatisticsDto[]>('read definition statistics', {
+      method: 'GET',
+      url: '/process-definition/statistics',
+      params: { failedJobs: true, incidents: true },
+    });
+    const own = all.find((entry) => entry.id === id);
+    const incidentsByType = Object.fromEntries((own?.incidents ?? []).map((incident) => [incident.incidentType, incident.incidentCount]));
+    return {
+      runningInstances: own?.instances ?? 0,
+      failedJobs: own?.failedJobs ?? 0,
+      openIncidents: Object.values(incidentsByType).reduce((sum, count) => sum + count, 0),
+      incidentsByType,
     };
   }
 
@@ -366,6 +420,10 @@ function variablesPath(scope: VariableScope): string {
     case 'task-local':
       return `/task/${id}/localVariables`;
   }
+}
+
+function toDeploymentSummary(dto: DeploymentDto): EngineDeploymentSummary {
+  return { id: dto.id, name: dto.name, source: dto.source, tenantId: dto.tenantId, deployedAt: fromEngineDate(dto.deploymentTime) };
 }
 
 function startPath(input: StartProcessInstance): string {

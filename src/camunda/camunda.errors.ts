@@ -10,12 +10,23 @@ export enum CamundaErrorCode {
   EngineFailure = 'CAMUNDA_ENGINE_FAILURE',
 }
 
+/** One problem the engine found in a deployed resource, where it says where. */
+export interface EngineProblem {
+  resource: string;
+  message: string;
+  line: number | null;
+  column: number | null;
+  elementId: string | null;
+}
+
 export class CamundaError extends Error {
   constructor(
     readonly code: CamundaErrorCode,
     message: string,
     /** The engine's exception type (e.g. `TaskAlreadyClaimedException`), when it said one. */
     readonly engineType?: string,
+    /** Per-resource problems of a rejected deployment. */
+    readonly problems: EngineProblem[] = [],
   ) {
     super(message);
     this.name = 'CamundaError';

@@ -35,13 +35,33 @@ export interface EngineProcessDefinition {
   tenantId: string | null;
 }
 
-export interface EngineDeployment {
+export interface EngineDeploymentSummary {
   id: string;
   name: string | null;
   source: string | null;
+  tenantId: string | null;
   deployedAt: Date;
+}
+
+export interface EngineDeployment extends EngineDeploymentSummary {
   /** Definitions this deployment created; empty when deploy-changed-only found nothing new. */
   processDefinitions: EngineProcessDefinition[];
+  decisionDefinitionKeys: string[];
+}
+
+export interface DeploymentRequest {
+  name: string;
+  source: string;
+  tenantId?: string;
+  deployChangedOnly: boolean;
+  resources: DeploymentResource[];
+}
+
+export interface DefinitionStatistics {
+  runningInstances: number;
+  failedJobs: number;
+  openIncidents: number;
+  incidentsByType: Record<string, number>;
 }
 
 export interface DeploymentResource {

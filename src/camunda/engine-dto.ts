@@ -4,6 +4,15 @@ export interface EngineExceptionDto {
   type?: string;
   message?: string;
   code?: number;
+  /** ParseException: problems per resource name. */
+  details?: Record<string, { errors?: ParseProblemDto[]; warnings?: ParseProblemDto[] }>;
+}
+
+export interface ParseProblemDto {
+  message: string;
+  line: number | null;
+  column: number | null;
+  mainElementId: string | null;
 }
 
 export interface TypedValueDto {
@@ -26,13 +35,30 @@ export interface ProcessDefinitionDto {
   tenantId: string | null;
 }
 
-export interface DeploymentWithDefinitionsDto {
+export interface DeploymentDto {
   id: string;
   name: string | null;
   source: string | null;
   deploymentTime: string;
   tenantId: string | null;
+}
+
+export interface DeploymentWithDefinitionsDto extends DeploymentDto {
   deployedProcessDefinitions: Record<string, ProcessDefinitionDto> | null;
+  deployedDecisionDefinitions: Record<string, { id: string; key: string }> | null;
+}
+
+export interface DeploymentResourceDto {
+  id: string;
+  name: string;
+  deploymentId: string;
+}
+
+export interface ProcessDefinitionStatisticsDto {
+  id: string;
+  instances: number;
+  failedJobs: number;
+  incidents: { incidentType: string; incidentCount: number }[];
 }
 
 export interface ProcessInstanceDto {

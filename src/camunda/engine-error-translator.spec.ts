@@ -21,10 +21,24 @@ describe('translateEngineError', () => {
     [500, { type: 'NullValueException', message: "execution 42 doesn't exist: execution is null" }, CamundaErrorCode.NotFound],
     [500, { type: 'NullValueException', message: 'Cannot find task with id 42: task is null' }, CamundaErrorCode.NotFound],
     [500, { type: 'NullValueException', message: 'variableName is null' }, CamundaErrorCode.Rejected],
+    [500, { type: 'ProcessEngineException', message: "ENGINE-09003 Could not parse 'x.bpmn'." }, CamundaErrorCode.Rejected],
+    [500, { type: 'ProcessEngineException', message: 'ENGINE-03076 Deletion of process definition without cascading failed.' }, CamundaErrorCode.Conflict],
+    [500, { type: 'ProcessEngineException', message: "Cannot instantiate process definition x: ENGINE-03043 Process Definition with id 'x' is suspended." }, CamundaErrorCode.Conflict],
   ])('HTTP %i %j -> %s', (status, body, code) => {
     const error = translateEngineError(engineAnswered(status, body), 'test');
     expect(error.code).toBe(code);
     expect(error.message).not.toContain('c2VjcmV0');
+  });
+
+  it('keeps the line, column and element of each parse problem', () => {
+    const body = {
+      type: 'ParseException',
+      message: 'ENGINE-09005 Could not parse BPMN process.',
+      details: { 'a.bpmn': { errors: [{ message: "Invalid destination 'x'", line: 5, column: 72, mainElementId: 'f1' }], warnings: [] } },
+    };
+    const error = translateEngineError(engineAnswered(400, body), 'deploy');
+    expect(error.code).toBe(CamundaErrorCode.Rejected);
+    expect(error.problems).toEqual([{ resource: 'a.bpmn', message: "Invalid destination 'x'", line: 5, column: 72, elementId: 'f1' }]);
   });
 
   it('treats a refused connection as the engine being unavailable', () => {

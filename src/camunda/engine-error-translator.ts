@@ -1,11 +1,17 @@
 import { AxiosError } from 'axios';
-import { CamundaError, CamundaErrorCode } from './camunda.errors.js';
+import { CamundaError, CamundaErrorCode, type EngineProblem } from './camunda.errors.js';
 import type { EngineExceptionDto } from './engine-dto.js';
 
 // Engine exception types that mean "someone else changed this first", whatever HTTP status carried them.
 const CONFLICT_TYPES = new Set(['OptimisticLockingException', 'TaskAlreadyClaimedException']);
 // The engine often reports a missing entity as a 500 NullValueException ("execution x doesn't exist").
 const MISSING_ENTITY = /doesn't exist|does not exist|not found|cannot find|no .* found/i;
+// Engine message codes whose meaning the HTTP status (often 500) does not carry.
+const ENGINE_MESSAGE_CODES: [RegExp, CamundaErrorCode][] = [
+  [/^ENGINE-09\d{3}\b/, CamundaErrorCode.Rejected], // a resource the BPMN/DMN parser cannot read
+  [/^ENGINE-03076\b/, CamundaErrorCode.Conflict], // deleting a definition that still has instances
+  [/\bENGINE-03043\b|\bis suspended\b/i, CamundaErrorCode.Conflict], // acting on something suspended
+];
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ECONNABORTED', 'EHOSTUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE']);
 
 /** Turns an axios failure into a CamundaError. Request config (and so credentials) never reaches the message. */
@@ -22,12 +28,14 @@ export function translateEngineError(error: unknown, operation: string): Camunda
   const engineType = body.type;
   const message = body.message ?? `engine answered HTTP ${response.status}`;
   if (engineType && CONFLICT_TYPES.has(engineType)) return new CamundaError(CamundaErrorCode.Conflict, message, engineType);
+  const byMessageCode = ENGINE_MESSAGE_CODES.find(([pattern]) => pattern.test(message))?.[1];
+  if (byMessageCode) return new CamundaError(byMessageCode, message, engineType, parseProblems(body));
   if (engineType === 'NullValueException') {
     return new CamundaError(MISSING_ENTITY.test(message) ? CamundaErrorCode.NotFound : CamundaErrorCode.Rejected, message, engineType);
   }
   switch (response.status) {
     case 400:
-      return new CamundaError(CamundaErrorCode.Rejected, message, engineType);
+      return new CamundaError(CamundaErrorCode.Rejected, message, engineType, parseProblems(body));
     case 401:
       return new CamundaError(CamundaErrorCode.CredentialsRejected, 'Camunda engine rejected the gateway credentials', engineType);
     case 403:
@@ -43,4 +51,16 @@ export function translateEngineError(error: unknown, operation: string): Camunda
     default:
       return new CamundaError(CamundaErrorCode.EngineFailure, message, engineType);
   }
+}
+
+function parseProblems(body: EngineExceptionDto): EngineProblem[] {
+  return Object.entries(body.details ?? {}).flatMap(([resource, report]) =>
+    (report.errors ?? []).map((problem) => ({
+      resource,
+      message: problem.message,
+      line: problem.line ?? null,
+      column: problem.column ?? null,
+      elementId: problem.mainElementId ?? null,
+    })),
+  );
 }

@@ -2,7 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logge
 import type { Request, Response } from 'express';
 import { STATUS_CODES } from 'node:http';
 import { QueryFailedError } from 'typeorm';
-import { CamundaError } from '../camunda/camunda.errors.js';
+import { CamundaError, type EngineProblem } from '../camunda/camunda.errors.js';
 import { VariableEncodingError } from '../camunda/variable-codec.js';
 import { ERROR_CATALOG, problemType, type ErrorCode } from './error-catalog.js';
 import { GatewayError, GatewayErrorCode, type FieldError } from './gateway-error.js';
@@ -15,6 +15,8 @@ export interface ProblemDetails {
   instance: string;
   code: string;
   errors?: FieldError[];
+  /** Where the engine found problems in deployed resources (resource, line, column, element). */
+  engineProblems?: EngineProblem[];
 }
 
 // PostgreSQL SQLSTATE classes that mean "the database is not there", not "the query is wrong".
@@ -42,7 +44,10 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     if (exception instanceof VariableEncodingError) {
       return build(exception.code, exception.message, instance, [{ field: `variables.${exception.variableName}`, messages: [exception.message] }]);
     }
-    if (exception instanceof CamundaError) return build(exception.code, exception.message, instance);
+    if (exception instanceof CamundaError) {
+      const problem = build(exception.code, exception.message, instance);
+      return exception.problems.length > 0 ? { ...problem, engineProblems: exception.problems } : problem;
+    }
     if (exception instanceof HttpException) return fromHttpException(exception, instance);
     if (isDatabaseUnavailable(exception)) {
       return build(GatewayErrorCode.DatabaseUnavailable, 'The gateway database cannot be reached; retry shortly', instance);

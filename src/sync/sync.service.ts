@@ -121,7 +121,7 @@ export class SyncService {
         ? await this.changes.since(new Date(cursor.position.getTime() - this.config.SYNC_OVERLAP_MS))
         : { instanceIds: await this.changes.openInstanceIds(), definitionsChanged: true };
       if (definitionsChanged) await this.definitions.refreshAll();
-      const changesApplied = await this.refreshAll([...instanceIds]);
+      const changesApplied = await this.refreshInstances([...instanceIds]);
       Object.assign(cursor, {
         position: nextPosition,
         lastSuccessAt: new Date(),
@@ -138,7 +138,8 @@ export class SyncService {
     }
   }
 
-  private async refreshAll(instanceIds: string[]): Promise<number> {
+  /** Refreshes several instances, a few at a time; returns how many events that produced. */
+  async refreshInstances(instanceIds: string[]): Promise<number> {
     let total = 0;
     let next = 0;
     const worker = async () => {

@@ -1,14 +1,25 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
-import { IsBoolean, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsOptional, IsString, MaxLength } from 'class-validator';
+import { BooleanParam } from '../../problem/boolean-param.js';
 
 export class DefinitionQueryDto {
   @ApiPropertyOptional({ example: 'ticket-approval' }) @IsOptional() @IsString() @MaxLength(255)
   key?: string;
 
-  @ApiPropertyOptional({ description: 'Only the latest version of each key', default: false })
-  @IsOptional()
-  @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))
-  @IsBoolean()
+  @ApiPropertyOptional({ description: 'Only the latest version of each key (per tenant)', default: false })
+  @IsOptional() @BooleanParam()
   latestOnly?: boolean;
+
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(64)
+  tenantId?: string;
+
+  @ApiPropertyOptional() @IsOptional() @BooleanParam()
+  suspended?: boolean;
+}
+
+export class SuspendDefinitionDto {
+  @ApiPropertyOptional({ description: 'Also suspend (or activate) its running instances', default: false })
+  @IsOptional()
+  @BooleanParam()
+  includeInstances?: boolean;
 }

@@ -1,9 +1,9 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { IsBoolean, IsDate, IsEnum, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { BooleanParam } from '../../problem/boolean-param.js';
+import { IsDate, IsEnum, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { TaskState } from '../../mirror/task.entity.js';
 
-const toBoolean = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
 const toList = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.split(',').map((item) => item.trim()).filter(Boolean) : value);
 export const TASK_SORT_FIELDS = ['created', 'due', 'priority', 'name'] as const;
 
@@ -23,7 +23,7 @@ export class TaskQueryDto {
   @ApiPropertyOptional({ example: 'demo' }) @IsOptional() @IsString() @MaxLength(255)
   assignee?: string;
 
-  @ApiPropertyOptional({ description: 'Only tasks nobody holds' }) @IsOptional() @Transform(toBoolean) @IsBoolean()
+  @ApiPropertyOptional({ description: 'Only tasks nobody holds' }) @IsOptional() @BooleanParam()
   unassigned?: boolean;
 
   @ApiPropertyOptional({ description: 'Tasks the user may claim: named directly, or through a group the user is in' })

@@ -1,0 +1,61 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, UploadedFiles, UseInterceptors } from '@nestjs/common';
+import { AnyFilesInterceptor } from '@nestjs/platform-express';
+import { ApiBody, ApiConsumes, ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { EngineDeployment, EngineDeploymentSummary } from '../camunda/camunda.models.js';
+import { EngineIdPipe } from '../problem/engine-id.pipe.js';
+import { DeploymentsService } from './deployments.service.js';
+import { CreateDeploymentDto } from './dto/create-deployment.dto.js';
+import { DeleteDeploymentQueryDto, DeploymentQueryDto } from './dto/deployment-query.dto.js';
+
+const MAX_FILES = 20;
+const MAX_FILE_BYTES = 5 * 1024 * 1024;
+
+@ApiTags('deployments')
+@Controller('deployments')
+export class DeploymentsController {
+  constructor(private readonly deployments: DeploymentsService) {}
+
+  @Post()
+  @UseInterceptors(AnyFilesInterceptor({ limits: { files: MAX_FILES, fileSize: MAX_FILE_BYTES } }))
+  @ApiConsumes('multipart/form-data')
+  @ApiBody({
+    schema: {
+      type: 'object',
+      required: ['name', 'files'],
+      properties: {
+        name: { type: 'string', example: 'ticket-approval-v2' },
+        tenantId: { type: 'string' },
+        deployChangedOnly: { type: 'boolean' },
+        files: { type: 'array', items: { type: 'string', format: 'binary' }, description: '.bpmn, .dmn or .form files (any part name)' },
+      },
+    },
+  })
+  @ApiOperation({ summary: 'Deploy BPMN, DMN and form files; a model the engine rejects is a 400 with its parse problems (resource, line, column, element)' })
+  create(@Body() body: CreateDeploymentDto, @UploadedFiles() files: Express.Multer.File[] = []): Promise<EngineDeployment> {
+    return this.deployments.create(body, files.map((file) => ({ fileName: file.originalname, content: file.buffer })));
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'Deployments, newest first (from the engine)' })
+  list(@Query() query: DeploymentQueryDto): Promise<EngineDeploymentSummary[]> {
+    return this.deployments.list(query);
+  }
+
+  @Get(':id')
+  get(@Param('id', EngineIdPipe) id: string): Promise<EngineDeploymentSummary> {
+    return this.deployments.get(id);
+  }
+
+  @Get(':id/resources')
+  resources(@Param('id', EngineIdPipe) id: string): Promise<{ id: string; name: string }[]> {
+    return this.deployments.resources(id);
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @ApiNoContentResponse()
+  @ApiOperation({ summary: 'Delete; without cascade=true the engine refuses (409) while instances exist' })
+  async remove(@Param('id', EngineIdPipe) id: string, @Query() query: DeleteDeploymentQueryDto): Promise<void> {
+    await this.deployments.delete(id, query.cascade ?? false);
+  }
+}
