@@ -5,6 +5,8 @@ import { DatabaseModule } from './database/database.module.js';
 import { DeploymentsModule } from './deployments/deployments.module.js';
 import { EventsModule } from './events/events.module.js';
 import { HealthModule } from './health/health.module.js';
+import { IncidentsModule } from './incidents/incidents.module.js';
+import { MessagesModule } from './messages/messages.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { ProcessDefinitionsModule } from './process-definitions/process-definitions.module.js';
 import { ProcessInstancesModule } from './process-instances/process-instances.module.js';
@@ -25,6 +27,8 @@ import { WorkersModule } from './workers/workers.module.js';
     ProcessInstancesModule,
     TasksModule,
     VariablesModule,
+    MessagesModule,
+    IncidentsModule,
     WorkersModule,
     HealthModule,
     MetricsModule,

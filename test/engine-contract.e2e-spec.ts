@@ -94,6 +94,12 @@ describe('engine-rest contract', () => {
     await gateway.http.get(`/process-definitions/${definitionId}/statistics`).expect(200);
     await gateway.http.post(`/process-definitions/${definitionId}/suspend`).send({ includeInstances: true }).expect(200);
     await gateway.http.delete(`/deployments/${deployed.id}`).query({ cascade: true }).expect(204);
+    await gateway.http.post('/messages').send({ messageName: 'contract-nobody', businessKey: 'x', correlationKeys: { n: 1 }, variables: { v: true }, all: true }).expect(200);
+    await gateway.http.post('/signals').send({ name: 'contract-nobody', variables: { v: 1 } }).expect(204);
+    await gateway.http.get('/incidents').query({ incidentType: 'failedJob', limit: 5 }).expect(200);
+    await gateway.http.put('/incidents/no-such-incident/annotation').send({ annotation: 'x' }).expect(404);
+    await gateway.http.put('/jobs/no-such-job/retries').send({ retries: 1 }).expect(404);
+    await gateway.http.put('/external-tasks/no-such-task/retries').send({ retries: 1 }).expect(404);
     await gateway.http.post('/sync/run').expect(200);
 
     expect(clientMethods.filter((name) => !called.has(name))).toEqual([]);

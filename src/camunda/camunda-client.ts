@@ -5,7 +5,11 @@ import { CamundaError, CamundaErrorCode } from './camunda.errors.js';
 import type {
   BinaryContent,
   ActivityInstanceNode,
+  CorrelationResult,
   DefinitionStatistics,
+  EngineIncident,
+  MessageCorrelation,
+  Signal,
   DeploymentRequest,
   EngineDeploymentSummary,
   EngineDeployment,
@@ -47,6 +51,8 @@ import type {
   TypedValueDto,
   UserOperationLogEntryDto,
   HistoricVariableUpdateDto,
+  IncidentDto,
+  MessageCorrelationResultDto,
   VariableMapDto,
   VersionDto,
 } from './engine-dto.js';
@@ -353,6 +359,66 @@ export class CamundaClient {
   async listGroupIdsOfMember(userId: string): Promise<string[]> {
     const groups = await this.request<GroupDto[]>('list groups of user', { method: 'GET', url: '/group', params: { member: userId } });
     return groups.map((group) => group.id);
+  }
+
+  async correlateMessage(message: MessageCorrelation): Promise<CorrelationResult[]> {
+    const dtos = await this.request<MessageCorrelationResultDto[]>(`correlate message '${message.messageName}'`, {
+      method: 'POST',
+      url: '/message',
+      data: {
+        messageName: message.messageName,
+        businessKey: message.businessKey,
+        processInstanceId: message.processInstanceId,
+        tenantId: message.tenantId,
+        correlationKeys: encodeVariables(message.correlationKeys),
+        processVariables: encodeVariables(message.processVariables),
+        all: message.all ?? false,
+        resultEnabled: true,
+      },
+    });
+    return dtos.flatMap((dto) => {
+      const processInstanceId = dto.processInstance?.id ?? dto.execution?.processInstanceId;
+      return processInstanceId ? [{ resultType: dto.resultType, processInstanceId }] : [];
+    });
+  }
+
+  async throwSignal(signal: Signal): Promise<void> {
+    await this.request(`throw signal '${signal.name}'`, {
+      method: 'POST',
+      url: '/signal',
+      data: { name: signal.name, tenantId: signal.tenantId, variables: encodeVariables(signal.variables) },
+    });
+  }
+
+  async listIncidents(query: { processInstanceId?: string; incidentType?: string; firstResult: number; maxResults: number }): Promise<EngineIncident[]> {
+    const params = { ...query, sortBy: 'incidentTimestamp', sortOrder: 'desc' };
+    const dtos = await this.request<IncidentDto[]>('list incidents', { method: 'GET', url: '/incident', params });
+    return dtos.map((dto) => ({
+      id: dto.id,
+      type: dto.incidentType,
+      message: dto.incidentMessage,
+      processInstanceId: dto.processInstanceId,
+      processDefinitionId: dto.processDefinitionId,
+      activityId: dto.activityId,
+      configuration: dto.configuration,
+      annotation: dto.annotation,
+      createdAt: fromEngineDate(dto.incidentTimestamp),
+    }));
+  }
+
+  /** Null clears the annotation. */
+  async annotateIncident(id: string, annotation: string | null): Promise<void> {
+    const url = `/incident/${encodeURIComponent(id)}/annotation`;
+    await this.request('annotate incident', annotation === null ? { method: 'DELETE', url } : { method: 'PUT', url, data: { annotation } });
+  }
+
+  /** Retries above zero resolve the job's incident and let the job executor run it again. */
+  async setJobRetries(jobId: string, retries: number): Promise<void> {
+    await this.request('set job retries', { method: 'PUT', url: `/job/${encodeURIComponent(jobId)}/retries`, data: { retries } });
+  }
+
+  async setExternalTaskRetries(externalTaskId: string, retries: number): Promise<void> {
+    await this.request('set external task retries', { method: 'PUT', url: `/external-task/${encodeURIComponent(externalTaskId)}/retries`, data: { retries } });
   }
 
   async getVariables(scope: VariableScope): Promise<TypedVariables> {

@@ -57,6 +57,43 @@ export interface DeploymentRequest {
   resources: DeploymentResource[];
 }
 
+export interface MessageCorrelation {
+  messageName: string;
+  businessKey?: string;
+  processInstanceId?: string;
+  tenantId?: string;
+  correlationKeys?: PlainVariables;
+  processVariables?: PlainVariables;
+  /** Correlate to every waiting execution and start event instead of exactly one. */
+  all?: boolean;
+}
+
+export interface CorrelationResult {
+  /** `Execution` (a waiting instance was triggered) or `ProcessDefinition` (a message start event started one). */
+  resultType: string;
+  processInstanceId: string;
+}
+
+export interface Signal {
+  name: string;
+  tenantId?: string;
+  variables?: PlainVariables;
+}
+
+export interface EngineIncident {
+  id: string;
+  /** `failedJob`, `failedExternalTask` or a custom type. */
+  type: string;
+  message: string | null;
+  processInstanceId: string | null;
+  processDefinitionId: string | null;
+  activityId: string | null;
+  /** The failed job's or external task's id, for retrying it. */
+  configuration: string | null;
+  annotation: string | null;
+  createdAt: Date;
+}
+
 export interface DefinitionStatistics {
   runningInstances: number;
   failedJobs: number;

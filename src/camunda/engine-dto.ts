@@ -187,6 +187,24 @@ export interface BatchDto {
   id: string;
 }
 
+export interface MessageCorrelationResultDto {
+  resultType: string;
+  processInstance: { id: string } | null;
+  execution: { processInstanceId: string } | null;
+}
+
+export interface IncidentDto {
+  id: string;
+  incidentType: string;
+  incidentMessage: string | null;
+  processInstanceId: string | null;
+  processDefinitionId: string | null;
+  activityId: string | null;
+  configuration: string | null;
+  annotation: string | null;
+  incidentTimestamp: string;
+}
+
 export interface VersionDto {
   version: string;
 }

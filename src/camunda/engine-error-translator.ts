@@ -4,13 +4,17 @@ import type { EngineExceptionDto } from './engine-dto.js';
 
 // Engine exception types that mean "someone else changed this first", whatever HTTP status carried them.
 const CONFLICT_TYPES = new Set(['OptimisticLockingException', 'TaskAlreadyClaimedException']);
-// The engine often reports a missing entity as a 500 NullValueException ("execution x doesn't exist").
+// The engine often reports a missing entity as a 500 ("execution x doesn't exist", "No job found with id").
 const MISSING_ENTITY = /doesn't exist|does not exist|not found|cannot find|no .* found/i;
 // Engine message codes whose meaning the HTTP status (often 500) does not carry.
 const ENGINE_MESSAGE_CODES: [RegExp, CamundaErrorCode][] = [
   [/^ENGINE-09\d{3}\b/, CamundaErrorCode.Rejected], // a resource the BPMN/DMN parser cannot read
   [/^ENGINE-03076\b/, CamundaErrorCode.Conflict], // deleting a definition that still has instances
   [/\bENGINE-03043\b|\bis suspended\b/i, CamundaErrorCode.Conflict], // acting on something suspended
+  [/MismatchingMessageCorrelationException.*No process definition or execution matches/, CamundaErrorCode.NotFound],
+  // ensureNotNull on a looked-up entity ("incident is null"); a missing parameter would read "incidentId is null".
+  [/^[a-z]+ is null$/, CamundaErrorCode.NotFound],
+  [/MismatchingMessageCorrelationException.*to a single/, CamundaErrorCode.Conflict], // several waiting, one expected
 ];
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ECONNABORTED', 'EHOSTUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE']);
 
@@ -30,9 +34,8 @@ export function translateEngineError(error: unknown, operation: string): Camunda
   if (engineType && CONFLICT_TYPES.has(engineType)) return new CamundaError(CamundaErrorCode.Conflict, message, engineType);
   const byMessageCode = ENGINE_MESSAGE_CODES.find(([pattern]) => pattern.test(message))?.[1];
   if (byMessageCode) return new CamundaError(byMessageCode, message, engineType, parseProblems(body));
-  if (engineType === 'NullValueException') {
-    return new CamundaError(MISSING_ENTITY.test(message) ? CamundaErrorCode.NotFound : CamundaErrorCode.Rejected, message, engineType);
-  }
+  if (response.status >= 500 && MISSING_ENTITY.test(message)) return new CamundaError(CamundaErrorCode.NotFound, message, engineType);
+  if (engineType === 'NullValueException') return new CamundaError(CamundaErrorCode.Rejected, message, engineType);
   switch (response.status) {
     case 400:
       return new CamundaError(CamundaErrorCode.Rejected, message, engineType, parseProblems(body));

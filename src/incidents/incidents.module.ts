@@ -1,0 +1,11 @@
+import { Module } from '@nestjs/common';
+import { CamundaModule } from '../camunda/camunda.module.js';
+import { IncidentsController } from './incidents.controller.js';
+import { IncidentsService } from './incidents.service.js';
+
+@Module({
+  imports: [CamundaModule],
+  controllers: [IncidentsController],
+  providers: [IncidentsService],
+})
+export class IncidentsModule {}
