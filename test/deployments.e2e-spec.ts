@@ -24,6 +24,7 @@ describe('deployments and process definitions (real engine)', () => {
       .field('name', `deploy-${run}`)
       .attach('process', userTaskProcess(key), `${key}.bpmn`)
       .attach('decision', decision(`priority${run}`), `priority-${run}.dmn`)
+      .attach('form', Buffer.from(JSON.stringify({ id: `form${run}`, type: 'default', schemaVersion: 4, components: [{ key: 'approved', label: 'Approved', type: 'checkbox' }] })), `approval-${run}.form`)
       .expect(201);
     expect(response.body).toMatchObject({ name: `deploy-${run}`, source: 'camunda-gateway', tenantId: null, decisionDefinitionKeys: [`priority${run}`] });
     expect(response.body.processDefinitions).toEqual([expect.objectContaining({ key, version: 1, resourceName: `${key}.bpmn` })]);
@@ -77,7 +78,7 @@ describe('deployments and process definitions (real engine)', () => {
     expect(listed.body.map((deployment: { id: string }) => deployment.id)).toContain(deploymentId);
     await gateway.http.get(`/deployments/${deploymentId}`).expect(200).then((response) => expect(response.body.name).toBe(`deploy-${run}`));
     const resources = await gateway.http.get(`/deployments/${deploymentId}/resources`).expect(200);
-    expect(resources.body.map((resource: { name: string }) => resource.name).sort()).toEqual([`${key}.bpmn`, `priority-${run}.dmn`]);
+    expect(resources.body.map((resource: { name: string }) => resource.name).sort()).toEqual([`approval-${run}.form`, `${key}.bpmn`, `priority-${run}.dmn`]);
   });
 
   it('serves the BPMN XML and statistics of a version', async () => {

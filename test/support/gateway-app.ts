@@ -1,10 +1,19 @@
-import type { INestApplication } from '@nestjs/common';
+import { ConsoleLogger, type INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import request from 'supertest';
 import { AppModule } from '../../src/app.module.js';
 import { configureHttpApp } from '../../src/http-app.js';
 import { migrateTestDatabase } from './migrate-test-database.js';
 import { testEnv } from './test-env.js';
+
+/** Collects every line the app logs, for tests about what must never be logged. */
+export class CapturingLogger extends ConsoleLogger {
+  readonly lines: string[] = [];
+
+  protected override printMessages(messages: unknown[], context?: string, logLevel?: string): void {
+    for (const message of messages) this.lines.push(`${logLevel} [${context}] ${message instanceof Error ? message.stack : String(message)}`);
+  }
+}
 
 export interface RunningGateway {
   app: INestApplication;
@@ -13,7 +22,7 @@ export interface RunningGateway {
 }
 
 /** The real AppModule against the real stack, with fast sync for tests; `env` overrides any setting. */
-export async function startGateway(env: Record<string, string> = {}): Promise<RunningGateway> {
+export async function startGateway(env: Record<string, string> = {}, logger?: CapturingLogger): Promise<RunningGateway> {
   await migrateTestDatabase();
   const settings: Record<string, string> = {
     NODE_ENV: 'test',
@@ -32,8 +41,10 @@ export async function startGateway(env: Record<string, string> = {}): Promise<Ru
   const previous = Object.fromEntries(Object.keys(settings).map((key) => [key, process.env[key]]));
   Object.assign(process.env, settings);
   try {
-    const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
-    const app = configureHttpApp(moduleRef.createNestApplication({ logger: ['error', 'warn'] }));
+    const builder = Test.createTestingModule({ imports: [AppModule] });
+    if (logger) builder.setLogger(logger);
+    const moduleRef = await builder.compile();
+    const app = configureHttpApp(moduleRef.createNestApplication({ logger: logger ?? ['error', 'warn'] }));
     await app.init();
     return { app, http: request(app.getHttpServer()), close: () => app.close() };
   } finally {
