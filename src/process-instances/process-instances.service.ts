@@ -5,6 +5,7 @@ import { CamundaClient } from '../camunda/camunda-client.js';
 import type { ActivityInstanceNode, TypedVariables } from '../camunda/camunda.models.js';
 import { InstanceState, ProcessInstanceRecord } from '../mirror/process-instance.entity.js';
 import { keysetPage, type Page, type SortKey } from '../pagination/keyset-page.js';
+import { whereEquals } from '../pagination/where-equals.js';
 import { GatewayError, GatewayErrorCode } from '../problem/gateway-error.js';
 import { SyncService } from '../sync/sync.service.js';
 import type { ProcessInstanceQueryDto } from './dto/process-instance-query.dto.js';
@@ -52,15 +53,7 @@ export class ProcessInstancesService {
 
   async list(query: ProcessInstanceQueryDto): Promise<Page<ProcessInstanceView>> {
     const builder = this.instances.createQueryBuilder('instance');
-    const equals: [keyof ProcessInstanceQueryDto, string][] = [
-      ['definitionKey', 'definition_key'],
-      ['businessKey', 'business_key'],
-      ['state', 'state'],
-      ['tenantId', 'tenant_id'],
-    ];
-    for (const [field, column] of equals) {
-      if (query[field] !== undefined) builder.andWhere(`instance.${column} = :${field}`, { [field]: query[field] });
-    }
+    whereEquals(builder, 'instance', { definition_key: query.definitionKey, business_key: query.businessKey, state: query.state, tenant_id: query.tenantId });
     if (query.startedAfter) builder.andWhere('instance.started_at > :startedAfter', { startedAfter: query.startedAfter });
     if (query.startedBefore) builder.andWhere('instance.started_at < :startedBefore', { startedBefore: query.startedBefore });
     return keysetPage(builder, {

@@ -1,5 +1,6 @@
 import type { SelectQueryBuilder } from 'typeorm';
 import type { SortKey } from '../pagination/keyset-page.js';
+import { whereEquals } from '../pagination/where-equals.js';
 import { TaskRecord, TaskState } from '../mirror/task.entity.js';
 import type { TASK_SORT_FIELDS, TaskQueryDto } from './dto/task-query.dto.js';
 
@@ -15,17 +16,14 @@ export const TASK_SORT_KEYS: Record<(typeof TASK_SORT_FIELDS)[number], SortKey<T
 export function applyTaskFilters(builder: SelectQueryBuilder<TaskRecord>, query: TaskQueryDto, groupsOfCandidateUser: string[]): void {
   if (query.state) builder.andWhere('task.state = :state', { state: query.state });
   else builder.andWhere('task.state IN (:...open)', { open: [TaskState.Created, TaskState.Assigned] });
-  const equals: [keyof TaskQueryDto, string][] = [
-    ['processInstanceId', 'process_instance_id'],
-    ['processDefinitionKey', 'process_definition_key'],
-    ['businessKey', 'business_key'],
-    ['tenantId', 'tenant_id'],
-    ['assignee', 'assignee'],
-    ['priority', 'priority'],
-  ];
-  for (const [field, column] of equals) {
-    if (query[field] !== undefined) builder.andWhere(`task.${column} = :${field}`, { [field]: query[field] });
-  }
+  whereEquals(builder, 'task', {
+    process_instance_id: query.processInstanceId,
+    process_definition_key: query.processDefinitionKey,
+    business_key: query.businessKey,
+    tenant_id: query.tenantId,
+    assignee: query.assignee,
+    priority: query.priority,
+  });
   if (query.unassigned) builder.andWhere('task.assignee IS NULL');
   if (query.candidateGroup) builder.andWhere(':candidateGroup = ANY(task.candidate_groups)', { candidateGroup: query.candidateGroup });
   if (query.candidateGroups?.length) builder.andWhere('task.candidate_groups && CAST(:candidateGroups AS text[])', { candidateGroups: query.candidateGroups });
