@@ -101,6 +101,7 @@ describe('engine-rest contract', () => {
     await gateway.http.put('/jobs/no-such-job/retries').send({ retries: 1 }).expect(404);
     await gateway.http.put('/external-tasks/no-such-task/retries').send({ retries: 1 }).expect(404);
     await gateway.http.post('/sync/run').expect(200);
+    await gateway.http.post('/sync/reconcile').expect(200);
 
     expect(clientMethods.filter((name) => !called.has(name))).toEqual([]);
     const paths = new Set(proxy.requests.map((request) => `${request.method} ${request.path.replace(/[0-9a-f]{8}-[0-9a-f-]{27}/g, '{id}')}`));

@@ -7,7 +7,10 @@ import type {
   ActivityInstanceNode,
   CorrelationResult,
   DefinitionStatistics,
+  EngineHistoricIncident,
   EngineIncident,
+  EngineVariable,
+  OpenTask,
   MessageCorrelation,
   Signal,
   DeploymentRequest,
@@ -51,6 +54,9 @@ import type {
   TypedValueDto,
   UserOperationLogEntryDto,
   HistoricVariableUpdateDto,
+  HistoricDetailDto,
+  HistoricIncidentDto,
+  HistoricVariableInstanceDto,
   IncidentDto,
   MessageCorrelationResultDto,
   VariableMapDto,
@@ -388,6 +394,71 @@ export class CamundaClient {
       url: '/signal',
       data: { name: signal.name, tenantId: signal.tenantId, variables: encodeVariables(signal.variables) },
     });
+  }
+
+  /** Every variable an instance has now, across its scopes; values as the gateway shows them. */
+  async listHistoricVariables(query: { processInstanceId: string; firstResult: number; maxResults: number }): Promise<EngineVariable[]> {
+    const dtos = await this.request<HistoricVariableInstanceDto[]>('list historic variables', {
+      method: 'GET',
+      url: '/history/variable-instance',
+      params: { ...query, deserializeValues: false, sortBy: 'variableName', sortOrder: 'asc' },
+    });
+    return dtos.map((dto) => {
+      const decoded = decodeTyped({ value: dto.value, type: dto.type, valueInfo: dto.valueInfo ?? undefined });
+      return {
+        id: dto.id,
+        name: dto.name,
+        type: dto.type,
+        value: decoded.value,
+        valueInfo: decoded.valueInfo ?? null,
+        processInstanceId: dto.processInstanceId,
+        executionId: dto.executionId,
+        activityInstanceId: dto.activityInstanceId,
+        taskId: dto.taskId,
+      };
+    });
+  }
+
+  async listHistoricIncidents(query: { processInstanceId?: string; createTimeAfter?: Date; endTimeAfter?: Date; firstResult: number; maxResults: number }): Promise<EngineHistoricIncident[]> {
+    const params = {
+      processInstanceId: query.processInstanceId,
+      createTimeAfter: query.createTimeAfter && toEngineDate(query.createTimeAfter),
+      endTimeAfter: query.endTimeAfter && toEngineDate(query.endTimeAfter),
+      sortBy: 'createTime',
+      sortOrder: 'asc',
+      firstResult: query.firstResult,
+      maxResults: query.maxResults,
+    };
+    const dtos = await this.request<HistoricIncidentDto[]>('list historic incidents', { method: 'GET', url: '/history/incident', params });
+    return dtos.map((dto) => ({
+      id: dto.id,
+      processInstanceId: dto.processInstanceId,
+      type: dto.incidentType,
+      message: dto.incidentMessage,
+      activityId: dto.activityId,
+      configuration: dto.configuration,
+      annotation: dto.annotation,
+      createdAt: fromEngineDate(dto.createTime),
+      endedAt: fromEngineDate(dto.endTime),
+      state: dto.open ? 'OPEN' : dto.resolved ? 'RESOLVED' : 'DELETED',
+    }));
+  }
+
+  /** Instances whose variables changed since a time, from the history of variable updates. */
+  async listInstancesWithVariableUpdates(query: { after: Date; firstResult: number; maxResults: number }): Promise<{ processInstanceId: string | null }[]> {
+    const params = { variableUpdates: true, occurredAfter: toEngineDate(query.after), sortBy: 'time', sortOrder: 'asc', firstResult: query.firstResult, maxResults: query.maxResults };
+    const dtos = await this.request<HistoricDetailDto[]>('list variable updates', { method: 'GET', url: '/history/detail', params });
+    return dtos.map((dto) => ({ processInstanceId: dto.processInstanceId }));
+  }
+
+  /** Open user tasks, by id so pages stay stable. */
+  async listOpenTasks(query: { firstResult: number; maxResults: number }): Promise<OpenTask[]> {
+    const dtos = await this.request<TaskDto[]>('list open tasks', {
+      method: 'GET',
+      url: '/task',
+      params: { sortBy: 'id', sortOrder: 'asc', ...query },
+    });
+    return dtos.map((dto) => ({ id: dto.id, processInstanceId: dto.processInstanceId, assignee: dto.assignee }));
   }
 
   async listIncidents(query: { processInstanceId?: string; incidentType?: string; firstResult: number; maxResults: number }): Promise<EngineIncident[]> {

@@ -94,6 +94,37 @@ export interface EngineIncident {
   createdAt: Date;
 }
 
+export interface EngineVariable {
+  id: string;
+  name: string;
+  type: string;
+  value: unknown;
+  valueInfo: Record<string, unknown> | null;
+  processInstanceId: string;
+  executionId: string | null;
+  activityInstanceId: string | null;
+  taskId: string | null;
+}
+
+export interface EngineHistoricIncident {
+  id: string;
+  processInstanceId: string | null;
+  type: string;
+  message: string | null;
+  activityId: string | null;
+  configuration: string | null;
+  annotation: string | null;
+  createdAt: Date;
+  endedAt: Date | null;
+  state: 'OPEN' | 'RESOLVED' | 'DELETED';
+}
+
+export interface OpenTask {
+  id: string;
+  processInstanceId: string | null;
+  assignee: string | null;
+}
+
 export interface DefinitionStatistics {
   runningInstances: number;
   failedJobs: number;

@@ -133,6 +133,7 @@ export interface TaskDto {
   parentTaskId: string | null;
   caseInstanceId: string | null;
   tenantId: string | null;
+  processInstanceId: string | null;
 }
 
 export interface CommentDto {
@@ -203,6 +204,37 @@ export interface IncidentDto {
   configuration: string | null;
   annotation: string | null;
   incidentTimestamp: string;
+}
+
+export interface HistoricVariableInstanceDto {
+  id: string;
+  name: string;
+  type: string;
+  value: unknown;
+  valueInfo: Record<string, unknown> | null;
+  processInstanceId: string;
+  executionId: string | null;
+  activityInstanceId: string | null;
+  taskId: string | null;
+}
+
+export interface HistoricIncidentDto {
+  id: string;
+  processInstanceId: string | null;
+  incidentType: string;
+  incidentMessage: string | null;
+  activityId: string | null;
+  configuration: string | null;
+  annotation: string | null;
+  createTime: string;
+  endTime: string | null;
+  open: boolean;
+  resolved: boolean;
+  deleted: boolean;
+}
+
+export interface HistoricDetailDto {
+  processInstanceId: string | null;
 }
 
 export interface VersionDto {

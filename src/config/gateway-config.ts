@@ -1,5 +1,6 @@
 import { plainToInstance, Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsString, IsUrl, Max, MaxLength, Min, MinLength, validateSync } from 'class-validator';
+import { CronTime } from 'cron';
+import { IsBoolean, IsIn, IsInt, IsString, IsUrl, Max, MaxLength, Min, MinLength, ValidateBy, validateSync } from 'class-validator';
 
 const toBoolean = ({ value }: { value: unknown }) =>
   typeof value === 'string' ? { true: true, false: false, '1': true, '0': false }[value.trim().toLowerCase()] ?? value : value;
@@ -44,6 +45,10 @@ export class GatewayConfig {
   @Transform(toInt) @IsInt() @Min(0) @Max(3_600_000)
   SYNC_OVERLAP_MS = 5_000;
 
+  /** When the full reconcile runs (cron with seconds); every 5 minutes by default. */
+  @IsCron()
+  SYNC_RECONCILE_CRON = '0 */5 * * * *';
+
   @IsString() @MinLength(1)
   BPMN_DIR = 'bpmn';
 
@@ -65,6 +70,22 @@ export class GatewayConfig {
 
   @Transform(toInt) @IsInt() @Min(50) @Max(600_000)
   OUTBOX_RELAY_INTERVAL_MS = 500;
+}
+
+function IsCron(): PropertyDecorator {
+  return ValidateBy({
+    name: 'isCron',
+    validator: {
+      validate: (value: unknown) => {
+        try {
+          return typeof value === 'string' && Boolean(new CronTime(value));
+        } catch {
+          return false;
+        }
+      },
+      defaultMessage: () => '$property must be a cron expression such as "0 */5 * * * *"',
+    },
+  });
 }
 
 export function validateGatewayConfig(env: Record<string, unknown>): GatewayConfig {

@@ -1,5 +1,6 @@
 import type { DataSourceOptions } from 'typeorm';
 import { InitialMirror1763712000000 } from '../../migrations/1763712000000-initial-mirror.js';
+import { VariablesIncidents1763798400000 } from '../../migrations/1763798400000-variables-incidents.js';
 import { OutboxEventRecord } from '../events/outbox-event.entity.js';
 import { MIRROR_ENTITIES } from '../mirror/mirror-entities.js';
 import { SyncCursorRecord } from '../sync/sync-cursor.entity.js';
@@ -10,7 +11,7 @@ export function dataSourceOptions(databaseUrl: string): DataSourceOptions {
     type: 'postgres',
     url: databaseUrl,
     entities: [...MIRROR_ENTITIES, OutboxEventRecord, SyncCursorRecord],
-    migrations: [InitialMirror1763712000000],
+    migrations: [InitialMirror1763712000000, VariablesIncidents1763798400000],
     migrationsTableName: 'schema_migrations',
     synchronize: false,
     migrationsRun: false,

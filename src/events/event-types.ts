@@ -9,6 +9,8 @@ export enum EventType {
   TaskAssigned = 'task.assigned',
   TaskCompleted = 'task.completed',
   TaskDeleted = 'task.deleted',
+  IncidentCreated = 'incident.created',
+  IncidentResolved = 'incident.resolved',
   TicketProcessed = 'ticket.processed',
 }
 

@@ -12,17 +12,20 @@ export class DefinitionSync {
     private readonly camunda: CamundaClient,
   ) {}
 
-  /** Reads every definition from the engine; rows the engine no longer has (deleted deployments) are removed. */
-  async refreshAll(): Promise<number> {
+  /**
+   * Reads every definition from the engine; rows the engine no longer has (deleted deployments) are removed.
+   * Returns the removed ids: their instances may be gone from the engine too.
+   */
+  async refreshAll(): Promise<string[]> {
     const definitions = await this.camunda.listProcessDefinitions();
-    await this.dataSource.transaction(async (manager) => {
+    return this.dataSource.transaction(async (manager) => {
       const ids = definitions.map((definition) => definition.id);
-      await manager.createQueryBuilder().delete().from(ProcessDefinitionRecord).where('NOT (id = ANY(:ids))', { ids }).execute();
+      const removed: { id: string }[] = await manager.query('DELETE FROM process_definitions WHERE NOT (id = ANY($1)) RETURNING id', [ids]);
       const now = new Date();
       if (definitions.length > 0) {
         await manager.save(ProcessDefinitionRecord, definitions.map((definition) => manager.create(ProcessDefinitionRecord, { ...definition, lastSyncedAt: now })));
       }
+      return removed.map((row) => row.id);
     });
-    return definitions.length;
   }
 }

@@ -1,11 +1,10 @@
 import { Injectable } from '@nestjs/common';
+import { allPages } from '../camunda/all-pages.js';
 import { CamundaClient } from '../camunda/camunda-client.js';
 import { CamundaError, CamundaErrorCode } from '../camunda/camunda.errors.js';
-import type { EngineProcessInstance, EngineTask, TaskCandidates } from '../camunda/camunda.models.js';
-import { taskStateOf, type InstanceSnapshot, type TaskSnapshot } from './instance-snapshot.js';
-
-// History holds every task an instance ever had; a page this size covers any realistic instance in one call.
-const TASK_PAGE = 500;
+import type { EngineProcessInstance, EngineTask, EngineVariable, TaskCandidates } from '../camunda/camunda.models.js';
+import { IncidentState } from '../mirror/incident.entity.js';
+import { taskStateOf, type InstanceSnapshot, type TaskSnapshot, type VariableSnapshot } from './instance-snapshot.js';
 
 /** Reads one instance's full current state from the engine: history for states, runtime for candidates. */
 @Injectable()
@@ -16,13 +15,19 @@ export class InstanceSnapshotReader {
   async read(instanceId: string): Promise<InstanceSnapshot | null> {
     const instance = await this.camunda.findHistoricProcessInstance(instanceId);
     if (!instance) return null;
-    const tasks: EngineTask[] = [];
-    for (let first = 0; ; first += TASK_PAGE) {
-      const page = await this.camunda.listHistoricTasks({ processInstanceId: instanceId, firstResult: first, maxResults: TASK_PAGE });
-      tasks.push(...page);
-      if (page.length < TASK_PAGE) break;
-    }
-    return { ...toInstance(instance), tasks: await Promise.all(tasks.map((task) => this.toTask(task))) };
+    const [tasks, variables, incidents] = await Promise.all([
+      allPages((firstResult, maxResults) => this.camunda.listHistoricTasks({ processInstanceId: instanceId, firstResult, maxResults })),
+      allPages((firstResult, maxResults) => this.camunda.listHistoricVariables({ processInstanceId: instanceId, firstResult, maxResults })),
+      allPages((firstResult, maxResults) => this.camunda.listHistoricIncidents({ processInstanceId: instanceId, firstResult, maxResults })),
+    ]);
+    return {
+      ...toInstance(instance),
+      tasks: await Promise.all(tasks.map((task) => this.toTask(task))),
+      variables: variables.map(toVariable),
+      incidents: incidents.map(({ id, type, message, activityId, configuration, annotation, state, createdAt, endedAt }) => ({
+        id, type, message, activityId, configuration, annotation, state: state as IncidentState, createdAt, endedAt,
+      })),
+    };
   }
 
   private async toTask(task: EngineTask): Promise<TaskSnapshot> {
@@ -57,7 +62,21 @@ export class InstanceSnapshotReader {
   }
 }
 
-function toInstance(instance: EngineProcessInstance): Omit<InstanceSnapshot, 'tasks'> {
+function toVariable(variable: EngineVariable): VariableSnapshot {
+  const scope = variable.taskId ? 'task' : variable.executionId === variable.processInstanceId ? 'process' : 'local';
+  return {
+    id: variable.id,
+    name: variable.name,
+    type: variable.type,
+    value: variable.value,
+    valueInfo: variable.valueInfo,
+    scope,
+    taskId: variable.taskId,
+    activityInstanceId: variable.activityInstanceId,
+  };
+}
+
+function toInstance(instance: EngineProcessInstance): Omit<InstanceSnapshot, 'tasks' | 'variables' | 'incidents'> {
   return {
     id: instance.id,
     definitionId: instance.definitionId,

@@ -1,5 +1,7 @@
+import { IncidentState } from '../mirror/incident.entity.js';
 import { InstanceState } from '../mirror/process-instance.entity.js';
 import { TaskState } from '../mirror/task.entity.js';
+import type { VariableScopeKind } from '../mirror/variable.entity.js';
 
 /** The engine's current truth about one process instance, in mirror terms. */
 export interface InstanceSnapshot {
@@ -13,6 +15,31 @@ export interface InstanceSnapshot {
   endedAt: Date | null;
   deleteReason: string | null;
   tasks: TaskSnapshot[];
+  variables: VariableSnapshot[];
+  incidents: IncidentSnapshot[];
+}
+
+export interface VariableSnapshot {
+  id: string;
+  name: string;
+  type: string;
+  value: unknown;
+  valueInfo: Record<string, unknown> | null;
+  scope: VariableScopeKind;
+  taskId: string | null;
+  activityInstanceId: string | null;
+}
+
+export interface IncidentSnapshot {
+  id: string;
+  type: string;
+  message: string | null;
+  activityId: string | null;
+  configuration: string | null;
+  annotation: string | null;
+  state: IncidentState;
+  createdAt: Date;
+  endedAt: Date | null;
 }
 
 export interface TaskSnapshot {

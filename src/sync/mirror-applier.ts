@@ -3,8 +3,10 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { EventType, type InstanceEvent } from '../events/event-types.js';
 import { OutboxWriter } from '../events/outbox-writer.js';
+import { IncidentRecord, IncidentState } from '../mirror/incident.entity.js';
 import { InstanceState, ProcessInstanceRecord } from '../mirror/process-instance.entity.js';
 import { TaskRecord, TaskState } from '../mirror/task.entity.js';
+import { VariableRecord } from '../mirror/variable.entity.js';
 import type { InstanceSnapshot } from './instance-snapshot.js';
 import { OPEN_INSTANCE_STATES, OPEN_TASK_STATES } from './instance-snapshot.js';
 import { diffInstance, type ChangeEvent } from './mirror-diff.js';
@@ -36,25 +38,26 @@ export class MirrorApplier {
       const snapshot = await readSnapshot();
       const before = await manager.findOneBy(ProcessInstanceRecord, { id: instanceId });
       const beforeTasks = await manager.findBy(TaskRecord, { processInstanceId: instanceId });
-      if (!snapshot) return this.markRemoved(manager, before, beforeTasks);
-      return this.apply(manager, snapshot, before, beforeTasks, domainEvents);
+      const beforeIncidents = await manager.findBy(IncidentRecord, { processInstanceId: instanceId });
+      if (!snapshot) return this.markRemoved(manager, before, beforeTasks, beforeIncidents);
+      return this.apply(manager, snapshot, { instance: before, tasks: beforeTasks, incidents: beforeIncidents }, domainEvents);
     });
   }
 
   private async apply(
     manager: EntityManager,
     snapshot: InstanceSnapshot,
-    before: ProcessInstanceRecord | null,
-    beforeTasks: TaskRecord[],
+    mirrored: { instance: ProcessInstanceRecord | null; tasks: TaskRecord[]; incidents: IncidentRecord[] },
     domainEvents: DomainEvent[],
   ): Promise<number> {
+    const { instance: before, tasks: beforeTasks, incidents: beforeIncidents } = mirrored;
     const now = new Date();
-    const { startEvents, taskEvents, endEvents } = diffInstance(before, beforeTasks, snapshot, now);
+    const { startEvents, taskEvents, endEvents } = diffInstance(before, beforeTasks, snapshot, now, beforeIncidents);
     const domain = domainEvents.map((event): ChangeEvent => ({ ...event, occurredAt: now }));
     const changes = [...startEvents, ...taskEvents, ...domain, ...endEvents];
 
     const keepEnded = before !== null && !OPEN_INSTANCE_STATES.has(before.state);
-    const { tasks: snapshotTasks, ...engineInstance } = snapshot;
+    const { tasks: snapshotTasks, variables, incidents, ...engineInstance } = snapshot;
     const instance = manager.create(ProcessInstanceRecord, {
       ...(keepEnded ? before : engineInstance),
       id: snapshot.id,
@@ -87,15 +90,30 @@ export class MirrorApplier {
       });
     if (tasks.length > 0) await manager.save(TaskRecord, tasks);
 
+    // Variables carry no events; the engine's current set replaces the mirror's.
+    await manager.delete(VariableRecord, { processInstanceId: snapshot.id });
+    if (variables.length > 0) {
+      await manager.save(VariableRecord, variables.map((variable) => manager.create(VariableRecord, { ...variable, processInstanceId: snapshot.id, lastSyncedAt: now })));
+    }
+    const endedIncidents = new Set(beforeIncidents.filter((incident) => incident.state !== IncidentState.Open).map((incident) => incident.id));
+    const incidentRows = incidents.filter((incident) => !endedIncidents.has(incident.id)).map((incident) => ({ ...incident, processInstanceId: snapshot.id, lastSyncedAt: now }));
+    if (incidentRows.length > 0) await manager.save(IncidentRecord, incidentRows);
+
     await this.outbox.append(manager, this.sequence(instance, before?.lastEventSequence ?? 0, changes));
     return changes.length;
   }
 
-  private async markRemoved(manager: EntityManager, before: ProcessInstanceRecord | null, beforeTasks: TaskRecord[]): Promise<number> {
+  private async markRemoved(manager: EntityManager, before: ProcessInstanceRecord | null, beforeTasks: TaskRecord[], beforeIncidents: IncidentRecord[]): Promise<number> {
     if (!before || !OPEN_INSTANCE_STATES.has(before.state)) return 0;
     const now = new Date();
     const openTasks = beforeTasks.filter((task) => OPEN_TASK_STATES.has(task.state));
+    const openIncidents = beforeIncidents.filter((incident) => incident.state === IncidentState.Open);
     const changes: ChangeEvent[] = [
+      ...openIncidents.map((incident) => ({
+        type: EventType.IncidentResolved,
+        occurredAt: now,
+        data: { incidentId: incident.id, incidentType: incident.type, message: incident.message, activityId: incident.activityId, configuration: incident.configuration, resolution: IncidentState.Deleted },
+      })),
       ...openTasks.map((task) => ({
         type: EventType.TaskDeleted,
         occurredAt: now,
@@ -109,6 +127,8 @@ export class MirrorApplier {
     ];
     for (const task of openTasks) Object.assign(task, { state: TaskState.Deleted, endedAt: now, lastSyncedAt: now });
     await manager.save(TaskRecord, openTasks);
+    for (const incident of openIncidents) Object.assign(incident, { state: IncidentState.Deleted, endedAt: now, lastSyncedAt: now });
+    await manager.save(IncidentRecord, openIncidents);
     const previousSequence = before.lastEventSequence;
     Object.assign(before, {
       state: InstanceState.ExternallyTerminated,

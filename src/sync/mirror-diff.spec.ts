@@ -1,4 +1,5 @@
 import { EventType } from '../events/event-types.js';
+import { IncidentState } from '../mirror/incident.entity.js';
 import { InstanceState } from '../mirror/process-instance.entity.js';
 import { TaskState } from '../mirror/task.entity.js';
 import type { InstanceSnapshot, TaskSnapshot } from './instance-snapshot.js';
@@ -18,7 +19,7 @@ function task(overrides: Partial<TaskSnapshot> = {}): TaskSnapshot {
 function snapshot(overrides: Partial<InstanceSnapshot> = {}): InstanceSnapshot {
   return {
     id: 'p1', definitionId: 'd:1', definitionKey: 'ticket-approval', businessKey: 'T-1', tenantId: null,
-    state: InstanceState.Active, startedAt: at(0), endedAt: null, deleteReason: null, tasks: [], ...overrides,
+    state: InstanceState.Active, startedAt: at(0), endedAt: null, deleteReason: null, tasks: [], variables: [], incidents: [], ...overrides,
   };
 }
 
@@ -69,6 +70,15 @@ describe('diffInstance', () => {
   it('tells a deleted task from a completed one', () => {
     const deleted = snapshot({ tasks: [task({ state: TaskState.Deleted, endedAt: at(4) })] });
     expect(types(diffInstance({ state: InstanceState.Active }, [{ id: 't1', state: TaskState.Created, assignee: null }], deleted, now))).toEqual([EventType.TaskDeleted]);
+  });
+
+  it('announces incidents when raised and when resolved, in time order with the tasks', () => {
+    const incident = { id: 'i1', type: 'failedJob', message: 'boom', activityId: 'fail', configuration: 'job1', annotation: null, createdAt: at(3), endedAt: null, state: IncidentState.Open };
+    const raised = diffInstance({ state: InstanceState.Active }, [], snapshot({ tasks: [task({ createdAt: at(5) })], incidents: [incident] }), now);
+    expect(types(raised)).toEqual([EventType.IncidentCreated, EventType.TaskCreated]);
+    const resolved = diffInstance({ state: InstanceState.Active }, [], snapshot({ incidents: [{ ...incident, state: IncidentState.Resolved, endedAt: at(8) }] }), now, [{ id: 'i1', state: IncidentState.Open }]);
+    expect(resolved.taskEvents.map((event) => [event.type, event.data.resolution])).toEqual([[EventType.IncidentResolved, 'RESOLVED']]);
+    expect(types(diffInstance({ state: InstanceState.Active }, [], snapshot({ incidents: [{ ...incident, state: IncidentState.Resolved }] }), now, [{ id: 'i1', state: IncidentState.Resolved }]))).toEqual([]);
   });
 
   it('never reopens what has ended, whatever an older snapshot says', () => {

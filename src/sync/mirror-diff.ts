@@ -1,7 +1,8 @@
 import { EventType } from '../events/event-types.js';
+import { IncidentState } from '../mirror/incident.entity.js';
 import { InstanceState } from '../mirror/process-instance.entity.js';
 import { TaskState } from '../mirror/task.entity.js';
-import { OPEN_INSTANCE_STATES, OPEN_TASK_STATES, type InstanceSnapshot, type TaskSnapshot } from './instance-snapshot.js';
+import { OPEN_INSTANCE_STATES, OPEN_TASK_STATES, type IncidentSnapshot, type InstanceSnapshot, type TaskSnapshot } from './instance-snapshot.js';
 
 /** What the mirror held before; only the fields whose change is an event. */
 export interface MirroredInstance {
@@ -11,6 +12,11 @@ export interface MirroredTask {
   id: string;
   state: TaskState;
   assignee: string | null;
+}
+
+export interface MirroredIncident {
+  id: string;
+  state: IncidentState;
 }
 
 export interface ChangeEvent {
@@ -29,6 +35,7 @@ export function diffInstance(
   beforeTasks: MirroredTask[],
   after: InstanceSnapshot,
   now: Date,
+  beforeIncidents: MirroredIncident[] = [],
 ): { startEvents: ChangeEvent[]; taskEvents: ChangeEvent[]; endEvents: ChangeEvent[] } {
   const instanceData = { state: after.state, definitionId: after.definitionId, tenantId: after.tenantId };
   const startEvents: ChangeEvent[] = [];
@@ -54,10 +61,24 @@ export function diffInstance(
   }
 
   const known = new Map(beforeTasks.map((task) => [task.id, task]));
-  const taskEvents = [...after.tasks]
-    .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime())
-    .flatMap((task) => diffTask(known.get(task.id) ?? null, task, now));
+  const knownIncidents = new Map(beforeIncidents.map((incident) => [incident.id, incident]));
+  // Tasks and incidents interleave by time: an incident raised while a task was open comes before its completion.
+  const taskEvents = [
+    ...after.tasks.flatMap((task) => diffTask(known.get(task.id) ?? null, task, now)),
+    ...after.incidents.flatMap((incident) => diffIncident(knownIncidents.get(incident.id) ?? null, incident, now)),
+  ].sort((a, b) => a.occurredAt.getTime() - b.occurredAt.getTime());
   return { startEvents, taskEvents, endEvents };
+}
+
+function diffIncident(before: MirroredIncident | null, after: IncidentSnapshot, now: Date): ChangeEvent[] {
+  if (before && before.state !== IncidentState.Open) return [];
+  const data = { incidentId: after.id, incidentType: after.type, message: after.message, activityId: after.activityId, configuration: after.configuration };
+  const events: ChangeEvent[] = [];
+  if (!before) events.push({ type: EventType.IncidentCreated, occurredAt: after.createdAt, data });
+  if (after.state !== IncidentState.Open) {
+    events.push({ type: EventType.IncidentResolved, occurredAt: after.endedAt ?? now, data: { ...data, resolution: after.state } });
+  }
+  return events;
 }
 
 function diffTask(before: MirroredTask | null, after: TaskSnapshot, now: Date): ChangeEvent[] {

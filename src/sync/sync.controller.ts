@@ -1,7 +1,7 @@
 import { Controller, Get, HttpCode, Post } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { OutboxRelay, type OutboxStatus } from '../events/outbox-relay.js';
-import { SyncService, type CursorStatus, type PollResult } from './sync.service.js';
+import { SyncService, type CursorStatus, type SyncRunResult } from './sync.service.js';
 
 @ApiTags('sync')
 @Controller('sync')
@@ -22,7 +22,14 @@ export class SyncController {
   @Post('run')
   @HttpCode(200)
   @ApiOperation({ summary: 'Run an incremental sync now and wait for it' })
-  run(): Promise<PollResult> {
+  run(): Promise<SyncRunResult> {
     return this.sync.runPoll();
+  }
+
+  @Post('reconcile')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Run a full reconcile now and wait for it: every open instance and task compared with the engine' })
+  reconcile(): Promise<SyncRunResult> {
+    return this.sync.runReconcile();
   }
 }

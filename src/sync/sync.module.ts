@@ -5,6 +5,7 @@ import { DefinitionSync } from './definition-sync.js';
 import { EngineChanges } from './engine-changes.js';
 import { InstanceSnapshotReader } from './instance-snapshot-reader.js';
 import { MirrorApplier } from './mirror-applier.js';
+import { Reconciler } from './reconciler.js';
 import { SyncController } from './sync.controller.js';
 import { SyncScheduler } from './sync.scheduler.js';
 import { SyncService } from './sync.service.js';
@@ -13,7 +14,7 @@ import { SyncService } from './sync.service.js';
 @Module({
   imports: [CamundaModule, EventsModule],
   controllers: [SyncController],
-  providers: [SyncService, SyncScheduler, MirrorApplier, InstanceSnapshotReader, EngineChanges, DefinitionSync],
+  providers: [SyncService, SyncScheduler, MirrorApplier, InstanceSnapshotReader, EngineChanges, DefinitionSync, Reconciler],
   exports: [SyncService],
 })
 export class SyncModule {}

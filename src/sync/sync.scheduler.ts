@@ -1,15 +1,17 @@
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
+import { CronJob } from 'cron';
 import { GatewayConfig } from '../config/gateway-config.js';
-import { SyncService } from './sync.service.js';
+import { SyncService, type SyncRunResult } from './sync.service.js';
 
-const INTERVAL_NAME = 'engine-changes-poll';
+const POLL = 'engine-changes-poll';
+const RECONCILE = 'full-reconcile';
 
-/** Runs the incremental poll every SYNC_INTERVAL_MS; a tick that finds a poll still running is skipped. */
+/** Starts the incremental poll every SYNC_INTERVAL_MS and the full reconcile on SYNC_RECONCILE_CRON; jobs only call SyncService. */
 @Injectable()
 export class SyncScheduler implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(SyncScheduler.name);
-  private failing = false;
+  private readonly failing = new Set<string>();
 
   constructor(
     private readonly sync: SyncService,
@@ -18,25 +20,29 @@ export class SyncScheduler implements OnApplicationBootstrap, BeforeApplicationS
   ) {}
 
   onApplicationBootstrap(): void {
-    this.registry.addInterval(INTERVAL_NAME, setInterval(() => void this.tick(), this.config.SYNC_INTERVAL_MS));
+    this.registry.addInterval(POLL, setInterval(() => void this.tick(POLL, () => this.sync.runPoll()), this.config.SYNC_INTERVAL_MS));
+    const reconcile = CronJob.from({ cronTime: this.config.SYNC_RECONCILE_CRON, onTick: () => this.tick(RECONCILE, () => this.sync.runReconcile()) });
+    this.registry.addCronJob(RECONCILE, reconcile);
+    reconcile.start();
   }
 
-  /** Stops ticking and lets a running poll finish while the database is still there. */
+  /** Stops scheduling and lets a running step finish while the database is still there. */
   async beforeApplicationShutdown(): Promise<void> {
-    this.registry.deleteInterval(INTERVAL_NAME);
+    this.registry.deleteInterval(POLL);
+    this.registry.deleteCronJob(RECONCILE);
     await this.sync.idle();
   }
 
-  private async tick(): Promise<void> {
-    if (this.sync.isPolling()) return;
+  /** A tick that finds a sync step running is skipped rather than queued. */
+  private async tick(name: string, run: () => Promise<SyncRunResult>): Promise<void> {
+    if (this.sync.isRunning()) return;
     try {
-      await this.sync.runPoll();
-      if (this.failing) this.logger.log('Scheduled sync recovered');
-      this.failing = false;
+      await run();
+      if (this.failing.delete(name)) this.logger.log(`Scheduled ${name} recovered`);
     } catch (error) {
       // Logged once per outage, not once per tick.
-      if (!this.failing) this.logger.warn(`Scheduled sync failed: ${(error as Error).message}`);
-      this.failing = true;
+      if (!this.failing.has(name)) this.logger.warn(`Scheduled ${name} failed: ${(error as Error).message}`);
+      this.failing.add(name);
     }
   }
 }
