@@ -8,6 +8,8 @@ ensure_stack camunda_gateway_test
 ensure_engine_openapi
 engine_state="$(engine_start)"
 if [ "$engine_state" = started ]; then trap engine_stop EXIT; fi
+# Multi-process tests run the built gateway (dist/) as child processes.
+npm run -s build
 export NODE_OPTIONS="${NODE_OPTIONS:-} --experimental-vm-modules --no-warnings=ExperimentalWarning"
 status=0
 npx jest --runInBand --json --outputFile="$RUN_DIR/jest-results.json" "$@" || status=$?

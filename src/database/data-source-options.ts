@@ -1,6 +1,7 @@
 import type { DataSourceOptions } from 'typeorm';
 import { InitialMirror1763712000000 } from '../../migrations/1763712000000-initial-mirror.js';
 import { VariablesIncidents1763798400000 } from '../../migrations/1763798400000-variables-incidents.js';
+import { SyncRuns1763884800000 } from '../../migrations/1763884800000-sync-runs.js';
 import { OutboxEventRecord } from '../events/outbox-event.entity.js';
 import { MIRROR_ENTITIES } from '../mirror/mirror-entities.js';
 import { SyncCursorRecord } from '../sync/sync-cursor.entity.js';
@@ -11,7 +12,7 @@ export function dataSourceOptions(databaseUrl: string): DataSourceOptions {
     type: 'postgres',
     url: databaseUrl,
     entities: [...MIRROR_ENTITIES, OutboxEventRecord, SyncCursorRecord],
-    migrations: [InitialMirror1763712000000, VariablesIncidents1763798400000],
+    migrations: [InitialMirror1763712000000, VariablesIncidents1763798400000, SyncRuns1763884800000],
     migrationsTableName: 'schema_migrations',
     synchronize: false,
     migrationsRun: false,

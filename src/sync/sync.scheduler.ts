@@ -12,6 +12,8 @@ const RECONCILE = 'full-reconcile';
 export class SyncScheduler implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(SyncScheduler.name);
   private readonly failing = new Set<string>();
+  /** At most one queued or running step per job. */
+  private readonly pending = new Set<string>();
 
   constructor(
     private readonly sync: SyncService,
@@ -20,7 +22,8 @@ export class SyncScheduler implements OnApplicationBootstrap, BeforeApplicationS
   ) {}
 
   onApplicationBootstrap(): void {
-    this.registry.addInterval(POLL, setInterval(() => void this.tick(POLL, () => this.sync.runPoll()), this.config.SYNC_INTERVAL_MS));
+    // A poll tick that finds a step running is dropped (the next comes soon); a reconcile tick queues behind it.
+    this.registry.addInterval(POLL, setInterval(() => void (this.sync.isRunning() || this.tick(POLL, () => this.sync.runPoll())), this.config.SYNC_INTERVAL_MS));
     const reconcile = CronJob.from({ cronTime: this.config.SYNC_RECONCILE_CRON, onTick: () => this.tick(RECONCILE, () => this.sync.runReconcile()) });
     this.registry.addCronJob(RECONCILE, reconcile);
     reconcile.start();
@@ -33,9 +36,9 @@ export class SyncScheduler implements OnApplicationBootstrap, BeforeApplicationS
     await this.sync.idle();
   }
 
-  /** A tick that finds a sync step running is skipped rather than queued. */
   private async tick(name: string, run: () => Promise<SyncRunResult>): Promise<void> {
-    if (this.sync.isRunning()) return;
+    if (this.pending.has(name)) return;
+    this.pending.add(name);
     try {
       await run();
       if (this.failing.delete(name)) this.logger.log(`Scheduled ${name} recovered`);
@@ -43,6 +46,8 @@ export class SyncScheduler implements OnApplicationBootstrap, BeforeApplicationS
       // Logged once per outage, not once per tick.
       if (!this.failing.has(name)) this.logger.warn(`Scheduled ${name} failed: ${(error as Error).message}`);
       this.failing.add(name);
+    } finally {
+      this.pending.delete(name);
     }
   }
 }

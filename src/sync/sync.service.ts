@@ -1,6 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, type QueryRunner } from 'typeorm';
 import { GatewayConfig } from '../config/gateway-config.js';
 import { OutboxRelay } from '../events/outbox-relay.js';
 import { DefinitionSync } from './definition-sync.js';
@@ -15,6 +17,10 @@ export const RECONCILE_CURSOR = 'reconcile';
 // Same in every replica: only the replica holding it polls or reconciles.
 const SYNC_LOCK_KEY = 0x5f_4e_c0_01;
 const REFRESH_CONCURRENCY = 4;
+// A reconcile waits this long for polls (of any replica) to let go of the lock, instead of being starved by them.
+const RECONCILE_LOCK_WAIT_MS = 60_000;
+const RUN_HISTORY_DAYS = 7;
+const LOCK_TIMEOUT = '55P03';
 
 export interface SyncRunResult {
   /** False when another replica held the sync lock and this run was skipped. */
@@ -49,6 +55,8 @@ export class SyncService {
   private readonly logger = new Logger(SyncService.name);
   private queue: Promise<unknown> = Promise.resolve();
   private running = false;
+  /** Names this process in sync_runs, so operators see which replica ran what. */
+  private readonly replica = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -97,12 +105,12 @@ export class SyncService {
 
   /** Runs an incremental poll after any sync step already running, so it sees everything that happened before the call. */
   runPoll(): Promise<SyncRunResult> {
-    return this.enqueue(() => this.underLock(ENGINE_CHANGES_CURSOR, (cursor) => this.poll(cursor)));
+    return this.enqueue(() => this.underLock(ENGINE_CHANGES_CURSOR, (cursor) => this.poll(cursor), 0));
   }
 
   /** Compares every open instance and task with the engine and refreshes what drifted. */
   runReconcile(): Promise<SyncRunResult> {
-    return this.enqueue(() => this.underLock(RECONCILE_CURSOR, () => this.reconcile()));
+    return this.enqueue(() => this.underLock(RECONCILE_CURSOR, () => this.reconcile(), RECONCILE_LOCK_WAIT_MS));
   }
 
   /** Resolves when no sync step is running or queued. */
@@ -136,19 +144,20 @@ export class SyncService {
   }
 
   /**
-   * Runs one sync step while holding the replica-wide lock and records it in its cursor row: poll and reconcile
-   * never run twice at once, in this process or across replicas. If another replica holds the lock, it is skipped.
+   * Runs one sync step while holding the replica-wide lock and records it: poll and reconcile never run twice at
+   * once, in this process or across replicas. A poll that finds the lock taken is skipped (another replica is
+   * polling); a reconcile waits up to `waitMs` for it.
    */
-  private async underLock(name: string, step: (cursor: SyncCursorRecord) => Promise<StepOutcome>): Promise<SyncRunResult> {
+  private async underLock(name: string, step: (cursor: SyncCursorRecord) => Promise<StepOutcome>, waitMs: number): Promise<SyncRunResult> {
     const started = Date.now();
     this.running = true;
     const lockRunner = this.dataSource.createQueryRunner();
     try {
       await lockRunner.connect();
-      const [{ locked }] = await lockRunner.query('SELECT pg_try_advisory_lock($1) AS locked', [SYNC_LOCK_KEY]);
-      if (!locked) return { ran: false, instancesRefreshed: 0, changesApplied: 0, durationMs: Date.now() - started };
+      if (!(await this.acquire(lockRunner, waitMs))) return { ran: false, instancesRefreshed: 0, changesApplied: 0, durationMs: Date.now() - started };
       try {
-        const outcome = await this.recorded(name, new Date(started), step);
+        // Stamped once the lock is held: the step's reads start now, not when it began to wait.
+        const outcome = await this.recorded(name, new Date(), step);
         return { ran: true, instancesRefreshed: outcome.instances, changesApplied: outcome.changes, durationMs: Date.now() - started };
       } finally {
         await lockRunner.query('SELECT pg_advisory_unlock($1)', [SYNC_LOCK_KEY]);
@@ -159,12 +168,40 @@ export class SyncService {
     }
   }
 
+  private async acquire(lockRunner: QueryRunner, waitMs: number): Promise<boolean> {
+    if (waitMs === 0) return (await lockRunner.query('SELECT pg_try_advisory_lock($1) AS locked', [SYNC_LOCK_KEY]))[0].locked;
+    await lockRunner.query(`SET lock_timeout = ${Math.floor(waitMs)}`);
+    try {
+      await lockRunner.query('SELECT pg_advisory_lock($1)', [SYNC_LOCK_KEY]);
+      return true;
+    } catch (error) {
+      if ((error as { driverError?: { code?: string } }).driverError?.code === LOCK_TIMEOUT) return false;
+      throw error;
+    } finally {
+      await lockRunner.query('RESET lock_timeout');
+    }
+  }
+
+  /** Records the step in its cursor row and in sync_runs (which keeps a week of history, one row per run). */
   private async recorded(name: string, startedAt: Date, step: (cursor: SyncCursorRecord) => Promise<StepOutcome>): Promise<StepOutcome> {
     const cursors = this.dataSource.getRepository(SyncCursorRecord);
     const cursor = (await cursors.findOneBy({ name })) ?? cursors.create({ name, position: null });
     cursor.lastRunAt = startedAt;
+    const [{ id: runId }] = await this.dataSource.query(
+      // The database's clock for both ends of a run, so runs of replicas on different hosts compare on one clock.
+      'INSERT INTO sync_runs (name, replica, started_at) VALUES ($1, $2, clock_timestamp()) RETURNING id',
+      [name, this.replica],
+    );
+    const finishRun = (outcome: Partial<StepOutcome>, error: string | null) =>
+      this.dataSource.query('UPDATE sync_runs SET finished_at = clock_timestamp(), instances = $2, changes = $3, error = $4 WHERE id = $1', [
+        runId,
+        outcome.instances ?? null,
+        outcome.changes ?? null,
+        error,
+      ]);
     try {
       const outcome = await step(cursor);
+      await finishRun(outcome, null);
       Object.assign(cursor, {
         position: outcome.position ?? startedAt,
         lastSuccessAt: new Date(),
@@ -176,6 +213,7 @@ export class SyncService {
       return outcome;
     } catch (error) {
       cursor.lastError = (error as Error).message;
+      await finishRun({}, cursor.lastError).catch(() => undefined);
       await cursors.save(cursor).catch((saveError: Error) => this.logger.warn(`Could not record ${name} failure: ${saveError.message}`));
       throw error;
     }
@@ -194,6 +232,7 @@ export class SyncService {
 
   /** Counts as drift every instance whose refresh changed the mirror. */
   private async reconcile(): Promise<StepOutcome> {
+    await this.dataSource.query(`DELETE FROM sync_runs WHERE started_at < now() - make_interval(days => $1)`, [RUN_HISTORY_DAYS]);
     const orphans = await this.refreshDefinitionsForOrphans();
     const { checked, suspects } = await this.reconciler.findDrift();
     let fixed = 0;
