@@ -188,4 +188,9 @@ describe(`randomized workload of ${INSTANCES} instances, gateway and out-of-band
     const open = models.filter((model) => !model.expected.includes('process.completed') && !model.expected.includes('process.terminated'));
     if (open.length > 0) await engineRest('POST', '/process-instance/delete', { processInstanceIds: open.map((model) => model.id), deleteReason: 'test cleanup' });
   });
+
+  it('published only events that conform to docs/events.schema.json', () => {
+    expect(events.received.length).toBeGreaterThan(0);
+    expect(events.schemaViolations()).toEqual([]);
+  });
 });

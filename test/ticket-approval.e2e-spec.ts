@@ -99,6 +99,11 @@ describe('ticket approval end to end (real engine, PostgreSQL, RabbitMQ)', () =>
       expect(events.typesFor(id)).toEqual(['process.started', 'task.created', 'task.assigned', 'task.completed', 'process.completed']),
     );
   });
+
+  it('published only events that conform to docs/events.schema.json', () => {
+    expect(events.received.length).toBeGreaterThan(0);
+    expect(events.schemaViolations()).toEqual([]);
+  });
 });
 
 describe('ops endpoints', () => {

@@ -117,7 +117,15 @@ export class MirrorApplier {
       ...openTasks.map((task) => ({
         type: EventType.TaskDeleted,
         occurredAt: now,
-        data: { taskId: task.id, name: task.name, taskDefinitionKey: task.taskDefinitionKey, assignee: task.assignee, deleteReason: REMOVED_FROM_ENGINE },
+        data: {
+          taskId: task.id,
+          name: task.name,
+          taskDefinitionKey: task.taskDefinitionKey,
+          assignee: task.assignee,
+          candidateGroups: task.candidateGroups,
+          candidateUsers: task.candidateUsers,
+          deleteReason: REMOVED_FROM_ENGINE,
+        },
       })),
       {
         type: EventType.ProcessTerminated,

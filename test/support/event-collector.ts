@@ -1,5 +1,6 @@
 import { connect, type ChannelModel } from 'amqplib';
 import type { EventMessage } from '../../src/events/event-types.js';
+import { schemaViolations } from './event-schema.js';
 import { testEnv } from './test-env.js';
 
 export interface ReceivedEvent {
@@ -37,6 +38,11 @@ export class EventCollector {
       { noAck: true },
     );
     return collector;
+  }
+
+  /** Every received event that does not conform to docs/events.schema.json, with what is wrong. */
+  schemaViolations(): { event: EventMessage; problems: string[] }[] {
+    return this.received.map((event) => ({ event: event.body, problems: schemaViolations(event.body) })).filter((entry) => entry.problems.length > 0);
   }
 
   forInstance(processInstanceId: string): ReceivedEvent[] {
