@@ -16,7 +16,7 @@ export const ENGINE_CHANGES_CURSOR = 'engine-changes';
 export const RECONCILE_CURSOR = 'reconcile';
 // Same in every replica: only the replica holding it polls or reconciles.
 const SYNC_LOCK_KEY = 0x5f_4e_c0_01;
-const REFRESH_CONCURRENCY = 4;
+const REFRESH_CONCURRENCY = 8;
 // A reconcile waits this long for polls (of any replica) to let go of the lock, instead of being starved by them.
 const RECONCILE_LOCK_WAIT_MS = 60_000;
 const RUN_HISTORY_DAYS = 7;

@@ -1,0 +1,132 @@
+import { connect } from 'amqplib';
+import { writeFileSync } from 'node:fs';
+import pg from 'pg';
+import { engineRest } from '../test/support/engine-rest.js';
+import { eventually } from '../test/support/eventually.js';
+import { GatewayProcess } from '../test/support/gateway-process.js';
+import { RecordingProxy } from '../test/support/recording-proxy.js';
+import { testEnv } from '../test/support/test-env.js';
+import { inParallel, percentile, round, sample, timed } from './measure.js';
+
+// Sizes from the issue; BENCH_INSTANCES makes a quick smoke run possible.
+const INSTANCES = Number(process.env.BENCH_INSTANCES ?? 10_000);
+const POLL_INTERVAL_MS = 1_000;
+const OVERLAP_MS = 2_000;
+const key = `benchapproval${Date.now()}`;
+const rows: string[] = [];
+const report = (line: string) => {
+  rows.push(line);
+  console.log(line);
+};
+
+function model(): Buffer {
+  return Buffer.from(`<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="bench" targetNamespace="https://camunda-gateway/bench">
+  <bpmn:process id="${key}" isExecutable="true" camunda:historyTimeToLive="P1D">
+    <bpmn:startEvent id="start"><bpmn:outgoing>f</bpmn:outgoing></bpmn:startEvent>
+    <bpmn:sequenceFlow id="f" sourceRef="start" targetRef="approve" />
+    <bpmn:userTask id="approve" name="Approve" camunda:candidateGroups="managers"><bpmn:incoming>f</bpmn:incoming></bpmn:userTask>
+  </bpmn:process>
+</bpmn:definitions>`);
+}
+
+async function deploy(): Promise<string> {
+  const form = new FormData();
+  form.append('deployment-name', key);
+  form.append('data', new Blob([new Uint8Array(model())]), `${key}.bpmn`);
+  const response = await fetch(`${testEnv.camundaUrl}/deployment/create`, {
+    method: 'POST',
+    headers: { Authorization: `Basic ${Buffer.from(`${testEnv.camundaUser}:${testEnv.camundaPassword}`).toString('base64')}` },
+    body: form,
+  });
+  return ((await response.json()) as { id: string }).id;
+}
+
+async function main(): Promise<void> {
+  const database = new pg.Client({ connectionString: testEnv.databaseUrl });
+  await database.connect();
+  const deploymentId = await deploy();
+  const proxy = new RecordingProxy(new URL(testEnv.camundaUrl));
+  await proxy.start();
+  let gateway: GatewayProcess | undefined;
+  try {
+    report(`# camunda-gateway benchmarks\n\n${new Date().toISOString()}, ${INSTANCES} open instances, one machine (2 cores), real engine, PostgreSQL and RabbitMQ.\n`);
+    const created = await timed(() => inParallel(INSTANCES, 16, () => engineRest<{ id: string }>('POST', `/process-definition/key/${key}/start`, {})));
+    const ids = created.value.map((instance) => instance.id);
+    console.log(`created ${INSTANCES} instances in ${round(created.ms / 1000)} s`);
+
+    // Initial import: a gateway with an empty mirror reads every open instance.
+    const directRead = await timed(() => inParallel(ids.length, 4, (index) => engineRest('GET', `/history/process-instance/${ids[index]}`)));
+    const importRun = await timed(async () => {
+      gateway = await GatewayProcess.start({ CAMUNDA_URL: proxy.url, SYNC_INTERVAL_MS: String(POLL_INTERVAL_MS), SYNC_OVERLAP_MS: String(OVERLAP_MS), SYNC_RECONCILE_CRON: '0 0 0 1 1 *' });
+      await eventually(async () => {
+        const { rows: [row] } = await database.query(`SELECT count(*)::int AS n FROM process_instances WHERE definition_key = $1`, [key]);
+        if (row.n < INSTANCES) throw new Error(`${row.n} imported`);
+      }, 3_600_000, 500);
+    });
+    const importRate = INSTANCES / (importRun.ms / 1000);
+    const readRate = INSTANCES / (directRead.ms / 1000);
+    report('| benchmark | gateway | baseline (same run) | ratio |\n|---|---|---|---|');
+    report(`| initial import | ${round(importRate)} instances/s (instance, tasks, candidates, variables, incidents, mirror rows, events) | ${round(readRate)} instances/s: only GET /history/process-instance/{id} | ${round(importRate / readRate, 2)} |`);
+
+    // Idle poll: nothing changes, how much does a poll cost?
+    await eventually(async () => {
+      const { rows: [row] } = await database.query(`SELECT count(*)::int AS n FROM outbox_events WHERE published_at IS NULL`);
+      if (row.n > 0) throw new Error('outbox still draining');
+    }, 600_000, 500);
+    // Past the overlap window, nothing the import touched is looked at again: from here on nothing changes.
+    await new Promise((resolve) => setTimeout(resolve, OVERLAP_MS + POLL_INTERVAL_MS));
+    const requestCounts: number[] = [];
+    const polls = await sample(20, async () => {
+      const before = proxy.requests.length;
+      await fetch(`${gateway!.url}/sync/run`, { method: 'POST' });
+      requestCounts.push(proxy.requests.length - before);
+    });
+    const requestsPerPoll = percentile(requestCounts, 50);
+    const directQuery = await sample(20, () => engineRest('GET', '/history/process-instance?unfinished=true&maxResults=1'));
+    report(`| idle poll at ${INSTANCES} open instances | ${requestsPerPoll} engine requests, median ${round(percentile(polls, 50))} ms | one engine query: median ${round(percentile(directQuery, 50))} ms | ${round(percentile(polls, 50) / percentile(directQuery, 50), 2)} |`);
+
+    // Task list: the mirror against engine-rest /task for the same page.
+    const query = `candidateGroup=managers&processDefinitionKey=${key}`;
+    const fromMirror = await sample(200, () => fetch(`${gateway!.url}/tasks?${query}&limit=100`).then((response) => response.json()));
+    const fromEngine = await sample(200, () => engineRest('GET', `/task?${query}&maxResults=100`));
+    report(`| task list, 100 of ${INSTANCES} open tasks by candidate group | median ${round(percentile(fromMirror, 50))} ms, p99 ${round(percentile(fromMirror, 99))} ms | engine-rest /task: median ${round(percentile(fromEngine, 50))} ms, p99 ${round(percentile(fromEngine, 99))} ms | ${round(percentile(fromMirror, 50) / percentile(fromEngine, 50), 2)} |`);
+
+    // Lag: an out-of-band claim until its task.assigned is on RabbitMQ.
+    const connection = await connect(testEnv.rabbitmqUrl);
+    const channel = await connection.createChannel();
+    const { queue } = await channel.assertQueue('', { exclusive: true });
+    await channel.bindQueue(queue, 'camunda.events', 'task.assigned');
+    const arrived = new Map<string, number>();
+    await channel.consume(queue, (message) => {
+      if (message) arrived.set(JSON.parse(message.content.toString()).data.taskId, performance.now());
+    }, { noAck: true });
+    const tasks = await engineRest<{ id: string }[]>('GET', `/task?processDefinitionKey=${key}&maxResults=60`);
+    const lags: number[] = [];
+    for (const task of tasks) {
+      // A random moment within the poll cycle, as real changes come: otherwise claims lock step with the polls.
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * POLL_INTERVAL_MS));
+      await engineRest('POST', `/task/${task.id}/claim`, { userId: 'bench' });
+      const claimedAt = performance.now();
+      await eventually(() => {
+        if (!arrived.has(task.id)) throw new Error('not yet');
+      }, 30_000, 5);
+      lags.push(arrived.get(task.id)! - claimedAt);
+    }
+    await connection.close();
+    report(`| lag, out-of-band claim to task.assigned on RabbitMQ (${lags.length} claims) | median ${round(percentile(lags, 50))} ms, p99 ${round(percentile(lags, 99))} ms | poll interval ${POLL_INTERVAL_MS} ms | ${round(percentile(lags, 50) / POLL_INTERVAL_MS, 2)} |`);
+
+    const metrics = await (await fetch(`${gateway!.url}/metrics`)).text();
+    const rss = Number(/^camunda_gateway_process_resident_memory_bytes (\S+)/m.exec(metrics)?.[1] ?? NaN);
+    report(`\nGateway resident memory after the run: ${round(rss / 1024 / 1024)} MiB.`);
+    writeFileSync('bench/results.md', `${rows.join('\n')}\n`);
+  } finally {
+    await gateway?.stop();
+    await proxy.stop();
+    await database.end();
+    console.log('cleaning up: deleting the bench deployment with its instances');
+    await engineRest('DELETE', `/deployment/${deploymentId}?cascade=true`);
+  }
+}
+
+await main();
