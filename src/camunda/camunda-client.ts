@@ -451,12 +451,18 @@ export class CamundaClient {
     return dtos.map((dto) => ({ processInstanceId: dto.processInstanceId }));
   }
 
-  /** Open user tasks, by id so pages stay stable. */
-  async listOpenTasks(query: { firstResult: number; maxResults: number }): Promise<OpenTask[]> {
+  /** Open user tasks (optionally only those changed since a time), by id so pages stay stable. */
+  async listOpenTasks(query: { updatedAfter?: Date; firstResult: number; maxResults: number }): Promise<OpenTask[]> {
     const dtos = await this.request<TaskDto[]>('list open tasks', {
       method: 'GET',
       url: '/task',
-      params: { sortBy: 'id', sortOrder: 'asc', ...query },
+      params: {
+        updatedAfter: query.updatedAfter && toEngineDate(query.updatedAfter),
+        sortBy: 'id',
+        sortOrder: 'asc',
+        firstResult: query.firstResult,
+        maxResults: query.maxResults,
+      },
     });
     return dtos.map((dto) => ({ id: dto.id, processInstanceId: dto.processInstanceId, assignee: dto.assignee }));
   }
