@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { brokenProcess, decision, userTaskProcess } from './fixtures/models.js';
+import { engineRest } from './support/engine-rest.js';
 import { startGateway, type RunningGateway } from './support/gateway-app.js';
 
 describe('deployments and process definitions (real engine)', () => {
@@ -16,6 +17,9 @@ describe('deployments and process definitions (real engine)', () => {
 
   afterAll(async () => {
     await gateway?.close();
+    // Whatever a failed run left behind in the shared engine goes too.
+    const leftovers = await engineRest<{ id: string }[]>('GET', `/deployment?nameLike=${encodeURIComponent(`%${run}%`)}`);
+    for (const deployment of leftovers) await engineRest('DELETE', `/deployment/${deployment.id}?cascade=true`).catch(() => undefined);
   });
 
   it('deploys BPMN and DMN together and records the definitions in the mirror', async () => {
