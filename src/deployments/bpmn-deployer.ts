@@ -1,7 +1,7 @@
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { readdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { CamundaClient } from '../camunda/camunda-client.js';
+import { DeploymentClient } from '../camunda/clients/deployment.client.js';
 import { GatewayConfig } from '../config/gateway-config.js';
 import { SyncService } from '../sync/sync.service.js';
 
@@ -19,7 +19,7 @@ export class BpmnDeployer implements OnApplicationBootstrap, BeforeApplicationSh
   private stopped = false;
 
   constructor(
-    private readonly camunda: CamundaClient,
+    private readonly deploymentClient: DeploymentClient,
     private readonly sync: SyncService,
     private readonly config: GatewayConfig,
   ) {}
@@ -42,7 +42,7 @@ export class BpmnDeployer implements OnApplicationBootstrap, BeforeApplicationSh
       return;
     }
     const resources = await Promise.all(files.map(async (fileName) => ({ fileName, content: await readFile(join(directory, fileName)) })));
-    const deployment = await this.camunda.deploy({ name: GATEWAY_DEPLOYMENT_SOURCE, source: GATEWAY_DEPLOYMENT_SOURCE, deployChangedOnly: true, resources });
+    const deployment = await this.deploymentClient.deploy({ name: GATEWAY_DEPLOYMENT_SOURCE, source: GATEWAY_DEPLOYMENT_SOURCE, deployChangedOnly: true, resources });
     const created = deployment.processDefinitions.map((definition) => `${definition.key}:${definition.version}`);
     this.logger.log(created.length > 0 ? `Deployed ${created.join(', ')}` : `BPMN unchanged (${files.join(', ')}); nothing new deployed`);
     await this.sync.refreshDefinitions();

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { In, Repository } from 'typeorm';
-import { CamundaClient } from '../camunda/camunda-client.js';
+import { DeploymentClient } from '../camunda/clients/deployment.client.js';
 import type { DeploymentResource, EngineDeployment, EngineDeploymentSummary } from '../camunda/camunda.models.js';
 import { ProcessDefinitionRecord } from '../mirror/process-definition.entity.js';
 import { InstanceState, ProcessInstanceRecord } from '../mirror/process-instance.entity.js';
@@ -15,7 +15,7 @@ const DEPLOYABLE = /\.(bpmn|bpmn20\.xml|dmn|dmn11\.xml|form)$/i;
 @Injectable()
 export class DeploymentsService {
   constructor(
-    private readonly camunda: CamundaClient,
+    private readonly deploymentClient: DeploymentClient,
     private readonly sync: SyncService,
     @InjectRepository(ProcessDefinitionRecord) private readonly definitions: Repository<ProcessDefinitionRecord>,
     @InjectRepository(ProcessInstanceRecord) private readonly instances: Repository<ProcessInstanceRecord>,
@@ -33,7 +33,7 @@ export class DeploymentsService {
         refused.map((resource) => ({ field: resource.fileName, messages: ['only .bpmn, .bpmn20.xml, .dmn, .dmn11.xml and .form files can be deployed'] })),
       );
     }
-    const deployment = await this.camunda.deploy({
+    const deployment = await this.deploymentClient.deploy({
       name: input.name,
       source: GATEWAY_DEPLOYMENT_SOURCE,
       tenantId: input.tenantId,
@@ -45,15 +45,15 @@ export class DeploymentsService {
   }
 
   list(query: { name?: string; tenantId?: string; offset?: number; limit?: number }): Promise<EngineDeploymentSummary[]> {
-    return this.camunda.listDeployments({ name: query.name, tenantId: query.tenantId, firstResult: query.offset ?? 0, maxResults: query.limit ?? 50 });
+    return this.deploymentClient.listDeployments({ name: query.name, tenantId: query.tenantId, firstResult: query.offset ?? 0, maxResults: query.limit ?? 50 });
   }
 
   get(id: string): Promise<EngineDeploymentSummary> {
-    return this.camunda.getDeployment(id);
+    return this.deploymentClient.getDeployment(id);
   }
 
   resources(id: string): Promise<{ id: string; name: string }[]> {
-    return this.camunda.listDeploymentResources(id);
+    return this.deploymentClient.listDeploymentResources(id);
   }
 
   /** After a cascading delete, the instances it removed are refreshed: the mirror marks them removed from the engine. */
@@ -62,7 +62,7 @@ export class DeploymentsService {
     const affected = definitionIds.length
       ? await this.instances.findBy({ definitionId: In(definitionIds), state: In([InstanceState.Active, InstanceState.Suspended]) })
       : [];
-    await this.camunda.deleteDeployment(id, cascade);
+    await this.deploymentClient.deleteDeployment(id, cascade);
     await this.sync.refreshDefinitions();
     await this.sync.refreshInstances(affected.map((instance) => instance.id));
   }

@@ -4,7 +4,7 @@ import { HealthCheckService, HealthIndicatorService, type HealthCheckResult } fr
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Response } from 'express';
 import { DataSource } from 'typeorm';
-import { CamundaClient } from '../camunda/camunda-client.js';
+import { EngineInfoClient } from '../camunda/clients/engine-info.client.js';
 import { OutboxRelay } from '../events/outbox-relay.js';
 import { SyncService } from '../sync/sync.service.js';
 
@@ -17,7 +17,7 @@ export class HealthController {
     private readonly health: HealthCheckService,
     private readonly indicator: HealthIndicatorService,
     @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly camunda: CamundaClient,
+    private readonly engineInfoClient: EngineInfoClient,
     private readonly relay: OutboxRelay,
     private readonly sync: SyncService,
   ) {}
@@ -30,7 +30,7 @@ export class HealthController {
     try {
       return await this.health.check([
         () => this.indicator.check('database').attempt(async () => void (await this.dataSource.query('SELECT 1'))).withTimeout(CHECK_TIMEOUT_MS),
-        () => this.indicator.check('camunda').attempt(async () => ({ version: await this.camunda.version() })).withTimeout(CHECK_TIMEOUT_MS),
+        () => this.indicator.check('camunda').attempt(async () => ({ version: await this.engineInfoClient.version() })).withTimeout(CHECK_TIMEOUT_MS),
         () => this.indicator.check('rabbitmq').attempt(() => this.relay.checkBroker()).withTimeout(CHECK_TIMEOUT_MS),
         () => this.syncState(),
       ]);

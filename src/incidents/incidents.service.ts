@@ -1,15 +1,15 @@
 import { Injectable } from '@nestjs/common';
-import { CamundaClient } from '../camunda/camunda-client.js';
+import { IncidentClient } from '../camunda/clients/incident.client.js';
 import type { EngineIncident } from '../camunda/camunda.models.js';
 import type { IncidentQueryDto } from './dto/incident-commands.dto.js';
 
 /** Incidents and the retries that resolve them, straight from and to the engine. */
 @Injectable()
 export class IncidentsService {
-  constructor(private readonly camunda: CamundaClient) {}
+  constructor(private readonly incidentClient: IncidentClient) {}
 
   list(query: IncidentQueryDto): Promise<EngineIncident[]> {
-    return this.camunda.listIncidents({
+    return this.incidentClient.listIncidents({
       processInstanceId: query.processInstanceId,
       incidentType: query.incidentType,
       firstResult: query.offset ?? 0,
@@ -18,14 +18,14 @@ export class IncidentsService {
   }
 
   annotate(id: string, annotation: string | null): Promise<void> {
-    return this.camunda.annotateIncident(id, annotation);
+    return this.incidentClient.annotateIncident(id, annotation);
   }
 
   setJobRetries(jobId: string, retries: number): Promise<void> {
-    return this.camunda.setJobRetries(jobId, retries);
+    return this.incidentClient.setJobRetries(jobId, retries);
   }
 
   setExternalTaskRetries(externalTaskId: string, retries: number): Promise<void> {
-    return this.camunda.setExternalTaskRetries(externalTaskId, retries);
+    return this.incidentClient.setExternalTaskRetries(externalTaskId, retries);
   }
 }

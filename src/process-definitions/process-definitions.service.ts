@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { In, Repository } from 'typeorm';
-import { CamundaClient } from '../camunda/camunda-client.js';
+import { DefinitionClient } from '../camunda/clients/definition.client.js';
 import type { DefinitionStatistics } from '../camunda/camunda.models.js';
 import { ProcessDefinitionRecord } from '../mirror/process-definition.entity.js';
 import { InstanceState, ProcessInstanceRecord } from '../mirror/process-instance.entity.js';
@@ -14,7 +14,7 @@ import { ProcessDefinitionView } from './process-definition.view.js';
 @Injectable()
 export class ProcessDefinitionsService {
   constructor(
-    private readonly camunda: CamundaClient,
+    private readonly definitionClient: DefinitionClient,
     private readonly sync: SyncService,
     @InjectRepository(ProcessDefinitionRecord) private readonly definitions: Repository<ProcessDefinitionRecord>,
     @InjectRepository(ProcessInstanceRecord) private readonly instances: Repository<ProcessInstanceRecord>,
@@ -51,18 +51,18 @@ export class ProcessDefinitionsService {
 
   async xml(id: string): Promise<string> {
     await this.find(id);
-    return this.camunda.getProcessDefinitionXml(id);
+    return this.definitionClient.getProcessDefinitionXml(id);
   }
 
   async statistics(id: string): Promise<DefinitionStatistics & { definitionId: string }> {
     await this.find(id);
-    return { definitionId: id, ...(await this.camunda.getProcessDefinitionStatistics(id)) };
+    return { definitionId: id, ...(await this.definitionClient.getProcessDefinitionStatistics(id)) };
   }
 
   /** With includeInstances, the definition's open instances are refreshed too, so their state shows at once. */
   async setSuspended(id: string, suspended: boolean, includeInstances: boolean): Promise<ProcessDefinitionView> {
     await this.find(id);
-    await this.camunda.setProcessDefinitionSuspended(id, suspended, includeInstances);
+    await this.definitionClient.setProcessDefinitionSuspended(id, suspended, includeInstances);
     await this.sync.refreshDefinitions();
     if (includeInstances) {
       const affected = await this.instances.findBy({ definitionId: id, state: In([InstanceState.Active, InstanceState.Suspended]) });

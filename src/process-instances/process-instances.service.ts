@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
-import { CamundaClient } from '../camunda/camunda-client.js';
+import { HistoryClient } from '../camunda/clients/history.client.js';
+import { InstanceClient } from '../camunda/clients/instance.client.js';
 import type { ActivityInstanceNode, TypedVariables } from '../camunda/camunda.models.js';
 import { InstanceState, ProcessInstanceRecord } from '../mirror/process-instance.entity.js';
 import { keysetPage, type Page, type SortKey } from '../pagination/keyset-page.js';
@@ -28,7 +29,8 @@ const OPEN_STATES = [InstanceState.Active, InstanceState.Suspended];
 @Injectable()
 export class ProcessInstancesService {
   constructor(
-    private readonly camunda: CamundaClient,
+    private readonly historyClient: HistoryClient,
+    private readonly instanceClient: InstanceClient,
     private readonly sync: SyncService,
     @InjectRepository(ProcessInstanceRecord) private readonly instances: Repository<ProcessInstanceRecord>,
   ) {}
@@ -38,7 +40,7 @@ export class ProcessInstancesService {
       const message = 'give processDefinitionKey or processDefinitionId, not both';
       throw new GatewayError(GatewayErrorCode.ValidationFailed, message, [{ field: 'processDefinitionId', messages: [message] }]);
     }
-    const started = await this.camunda.startProcessInstance({
+    const started = await this.instanceClient.startProcessInstance({
       key: input.processDefinitionKey,
       id: input.processDefinitionId,
       tenantId: input.tenantId,
@@ -80,12 +82,12 @@ export class ProcessInstancesService {
     if (!OPEN_STATES.includes(instance.state)) {
       throw new GatewayError(GatewayErrorCode.Conflict, `Process instance '${id}' has already ended (${instance.state})`);
     }
-    await this.camunda.cancelProcessInstances([id], reason);
+    await this.instanceClient.cancelProcessInstances([id], reason);
     const deadline = Date.now() + CANCEL_WAIT_MS;
     let ended = false;
     while (!ended && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, CANCEL_POLL_MS));
-      const state = (await this.camunda.findHistoricProcessInstance(id))?.state;
+      const state = (await this.historyClient.findHistoricProcessInstance(id))?.state;
       ended = state === undefined || !OPEN_STATES.includes(state);
     }
     await this.sync.refreshInstance(id);
@@ -94,21 +96,21 @@ export class ProcessInstancesService {
 
   async setSuspended(id: string, suspended: boolean): Promise<ProcessInstanceView> {
     await this.find(id);
-    await this.camunda.setProcessInstanceSuspended(id, suspended);
+    await this.instanceClient.setProcessInstanceSuspended(id, suspended);
     await this.sync.refreshInstance(id);
     return this.get(id);
   }
 
   async activityTree(id: string): Promise<ActivityInstanceNode> {
-    return this.camunda.getActivityInstanceTree(id);
+    return this.instanceClient.getActivityInstanceTree(id);
   }
 
   async history(id: string): Promise<ProcessInstanceHistory> {
     await this.find(id);
     const [activities, tasks, variableChanges] = await Promise.all([
-      this.camunda.listHistoricActivities(id),
-      this.camunda.listHistoricTasks({ processInstanceId: id }),
-      this.camunda.listVariableChanges(id),
+      this.historyClient.listHistoricActivities(id),
+      this.historyClient.listHistoricTasks({ processInstanceId: id }),
+      this.historyClient.listVariableChanges(id),
     ]);
     return {
       activities,

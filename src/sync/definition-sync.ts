@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { CamundaClient } from '../camunda/camunda-client.js';
+import { DefinitionClient } from '../camunda/clients/definition.client.js';
 import { ProcessDefinitionRecord } from '../mirror/process-definition.entity.js';
 
 /** Keeps the process-definition mirror equal to the engine's definitions. */
@@ -9,7 +9,7 @@ import { ProcessDefinitionRecord } from '../mirror/process-definition.entity.js'
 export class DefinitionSync {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly camunda: CamundaClient,
+    private readonly definitionClient: DefinitionClient,
   ) {}
 
   /**
@@ -17,7 +17,7 @@ export class DefinitionSync {
    * Returns the removed ids: their instances may be gone from the engine too.
    */
   async refreshAll(): Promise<string[]> {
-    const definitions = await this.camunda.listProcessDefinitions();
+    const definitions = await this.definitionClient.listProcessDefinitions();
     return this.dataSource.transaction(async (manager) => {
       const ids = definitions.map((definition) => definition.id);
       const removed: { id: string }[] = await manager.query('DELETE FROM process_definitions WHERE NOT (id = ANY($1)) RETURNING id', [ids]);

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { allPages } from '../camunda/all-pages.js';
-import { CamundaClient } from '../camunda/camunda-client.js';
+import { HistoryClient } from '../camunda/clients/history.client.js';
+import { TaskClient } from '../camunda/clients/task.client.js';
 
 // The user-operation log has no stable paging under inserts, so it is read in one large page; a poll interval
 // that produces more than that is caught by the next overlap window and the reconcile.
@@ -15,22 +16,25 @@ export interface ChangedSince {
 /** Asks the engine what changed since a point in time, whoever changed it: gateway, Cockpit, Tasklist, a job. */
 @Injectable()
 export class EngineChanges {
-  constructor(private readonly camunda: CamundaClient) {}
+  constructor(
+    private readonly historyClient: HistoryClient,
+    private readonly taskClient: TaskClient,
+  ) {}
 
   /** Nine queries when nothing changed, whatever the number of instances. */
   async since(from: Date): Promise<ChangedSince> {
     const [started, finished, tasksStarted, tasksFinished, tasksUpdated, variableUpdates, incidentsCreated, incidentsEnded, operations] = await Promise.all([
-      allPages((first, max) => this.camunda.listHistoricProcessInstances({ startedAfter: from, firstResult: first, maxResults: max })),
-      allPages((first, max) => this.camunda.listHistoricProcessInstances({ finishedAfter: from, firstResult: first, maxResults: max })),
-      allPages((first, max) => this.camunda.listHistoricTasks({ startedAfter: from, firstResult: first, maxResults: max })),
-      allPages((first, max) => this.camunda.listHistoricTasks({ finishedAfter: from, firstResult: first, maxResults: max })),
+      allPages((first, max) => this.historyClient.listHistoricProcessInstances({ startedAfter: from, firstResult: first, maxResults: max })),
+      allPages((first, max) => this.historyClient.listHistoricProcessInstances({ finishedAfter: from, firstResult: first, maxResults: max })),
+      allPages((first, max) => this.historyClient.listHistoricTasks({ startedAfter: from, firstResult: first, maxResults: max })),
+      allPages((first, max) => this.historyClient.listHistoricTasks({ finishedAfter: from, firstResult: first, maxResults: max })),
       // Changes with no user-operation entry: a task listener or delegate reassigning a task inside the engine.
-      allPages((first, max) => this.camunda.listOpenTasks({ updatedAfter: from, firstResult: first, maxResults: max })),
-      allPages((first, max) => this.camunda.listInstancesWithVariableUpdates({ after: from, firstResult: first, maxResults: max })),
-      allPages((first, max) => this.camunda.listHistoricIncidents({ createTimeAfter: from, firstResult: first, maxResults: max })),
-      allPages((first, max) => this.camunda.listHistoricIncidents({ endTimeAfter: from, firstResult: first, maxResults: max })),
+      allPages((first, max) => this.taskClient.listOpenTasks({ updatedAfter: from, firstResult: first, maxResults: max })),
+      allPages((first, max) => this.historyClient.listInstancesWithVariableUpdates({ after: from, firstResult: first, maxResults: max })),
+      allPages((first, max) => this.historyClient.listHistoricIncidents({ createTimeAfter: from, firstResult: first, maxResults: max })),
+      allPages((first, max) => this.historyClient.listHistoricIncidents({ endTimeAfter: from, firstResult: first, maxResults: max })),
       // Claims, assignments, suspensions, deletions: changes that leave no start or end time behind.
-      this.camunda.listUserOperations({ after: from, maxResults: OPERATIONS_PAGE }),
+      this.historyClient.listUserOperations({ after: from, maxResults: OPERATIONS_PAGE }),
     ]);
     const instanceIds = new Set<string>();
     for (const instance of [...started, ...finished]) instanceIds.add(instance.id);
@@ -42,7 +46,7 @@ export class EngineChanges {
 
   /** Every instance still running: the first sync of an empty mirror imports these. */
   async openInstanceIds(): Promise<Set<string>> {
-    const open = await allPages((first, max) => this.camunda.listHistoricProcessInstances({ unfinished: true, firstResult: first, maxResults: max }));
+    const open = await allPages((first, max) => this.historyClient.listHistoricProcessInstances({ unfinished: true, firstResult: first, maxResults: max }));
     return new Set(open.map((instance) => instance.id));
   }
 }

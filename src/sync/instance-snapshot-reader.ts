@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { allPages } from '../camunda/all-pages.js';
-import { CamundaClient } from '../camunda/camunda-client.js';
+import { HistoryClient } from '../camunda/clients/history.client.js';
+import { TaskClient } from '../camunda/clients/task.client.js';
 import { CamundaError, CamundaErrorCode } from '../camunda/camunda.errors.js';
 import type { EngineProcessInstance, EngineTask, EngineVariable, TaskCandidates } from '../camunda/camunda.models.js';
 import { IncidentState } from '../mirror/incident.entity.js';
@@ -9,16 +10,19 @@ import { taskStateOf, type InstanceSnapshot, type TaskSnapshot, type VariableSna
 /** Reads one instance's full current state from the engine: history for states, runtime for candidates. */
 @Injectable()
 export class InstanceSnapshotReader {
-  constructor(private readonly camunda: CamundaClient) {}
+  constructor(
+    private readonly historyClient: HistoryClient,
+    private readonly taskClient: TaskClient,
+  ) {}
 
   /** Null when the engine has no record of the instance any more (e.g. its deployment was deleted with cascade). */
   async read(instanceId: string): Promise<InstanceSnapshot | null> {
-    const instance = await this.camunda.findHistoricProcessInstance(instanceId);
+    const instance = await this.historyClient.findHistoricProcessInstance(instanceId);
     if (!instance) return null;
     const [tasks, variables, incidents] = await Promise.all([
-      allPages((firstResult, maxResults) => this.camunda.listHistoricTasks({ processInstanceId: instanceId, firstResult, maxResults })),
-      allPages((firstResult, maxResults) => this.camunda.listHistoricVariables({ processInstanceId: instanceId, firstResult, maxResults })),
-      allPages((firstResult, maxResults) => this.camunda.listHistoricIncidents({ processInstanceId: instanceId, firstResult, maxResults })),
+      allPages((firstResult, maxResults) => this.historyClient.listHistoricTasks({ processInstanceId: instanceId, firstResult, maxResults })),
+      allPages((firstResult, maxResults) => this.historyClient.listHistoricVariables({ processInstanceId: instanceId, firstResult, maxResults })),
+      allPages((firstResult, maxResults) => this.historyClient.listHistoricIncidents({ processInstanceId: instanceId, firstResult, maxResults })),
     ]);
     return {
       ...toInstance(instance),
@@ -53,7 +57,7 @@ export class InstanceSnapshotReader {
 
   private async candidatesOf(taskId: string): Promise<TaskCandidates | undefined> {
     try {
-      return await this.camunda.getTaskCandidates(taskId);
+      return await this.taskClient.getTaskCandidates(taskId);
     } catch (error) {
       // The task ended between the history read and this one; the next refresh sees it ended.
       if (error instanceof CamundaError && error.code === CamundaErrorCode.NotFound) return undefined;

@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { allPages } from '../camunda/all-pages.js';
-import { CamundaClient } from '../camunda/camunda-client.js';
+import { HistoryClient } from '../camunda/clients/history.client.js';
+import { TaskClient } from '../camunda/clients/task.client.js';
 
 export interface Drift {
   /** Open instances and tasks compared, both sides together. */
@@ -19,17 +20,18 @@ export interface Drift {
 export class Reconciler {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly camunda: CamundaClient,
+    private readonly historyClient: HistoryClient,
+    private readonly taskClient: TaskClient,
   ) {}
 
   async findDrift(): Promise<Drift> {
     const [mirrorInstances, engineInstances, mirrorTasks, engineTasks] = await Promise.all([
       this.dataSource.query(`SELECT id, state FROM process_instances WHERE state IN ('ACTIVE', 'SUSPENDED')`) as Promise<{ id: string; state: string }[]>,
-      allPages((firstResult, maxResults) => this.camunda.listHistoricProcessInstances({ unfinished: true, firstResult, maxResults })),
+      allPages((firstResult, maxResults) => this.historyClient.listHistoricProcessInstances({ unfinished: true, firstResult, maxResults })),
       this.dataSource.query(`SELECT id, assignee, process_instance_id AS "processInstanceId" FROM tasks WHERE state IN ('CREATED', 'ASSIGNED')`) as Promise<
         { id: string; assignee: string | null; processInstanceId: string | null }[]
       >,
-      allPages((firstResult, maxResults) => this.camunda.listOpenTasks({ firstResult, maxResults })),
+      allPages((firstResult, maxResults) => this.taskClient.listOpenTasks({ firstResult, maxResults })),
     ]);
     const suspects = new Set<string>();
     const engineState = new Map(engineInstances.map((instance) => [instance.id, instance.state as string]));

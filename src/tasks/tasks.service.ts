@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
-import { CamundaClient } from '../camunda/camunda-client.js';
+import { HistoryClient } from '../camunda/clients/history.client.js';
+import { TaskClient } from '../camunda/clients/task.client.js';
 import type { TaskComment, TypedVariables } from '../camunda/camunda.models.js';
 import { TaskRecord } from '../mirror/task.entity.js';
 import { keysetPage, type Page } from '../pagination/keyset-page.js';
@@ -19,7 +20,8 @@ const DEFAULT_LIMIT = 100;
 @Injectable()
 export class TasksService {
   constructor(
-    private readonly camunda: CamundaClient,
+    private readonly historyClient: HistoryClient,
+    private readonly taskClient: TaskClient,
     private readonly sync: SyncService,
     private readonly userGroups: UserGroups,
     @InjectRepository(TaskRecord) private readonly tasks: Repository<TaskRecord>,
@@ -43,43 +45,43 @@ export class TasksService {
   }
 
   claim(id: string, userId: string): Promise<TaskView> {
-    return this.command(id, () => this.camunda.claimTask(id, userId));
+    return this.command(id, () => this.taskClient.claimTask(id, userId));
   }
 
   unclaim(id: string): Promise<TaskView> {
-    return this.command(id, () => this.camunda.unclaimTask(id));
+    return this.command(id, () => this.taskClient.unclaimTask(id));
   }
 
   assign(id: string, userId: string | null): Promise<TaskView> {
-    return this.command(id, () => this.camunda.setTaskAssignee(id, userId));
+    return this.command(id, () => this.taskClient.setTaskAssignee(id, userId));
   }
 
   delegate(id: string, userId: string): Promise<TaskView> {
-    return this.command(id, () => this.camunda.delegateTask(id, userId));
+    return this.command(id, () => this.taskClient.delegateTask(id, userId));
   }
 
   resolve(id: string, variables?: Record<string, unknown>): Promise<TaskView> {
-    return this.command(id, () => this.camunda.resolveTask(id, variables));
+    return this.command(id, () => this.taskClient.resolveTask(id, variables));
   }
 
   complete(id: string, variables?: Record<string, unknown>): Promise<TaskView> {
-    return this.command(id, () => this.camunda.completeTask(id, variables));
+    return this.command(id, () => this.taskClient.completeTask(id, variables));
   }
 
   update(id: string, changes: UpdateTaskDto): Promise<TaskView> {
-    return this.command(id, () => this.camunda.updateTask(id, changes));
+    return this.command(id, () => this.taskClient.updateTask(id, changes));
   }
 
   async formVariables(id: string): Promise<TypedVariables> {
-    return this.camunda.getTaskFormVariables(id);
+    return this.taskClient.getTaskFormVariables(id);
   }
 
   comments(id: string): Promise<TaskComment[]> {
-    return this.camunda.listTaskComments(id);
+    return this.taskClient.listTaskComments(id);
   }
 
   addComment(id: string, message: string): Promise<TaskComment> {
-    return this.camunda.addTaskComment(id, message);
+    return this.taskClient.addTaskComment(id, message);
   }
 
   private async command(id: string, send: () => Promise<void>): Promise<TaskView> {
@@ -93,7 +95,7 @@ export class TasksService {
   private async find(id: string): Promise<TaskRecord> {
     const mirrored = await this.tasks.findOneBy({ id });
     if (mirrored) return mirrored;
-    const [engineTask] = await this.camunda.listHistoricTasks({ taskId: id, maxResults: 1 });
+    const [engineTask] = await this.historyClient.listHistoricTasks({ taskId: id, maxResults: 1 });
     if (engineTask?.processInstanceId) await this.sync.refreshInstance(engineTask.processInstanceId);
     const refreshed = await this.tasks.findOneBy({ id });
     if (!refreshed) throw new GatewayError(GatewayErrorCode.ResourceNotFound, `Task '${id}' does not exist`);

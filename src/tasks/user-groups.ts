@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { CamundaClient } from '../camunda/camunda-client.js';
+import { TaskClient } from '../camunda/clients/task.client.js';
 
 const TTL_MS = 60_000;
 
@@ -8,12 +8,12 @@ const TTL_MS = 60_000;
 export class UserGroups {
   private readonly cache = new Map<string, { groups: string[]; expiresAt: number }>();
 
-  constructor(private readonly camunda: CamundaClient) {}
+  constructor(private readonly taskClient: TaskClient) {}
 
   async of(userId: string): Promise<string[]> {
     const cached = this.cache.get(userId);
     if (cached && cached.expiresAt > Date.now()) return cached.groups;
-    const groups = await this.camunda.listGroupIdsOfMember(userId);
+    const groups = await this.taskClient.listGroupIdsOfMember(userId);
     this.cache.set(userId, { groups, expiresAt: Date.now() + TTL_MS });
     return groups;
   }

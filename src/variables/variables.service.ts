@@ -1,37 +1,37 @@
 import { Injectable } from '@nestjs/common';
-import { CamundaClient } from '../camunda/camunda-client.js';
+import { VariableClient } from '../camunda/clients/variable.client.js';
 import type { BinaryContent, TypedVariable, TypedVariables, VariableScope } from '../camunda/camunda.models.js';
 import type { SetVariableDto } from './dto/set-variable.dto.js';
 
 /** Variables of instances and tasks, read and written on the engine through one codec. */
 @Injectable()
 export class VariablesService {
-  constructor(private readonly camunda: CamundaClient) {}
+  constructor(private readonly variableClient: VariableClient) {}
 
   list(scope: VariableScope): Promise<TypedVariables> {
-    return this.camunda.getVariables(scope);
+    return this.variableClient.getVariables(scope);
   }
 
   get(scope: VariableScope, name: string): Promise<TypedVariable> {
-    return this.camunda.getVariable(scope, name);
+    return this.variableClient.getVariable(scope, name);
   }
 
   async set(scope: VariableScope, name: string, body: SetVariableDto): Promise<TypedVariable> {
     const input = body.type ? { value: body.value ?? null, type: body.type, ...(body.valueInfo ? { valueInfo: body.valueInfo } : {}) } : (body.value ?? null);
-    await this.camunda.setVariable(scope, name, input);
-    return this.camunda.getVariable(scope, name);
+    await this.variableClient.setVariable(scope, name, input);
+    return this.variableClient.getVariable(scope, name);
   }
 
   async delete(scope: VariableScope, name: string): Promise<void> {
-    await this.camunda.deleteVariable(scope, name);
+    await this.variableClient.deleteVariable(scope, name);
   }
 
   async upload(scope: VariableScope, name: string, valueType: 'File' | 'Bytes', file: BinaryContent): Promise<TypedVariable> {
-    await this.camunda.uploadVariableData(scope, name, valueType, file);
-    return this.camunda.getVariable(scope, name);
+    await this.variableClient.uploadVariableData(scope, name, valueType, file);
+    return this.variableClient.getVariable(scope, name);
   }
 
   download(scope: VariableScope, name: string): Promise<BinaryContent> {
-    return this.camunda.downloadVariableData(scope, name);
+    return this.variableClient.downloadVariableData(scope, name);
   }
 }

@@ -1,0 +1,222 @@
+import { Injectable } from '@nestjs/common';
+import { CamundaError, CamundaErrorCode } from '../camunda.errors.js';
+import type {
+  EngineHistoricIncident,
+  EngineVariable,
+  EngineProcessInstance,
+  EngineTask,
+  EngineUserOperation,
+  HistoricActivity,
+  HistoricInstanceQuery,
+  HistoricTaskQuery,
+  VariableChange,
+} from '../camunda.models.js';
+import { EngineInstanceState } from '../camunda.models.js';
+import type {
+  HistoricActivityInstanceDto,
+  HistoricProcessInstanceDto,
+  HistoricTaskInstanceDto,
+  UserOperationLogEntryDto,
+  HistoricVariableUpdateDto,
+  HistoricDetailDto,
+  HistoricIncidentDto,
+  HistoricVariableInstanceDto,
+} from '../engine-dto.js';
+import { fromEngineDate, toEngineDate } from '../engine-date.js';
+import { decodeTyped } from '../variable-codec.js';
+import { EngineHttp } from '../engine-http.js';
+
+/** The engine history: what the mirror and the audit view are built from. */
+@Injectable()
+export class HistoryClient {
+  constructor(private readonly engine: EngineHttp) {}
+
+  /** The instance as history knows it, or null when the engine has no record of it at all. */
+  async findHistoricProcessInstance(id: string): Promise<EngineProcessInstance | null> {
+    try {
+      const dto = await this.engine.request<HistoricProcessInstanceDto>('read historic process instance', {
+        method: 'GET',
+        url: `/history/process-instance/${encodeURIComponent(id)}`,
+      });
+      return toProcessInstance(dto);
+    } catch (error) {
+      if (error instanceof CamundaError && error.code === CamundaErrorCode.NotFound) return null;
+      throw error;
+    }
+  }
+
+  async listHistoricProcessInstances(query: HistoricInstanceQuery): Promise<EngineProcessInstance[]> {
+    const params = {
+      startedAfter: query.startedAfter && toEngineDate(query.startedAfter),
+      finishedAfter: query.finishedAfter && toEngineDate(query.finishedAfter),
+      unfinished: query.unfinished,
+      processInstanceIds: query.processInstanceIds?.join(','),
+      sortBy: 'startTime',
+      sortOrder: 'asc',
+      firstResult: query.firstResult,
+      maxResults: query.maxResults,
+    };
+    const dtos = await this.engine.request<HistoricProcessInstanceDto[]>('list historic process instances', { method: 'GET', url: '/history/process-instance', params });
+    return dtos.map(toProcessInstance);
+  }
+
+  async listHistoricTasks(query: HistoricTaskQuery): Promise<EngineTask[]> {
+    const params = {
+      taskId: query.taskId,
+      processInstanceId: query.processInstanceId,
+      startedAfter: query.startedAfter && toEngineDate(query.startedAfter),
+      finishedAfter: query.finishedAfter && toEngineDate(query.finishedAfter),
+      sortBy: 'startTime',
+      sortOrder: 'asc',
+      firstResult: query.firstResult,
+      maxResults: query.maxResults,
+    };
+    const dtos = await this.engine.request<HistoricTaskInstanceDto[]>('list historic tasks', { method: 'GET', url: '/history/task', params });
+    return dtos.map(toTask);
+  }
+
+  async listHistoricActivities(processInstanceId: string): Promise<HistoricActivity[]> {
+    // Activities often start in the same millisecond; the engine's sequence counter ("occurrence") breaks the tie.
+    const dtos = await this.engine.request<HistoricActivityInstanceDto[]>('list historic activities', {
+      method: 'POST',
+      url: '/history/activity-instance',
+      data: { processInstanceId, sorting: [{ sortBy: 'startTime', sortOrder: 'asc' }, { sortBy: 'occurrence', sortOrder: 'asc' }] },
+    });
+    return dtos.map((dto) => ({
+      id: dto.id,
+      activityId: dto.activityId,
+      activityName: dto.activityName,
+      activityType: dto.activityType,
+      taskId: dto.taskId,
+      assignee: dto.assignee,
+      startedAt: fromEngineDate(dto.startTime),
+      endedAt: fromEngineDate(dto.endTime),
+      canceled: dto.canceled,
+    }));
+  }
+
+  async listVariableChanges(processInstanceId: string): Promise<VariableChange[]> {
+    const dtos = await this.engine.request<HistoricVariableUpdateDto[]>('list variable changes', {
+      method: 'GET',
+      url: '/history/detail',
+      params: { processInstanceId, variableUpdates: true, deserializeValues: false, sortBy: 'time', sortOrder: 'asc' },
+    });
+    return dtos.map((dto) => ({
+      id: dto.id,
+      name: dto.variableName,
+      type: dto.variableType,
+      value: decodeTyped({ value: dto.value, type: dto.variableType }).value,
+      valueInfo: dto.valueInfo,
+      at: fromEngineDate(dto.time),
+      revision: dto.revision,
+      taskId: dto.taskId,
+      activityInstanceId: dto.activityInstanceId,
+    }));
+  }
+
+  /** Every variable an instance has now, across its scopes; values as the gateway shows them. */
+  async listHistoricVariables(query: { processInstanceId: string; firstResult: number; maxResults: number }): Promise<EngineVariable[]> {
+    const dtos = await this.engine.request<HistoricVariableInstanceDto[]>('list historic variables', {
+      method: 'GET',
+      url: '/history/variable-instance',
+      params: { ...query, deserializeValues: false, sortBy: 'variableName', sortOrder: 'asc' },
+    });
+    return dtos.map((dto) => {
+      const decoded = decodeTyped({ value: dto.value, type: dto.type, valueInfo: dto.valueInfo ?? undefined });
+      return {
+        id: dto.id,
+        name: dto.name,
+        type: dto.type,
+        value: decoded.value,
+        valueInfo: decoded.valueInfo ?? null,
+        processInstanceId: dto.processInstanceId,
+        executionId: dto.executionId,
+        activityInstanceId: dto.activityInstanceId,
+        taskId: dto.taskId,
+      };
+    });
+  }
+
+  async listHistoricIncidents(query: { processInstanceId?: string; createTimeAfter?: Date; endTimeAfter?: Date; firstResult: number; maxResults: number }): Promise<EngineHistoricIncident[]> {
+    const params = {
+      processInstanceId: query.processInstanceId,
+      createTimeAfter: query.createTimeAfter && toEngineDate(query.createTimeAfter),
+      endTimeAfter: query.endTimeAfter && toEngineDate(query.endTimeAfter),
+      sortBy: 'createTime',
+      sortOrder: 'asc',
+      firstResult: query.firstResult,
+      maxResults: query.maxResults,
+    };
+    const dtos = await this.engine.request<HistoricIncidentDto[]>('list historic incidents', { method: 'GET', url: '/history/incident', params });
+    return dtos.map((dto) => ({
+      id: dto.id,
+      processInstanceId: dto.processInstanceId,
+      type: dto.incidentType,
+      message: dto.incidentMessage,
+      activityId: dto.activityId,
+      configuration: dto.configuration,
+      annotation: dto.annotation,
+      createdAt: fromEngineDate(dto.createTime),
+      endedAt: fromEngineDate(dto.endTime),
+      state: dto.open ? 'OPEN' : dto.resolved ? 'RESOLVED' : 'DELETED',
+    }));
+  }
+
+  /** Instances whose variables changed since a time, from the history of variable updates. */
+  async listInstancesWithVariableUpdates(query: { after: Date; firstResult: number; maxResults: number }): Promise<{ processInstanceId: string | null }[]> {
+    const params = { variableUpdates: true, occurredAfter: toEngineDate(query.after), sortBy: 'time', sortOrder: 'asc', firstResult: query.firstResult, maxResults: query.maxResults };
+    const dtos = await this.engine.request<HistoricDetailDto[]>('list variable updates', { method: 'GET', url: '/history/detail', params });
+    return dtos.map((dto) => ({ processInstanceId: dto.processInstanceId }));
+  }
+
+  async listUserOperations(query: { after: Date; maxResults: number }): Promise<EngineUserOperation[]> {
+    const params = { afterTimestamp: toEngineDate(query.after), sortBy: 'timestamp', sortOrder: 'asc', maxResults: query.maxResults };
+    const dtos = await this.engine.request<UserOperationLogEntryDto[]>('list user operations', { method: 'GET', url: '/history/user-operation', params });
+    return dtos.map((dto) => ({
+      id: dto.id,
+      at: fromEngineDate(dto.timestamp),
+      operationType: dto.operationType,
+      entityType: dto.entityType,
+      processInstanceId: dto.processInstanceId,
+      taskId: dto.taskId,
+    }));
+  }
+}
+
+function toProcessInstance(dto: HistoricProcessInstanceDto): EngineProcessInstance {
+  const state = Object.values(EngineInstanceState).find((known) => known === dto.state);
+  if (!state) throw new CamundaError(CamundaErrorCode.EngineFailure, `Unknown process instance state '${dto.state}'`);
+  return {
+    id: dto.id,
+    definitionId: dto.processDefinitionId,
+    definitionKey: dto.processDefinitionKey,
+    definitionName: dto.processDefinitionName,
+    definitionVersion: dto.processDefinitionVersion,
+    businessKey: dto.businessKey,
+    tenantId: dto.tenantId,
+    state,
+    startedAt: fromEngineDate(dto.startTime),
+    endedAt: fromEngineDate(dto.endTime),
+    deleteReason: dto.deleteReason,
+  };
+}
+
+function toTask(dto: HistoricTaskInstanceDto): EngineTask {
+  return {
+    id: dto.id,
+    processInstanceId: dto.processInstanceId,
+    processDefinitionKey: dto.processDefinitionKey,
+    name: dto.name,
+    description: dto.description,
+    taskDefinitionKey: dto.taskDefinitionKey,
+    assignee: dto.assignee,
+    owner: dto.owner,
+    priority: dto.priority,
+    createdAt: fromEngineDate(dto.startTime),
+    dueAt: fromEngineDate(dto.due),
+    followUpAt: fromEngineDate(dto.followUp),
+    endedAt: fromEngineDate(dto.endTime),
+    deleteReason: dto.deleteReason,
+    tenantId: dto.tenantId,
+  };
+}

@@ -1,0 +1,31 @@
+import { Injectable } from '@nestjs/common';
+import axios, { type AxiosInstance, type AxiosRequestConfig, type AxiosResponse } from 'axios';
+import { GatewayConfig } from '../config/gateway-config.js';
+import { translateEngineError } from './engine-error-translator.js';
+
+/** The HTTP transport to engine-rest (base URL, Basic auth, timeout); every failure leaves it as a CamundaError. */
+@Injectable()
+export class EngineHttp {
+  private readonly http: AxiosInstance;
+
+  constructor(config: GatewayConfig) {
+    this.http = axios.create({
+      baseURL: config.CAMUNDA_URL.replace(/\/+$/, ''),
+      auth: { username: config.CAMUNDA_USER, password: config.CAMUNDA_PASSWORD },
+      timeout: config.CAMUNDA_TIMEOUT_MS,
+      headers: { Accept: 'application/json' },
+    });
+  }
+
+  async request<T = void>(operation: string, config: AxiosRequestConfig): Promise<T> {
+    return (await this.requestRaw<T>(operation, config)).data;
+  }
+
+  async requestRaw<T = unknown>(operation: string, config: AxiosRequestConfig): Promise<AxiosResponse<T>> {
+    try {
+      return await this.http.request<T>(config);
+    } catch (error) {
+      throw translateEngineError(error, operation);
+    }
+  }
+}
