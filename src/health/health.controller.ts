@@ -50,7 +50,13 @@ export class HealthController {
 
   /** Sync and outbox trouble degrades the gateway (reads may be stale) but does not take it out of service. */
   private async syncState() {
-    const [cursors, outbox] = await Promise.all([this.sync.status(), this.relay.status()]);
+    let cursors: Awaited<ReturnType<SyncService['status']>>;
+    let outbox: Awaited<ReturnType<OutboxRelay['status']>>;
+    try {
+      [cursors, outbox] = await Promise.all([this.sync.status(), this.relay.status()]);
+    } catch (error) {
+      return this.indicator.check('sync').down({ message: `sync state unreadable: ${(error as Error).message}` });
+    }
     const failing = cursors.filter((cursor) => cursor.lastError !== null);
     const data = { cursors: cursors.map(({ name, lagMs, lastError }) => ({ name, lagMs, lastError })), outboxPending: outbox.pending };
     return failing.length > 0 || outbox.lastError ? this.indicator.check('sync').degraded(data) : this.indicator.check('sync').up(data);

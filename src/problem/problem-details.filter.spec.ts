@@ -28,6 +28,13 @@ describe('ProblemDetailsFilter', () => {
     expect(filter.toProblem(lost, '/tasks')).toMatchObject({ status: 503, code: 'DATABASE_UNAVAILABLE' });
   });
 
+  it('turns a refused database connection into 503, in whatever shape Node reports it', () => {
+    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
+    expect(filter.toProblem(refused, '/tasks')).toMatchObject({ status: 503, code: 'DATABASE_UNAVAILABLE' });
+    expect(filter.toProblem(new AggregateError([refused], ''), '/tasks')).toMatchObject({ status: 503 });
+    expect(filter.toProblem(new Error('query failed', { cause: refused }), '/tasks')).toMatchObject({ status: 503 });
+  });
+
   it('hides the internals of unexpected errors', () => {
     const problem = filter.toProblem(new TypeError("Cannot read properties of undefined (reading 'secret')"), '/x');
     expect(problem).toMatchObject({ status: 500, code: 'INTERNAL_ERROR' });

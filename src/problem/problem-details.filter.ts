@@ -77,10 +77,25 @@ function fromHttpException(exception: HttpException, instance: string): ProblemD
   };
 }
 
-function isDatabaseUnavailable(exception: unknown): boolean {
-  if (!(exception instanceof Error)) return false;
-  const driverError = exception instanceof QueryFailedError ? (exception.driverError as { code?: string }) : (exception as { code?: string });
-  const code = driverError?.code ?? '';
+interface ErrorLike {
+  message?: unknown;
+  code?: unknown;
+  driverError?: ErrorLike;
+  errors?: unknown[];
+  cause?: unknown;
+}
+
+/**
+ * Engine failures arrive as CamundaErrors, so a connection failure left in a request path is the database's.
+ * Node reports it in several shapes (a code, a cause, an AggregateError's inner errors), and errors from
+ * Node's own sockets may come from another realm, so this looks at their shape, not their class.
+ */
+function isDatabaseUnavailable(exception: unknown, depth = 0): boolean {
+  if (typeof exception !== 'object' || exception === null || depth > 3) return false;
+  const error = exception as ErrorLike;
+  const code = String((exception instanceof QueryFailedError ? error.driverError?.code : error.code) ?? '');
   if (UNAVAILABLE_SQLSTATE.test(code) || UNAVAILABLE_NODE_CODES.has(code)) return true;
-  return /Connection terminated|connection timeout|Client has encountered a connection error|timeout exceeded when trying to connect/i.test(exception.message);
+  const message = typeof error.message === 'string' ? error.message : '';
+  if (/Connection terminated|connection timeout|Client has encountered a connection error|timeout exceeded when trying to connect/i.test(message)) return true;
+  return [...(error.errors ?? []), error.cause].some((inner) => isDatabaseUnavailable(inner, depth + 1));
 }

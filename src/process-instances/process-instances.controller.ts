@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiCreatedResponse, ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import type { Response } from 'express';
-import type { ActivityInstanceNode, TypedVariables } from '../camunda/camunda.models.js';
+import type { ActivityInstanceNode } from '../camunda/camunda.models.js';
 import type { Page } from '../pagination/keyset-page.js';
 import { EngineIdPipe } from '../problem/engine-id.pipe.js';
 import { CancelProcessInstanceDto } from './dto/cancel-process-instance.dto.js';
@@ -20,8 +20,11 @@ export class ProcessInstancesController {
   @Post()
   @ApiOperation({ summary: 'Start a process: latest version of a key (optionally of a tenant) or a definition id' })
   @ApiCreatedResponse({ type: ProcessInstanceView })
-  start(@Body() body: StartProcessInstanceDto): Promise<ProcessInstanceView & { variables?: TypedVariables }> {
-    return this.instances.start(body);
+  @ApiAcceptedResponse({ description: 'Started, but the mirror could not be updated yet: `{ id, definitionId, businessKey, mirrored: false }`; do not retry' })
+  async start(@Body() body: StartProcessInstanceDto, @Res({ passthrough: true }) response: Response): Promise<object> {
+    const outcome = await this.instances.start(body);
+    if (outcome.accepted) response.status(202).location(`/process-instances/${outcome.instance.id}`);
+    return outcome.instance;
   }
 
   @Get()

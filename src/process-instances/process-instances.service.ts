@@ -25,6 +25,10 @@ const BY_START: SortKey<ProcessInstanceRecord> = {
 };
 const OPEN_STATES = [InstanceState.Active, InstanceState.Suspended];
 
+export type StartOutcome =
+  | { accepted: false; instance: ProcessInstanceView & { variables?: TypedVariables } }
+  | { accepted: true; instance: { id: string; definitionId: string; businessKey: string | null; mirrored: false } };
+
 /** Commands go to the engine, then the instance is refreshed in the mirror; reads come from the mirror. */
 @Injectable()
 export class ProcessInstancesService {
@@ -35,7 +39,11 @@ export class ProcessInstancesService {
     @InjectRepository(ProcessInstanceRecord) private readonly instances: Repository<ProcessInstanceRecord>,
   ) {}
 
-  async start(input: StartProcessInstanceDto): Promise<ProcessInstanceView & { variables?: TypedVariables }> {
+  /**
+   * Starts, then answers from the mirror. If the mirror cannot be updated after the engine accepted the start,
+   * the answer is `accepted` with what the engine said: the instance exists, and a retry would start another.
+   */
+  async start(input: StartProcessInstanceDto): Promise<StartOutcome> {
     if (input.processDefinitionKey !== undefined && input.processDefinitionId !== undefined) {
       const message = 'give processDefinitionKey or processDefinitionId, not both';
       throw new GatewayError(GatewayErrorCode.ValidationFailed, message, [{ field: 'processDefinitionId', messages: [message] }]);
@@ -48,9 +56,11 @@ export class ProcessInstancesService {
       variables: input.variables,
       withVariablesInReturn: input.withVariablesInReturn,
     });
-    await this.sync.refreshInstance(started.id);
+    if (!(await this.sync.refreshAfterAcceptedWrite(started.id))) {
+      return { accepted: true, instance: { id: started.id, definitionId: started.definitionId, businessKey: started.businessKey, mirrored: false } };
+    }
     const view = await this.get(started.id);
-    return started.variables ? { ...view, variables: started.variables } : view;
+    return { accepted: false, instance: started.variables ? { ...view, variables: started.variables } : view };
   }
 
   async list(query: ProcessInstanceQueryDto): Promise<Page<ProcessInstanceView>> {
