@@ -9,7 +9,7 @@ import { TaskRecord, TaskState } from '../mirror/task.entity.js';
 import { VariableRecord } from '../mirror/variable.entity.js';
 import type { InstanceSnapshot } from './instance-snapshot.js';
 import { OPEN_INSTANCE_STATES, OPEN_TASK_STATES } from './instance-snapshot.js';
-import { diffInstance, type ChangeEvent } from './mirror-diff.js';
+import { diffInstance, incidentEventData, instanceEventData, taskEventData, type ChangeEvent } from './mirror-diff.js';
 
 /** An event a worker or capability adds to an instance's history, published in order with the mirror's own. */
 export interface DomainEvent {
@@ -112,25 +112,17 @@ export class MirrorApplier {
       ...openIncidents.map((incident) => ({
         type: EventType.IncidentResolved,
         occurredAt: now,
-        data: { incidentId: incident.id, incidentType: incident.type, message: incident.message, activityId: incident.activityId, configuration: incident.configuration, resolution: IncidentState.Deleted },
+        data: { ...incidentEventData(incident), resolution: IncidentState.Deleted },
       })),
       ...openTasks.map((task) => ({
         type: EventType.TaskDeleted,
         occurredAt: now,
-        data: {
-          taskId: task.id,
-          name: task.name,
-          taskDefinitionKey: task.taskDefinitionKey,
-          assignee: task.assignee,
-          candidateGroups: task.candidateGroups,
-          candidateUsers: task.candidateUsers,
-          deleteReason: REMOVED_FROM_ENGINE,
-        },
+        data: { ...taskEventData(task), deleteReason: REMOVED_FROM_ENGINE },
       })),
       {
         type: EventType.ProcessTerminated,
         occurredAt: now,
-        data: { state: InstanceState.ExternallyTerminated, definitionId: before.definitionId, tenantId: before.tenantId, deleteReason: REMOVED_FROM_ENGINE },
+        data: { ...instanceEventData({ ...before, state: InstanceState.ExternallyTerminated }), deleteReason: REMOVED_FROM_ENGINE },
       },
     ];
     for (const task of openTasks) Object.assign(task, { state: TaskState.Deleted, endedAt: now, lastSyncedAt: now });

@@ -19,6 +19,35 @@ export interface MirroredIncident {
   state: IncidentState;
 }
 
+/** The `data` of process events (docs/events.schema.json); every path that writes one builds it here. */
+export function instanceEventData(instance: { state: InstanceState; definitionId: string; tenantId: string | null }): Record<string, unknown> {
+  return { state: instance.state, definitionId: instance.definitionId, tenantId: instance.tenantId };
+}
+
+/** The `data` of task events. */
+export function taskEventData(task: {
+  id: string;
+  name: string | null;
+  taskDefinitionKey: string | null;
+  assignee: string | null;
+  candidateGroups?: string[];
+  candidateUsers?: string[];
+}): Record<string, unknown> {
+  return {
+    taskId: task.id,
+    name: task.name,
+    taskDefinitionKey: task.taskDefinitionKey,
+    assignee: task.assignee,
+    candidateGroups: task.candidateGroups ?? [],
+    candidateUsers: task.candidateUsers ?? [],
+  };
+}
+
+/** The `data` of incident events. */
+export function incidentEventData(incident: { id: string; type: string; message: string | null; activityId: string | null; configuration: string | null }): Record<string, unknown> {
+  return { incidentId: incident.id, incidentType: incident.type, message: incident.message, activityId: incident.activityId, configuration: incident.configuration };
+}
+
 export interface ChangeEvent {
   type: EventType;
   occurredAt: Date;
@@ -37,7 +66,7 @@ export function diffInstance(
   now: Date,
   beforeIncidents: MirroredIncident[] = [],
 ): { startEvents: ChangeEvent[]; taskEvents: ChangeEvent[]; endEvents: ChangeEvent[] } {
-  const instanceData = { state: after.state, definitionId: after.definitionId, tenantId: after.tenantId };
+  const instanceData = instanceEventData(after);
   const startEvents: ChangeEvent[] = [];
   const endEvents: ChangeEvent[] = [];
   if (!before) startEvents.push({ type: EventType.ProcessStarted, occurredAt: after.startedAt, data: instanceData });
@@ -72,7 +101,7 @@ export function diffInstance(
 
 function diffIncident(before: MirroredIncident | null, after: IncidentSnapshot, now: Date): ChangeEvent[] {
   if (before && before.state !== IncidentState.Open) return [];
-  const data = { incidentId: after.id, incidentType: after.type, message: after.message, activityId: after.activityId, configuration: after.configuration };
+  const data = incidentEventData(after);
   const events: ChangeEvent[] = [];
   if (!before) events.push({ type: EventType.IncidentCreated, occurredAt: after.createdAt, data });
   if (after.state !== IncidentState.Open) {
@@ -83,14 +112,7 @@ function diffIncident(before: MirroredIncident | null, after: IncidentSnapshot, 
 
 function diffTask(before: MirroredTask | null, after: TaskSnapshot, now: Date): ChangeEvent[] {
   if (before && !OPEN_TASK_STATES.has(before.state)) return [];
-  const data = {
-    taskId: after.id,
-    name: after.name,
-    taskDefinitionKey: after.taskDefinitionKey,
-    assignee: after.assignee,
-    candidateGroups: after.candidateGroups ?? [],
-    candidateUsers: after.candidateUsers ?? [],
-  };
+  const data = taskEventData(after);
   const events: ChangeEvent[] = [];
   if (!before) events.push({ type: EventType.TaskCreated, occurredAt: after.createdAt, data });
   const previousAssignee = before?.assignee ?? null;
