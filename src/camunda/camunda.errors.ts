@@ -1,6 +1,8 @@
 /** Why an engine call failed, in the gateway's terms. The HTTP mapping lives in problem/error-catalog.ts. */
 export enum CamundaErrorCode {
   NotFound = 'CAMUNDA_NOT_FOUND',
+  /** A value that would change which engine resource a path names (`..`, `/`, ...); refused before sending. */
+  InvalidPathSegment = 'INVALID_PATH_SEGMENT',
   InvalidVariable = 'INVALID_VARIABLE',
   Rejected = 'CAMUNDA_REJECTED',
   Conflict = 'CAMUNDA_CONFLICT',

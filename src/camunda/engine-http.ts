@@ -2,6 +2,10 @@ import { Injectable } from '@nestjs/common';
 import axios, { type AxiosInstance, type AxiosRequestConfig, type AxiosResponse } from 'axios';
 import { GatewayConfig } from '../config/gateway-config.js';
 import { translateEngineError } from './engine-error-translator.js';
+import type { EnginePath } from './engine-path.js';
+
+/** An engine-rest request: its path only from enginePath, so no caller can build one from unchecked values. */
+export type EngineRequest = Omit<AxiosRequestConfig, 'url' | 'baseURL'> & { url: EnginePath };
 
 /** The HTTP transport to engine-rest (base URL, Basic auth, timeout); every failure leaves it as a CamundaError. */
 @Injectable()
@@ -17,11 +21,11 @@ export class EngineHttp {
     });
   }
 
-  async request<T = void>(operation: string, config: AxiosRequestConfig): Promise<T> {
+  async request<T = void>(operation: string, config: EngineRequest): Promise<T> {
     return (await this.requestRaw<T>(operation, config)).data;
   }
 
-  async requestRaw<T = unknown>(operation: string, config: AxiosRequestConfig): Promise<AxiosResponse<T>> {
+  async requestRaw<T = unknown>(operation: string, config: EngineRequest): Promise<AxiosResponse<T>> {
     try {
       return await this.http.request<T>(config);
     } catch (error) {

@@ -11,6 +11,7 @@ export const ERROR_CATALOG: Record<ErrorCode, { status: number; title: string }>
   [GatewayErrorCode.DatabaseUnavailable]: { status: 503, title: 'Gateway database unavailable' },
   [GatewayErrorCode.Internal]: { status: 500, title: 'Internal gateway error' },
   [CamundaErrorCode.NotFound]: { status: 404, title: 'Not found in the process engine' },
+  [CamundaErrorCode.InvalidPathSegment]: { status: 400, title: 'Value not allowed in a resource path' },
   [CamundaErrorCode.InvalidVariable]: { status: 400, title: 'Invalid variable value' },
   [CamundaErrorCode.Rejected]: { status: 400, title: 'Rejected by the process engine' },
   [CamundaErrorCode.Conflict]: { status: 409, title: 'Conflicting change in the process engine' },

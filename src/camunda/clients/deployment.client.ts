@@ -3,6 +3,7 @@ import type { DeploymentRequest, EngineDeploymentSummary, EngineDeployment } fro
 import type { DeploymentDto, DeploymentResourceDto, DeploymentWithDefinitionsDto } from '../engine-dto.js';
 import { fromEngineDate } from '../engine-date.js';
 import { EngineHttp } from '../engine-http.js';
+import { enginePath } from '../engine-path.js';
 import { toProcessDefinition } from '../engine-mappers.js';
 
 /** Deployments: create (multipart), list, read, delete. */
@@ -19,7 +20,7 @@ export class DeploymentClient {
     for (const resource of input.resources) {
       form.append(resource.fileName, new Blob([new Uint8Array(resource.content)]), resource.fileName);
     }
-    const dto = await this.engine.request<DeploymentWithDefinitionsDto>('create deployment', { method: 'POST', url: '/deployment/create', data: form });
+    const dto = await this.engine.request<DeploymentWithDefinitionsDto>('create deployment', { method: 'POST', url: enginePath`/deployment/create`, data: form });
     return {
       ...toDeploymentSummary(dto),
       processDefinitions: Object.values(dto.deployedProcessDefinitions ?? {}).map(toProcessDefinition),
@@ -29,22 +30,22 @@ export class DeploymentClient {
 
   async listDeployments(query: { name?: string; tenantId?: string; firstResult: number; maxResults: number }): Promise<EngineDeploymentSummary[]> {
     const params = { name: query.name, tenantIdIn: query.tenantId, sortBy: 'deploymentTime', sortOrder: 'desc', firstResult: query.firstResult, maxResults: query.maxResults };
-    const dtos = await this.engine.request<DeploymentDto[]>('list deployments', { method: 'GET', url: '/deployment', params });
+    const dtos = await this.engine.request<DeploymentDto[]>('list deployments', { method: 'GET', url: enginePath`/deployment`, params });
     return dtos.map(toDeploymentSummary);
   }
 
   async getDeployment(id: string): Promise<EngineDeploymentSummary> {
-    return toDeploymentSummary(await this.engine.request<DeploymentDto>('read deployment', { method: 'GET', url: `/deployment/${encodeURIComponent(id)}` }));
+    return toDeploymentSummary(await this.engine.request<DeploymentDto>('read deployment', { method: 'GET', url: enginePath`/deployment/${id}` }));
   }
 
   async listDeploymentResources(id: string): Promise<{ id: string; name: string }[]> {
-    const dtos = await this.engine.request<DeploymentResourceDto[]>('list deployment resources', { method: 'GET', url: `/deployment/${encodeURIComponent(id)}/resources` });
+    const dtos = await this.engine.request<DeploymentResourceDto[]>('list deployment resources', { method: 'GET', url: enginePath`/deployment/${id}/resources` });
     return dtos.map(({ id: resourceId, name }) => ({ id: resourceId, name }));
   }
 
   /** Without cascade the engine refuses (409) while instances of its definitions exist. */
   async deleteDeployment(id: string, cascade: boolean): Promise<void> {
-    await this.engine.request('delete deployment', { method: 'DELETE', url: `/deployment/${encodeURIComponent(id)}`, params: { cascade } });
+    await this.engine.request('delete deployment', { method: 'DELETE', url: enginePath`/deployment/${id}`, params: { cascade } });
   }
 }
 

@@ -25,6 +25,7 @@ import type {
 import { fromEngineDate, toEngineDate } from '../engine-date.js';
 import { decodeTyped } from '../variable-codec.js';
 import { EngineHttp } from '../engine-http.js';
+import { enginePath } from '../engine-path.js';
 
 /** The engine history: what the mirror and the audit view are built from. */
 @Injectable()
@@ -36,7 +37,7 @@ export class HistoryClient {
     try {
       const dto = await this.engine.request<HistoricProcessInstanceDto>('read historic process instance', {
         method: 'GET',
-        url: `/history/process-instance/${encodeURIComponent(id)}`,
+        url: enginePath`/history/process-instance/${id}`,
       });
       return toProcessInstance(dto);
     } catch (error) {
@@ -56,7 +57,7 @@ export class HistoryClient {
       firstResult: query.firstResult,
       maxResults: query.maxResults,
     };
-    const dtos = await this.engine.request<HistoricProcessInstanceDto[]>('list historic process instances', { method: 'GET', url: '/history/process-instance', params });
+    const dtos = await this.engine.request<HistoricProcessInstanceDto[]>('list historic process instances', { method: 'GET', url: enginePath`/history/process-instance`, params });
     return dtos.map(toProcessInstance);
   }
 
@@ -71,7 +72,7 @@ export class HistoryClient {
       firstResult: query.firstResult,
       maxResults: query.maxResults,
     };
-    const dtos = await this.engine.request<HistoricTaskInstanceDto[]>('list historic tasks', { method: 'GET', url: '/history/task', params });
+    const dtos = await this.engine.request<HistoricTaskInstanceDto[]>('list historic tasks', { method: 'GET', url: enginePath`/history/task`, params });
     return dtos.map(toTask);
   }
 
@@ -79,7 +80,7 @@ export class HistoryClient {
     // Activities often start in the same millisecond; the engine's sequence counter ("occurrence") breaks the tie.
     const dtos = await this.engine.request<HistoricActivityInstanceDto[]>('list historic activities', {
       method: 'POST',
-      url: '/history/activity-instance',
+      url: enginePath`/history/activity-instance`,
       data: { processInstanceId, sorting: [{ sortBy: 'startTime', sortOrder: 'asc' }, { sortBy: 'occurrence', sortOrder: 'asc' }] },
     });
     return dtos.map((dto) => ({
@@ -98,7 +99,7 @@ export class HistoryClient {
   async listVariableChanges(processInstanceId: string): Promise<VariableChange[]> {
     const dtos = await this.engine.request<HistoricVariableUpdateDto[]>('list variable changes', {
       method: 'GET',
-      url: '/history/detail',
+      url: enginePath`/history/detail`,
       params: { processInstanceId, variableUpdates: true, deserializeValues: false, sortBy: 'time', sortOrder: 'asc' },
     });
     return dtos.map((dto) => ({
@@ -118,7 +119,7 @@ export class HistoryClient {
   async listHistoricVariables(query: { processInstanceId: string; firstResult: number; maxResults: number }): Promise<EngineVariable[]> {
     const dtos = await this.engine.request<HistoricVariableInstanceDto[]>('list historic variables', {
       method: 'GET',
-      url: '/history/variable-instance',
+      url: enginePath`/history/variable-instance`,
       params: { ...query, deserializeValues: false, sortBy: 'variableName', sortOrder: 'asc' },
     });
     return dtos.map((dto) => {
@@ -147,7 +148,7 @@ export class HistoryClient {
       firstResult: query.firstResult,
       maxResults: query.maxResults,
     };
-    const dtos = await this.engine.request<HistoricIncidentDto[]>('list historic incidents', { method: 'GET', url: '/history/incident', params });
+    const dtos = await this.engine.request<HistoricIncidentDto[]>('list historic incidents', { method: 'GET', url: enginePath`/history/incident`, params });
     return dtos.map((dto) => ({
       id: dto.id,
       processInstanceId: dto.processInstanceId,
@@ -165,13 +166,13 @@ export class HistoryClient {
   /** Instances whose variables changed since a time, from the history of variable updates. */
   async listInstancesWithVariableUpdates(query: { after: Date; firstResult: number; maxResults: number }): Promise<{ processInstanceId: string | null }[]> {
     const params = { variableUpdates: true, occurredAfter: toEngineDate(query.after), sortBy: 'time', sortOrder: 'asc', firstResult: query.firstResult, maxResults: query.maxResults };
-    const dtos = await this.engine.request<HistoricDetailDto[]>('list variable updates', { method: 'GET', url: '/history/detail', params });
+    const dtos = await this.engine.request<HistoricDetailDto[]>('list variable updates', { method: 'GET', url: enginePath`/history/detail`, params });
     return dtos.map((dto) => ({ processInstanceId: dto.processInstanceId }));
   }
 
   async listUserOperations(query: { after: Date; maxResults: number }): Promise<EngineUserOperation[]> {
     const params = { afterTimestamp: toEngineDate(query.after), sortBy: 'timestamp', sortOrder: 'asc', maxResults: query.maxResults };
-    const dtos = await this.engine.request<UserOperationLogEntryDto[]>('list user operations', { method: 'GET', url: '/history/user-operation', params });
+    const dtos = await this.engine.request<UserOperationLogEntryDto[]>('list user operations', { method: 'GET', url: enginePath`/history/user-operation`, params });
     return dtos.map((dto) => ({
       id: dto.id,
       at: fromEngineDate(dto.timestamp),

@@ -3,6 +3,7 @@ import type { EngineIncident } from '../camunda.models.js';
 import type { IncidentDto } from '../engine-dto.js';
 import { fromEngineDate } from '../engine-date.js';
 import { EngineHttp } from '../engine-http.js';
+import { enginePath } from '../engine-path.js';
 
 /** Incidents and the retries that resolve them. */
 @Injectable()
@@ -11,7 +12,7 @@ export class IncidentClient {
 
   async listIncidents(query: { processInstanceId?: string; incidentType?: string; firstResult: number; maxResults: number }): Promise<EngineIncident[]> {
     const params = { ...query, sortBy: 'incidentTimestamp', sortOrder: 'desc' };
-    const dtos = await this.engine.request<IncidentDto[]>('list incidents', { method: 'GET', url: '/incident', params });
+    const dtos = await this.engine.request<IncidentDto[]>('list incidents', { method: 'GET', url: enginePath`/incident`, params });
     return dtos.map((dto) => ({
       id: dto.id,
       type: dto.incidentType,
@@ -27,16 +28,16 @@ export class IncidentClient {
 
   /** Null clears the annotation. */
   async annotateIncident(id: string, annotation: string | null): Promise<void> {
-    const url = `/incident/${encodeURIComponent(id)}/annotation`;
+    const url = enginePath`/incident/${id}/annotation`;
     await this.engine.request('annotate incident', annotation === null ? { method: 'DELETE', url } : { method: 'PUT', url, data: { annotation } });
   }
 
   /** Retries above zero resolve the job's incident and let the job executor run it again. */
   async setJobRetries(jobId: string, retries: number): Promise<void> {
-    await this.engine.request('set job retries', { method: 'PUT', url: `/job/${encodeURIComponent(jobId)}/retries`, data: { retries } });
+    await this.engine.request('set job retries', { method: 'PUT', url: enginePath`/job/${jobId}/retries`, data: { retries } });
   }
 
   async setExternalTaskRetries(externalTaskId: string, retries: number): Promise<void> {
-    await this.engine.request('set external task retries', { method: 'PUT', url: `/external-task/${encodeURIComponent(externalTaskId)}/retries`, data: { retries } });
+    await this.engine.request('set external task retries', { method: 'PUT', url: enginePath`/external-task/${externalTaskId}/retries`, data: { retries } });
   }
 }

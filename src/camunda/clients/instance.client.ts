@@ -15,6 +15,7 @@ import type {
 } from '../engine-dto.js';
 import { decodeTypedVariables, encodeVariables } from '../variable-codec.js';
 import { EngineHttp } from '../engine-http.js';
+import { enginePath, type EnginePath } from '../engine-path.js';
 
 /** Running process instances: start, cancel, suspend, activity tree, messages and signals. */
 @Injectable()
@@ -36,7 +37,7 @@ export class InstanceClient {
   async cancelProcessInstances(ids: string[], reason: string | undefined): Promise<string> {
     const batch = await this.engine.request<BatchDto>('cancel process instances', {
       method: 'POST',
-      url: '/process-instance/delete',
+      url: enginePath`/process-instance/delete`,
       data: { processInstanceIds: ids, deleteReason: reason },
     });
     return batch.id;
@@ -45,20 +46,20 @@ export class InstanceClient {
   async setProcessInstanceSuspended(id: string, suspended: boolean): Promise<void> {
     await this.engine.request(suspended ? 'suspend process instance' : 'activate process instance', {
       method: 'PUT',
-      url: `/process-instance/${encodeURIComponent(id)}/suspended`,
+      url: enginePath`/process-instance/${id}/suspended`,
       data: { suspended },
     });
   }
 
   async getActivityInstanceTree(id: string): Promise<ActivityInstanceNode> {
-    const dto = await this.engine.request<ActivityInstanceDto>('read activity instances', { method: 'GET', url: `/process-instance/${encodeURIComponent(id)}/activity-instances` });
+    const dto = await this.engine.request<ActivityInstanceDto>('read activity instances', { method: 'GET', url: enginePath`/process-instance/${id}/activity-instances` });
     return toActivityNode(dto);
   }
 
   async correlateMessage(message: MessageCorrelation): Promise<CorrelationResult[]> {
     const dtos = await this.engine.request<MessageCorrelationResultDto[]>(`correlate message '${message.messageName}'`, {
       method: 'POST',
-      url: '/message',
+      url: enginePath`/message`,
       data: {
         messageName: message.messageName,
         businessKey: message.businessKey,
@@ -79,16 +80,16 @@ export class InstanceClient {
   async throwSignal(signal: Signal): Promise<void> {
     await this.engine.request(`throw signal '${signal.name}'`, {
       method: 'POST',
-      url: '/signal',
+      url: enginePath`/signal`,
       data: { name: signal.name, tenantId: signal.tenantId, variables: encodeVariables(signal.variables) },
     });
   }
 }
 
-function startPath(input: StartProcessInstance): string {
-  if (input.id) return `/process-definition/${encodeURIComponent(input.id)}/start`;
-  const key = encodeURIComponent(input.key ?? '');
-  return input.tenantId ? `/process-definition/key/${key}/tenant-id/${encodeURIComponent(input.tenantId)}/start` : `/process-definition/key/${key}/start`;
+function startPath(input: StartProcessInstance): EnginePath {
+  if (input.id) return enginePath`/process-definition/${input.id}/start`;
+  const key = input.key ?? '';
+  return input.tenantId ? enginePath`/process-definition/key/${key}/tenant-id/${input.tenantId}/start` : enginePath`/process-definition/key/${key}/start`;
 }
 
 function toActivityNode(dto: ActivityInstanceDto): ActivityInstanceNode {

@@ -17,6 +17,7 @@ import type {
 import { fromEngineDate, toEngineDate } from '../engine-date.js';
 import { decodeTypedVariables, encodeVariables } from '../variable-codec.js';
 import { EngineHttp } from '../engine-http.js';
+import { enginePath } from '../engine-path.js';
 
 /** Runtime user tasks: life cycle, candidates, forms, comments; and the group memberships that candidacy depends on. */
 @Injectable()
@@ -26,7 +27,7 @@ export class TaskClient {
   async getTaskCandidates(taskId: string): Promise<TaskCandidates> {
     const links = await this.engine.request<IdentityLinkDto[]>('read task identity links', {
       method: 'GET',
-      url: `/task/${encodeURIComponent(taskId)}/identity-links`,
+      url: enginePath`/task/${taskId}/identity-links`,
       params: { type: 'candidate' },
     });
     return {
@@ -36,36 +37,36 @@ export class TaskClient {
   }
 
   async claimTask(taskId: string, userId: string): Promise<void> {
-    await this.engine.request('claim task', { method: 'POST', url: `/task/${encodeURIComponent(taskId)}/claim`, data: { userId } });
+    await this.engine.request('claim task', { method: 'POST', url: enginePath`/task/${taskId}/claim`, data: { userId } });
   }
 
   async completeTask(taskId: string, variables?: PlainVariables): Promise<void> {
     await this.engine.request('complete task', {
       method: 'POST',
-      url: `/task/${encodeURIComponent(taskId)}/complete`,
+      url: enginePath`/task/${taskId}/complete`,
       data: { variables: encodeVariables(variables) ?? {} },
     });
   }
 
   async unclaimTask(taskId: string): Promise<void> {
-    await this.engine.request('unclaim task', { method: 'POST', url: `/task/${encodeURIComponent(taskId)}/unclaim` });
+    await this.engine.request('unclaim task', { method: 'POST', url: enginePath`/task/${taskId}/unclaim` });
   }
 
   /** Sets or (with null) clears the assignee, whoever holds the task. */
   async setTaskAssignee(taskId: string, userId: string | null): Promise<void> {
-    await this.engine.request('assign task', { method: 'POST', url: `/task/${encodeURIComponent(taskId)}/assignee`, data: { userId } });
+    await this.engine.request('assign task', { method: 'POST', url: enginePath`/task/${taskId}/assignee`, data: { userId } });
   }
 
   async delegateTask(taskId: string, userId: string): Promise<void> {
-    await this.engine.request('delegate task', { method: 'POST', url: `/task/${encodeURIComponent(taskId)}/delegate`, data: { userId } });
+    await this.engine.request('delegate task', { method: 'POST', url: enginePath`/task/${taskId}/delegate`, data: { userId } });
   }
 
   async resolveTask(taskId: string, variables?: PlainVariables): Promise<void> {
-    await this.engine.request('resolve task', { method: 'POST', url: `/task/${encodeURIComponent(taskId)}/resolve`, data: { variables: encodeVariables(variables) ?? {} } });
+    await this.engine.request('resolve task', { method: 'POST', url: enginePath`/task/${taskId}/resolve`, data: { variables: encodeVariables(variables) ?? {} } });
   }
 
   async updateTask(taskId: string, update: TaskUpdate): Promise<void> {
-    const url = `/task/${encodeURIComponent(taskId)}`;
+    const url = enginePath`/task/${taskId}`;
     const current = await this.engine.request<TaskDto>('read task', { method: 'GET', url });
     const data = {
       name: current.name,
@@ -84,22 +85,22 @@ export class TaskClient {
   }
 
   async getTaskFormVariables(taskId: string): Promise<TypedVariables> {
-    const url = `/task/${encodeURIComponent(taskId)}/form-variables`;
+    const url = enginePath`/task/${taskId}/form-variables`;
     return decodeTypedVariables(await this.engine.request<VariableMapDto>('read form variables', { method: 'GET', url, params: { deserializeValues: false } }));
   }
 
   async listTaskComments(taskId: string): Promise<TaskComment[]> {
-    const dtos = await this.engine.request<CommentDto[]>('list task comments', { method: 'GET', url: `/task/${encodeURIComponent(taskId)}/comment` });
+    const dtos = await this.engine.request<CommentDto[]>('list task comments', { method: 'GET', url: enginePath`/task/${taskId}/comment` });
     return dtos.map(toComment);
   }
 
   async addTaskComment(taskId: string, message: string): Promise<TaskComment> {
-    const url = `/task/${encodeURIComponent(taskId)}/comment/create`;
+    const url = enginePath`/task/${taskId}/comment/create`;
     return toComment(await this.engine.request<CommentDto>('add task comment', { method: 'POST', url, data: { message } }));
   }
 
   async listGroupIdsOfMember(userId: string): Promise<string[]> {
-    const groups = await this.engine.request<GroupDto[]>('list groups of user', { method: 'GET', url: '/group', params: { member: userId } });
+    const groups = await this.engine.request<GroupDto[]>('list groups of user', { method: 'GET', url: enginePath`/group`, params: { member: userId } });
     return groups.map((group) => group.id);
   }
 
@@ -107,7 +108,7 @@ export class TaskClient {
   async listOpenTasks(query: { updatedAfter?: Date; firstResult: number; maxResults: number }): Promise<OpenTask[]> {
     const dtos = await this.engine.request<TaskDto[]>('list open tasks', {
       method: 'GET',
-      url: '/task',
+      url: enginePath`/task`,
       params: {
         updatedAfter: query.updatedAfter && toEngineDate(query.updatedAfter),
         sortBy: 'id',

@@ -8,6 +8,7 @@ import type {
 import type { TypedValueDto, VariableMapDto } from '../engine-dto.js';
 import { decodeTyped, decodeTypedVariables, encodeVariable } from '../variable-codec.js';
 import { EngineHttp } from '../engine-http.js';
+import { enginePath, joinEnginePaths, type EnginePath } from '../engine-path.js';
 
 /** Variables of instances and tasks, through the one variable codec. */
 @Injectable()
@@ -21,17 +22,17 @@ export class VariableClient {
   }
 
   async getVariable(scope: VariableScope, name: string): Promise<TypedVariable> {
-    const url = `${variablesPath(scope)}/${encodeURIComponent(name)}`;
+    const url = variablePath(scope, name);
     return decodeTyped(await this.engine.request<TypedValueDto>(`read variable '${name}'`, { method: 'GET', url, params: { deserializeValue: false } }));
   }
 
   async setVariable(scope: VariableScope, name: string, input: unknown): Promise<void> {
-    const url = `${variablesPath(scope)}/${encodeURIComponent(name)}`;
+    const url = variablePath(scope, name);
     await this.engine.request(`set variable '${name}'`, { method: 'PUT', url, data: encodeVariable(name, input) });
   }
 
   async deleteVariable(scope: VariableScope, name: string): Promise<void> {
-    await this.engine.request(`delete variable '${name}'`, { method: 'DELETE', url: `${variablesPath(scope)}/${encodeURIComponent(name)}` });
+    await this.engine.request(`delete variable '${name}'`, { method: 'DELETE', url: variablePath(scope, name) });
   }
 
   async uploadVariableData(scope: VariableScope, name: string, valueType: 'File' | 'Bytes', file: BinaryContent): Promise<void> {
@@ -39,13 +40,13 @@ export class VariableClient {
     const blob = new Blob([new Uint8Array(file.content)], { type: file.mimeType ?? 'application/octet-stream' });
     form.append('data', blob, file.fileName ?? name);
     form.append('valueType', valueType);
-    await this.engine.request(`upload variable '${name}'`, { method: 'POST', url: `${variablesPath(scope)}/${encodeURIComponent(name)}/data`, data: form });
+    await this.engine.request(`upload variable '${name}'`, { method: 'POST', url: joinEnginePaths(variablePath(scope, name), enginePath`/data`), data: form });
   }
 
   async downloadVariableData(scope: VariableScope, name: string): Promise<BinaryContent> {
     const response = await this.engine.requestRaw(`download variable '${name}'`, {
       method: 'GET',
-      url: `${variablesPath(scope)}/${encodeURIComponent(name)}/data`,
+      url: joinEnginePaths(variablePath(scope, name), enginePath`/data`),
       responseType: 'arraybuffer',
     });
     const disposition = String(response.headers['content-disposition'] ?? '');
@@ -57,14 +58,17 @@ export class VariableClient {
   }
 }
 
-function variablesPath(scope: VariableScope): string {
-  const id = encodeURIComponent(scope.id);
+function variablesPath(scope: VariableScope): EnginePath {
   switch (scope.kind) {
     case 'process-instance':
-      return `/process-instance/${id}/variables`;
+      return enginePath`/process-instance/${scope.id}/variables`;
     case 'task':
-      return `/task/${id}/variables`;
+      return enginePath`/task/${scope.id}/variables`;
     case 'task-local':
-      return `/task/${id}/localVariables`;
+      return enginePath`/task/${scope.id}/localVariables`;
   }
+}
+
+function variablePath(scope: VariableScope, name: string): EnginePath {
+  return joinEnginePaths(variablesPath(scope), enginePath`/${name}`);
 }
