@@ -1,11 +1,18 @@
 import type { INestApplication } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import helmet from 'helmet';
+import { RequestContentTypeGuard } from './http/request-content-type.guard.js';
+import { RequestValuesGuard } from './http/request-values.guard.js';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { ProblemDetailsFilter } from './problem/problem-details.filter.js';
 import { gatewayValidationPipe } from './problem/validation.js';
 
 /** Everything main.ts and the e2e tests both apply to the HTTP layer, so tests run the app as it ships. */
 export function configureHttpApp(app: INestApplication): INestApplication {
+  // Security headers for every answer (helmet also drops X-Powered-By).
+  app.use(helmet());
   app.useGlobalFilters(new ProblemDetailsFilter());
+  app.useGlobalGuards(new RequestValuesGuard(), new RequestContentTypeGuard(app.get(Reflector)));
   app.useGlobalPipes(gatewayValidationPipe());
   app.enableShutdownHooks();
   const document = SwaggerModule.createDocument(

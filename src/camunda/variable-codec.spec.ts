@@ -19,8 +19,23 @@ describe('variable codec', () => {
       expect(encodeVariable('arr', [true])).toEqual({ value: '[true]', type: 'Json' });
     });
 
-    it('treats an object that merely has value and type keys of no Camunda type as Json', () => {
-      expect(encodeVariable('o', { value: 1, type: 'car' })).toEqual({ value: '{"value":1,"type":"car"}', type: 'Json' });
+    it('refuses a typed-looking value of no Camunda type, as the single-variable PUT does; such Json is sent typed', () => {
+      expect(() => encodeVariable('o', { value: 1, type: 'car' })).toThrow(/'car' is not a variable type/);
+      expect(encodeVariable('o', { type: 'Json', value: { value: 1, type: 'car' } })).toEqual({ value: '{"value":1,"type":"car"}', type: 'Json' });
+    });
+
+    it('refuses what the engine columns cannot hold: Strings over 4000 characters, names over 255', () => {
+      expect(() => encodeVariable('long', 'x'.repeat(4001))).toThrow(/at most 4000 characters/);
+      expect(encodeVariable('fits', 'x'.repeat(4000)).type).toBe('String');
+      expect(() => encodeVariable('n'.repeat(256), 1)).toThrow(/1-255 characters/);
+    });
+
+    it('refuses Objects in formats the engine does not read, or whose JSON is broken', () => {
+      const object = (format: string, value: string, objectTypeName = 'java.util.HashMap') => ({ type: 'Object', value, valueInfo: { objectTypeName, serializationDataFormat: format } });
+      expect(() => encodeVariable('o', object('application/x-java-serialized-object', 'rO0AB'))).toThrow(/serializationDataFormat must be one of/);
+      expect(() => encodeVariable('o', object('application/json', '{broken'))).toThrow(/not valid JSON/);
+      expect(() => encodeVariable('o', object('application/json', '{}', 'java.util.HashMap; rm -rf'))).toThrow(/Java type name/);
+      expect(encodeVariable('o', object('application/json', '["a"]', 'java.util.ArrayList<java.lang.String>')).type).toBe('Object');
     });
 
     it('uses Double beyond the safe integer range rather than a Long that would lose digits', () => {

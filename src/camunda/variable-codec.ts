@@ -13,6 +13,12 @@ const RANGES: Record<'Short' | 'Integer' | 'Long', [number, number]> = {
 };
 const ISO_DATE = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d{1,3})\d*)?(Z|[+-]\d{2}:?\d{2})$/;
 const ENGINE_DATE = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3})([+-]\d{2})(\d{2})$/;
+// What the engine's columns hold (ACT_RU_VARIABLE.NAME_ and TEXT_); longer values fail in its persistence layer.
+const VARIABLE_NAME = /^[^/\\\u0000-\u001f\u007f]{1,255}$/;
+const MAX_STRING_LENGTH = 4000;
+// Formats the engine's Spin plugin reads; Java serialization is refused by engines left at their defaults.
+const OBJECT_FORMATS = ['application/json', 'application/xml'];
+const JAVA_TYPE_NAME = /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*(?:<[\w$.<>, \[\]]*>)?(?:\[\])*$/;
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
 /** A variable value the engine cannot take; the HTTP layer names the variable in a 400. */
@@ -23,17 +29,24 @@ export class VariableEncodingError extends CamundaError {
   }
 }
 
-/** An input of the shape `{ value, type, valueInfo? }` with a known type is typed input; anything else is a plain value. */
+/**
+ * An input of the shape `{ type, value?, valueInfo? }` is typed input, whatever the type says: an unknown type
+ * is refused, as the single-variable PUT refuses it, instead of being stored as Json. Anything else is a plain value.
+ */
 function isTypedInput(input: unknown): input is TypedVariable {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) return false;
   const keys = Object.keys(input);
-  const type = (input as { type?: unknown }).type;
-  return keys.includes('type') && keys.every((key) => ['value', 'type', 'valueInfo'].includes(key)) && VARIABLE_TYPES.includes(type as VariableType);
+  return keys.includes('type') && keys.every((key) => ['value', 'type', 'valueInfo'].includes(key));
 }
 
 /** The one place that turns gateway input (plain JSON, or typed) into Camunda typed values. */
 export function encodeVariable(name: string, input: unknown): TypedValueDto {
-  return isTypedInput(input) ? encodeTyped(name, input) : encodePlain(name, input);
+  if (!VARIABLE_NAME.test(name)) throw new VariableEncodingError(name.slice(0, 80), 'a variable name is 1-255 characters without slashes or control characters');
+  const encoded = isTypedInput(input) ? encodeTyped(name, input) : encodePlain(name, input);
+  if (encoded.type === 'String' && typeof encoded.value === 'string' && encoded.value.length > MAX_STRING_LENGTH) {
+    throw new VariableEncodingError(name, `a String holds at most ${MAX_STRING_LENGTH} characters (the engine's column); store longer text as Json or a File`);
+  }
+  return encoded;
 }
 
 export function encodeVariables(variables: PlainVariables | undefined): VariableMapDto | undefined {
@@ -66,6 +79,7 @@ function encodeTyped(name: string, input: TypedVariable): TypedValueDto {
   const fail = (reason: string): never => {
     throw new VariableEncodingError(name, reason);
   };
+  if (!VARIABLE_TYPES.includes(type)) fail(`'${String(input.type).slice(0, 40)}' is not a variable type; use one of ${VARIABLE_TYPES.join(', ')}`);
   if (value === null && type !== 'Json' && type !== 'File') return { value: null, type, ...(valueInfo ? { valueInfo } : {}) };
   switch (type) {
     case 'String':
@@ -82,7 +96,7 @@ function encodeTyped(name: string, input: TypedVariable): TypedValueDto {
     case 'Date':
       return { value: toEngineDateValue(value) ?? fail('a Date must be an ISO 8601 date-time with a time zone, e.g. 2026-01-31T09:30:00.000+01:00'), type };
     case 'Json':
-      return { value: JSON.stringify(value), type };
+      return value === undefined ? fail('a Json variable needs a value (null is one)') : { value: JSON.stringify(value), type };
     case 'Null':
       return fail('a Null variable must have the value null');
     case 'Bytes':
@@ -92,9 +106,21 @@ function encodeTyped(name: string, input: TypedVariable): TypedValueDto {
       if (typeof valueInfo?.objectTypeName !== 'string' || typeof valueInfo?.serializationDataFormat !== 'string') {
         return fail('an Object needs valueInfo.objectTypeName and valueInfo.serializationDataFormat');
       }
+      if (!JAVA_TYPE_NAME.test(valueInfo.objectTypeName)) return fail('valueInfo.objectTypeName must be a Java type name, e.g. java.util.HashMap');
+      if (!OBJECT_FORMATS.includes(valueInfo.serializationDataFormat)) return fail(`valueInfo.serializationDataFormat must be one of ${OBJECT_FORMATS.join(', ')}`);
+      if (valueInfo.serializationDataFormat === 'application/json' && !isJson(value)) return fail('the value is not valid JSON although serializationDataFormat says application/json');
       return { value, type, valueInfo: { objectTypeName: valueInfo.objectTypeName, serializationDataFormat: valueInfo.serializationDataFormat } };
     case 'File':
       return fail('upload files to the .../variables/{name}/data endpoint');
+  }
+}
+
+function isJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
   }
 }
 

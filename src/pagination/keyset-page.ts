@@ -1,4 +1,5 @@
 import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import { parseIsoDate } from '../problem/date-param.js';
 import { GatewayError, GatewayErrorCode } from '../problem/gateway-error.js';
 
 /** A sortable column: a non-null SQL expression, its type for the cursor comparison, and how to read it off a row. */
@@ -33,7 +34,7 @@ export async function keysetPage<Row extends ObjectLiteral & { id: string }, Ite
   const { key, idColumn, descending, limit } = options;
   const direction = descending ? 'DESC' : 'ASC';
   if (options.cursor) {
-    const after = decodeCursor(options.cursor, key.name);
+    const after = decodeCursor(options.cursor, key);
     builder.andWhere(`(${key.expression}, ${idColumn}) ${descending ? '<' : '>'} (CAST(:cursorValue AS ${key.sqlType}), :cursorId)`, {
       cursorValue: after.v,
       cursorId: after.id,
@@ -50,13 +51,28 @@ function encodeCursor(payload: CursorPayload): string {
   return Buffer.from(JSON.stringify(payload)).toString('base64url');
 }
 
-function decodeCursor(cursor: string, sortKey: string): CursorPayload {
+const INT4 = [-(2 ** 31), 2 ** 31 - 1] as const;
+const MAX_TEXT_VALUE = 1000;
+const CURSOR_ID = /^[\w:.-]{1,64}$/;
+
+function decodeCursor(cursor: string, key: { name: string; sqlType: SortKey<never>['sqlType'] }): CursorPayload {
   try {
     const payload = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as CursorPayload;
-    const wellFormed = (typeof payload.v === 'string' || typeof payload.v === 'number') && typeof payload.id === 'string';
-    if (wellFormed && payload.k === sortKey) return payload;
+    if (payload.k === key.name && typeof payload.id === 'string' && CURSOR_ID.test(payload.id) && fitsColumn(payload.v, key.sqlType)) return payload;
   } catch {
     // fall through to the error below
   }
   throw new GatewayError(GatewayErrorCode.ValidationFailed, 'Invalid cursor', [{ field: 'cursor', messages: ['cursor must be a nextCursor returned for the same sortBy'] }]);
+}
+
+/** A cursor is client input: its value must be one the database can compare with the sort column. */
+function fitsColumn(value: unknown, sqlType: SortKey<never>['sqlType']): boolean {
+  switch (sqlType) {
+    case 'int':
+      return Number.isInteger(value) && (value as number) >= INT4[0] && (value as number) <= INT4[1];
+    case 'timestamptz':
+      return value === 'infinity' || parseIsoDate(value) !== null;
+    case 'text':
+      return typeof value === 'string' && value.length <= MAX_TEXT_VALUE && !value.includes('\u0000') && value.isWellFormed();
+  }
 }

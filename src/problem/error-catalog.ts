@@ -7,6 +7,7 @@ export type ErrorCode = GatewayErrorCode | CamundaErrorCode;
 export const ERROR_CATALOG: Record<ErrorCode, { status: number; title: string }> = {
   [GatewayErrorCode.ValidationFailed]: { status: 400, title: 'Request validation failed' },
   [GatewayErrorCode.ResourceNotFound]: { status: 404, title: 'Resource not found' },
+  [GatewayErrorCode.UnsupportedMediaType]: { status: 415, title: 'Unsupported media type' },
   [GatewayErrorCode.Conflict]: { status: 409, title: 'Conflicts with the current state' },
   [GatewayErrorCode.DatabaseUnavailable]: { status: 503, title: 'Gateway database unavailable' },
   [GatewayErrorCode.Internal]: { status: 500, title: 'Internal gateway error' },

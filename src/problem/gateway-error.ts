@@ -2,6 +2,7 @@
 export enum GatewayErrorCode {
   ValidationFailed = 'VALIDATION_FAILED',
   ResourceNotFound = 'RESOURCE_NOT_FOUND',
+  UnsupportedMediaType = 'UNSUPPORTED_MEDIA_TYPE',
   Conflict = 'CONFLICT',
   DatabaseUnavailable = 'DATABASE_UNAVAILABLE',
   Internal = 'INTERNAL_ERROR',

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsNotEmpty, IsString, MaxLength } from 'class-validator';
 import { BooleanParam } from '../../problem/boolean-param.js';
+import { Optional } from '../../problem/optional.js';
 
 export class CreateDeploymentDto {
   @ApiProperty({ example: 'ticket-approval-v2' })
@@ -10,14 +11,14 @@ export class CreateDeploymentDto {
   name!: string;
 
   @ApiPropertyOptional({ example: 'workspace-7' })
-  @IsOptional()
+  @Optional()
   @IsString()
   @IsNotEmpty()
   @MaxLength(64)
   tenantId?: string;
 
   @ApiPropertyOptional({ description: 'Skip resources identical to the last deployment of the same name', default: false })
-  @IsOptional()
+  @Optional()
   @BooleanParam()
   deployChangedOnly?: boolean;
 }

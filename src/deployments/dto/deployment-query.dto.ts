@@ -1,25 +1,26 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsString, MaxLength } from 'class-validator';
 import { BooleanParam } from '../../problem/boolean-param.js';
+import { IntParam } from '../../problem/int-param.js';
+import { Optional } from '../../problem/optional.js';
 
 export class DeploymentQueryDto {
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(255)
+  @ApiPropertyOptional() @Optional() @IsString() @MaxLength(255)
   name?: string;
 
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(64)
+  @ApiPropertyOptional() @Optional() @IsString() @MaxLength(64)
   tenantId?: string;
 
-  @ApiPropertyOptional({ default: 0 }) @IsOptional() @Type(() => Number) @IsInt() @Min(0)
+  @ApiPropertyOptional({ default: 0 }) @Optional() @IntParam(0, 2_147_483_647)
   offset?: number;
 
-  @ApiPropertyOptional({ default: 50, maximum: 500 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500)
+  @ApiPropertyOptional({ default: 50, maximum: 500 }) @Optional() @IntParam(1, 500)
   limit?: number;
 }
 
 export class DeleteDeploymentQueryDto {
   @ApiPropertyOptional({ description: 'Also delete running and historic instances of its definitions', default: false })
-  @IsOptional()
+  @Optional()
   @BooleanParam()
   cascade?: boolean;
 }

@@ -1,18 +1,19 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsInt, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsInt, IsNotEmpty, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IntParam } from '../../problem/int-param.js';
+import { Optional } from '../../problem/optional.js';
 
 export class IncidentQueryDto {
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(64)
+  @ApiPropertyOptional() @Optional() @IsString() @MaxLength(64)
   processInstanceId?: string;
 
-  @ApiPropertyOptional({ example: 'failedExternalTask' }) @IsOptional() @IsString() @MaxLength(255)
+  @ApiPropertyOptional({ example: 'failedExternalTask' }) @Optional() @IsString() @MaxLength(255)
   incidentType?: string;
 
-  @ApiPropertyOptional({ default: 0 }) @IsOptional() @Type(() => Number) @IsInt() @Min(0)
+  @ApiPropertyOptional({ default: 0 }) @Optional() @IntParam(0, 2_147_483_647)
   offset?: number;
 
-  @ApiPropertyOptional({ default: 100, maximum: 1000 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1000)
+  @ApiPropertyOptional({ default: 100, maximum: 1000 }) @Optional() @IntParam(1, 1000)
   limit?: number;
 }
 

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsNotEmpty, IsObject, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsBoolean, IsNotEmpty, IsObject, IsString, MaxLength } from 'class-validator';
+import { Optional } from '../../problem/optional.js';
 
 export class CorrelateMessageDto {
   @ApiProperty({ example: 'ticket-updated' })
@@ -7,27 +8,27 @@ export class CorrelateMessageDto {
   messageName!: string;
 
   @ApiPropertyOptional({ example: 'TICKET-1042' })
-  @IsOptional() @IsString() @IsNotEmpty() @MaxLength(255)
+  @Optional() @IsString() @IsNotEmpty() @MaxLength(255)
   businessKey?: string;
 
   @ApiPropertyOptional()
-  @IsOptional() @IsString() @IsNotEmpty() @MaxLength(64)
+  @Optional() @IsString() @IsNotEmpty() @MaxLength(64)
   processInstanceId?: string;
 
   @ApiPropertyOptional()
-  @IsOptional() @IsString() @IsNotEmpty() @MaxLength(64)
+  @Optional() @IsString() @IsNotEmpty() @MaxLength(64)
   tenantId?: string;
 
   @ApiPropertyOptional({ example: { ticketId: 1042 }, description: 'Process variables the waiting instance must have (plain or typed values)' })
-  @IsOptional() @IsObject()
+  @Optional() @IsObject()
   correlationKeys?: Record<string, unknown>;
 
   @ApiPropertyOptional({ example: { comment: 'customer replied' }, description: 'Variables set on the instance the message reaches' })
-  @IsOptional() @IsObject()
+  @Optional() @IsObject()
   variables?: Record<string, unknown>;
 
   @ApiPropertyOptional({ description: 'Every match instead of exactly one (none is then no error)', default: false })
-  @IsOptional() @IsBoolean()
+  @Optional() @IsBoolean()
   all?: boolean;
 }
 
@@ -37,10 +38,10 @@ export class ThrowSignalDto {
   name!: string;
 
   @ApiPropertyOptional()
-  @IsOptional() @IsString() @IsNotEmpty() @MaxLength(64)
+  @Optional() @IsString() @IsNotEmpty() @MaxLength(64)
   tenantId?: string;
 
   @ApiPropertyOptional({ example: { window: '02:00-04:00' } })
-  @IsOptional() @IsObject()
+  @Optional() @IsObject()
   variables?: Record<string, unknown>;
 }

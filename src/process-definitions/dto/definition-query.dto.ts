@@ -1,25 +1,26 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsString, MaxLength } from 'class-validator';
 import { BooleanParam } from '../../problem/boolean-param.js';
+import { Optional } from '../../problem/optional.js';
 
 export class DefinitionQueryDto {
-  @ApiPropertyOptional({ example: 'ticket-approval' }) @IsOptional() @IsString() @MaxLength(255)
+  @ApiPropertyOptional({ example: 'ticket-approval' }) @Optional() @IsString() @MaxLength(255)
   key?: string;
 
   @ApiPropertyOptional({ description: 'Only the latest version of each key (per tenant)', default: false })
-  @IsOptional() @BooleanParam()
+  @Optional() @BooleanParam()
   latestOnly?: boolean;
 
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(64)
+  @ApiPropertyOptional() @Optional() @IsString() @MaxLength(64)
   tenantId?: string;
 
-  @ApiPropertyOptional() @IsOptional() @BooleanParam()
+  @ApiPropertyOptional() @Optional() @BooleanParam()
   suspended?: boolean;
 }
 
 export class SuspendDefinitionDto {
   @ApiPropertyOptional({ description: 'Also suspend (or activate) its running instances', default: false })
-  @IsOptional()
+  @Optional()
   @BooleanParam()
   includeInstances?: boolean;
 }

@@ -1,5 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsNotEmpty, IsObject, IsOptional, IsString, Matches, MaxLength, ValidateIf } from 'class-validator';
+import { IsBoolean, IsNotEmpty, IsObject, IsString, Matches, MaxLength, ValidateIf } from 'class-validator';
+import { Optional } from '../../problem/optional.js';
 
 export class StartProcessInstanceDto {
   @ApiPropertyOptional({ example: 'ticket-approval', description: 'Starts the latest version of this key (of `tenantId` if given). Give this or processDefinitionId.' })
@@ -11,21 +12,21 @@ export class StartProcessInstanceDto {
   processDefinitionKey?: string;
 
   @ApiPropertyOptional({ example: 'ticket-approval:3:7c1e…', description: 'Starts exactly this definition version' })
-  @IsOptional()
+  @Optional()
   @IsString()
   @IsNotEmpty()
   @MaxLength(64)
   processDefinitionId?: string;
 
   @ApiPropertyOptional({ example: 'TICKET-1042' })
-  @IsOptional()
+  @Optional()
   @IsString()
   @IsNotEmpty()
   @MaxLength(255)
   businessKey?: string;
 
   @ApiPropertyOptional({ example: 'workspace-7' })
-  @IsOptional()
+  @Optional()
   @IsString()
   @IsNotEmpty()
   @MaxLength(64)
@@ -35,12 +36,12 @@ export class StartProcessInstanceDto {
     example: { title: 'Laptop broken', amount: 1200, urgent: true, due: { value: '2026-12-01T17:00:00+01:00', type: 'Date' } },
     description: 'Plain JSON values (type inferred) or {value, type, valueInfo?}',
   })
-  @IsOptional()
+  @Optional()
   @IsObject()
   variables?: Record<string, unknown>;
 
   @ApiPropertyOptional({ description: 'Answer with the instance variables after the start (typed)', default: false })
-  @IsOptional()
+  @Optional()
   @IsBoolean()
   withVariablesInReturn?: boolean;
 }

@@ -1,9 +1,10 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsObject, IsOptional } from 'class-validator';
+import { IsObject } from 'class-validator';
+import { Optional } from '../../problem/optional.js';
 
 export class CompleteTaskDto {
   @ApiPropertyOptional({ example: { approved: true, comment: 'Looks fine' }, description: 'Plain JSON values set as process variables' })
-  @IsOptional()
+  @Optional()
   @IsObject()
   variables?: Record<string, unknown>;
 }

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsDate, IsInt, IsNotEmpty, IsObject, IsOptional, IsString, Max, MaxLength, Min, ValidateIf } from 'class-validator';
+import { IsInt, IsNotEmpty, IsObject, IsString, Max, MaxLength, Min, ValidateIf } from 'class-validator';
+import { DateParam } from '../../problem/date-param.js';
+import { Optional } from '../../problem/optional.js';
 
 export class ClaimTaskDto {
   @ApiProperty({ example: 'demo', description: 'Camunda user id that takes the task' })
@@ -29,28 +30,26 @@ export class DelegateTaskDto {
 
 export class ResolveTaskDto {
   @ApiPropertyOptional({ example: { checked: true } })
-  @IsOptional()
+  @Optional()
   @IsObject()
   variables?: Record<string, unknown>;
 }
 
 export class UpdateTaskDto {
   @ApiPropertyOptional({ type: Date, nullable: true, example: '2026-12-01T17:00:00Z', description: 'null clears it' })
-  @IsOptional()
+  @Optional()
   @ValidateIf((_, value) => value !== null)
-  @Type(() => Date)
-  @IsDate()
+  @DateParam()
   dueAt?: Date | null;
 
   @ApiPropertyOptional({ type: Date, nullable: true })
-  @IsOptional()
+  @Optional()
   @ValidateIf((_, value) => value !== null)
-  @Type(() => Date)
-  @IsDate()
+  @DateParam()
   followUpAt?: Date | null;
 
   @ApiPropertyOptional({ example: 70, minimum: 0, maximum: 2147483647 })
-  @IsOptional()
+  @Optional()
   @IsInt()
   @Min(0)
   @Max(2_147_483_647)

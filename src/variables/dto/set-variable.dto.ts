@@ -1,6 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Allow, IsIn, IsObject, IsOptional } from 'class-validator';
+import { Allow, IsIn, IsObject } from 'class-validator';
 import { VARIABLE_TYPES } from '../../camunda/variable-codec.js';
+import { Optional } from '../../problem/optional.js';
 
 const JSON_TYPES = VARIABLE_TYPES.filter((type) => type !== 'File');
 
@@ -10,12 +11,12 @@ export class SetVariableDto {
   value?: unknown;
 
   @ApiPropertyOptional({ enum: JSON_TYPES, description: 'Camunda type; Files go to the .../data endpoint', example: 'Long' })
-  @IsOptional()
+  @Optional()
   @IsIn(JSON_TYPES)
   type?: string;
 
   @ApiPropertyOptional({ description: 'For Object: objectTypeName and serializationDataFormat', example: { objectTypeName: 'java.util.HashMap', serializationDataFormat: 'application/json' } })
-  @IsOptional()
+  @Optional()
   @IsObject()
   valueInfo?: Record<string, unknown>;
 }

@@ -1,9 +1,10 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional } from 'class-validator';
+import { IsIn } from 'class-validator';
+import { Optional } from '../../problem/optional.js';
 
 export class UploadVariableDto {
   @ApiPropertyOptional({ enum: ['File', 'Bytes'], default: 'File' })
-  @IsOptional()
+  @Optional()
   @IsIn(['File', 'Bytes'])
   valueType?: 'File' | 'Bytes';
 }

@@ -1,10 +1,10 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional } from 'class-validator';
 import { BooleanParam } from '../../problem/boolean-param.js';
+import { Optional } from '../../problem/optional.js';
 
 export class VariableScopeQueryDto {
   @ApiPropertyOptional({ description: "true: the task's local scope; default: every variable the task sees" })
-  @IsOptional()
+  @Optional()
   @BooleanParam()
   local?: boolean;
 }
