@@ -10,7 +10,8 @@ import { gatewayValidationPipe } from './problem/validation.js';
 /** Everything main.ts and the e2e tests both apply to the HTTP layer, so tests run the app as it ships. */
 export function configureHttpApp(app: INestApplication): INestApplication {
   // Security headers for every answer (helmet also drops X-Powered-By).
-  app.use(helmet());
+  // No upgrade-insecure-requests: the gateway often runs on plain HTTP behind a proxy, and /docs must load there.
+  app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
   app.useGlobalFilters(new ProblemDetailsFilter());
   app.useGlobalGuards(new RequestValuesGuard(), new RequestContentTypeGuard(app.get(Reflector)));
   app.useGlobalPipes(gatewayValidationPipe());

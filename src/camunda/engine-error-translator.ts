@@ -15,7 +15,13 @@ const ENGINE_MESSAGE_CODES: [RegExp, CamundaErrorCode][] = [
   // ensureNotNull on a looked-up entity ("incident is null"); a missing parameter would read "incidentId is null".
   [/^[a-z]+ is null$/, CamundaErrorCode.NotFound],
   [/MismatchingMessageCorrelationException.*to a single/, CamundaErrorCode.Conflict], // several waiting, one expected
+  [/^Cannot find \w+ with id\b|^No \w+ found for \w+ id\b/, CamundaErrorCode.NotFound], // form variables, comments of an unknown task
+  [/^ENGINE-22004\b/, CamundaErrorCode.Rejected], // a DMN resource the parser cannot read
+  // The caller's input did not fit the model: a variable an expression needs is missing, or cannot be queried by.
+  [/Unknown property used in expression|Cannot resolve identifier|cannot be used to query/i, CamundaErrorCode.Rejected],
 ];
+// Java class names tell a client nothing it can act on and tell an attacker what runs behind the gateway.
+const JAVA_CLASS_PREFIX = /\b(?:[a-z][\w$]*\.)+[A-Z][\w$]*(?:Exception|Error)\b:?\s*/g;
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ECONNABORTED', 'EHOSTUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE']);
 
 /** Turns an axios failure into a CamundaError. Request config (and so credentials) never reaches the message. */
@@ -28,11 +34,12 @@ export function translateEngineError(error: unknown, operation: string): Camunda
     const reason = error.code && NETWORK_CODES.has(error.code) ? error.code : (error.code ?? 'no response');
     return new CamundaError(CamundaErrorCode.Unavailable, `Camunda engine is unreachable (${reason}) during ${operation}`);
   }
-  const body = (typeof response.data === 'object' && response.data !== null ? response.data : {}) as EngineExceptionDto;
+  const body = exceptionBody(response.data);
   const engineType = body.type;
-  const message = body.message ?? `engine answered HTTP ${response.status}`;
+  const rawMessage = body.message ?? `engine answered HTTP ${response.status}`;
+  const message = rawMessage.replace(JAVA_CLASS_PREFIX, '').trim() || `engine answered HTTP ${response.status}`;
   if (engineType && CONFLICT_TYPES.has(engineType)) return new CamundaError(CamundaErrorCode.Conflict, message, engineType);
-  const byMessageCode = ENGINE_MESSAGE_CODES.find(([pattern]) => pattern.test(message))?.[1];
+  const byMessageCode = ENGINE_MESSAGE_CODES.find(([pattern]) => pattern.test(rawMessage))?.[1];
   if (byMessageCode) return new CamundaError(byMessageCode, message, engineType, parseProblems(body));
   if (response.status >= 500 && MISSING_ENTITY.test(message)) return new CamundaError(CamundaErrorCode.NotFound, message, engineType);
   if (engineType === 'NullValueException') return new CamundaError(CamundaErrorCode.Rejected, message, engineType);
@@ -54,6 +61,18 @@ export function translateEngineError(error: unknown, operation: string): Camunda
     default:
       return new CamundaError(CamundaErrorCode.EngineFailure, message, engineType);
   }
+}
+
+/** The engine's exception JSON, also when the request asked for binary data (an ArrayBuffer then holds it). */
+function exceptionBody(data: unknown): EngineExceptionDto {
+  if (data instanceof ArrayBuffer || Buffer.isBuffer(data)) {
+    try {
+      return exceptionBody(JSON.parse(Buffer.from(data as ArrayBuffer).toString('utf8')));
+    } catch {
+      return {};
+    }
+  }
+  return (typeof data === 'object' && data !== null ? data : {}) as EngineExceptionDto;
 }
 
 function parseProblems(body: EngineExceptionDto): EngineProblem[] {

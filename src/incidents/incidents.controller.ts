@@ -19,7 +19,7 @@ export class IncidentsController {
   @Get('process-instances/:id/incidents')
   @ApiOperation({ summary: 'Open incidents of one instance' })
   ofInstance(@Param('id', EngineIdPipe) id: string, @Query() query: IncidentQueryDto): Promise<EngineIncident[]> {
-    return this.incidents.list({ ...query, processInstanceId: id });
+    return this.incidents.ofInstance(id, query);
   }
 
   @Put('incidents/:id/annotation')

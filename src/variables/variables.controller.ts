@@ -1,5 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Put, Query, StreamableFile, UploadedFile, UseInterceptors } from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
+import { create as contentDisposition } from 'content-disposition';
 import { ApiBody, ApiConsumes, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { BinaryContent, TypedVariable, TypedVariables, VariableScope } from '../camunda/camunda.models.js';
 import { EngineIdPipe } from '../problem/engine-id.pipe.js';
@@ -27,7 +28,8 @@ function toBinary(file: Express.Multer.File | undefined): BinaryContent {
 function toDownload(binary: BinaryContent): StreamableFile {
   return new StreamableFile(binary.content, {
     type: binary.mimeType ?? 'application/octet-stream',
-    disposition: binary.fileName ? `attachment; filename="${binary.fileName.replace(/"/g, '')}"` : 'attachment',
+    // RFC 6266: an ASCII fallback plus filename* in UTF-8, so any name survives the header.
+    disposition: contentDisposition(binary.fileName ?? undefined),
   });
 }
 
@@ -68,7 +70,8 @@ abstract class VariablesRoutes {
   }
 
   @Put(':name/data')
-  @UseInterceptors(FileInterceptor('data', { limits: { fileSize: UPLOAD_LIMIT_BYTES, files: 1 } }))
+  // Browsers and curl send a UTF-8 file name without saying so; multer would read it as Latin-1.
+  @UseInterceptors(FileInterceptor('data', { limits: { fileSize: UPLOAD_LIMIT_BYTES, files: 1 }, defParamCharset: 'utf8' }))
   @ApiConsumes('multipart/form-data')
   @ApiBody(UPLOAD_SCHEMA)
   @ApiOperation({ summary: 'Upload a File (or Bytes) variable, up to 10 MiB' })

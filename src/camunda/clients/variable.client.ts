@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { parse as parseContentDisposition } from 'content-disposition';
 import type {
   BinaryContent,
   TypedVariable,
@@ -49,11 +50,11 @@ export class VariableClient {
       url: joinEnginePaths(variablePath(scope, name), enginePath`/data`),
       responseType: 'arraybuffer',
     });
-    const disposition = String(response.headers['content-disposition'] ?? '');
+    const disposition = fileNameOf(String(response.headers['content-disposition'] ?? ''));
     return {
       content: Buffer.from(response.data as ArrayBuffer),
       mimeType: response.headers['content-type'] ? String(response.headers['content-type']) : null,
-      fileName: /filename="?([^";]+)"?/.exec(disposition)?.[1] ?? null,
+      fileName: disposition,
     };
   }
 }
@@ -71,4 +72,13 @@ function variablesPath(scope: VariableScope): EnginePath {
 
 function variablePath(scope: VariableScope, name: string): EnginePath {
   return joinEnginePaths(variablesPath(scope), enginePath`/${name}`);
+}
+
+function fileNameOf(disposition: string): string | null {
+  try {
+    const name = parseContentDisposition(disposition).parameters['filename'];
+    return typeof name === 'string' ? name : null;
+  } catch {
+    return /filename="?([^";]+)"?/.exec(disposition)?.[1] ?? null;
+  }
 }
