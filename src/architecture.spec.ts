@@ -3,7 +3,7 @@ import { join, relative } from 'node:path';
 
 // The dependency rules of the README's architecture section, checked on every test run.
 const SRC = join(process.cwd(), 'src');
-const FOUNDATIONS = ['camunda', 'events', 'mirror', 'config', 'problem', 'database'];
+const FOUNDATIONS = ['camunda', 'events', 'mirror', 'config', 'problem', 'database', 'http'];
 const CAPABILITIES = ['deployments', 'process-definitions', 'process-instances', 'tasks', 'health', 'incidents', 'messages', 'metrics', 'sync', 'variables', 'workers'];
 
 function sourceFiles(directory: string): string[] {
@@ -47,6 +47,11 @@ describe('architecture rules', () => {
 
   it('only events/ speaks AMQP', () => {
     const offending = files.filter((file) => file.folder !== 'events' && file.imports.some((target) => target === 'amqplib'));
+    expect(offending.map((file) => file.name)).toEqual([]);
+  });
+
+  it('request fields are optional through Optional(), never IsOptional (which lets null through to services)', () => {
+    const offending = files.filter((file) => /\bIsOptional\b/.test(readFileSync(join(SRC, file.name), 'utf8')));
     expect(offending.map((file) => file.name)).toEqual([]);
   });
 

@@ -5,7 +5,7 @@ import type { Request } from 'express';
 import { GatewayError, GatewayErrorCode } from '../problem/gateway-error.js';
 
 const JSON_MEDIA_TYPE = 'application/json';
-const METHODS_WITH_BODY = new Set(['POST', 'PUT', 'PATCH']);
+const METHODS_WITH_BODY = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 /**
  * A body is read only in the media type its route declares (`@ApiConsumes`, JSON by default), so the OpenAPI
