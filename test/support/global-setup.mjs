@@ -1,7 +1,11 @@
 // Runs once per e2e run, outside jest's module system (plain ESM, no TypeScript imports).
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { createServer } from 'node:net';
 import pg from 'pg';
 
+// A safety net only: the import waits on its own completion, and no engine of a test machine needs this long.
+const IMPORT_DEADLINE_MS = 20 * 60_000;
 const CAMUNDA_IMAGE = 'camunda/camunda-bpm-platform:run-7.24.0';
 
 function dockerAvailable() {
@@ -47,10 +51,73 @@ async function recreateDatabase(databaseUrl) {
   }
 }
 
+function run(command, args, env) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [command, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (chunk) => (output += chunk));
+    child.stderr.on('data', (chunk) => (output += chunk));
+    child.on('exit', (code) => (code === 0 ? resolve(output) : reject(new Error(`${command} ${args.join(' ')} exited ${code}:\n${output.slice(-2000)}`))));
+  });
+}
+
+async function freePort() {
+  const server = createServer();
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/**
+ * A real engine holds whatever earlier runs and other users left in it. The fresh test mirror imports all of
+ * it on the first poll, however long that takes; doing it here, once, with the built gateway, keeps every test's
+ * own budget about its own work instead of about how full the engine happens to be.
+ */
+async function importEngineIntoTestMirror(databaseUrl, camundaUrl) {
+  if (!existsSync('dist/src/main.js')) throw new Error('dist/ is missing: run the suite with npm run test:all, which builds the gateway first');
+  const env = {
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'warn',
+    DATABASE_URL: databaseUrl,
+    CAMUNDA_URL: camundaUrl,
+    RABBITMQ_URL: process.env.RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672',
+    WORKERS_ENABLED: 'false',
+    SYNC_INTERVAL_MS: '500',
+  };
+  await run('node_modules/typeorm/cli.js', ['migration:run', '-d', 'dist/src/database/data-source.js'], env);
+  const started = Date.now();
+  const gateway = spawn(process.execPath, ['dist/src/main.js'], { env: { ...process.env, ...env, PORT: String(await freePort()) }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  let exited = null;
+  gateway.stdout.on('data', (chunk) => (output += chunk));
+  gateway.stderr.on('data', (chunk) => (output += chunk));
+  gateway.on('exit', (code) => (exited = code));
+  const database = new pg.Client({ connectionString: databaseUrl });
+  await database.connect();
+  try {
+    for (;;) {
+      if (exited !== null) throw new Error(`The gateway importing the engine into the test mirror exited ${exited}:\n${output.slice(-2000)}`);
+      const { rows } = await database.query("SELECT position, last_error FROM sync_cursors WHERE name = 'engine-changes'").catch(() => ({ rows: [] }));
+      if (rows[0]?.position) break;
+      if (Date.now() - started > IMPORT_DEADLINE_MS) throw new Error(`The test mirror's initial import did not finish in ${IMPORT_DEADLINE_MS / 60_000} min; last poll error: ${rows[0]?.last_error ?? 'none'}`);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    const { rows } = await database.query('SELECT count(*)::int AS instances FROM process_instances');
+    console.log(`\nTest mirror: imported ${rows[0].instances} instances from the engine in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  } finally {
+    await database.end();
+    gateway.kill('SIGTERM');
+    await new Promise((resolve) => (exited !== null ? resolve() : gateway.on('exit', resolve)));
+  }
+}
+
 export default async function globalSetup() {
   if (dockerAvailable()) await startContainers();
-  else await recreateDatabase(process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/camunda_gateway_test');
+  const databaseUrl = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/camunda_gateway_test';
+  await recreateDatabase(databaseUrl);
   const camundaUrl = process.env.CAMUNDA_URL ?? 'http://localhost:8080/engine-rest';
   const engine = await fetch(`${camundaUrl}/engine`).catch(() => null);
   if (!engine?.ok) throw new Error(`No Camunda engine answers at ${camundaUrl}; run the suite with npm run test:all`);
+  await importEngineIntoTestMirror(databaseUrl, camundaUrl);
 }
