@@ -29,6 +29,7 @@ export async function startGateway(env: Record<string, string> = {}, logger?: Ca
     LOG_LEVEL: 'warn',
     DATABASE_URL: testEnv.databaseUrl,
     RABBITMQ_URL: testEnv.rabbitmqUrl,
+    EVENTS_EXCHANGE: testEnv.eventsExchange,
     CAMUNDA_URL: testEnv.camundaUrl,
     CAMUNDA_USER: testEnv.camundaUser,
     CAMUNDA_PASSWORD: testEnv.camundaPassword,

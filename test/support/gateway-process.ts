@@ -33,6 +33,7 @@ export class GatewayProcess {
         PORT: String(port),
         DATABASE_URL: testEnv.databaseUrl,
         RABBITMQ_URL: testEnv.rabbitmqUrl,
+        EVENTS_EXCHANGE: testEnv.eventsExchange,
         CAMUNDA_URL: testEnv.camundaUrl,
         CAMUNDA_USER: testEnv.camundaUser,
         CAMUNDA_PASSWORD: testEnv.camundaPassword,

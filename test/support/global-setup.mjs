@@ -1,5 +1,6 @@
 // Runs once per e2e run, outside jest's module system (plain ESM, no TypeScript imports).
 import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import pg from 'pg';
@@ -84,6 +85,7 @@ async function importEngineIntoTestMirror(databaseUrl, camundaUrl) {
     RABBITMQ_URL: process.env.RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672',
     WORKERS_ENABLED: 'false',
     SYNC_INTERVAL_MS: '500',
+    EVENTS_EXCHANGE: process.env.TEST_EVENTS_EXCHANGE,
   };
   await run('node_modules/typeorm/cli.js', ['migration:run', '-d', 'dist/src/database/data-source.js'], env);
   const started = Date.now();
@@ -114,6 +116,8 @@ async function importEngineIntoTestMirror(databaseUrl, camundaUrl) {
 
 export default async function globalSetup() {
   if (dockerAvailable()) await startContainers();
+  // Gateways of other runs, other developers or a quick start may share this broker and engine: this run's events stay its own.
+  process.env.TEST_EVENTS_EXCHANGE ??= `camunda.events.test-${randomUUID().slice(0, 8)}`;
   const databaseUrl = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/camunda_gateway_test';
   await recreateDatabase(databaseUrl);
   const camundaUrl = process.env.CAMUNDA_URL ?? 'http://localhost:8080/engine-rest';

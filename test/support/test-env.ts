@@ -15,4 +15,8 @@ export const testEnv = {
   get camundaPassword(): string {
     return process.env.CAMUNDA_PASSWORD ?? 'demo';
   },
+  /** This run's own exchange (set by the global setup): other gateways on the same broker never reach its consumers. */
+  get eventsExchange(): string {
+    return process.env.TEST_EVENTS_EXCHANGE ?? 'camunda.events';
+  },
 };
