@@ -1,6 +1,9 @@
 import type { INestApplication } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import helmet from 'helmet';
+import { GatewayConfig } from './config/gateway-config.js';
+import { CrossSiteRequestGuard } from './http/cross-site-request.guard.js';
+import { ParsedValuesPipe } from './http/parsed-values.pipe.js';
 import { RequestContentTypeGuard } from './http/request-content-type.guard.js';
 import { RequestValuesGuard } from './http/request-values.guard.js';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -13,8 +16,9 @@ export function configureHttpApp(app: INestApplication): INestApplication {
   // No upgrade-insecure-requests: the gateway often runs on plain HTTP behind a proxy, and /docs must load there.
   app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
   app.useGlobalFilters(new ProblemDetailsFilter());
-  app.useGlobalGuards(new RequestValuesGuard(), new RequestContentTypeGuard(app.get(Reflector)));
-  app.useGlobalPipes(gatewayValidationPipe());
+  const allowedOrigins = app.get(GatewayConfig).ALLOWED_ORIGINS.map((origin) => origin.toLowerCase());
+  app.useGlobalGuards(new CrossSiteRequestGuard(allowedOrigins), new RequestValuesGuard(), new RequestContentTypeGuard(app.get(Reflector)));
+  app.useGlobalPipes(new ParsedValuesPipe(), gatewayValidationPipe());
   app.enableShutdownHooks();
   const document = SwaggerModule.createDocument(
     app,

@@ -113,6 +113,38 @@ describe('hostile input never reaches the engine or the mirror', () => {
     expectProblem(await gateway.http.get(`/process-instances/${unknown}/incidents`), 404, 'RESOURCE_NOT_FOUND');
   });
 
+  it('refuses commands a page on another site makes a browser send, even without a body', async () => {
+    expectProblem(await gateway.http.post(`/tasks/${taskId}/complete`).set('Origin', 'https://evil.example'), 403, 'CROSS_SITE_REQUEST');
+    expectProblem(await gateway.http.post(`/process-instances/${instanceId}/suspend`).set('Sec-Fetch-Site', 'cross-site'), 403, 'CROSS_SITE_REQUEST');
+    const model = Buffer.from('<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL"/>');
+    expectProblem(await gateway.http.post('/deployments').set('Origin', 'https://evil.example').field('name', 'csrf').attach('files', model, 'csrf.bpmn'), 403, 'CROSS_SITE_REQUEST');
+    await expectInstanceIntact();
+    const task = await engineRest<{ id: string }[]>('GET', `/task?processInstanceId=${instanceId}`);
+    expect(task.map((open) => open.id)).toEqual([taskId]);
+  });
+
+  it('an empty body does not set a variable to Null, and Object values are checked even when null', async () => {
+    expectProblem(await gateway.http.put(`/process-instances/${instanceId}/variables/title`), 400, 'VALIDATION_FAILED');
+    expectProblem(await gateway.http.put(`/process-instances/${instanceId}/variables/title`).send({}), 400, 'VALIDATION_FAILED');
+    const nullObject = { type: 'Object', value: null, valueInfo: { objectTypeName: 'x', serializationDataFormat: 'application/x-java-serialized-object' } };
+    expectProblem(await gateway.http.put(`/process-instances/${instanceId}/variables/other`).send(nullObject), 400, 'INVALID_VARIABLE');
+    expectProblem(await gateway.http.post(`/tasks/${taskId}/resolve`).send({ variables: { o: nullObject } }), 400, 'INVALID_VARIABLE');
+    expectProblem(await gateway.http.post('/process-instances').set('Content-Type', 'application/json').send('{"processDefinitionKey":"ticket-approval","variables":{"n":1e400}}'), 400, 'VALIDATION_FAILED');
+    await expectInstanceIntact();
+  });
+
+  it('multipart fields and file names get the same value rules, and bounds on their number and size', async () => {
+    const model = Buffer.from('<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL"/>');
+    expectProblem(await gateway.http.post('/deployments').field('name', 'rev\u0000iew').attach('files', model, 'x.bpmn'), 400, 'VALIDATION_FAILED');
+    expectProblem(await gateway.http.post('/deployments').field('name', 'x').field('__proto__', 'x').attach('files', model, 'x.bpmn'), 400, 'VALIDATION_FAILED');
+    expectProblem(await gateway.http.put(`/process-instances/${instanceId}/variables/f/data`).attach('data', Buffer.from('x'), 'a\u0000b.txt'), 400, /^(VALIDATION_FAILED|MALFORMED_REQUEST)$/);
+    let many = gateway.http.post('/deployments').field('name', 'x');
+    for (let field = 0; field < 30; field += 1) many = many.field(`f${field}`, 'x'.repeat(1000));
+    const tooMany = await many.attach('files', model, 'x.bpmn');
+    expect(tooMany.status).toBeGreaterThanOrEqual(400);
+    expect(tooMany.status).toBeLessThan(500);
+  });
+
   it('keeps a UTF-8 upload file name and sends security headers without X-Powered-By', async () => {
     const fileName = 'résumé 日本.txt';
     const uploaded = await gateway.http.put(`/process-instances/${instanceId}/variables/doc/data`).attach('data', Buffer.from('hello'), fileName).expect(200);

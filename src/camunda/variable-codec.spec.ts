@@ -32,10 +32,23 @@ describe('variable codec', () => {
 
     it('refuses Objects in formats the engine does not read, or whose JSON is broken', () => {
       const object = (format: string, value: string, objectTypeName = 'java.util.HashMap') => ({ type: 'Object', value, valueInfo: { objectTypeName, serializationDataFormat: format } });
-      expect(() => encodeVariable('o', object('application/x-java-serialized-object', 'rO0AB'))).toThrow(/serializationDataFormat must be one of/);
-      expect(() => encodeVariable('o', object('application/json', '{broken'))).toThrow(/not valid JSON/);
+      expect(() => encodeVariable('o', object('application/x-java-serialized-object', 'rO0AB'))).toThrow(/serializationDataFormat must be application\/json/);
+      expect(() => encodeVariable('o', object('application/xml', '<a/>'))).toThrow(/serializationDataFormat must be application\/json/);
+      expect(() => encodeVariable('o', object('application/json', '{broken'))).toThrow(/its JSON serialization/);
       expect(() => encodeVariable('o', object('application/json', '{}', 'java.util.HashMap; rm -rf'))).toThrow(/Java type name/);
+      expect(() => encodeVariable('o', object('application/json', '{}', 'java.lang.Runtime'))).toThrow(/JDK value types only.*not java\.lang\.Runtime/);
+      expect(() => encodeVariable('o', object('application/json', '[]', 'java.util.ArrayList<java.lang.ProcessBuilder>'))).toThrow(/not java\.lang\.ProcessBuilder/);
       expect(encodeVariable('o', object('application/json', '["a"]', 'java.util.ArrayList<java.lang.String>')).type).toBe('Object');
+    });
+
+    it('checks an Object valueInfo even when the value is null, and takes valueInfo only where it means something', () => {
+      const nullObject = { type: 'Object', value: null, valueInfo: { objectTypeName: 'x', serializationDataFormat: 'application/x-java-serialized-object' } };
+      expect(() => encodeVariable('o', nullObject)).toThrow(/serializationDataFormat|JDK value types/);
+      expect(() => encodeVariable('o', { type: 'Object', value: null, valueInfo: { objectTypeName: 'java.util.HashMap'.padEnd(5000, 'x'), serializationDataFormat: 'application/json' } })).toThrow(/Java type name/);
+      expect(encodeVariable('o', { type: 'Object', value: null, valueInfo: { objectTypeName: 'java.util.HashMap', serializationDataFormat: 'application/json' } })).toMatchObject({ value: null, type: 'Object' });
+      expect(() => encodeVariable('s', { type: 'String', value: 'x', valueInfo: { objectTypeName: 'java.lang.Runtime' } })).toThrow(/valueInfo is only read for Object/);
+      expect(() => encodeVariable('s', { type: 'String', value: 'x', valueInfo: { transient: true } })).toThrow(/valueInfo is only read for Object/);
+      expect(encodeVariable('s', { type: 'String', value: 'x', valueInfo: {} })).toEqual({ value: 'x', type: 'String' });
     });
 
     it('uses Double beyond the safe integer range rather than a Long that would lose digits', () => {

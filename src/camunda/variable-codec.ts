@@ -16,8 +16,16 @@ const ENGINE_DATE = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3})([+-]\d{2})(\d
 // What the engine's columns hold (ACT_RU_VARIABLE.NAME_ and TEXT_); longer values fail in its persistence layer.
 const VARIABLE_NAME = /^[^/\\\u0000-\u001f\u007f]{1,255}$/;
 const MAX_STRING_LENGTH = 4000;
-// Formats the engine's Spin plugin reads; Java serialization is refused by engines left at their defaults.
-const OBJECT_FORMATS = ['application/json', 'application/xml'];
+// The format the engine's Spin JSON plugin reads; Java serialization is refused by engines left at their
+// defaults, and XML needs a plugin most engines (this project's included) do not have.
+const OBJECT_FORMAT = 'application/json';
+// Types Jackson builds from plain JSON without calling anything of consequence: collections and boxed values.
+const OBJECT_TYPES = new Set([
+  'java.util.HashMap', 'java.util.LinkedHashMap', 'java.util.TreeMap', 'java.util.Map', 'java.util.ArrayList', 'java.util.LinkedList',
+  'java.util.List', 'java.util.HashSet', 'java.util.LinkedHashSet', 'java.util.TreeSet', 'java.util.Set', 'java.lang.String', 'java.lang.Integer',
+  'java.lang.Long', 'java.lang.Short', 'java.lang.Double', 'java.lang.Float', 'java.lang.Boolean', 'java.lang.Object', 'java.math.BigDecimal',
+  'java.math.BigInteger',
+]);
 const JAVA_TYPE_NAME = /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*(?:<[\w$.<>, \[\]]*>)?(?:\[\])*$/;
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
@@ -79,8 +87,11 @@ function encodeTyped(name: string, input: TypedVariable): TypedValueDto {
   const fail = (reason: string): never => {
     throw new VariableEncodingError(name, reason);
   };
-  if (!VARIABLE_TYPES.includes(type)) fail(`'${String(input.type).slice(0, 40)}' is not a variable type; use one of ${VARIABLE_TYPES.join(', ')}`);
-  if (value === null && type !== 'Json' && type !== 'File') return { value: null, type, ...(valueInfo ? { valueInfo } : {}) };
+  if (!VARIABLE_TYPES.includes(type)) return fail(`'${String(input.type).slice(0, 40)}' is not a variable type; use one of ${VARIABLE_TYPES.join(', ')}`);
+  if (type === 'File') return fail('upload files to the .../variables/{name}/data endpoint');
+  if (type === 'Object') return encodeObject(value, valueInfo, fail);
+  if (valueInfo !== undefined && Object.keys(valueInfo).length > 0) return fail('valueInfo is only read for Object values');
+  if (value === null && type !== 'Json') return { value: null, type };
   switch (type) {
     case 'String':
       return typeof value === 'string' ? { value, type } : fail('a String must be a JSON string');
@@ -101,18 +112,21 @@ function encodeTyped(name: string, input: TypedVariable): TypedValueDto {
       return fail('a Null variable must have the value null');
     case 'Bytes':
       return typeof value === 'string' && BASE64.test(value) ? { value, type } : fail('Bytes must be a base64 string (or upload them to the .../data endpoint)');
-    case 'Object':
-      if (typeof value !== 'string') return fail('an Object value must be its serialized form, as a string');
-      if (typeof valueInfo?.objectTypeName !== 'string' || typeof valueInfo?.serializationDataFormat !== 'string') {
-        return fail('an Object needs valueInfo.objectTypeName and valueInfo.serializationDataFormat');
-      }
-      if (!JAVA_TYPE_NAME.test(valueInfo.objectTypeName)) return fail('valueInfo.objectTypeName must be a Java type name, e.g. java.util.HashMap');
-      if (!OBJECT_FORMATS.includes(valueInfo.serializationDataFormat)) return fail(`valueInfo.serializationDataFormat must be one of ${OBJECT_FORMATS.join(', ')}`);
-      if (valueInfo.serializationDataFormat === 'application/json' && !isJson(value)) return fail('the value is not valid JSON although serializationDataFormat says application/json');
-      return { value, type, valueInfo: { objectTypeName: valueInfo.objectTypeName, serializationDataFormat: valueInfo.serializationDataFormat } };
-    case 'File':
-      return fail('upload files to the .../variables/{name}/data endpoint');
   }
+}
+
+/** Objects stay serialized; only JSON (Spin), of JDK value types, so nothing the engine deserializes can run code. */
+function encodeObject(value: unknown, valueInfo: TypedVariable['valueInfo'], fail: (reason: string) => never): TypedValueDto {
+  const objectTypeName = valueInfo?.objectTypeName;
+  const serializationDataFormat = valueInfo?.serializationDataFormat;
+  if (typeof objectTypeName !== 'string' || typeof serializationDataFormat !== 'string') return fail('an Object needs valueInfo.objectTypeName and valueInfo.serializationDataFormat');
+  if (Object.keys(valueInfo!).some((key) => !['objectTypeName', 'serializationDataFormat'].includes(key))) return fail('an Object takes only objectTypeName and serializationDataFormat in valueInfo');
+  if (objectTypeName.length > 500 || !JAVA_TYPE_NAME.test(objectTypeName)) return fail('valueInfo.objectTypeName must be a Java type name, e.g. java.util.HashMap');
+  const unknownTypes = objectTypeName.match(/[A-Za-z_$][\w$.]*/g)!.filter((typeName) => !OBJECT_TYPES.has(typeName));
+  if (unknownTypes.length > 0) return fail(`Object values may be of JDK value types only (${[...OBJECT_TYPES].join(', ')}); not ${unknownTypes.join(', ')}`);
+  if (serializationDataFormat !== OBJECT_FORMAT) return fail(`valueInfo.serializationDataFormat must be ${OBJECT_FORMAT}`);
+  if (value !== null && (typeof value !== 'string' || !isJson(value))) return fail('an Object value must be its JSON serialization, as a string');
+  return { value, type: 'Object', valueInfo: { objectTypeName, serializationDataFormat } };
 }
 
 function isJson(text: string): boolean {

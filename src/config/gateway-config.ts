@@ -1,9 +1,11 @@
 import { plainToInstance, Transform } from 'class-transformer';
 import { CronTime } from 'cron';
-import { IsBoolean, IsIn, IsInt, IsString, IsUrl, Max, MaxLength, Min, MinLength, ValidateBy, validateSync } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, Matches, IsString, IsUrl, Max, MaxLength, Min, MinLength, ValidateBy, validateSync } from 'class-validator';
 
 const toBoolean = ({ value }: { value: unknown }) =>
   typeof value === 'string' ? { true: true, false: false, '1': true, '0': false }[value.trim().toLowerCase()] ?? value : value;
+const toList = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.split(',').map((item) => item.trim()).filter(Boolean) : value);
+const ORIGIN = /^https?:\/\/[a-z0-9.-]+(:\d{1,5})?$/i;
 const toInt = ({ value }: { value: unknown }) => (typeof value === 'string' && value.trim() !== '' ? Number(value) : value);
 
 /**
@@ -70,6 +72,10 @@ export class GatewayConfig {
 
   @Transform(toInt) @IsInt() @Min(50) @Max(600_000)
   OUTBOX_RELAY_INTERVAL_MS = 500;
+
+  /** Browser origins (scheme://host[:port], comma-separated) that may send commands besides the gateway's own. */
+  @Transform(toList) @IsArray() @ArrayMaxSize(100) @Matches(ORIGIN, { each: true, message: 'each entry must be an origin such as https://tickets.example.org' })
+  ALLOWED_ORIGINS: string[] = [];
 }
 
 function IsCron(): PropertyDecorator {

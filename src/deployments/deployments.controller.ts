@@ -7,6 +7,8 @@ import { DeploymentsService } from './deployments.service.js';
 import { CreateDeploymentDto } from './dto/create-deployment.dto.js';
 import { DeleteDeploymentQueryDto, DeploymentQueryDto } from './dto/deployment-query.dto.js';
 
+// Every part is held in memory until the handler runs: fields are few and small.
+const FIELD_LIMITS = { fields: 10, fieldSize: 64 * 1024 };
 const MAX_FILES = 20;
 const MAX_FILE_BYTES = 5 * 1024 * 1024;
 
@@ -16,7 +18,7 @@ export class DeploymentsController {
   constructor(private readonly deployments: DeploymentsService) {}
 
   @Post()
-  @UseInterceptors(AnyFilesInterceptor({ limits: { files: MAX_FILES, fileSize: MAX_FILE_BYTES }, defParamCharset: 'utf8' }))
+  @UseInterceptors(AnyFilesInterceptor({ limits: { files: MAX_FILES, fileSize: MAX_FILE_BYTES, ...FIELD_LIMITS, parts: MAX_FILES + FIELD_LIMITS.fields }, defParamCharset: 'utf8' }))
   @ApiConsumes('multipart/form-data')
   @ApiBody({
     schema: {

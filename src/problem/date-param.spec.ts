@@ -16,6 +16,8 @@ describe('parseIsoDate', () => {
     ['a number', 1700000000000],
     ['a boolean', true],
     ['free text the Date constructor would accept', 'December 1, 2026'],
+    ['an instant in year 10000 through its offset', '9999-12-31T23:59:59-14:00'],
+    ['an instant in year 0 through its offset', '0001-01-01T00:00:00+14:00'],
   ])('refuses %s', (_case, value) => {
     expect(parseIsoDate(value)).toBeNull();
   });

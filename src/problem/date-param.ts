@@ -15,7 +15,9 @@ export function parseIsoDate(value: unknown): Date | null {
   const calendar = new Date(Date.UTC(year!, month! - 1, day!));
   const realDay = year! >= 1 && calendar.getUTCMonth() === month! - 1 && calendar.getUTCDate() === day;
   if (!realDay || hour! > 23 || minute! > 59 || second! > 59 || offsetHours! > 14 || offsetMinutes! > 59) return null;
-  return new Date(value as string);
+  // The offset can carry a date across a year boundary: the instant itself must stay within years 1-9999 too.
+  const instant = new Date(value as string);
+  return instant.getUTCFullYear() >= 1 && instant.getUTCFullYear() <= 9999 ? instant : null;
 }
 
 /**

@@ -7,6 +7,7 @@ export type ErrorCode = GatewayErrorCode | CamundaErrorCode;
 export const ERROR_CATALOG: Record<ErrorCode, { status: number; title: string }> = {
   [GatewayErrorCode.ValidationFailed]: { status: 400, title: 'Request validation failed' },
   [GatewayErrorCode.ResourceNotFound]: { status: 404, title: 'Resource not found' },
+  [GatewayErrorCode.CrossSiteRequest]: { status: 403, title: 'Cross-site command refused' },
   [GatewayErrorCode.UnsupportedMediaType]: { status: 415, title: 'Unsupported media type' },
   [GatewayErrorCode.Conflict]: { status: 409, title: 'Conflicts with the current state' },
   [GatewayErrorCode.DatabaseUnavailable]: { status: 503, title: 'Gateway database unavailable' },

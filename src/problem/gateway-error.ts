@@ -3,6 +3,7 @@ export enum GatewayErrorCode {
   ValidationFailed = 'VALIDATION_FAILED',
   ResourceNotFound = 'RESOURCE_NOT_FOUND',
   UnsupportedMediaType = 'UNSUPPORTED_MEDIA_TYPE',
+  CrossSiteRequest = 'CROSS_SITE_REQUEST',
   Conflict = 'CONFLICT',
   DatabaseUnavailable = 'DATABASE_UNAVAILABLE',
   Internal = 'INTERNAL_ERROR',

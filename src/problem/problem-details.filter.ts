@@ -19,6 +19,13 @@ export interface ProblemDetails {
   engineProblems?: EngineProblem[];
 }
 
+// Nest's and the body parsers' own errors: a request that could not be read at all, or was too large to read.
+const HTTP_EXCEPTION_CODES: Record<number, string> = {
+  [HttpStatus.BAD_REQUEST]: 'MALFORMED_REQUEST',
+  [HttpStatus.NOT_FOUND]: 'ROUTE_NOT_FOUND',
+  [HttpStatus.PAYLOAD_TOO_LARGE]: 'PAYLOAD_TOO_LARGE',
+};
+
 // PostgreSQL SQLSTATE classes that mean "the database is not there", not "the query is wrong".
 const UNAVAILABLE_SQLSTATE = /^(08|53|57P)/;
 const UNAVAILABLE_NODE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND']);
@@ -66,7 +73,7 @@ function fromHttpException(exception: HttpException, instance: string): ProblemD
   const status = exception.getStatus();
   const body = exception.getResponse();
   const detail = typeof body === 'string' ? body : String((body as { message?: unknown }).message ?? exception.message);
-  const code = status === HttpStatus.NOT_FOUND ? 'ROUTE_NOT_FOUND' : `HTTP_${status}`;
+  const code = HTTP_EXCEPTION_CODES[status] ?? `HTTP_${status}`;
   return {
     type: status === HttpStatus.NOT_FOUND ? problemType(GatewayErrorCode.ResourceNotFound) : 'about:blank',
     title: STATUS_CODES[status] ?? 'Error',

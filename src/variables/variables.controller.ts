@@ -71,7 +71,7 @@ abstract class VariablesRoutes {
 
   @Put(':name/data')
   // Browsers and curl send a UTF-8 file name without saying so; multer would read it as Latin-1.
-  @UseInterceptors(FileInterceptor('data', { limits: { fileSize: UPLOAD_LIMIT_BYTES, files: 1 }, defParamCharset: 'utf8' }))
+  @UseInterceptors(FileInterceptor('data', { limits: { fileSize: UPLOAD_LIMIT_BYTES, files: 1, fields: 5, fieldSize: 1024, parts: 6 }, defParamCharset: 'utf8' }))
   @ApiConsumes('multipart/form-data')
   @ApiBody(UPLOAD_SCHEMA)
   @ApiOperation({ summary: 'Upload a File (or Bytes) variable, up to 10 MiB' })

@@ -1,13 +1,17 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Allow, IsIn, IsObject } from 'class-validator';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ValidateBy, IsIn, IsObject } from 'class-validator';
 import { VARIABLE_TYPES } from '../../camunda/variable-codec.js';
 import { Optional } from '../../problem/optional.js';
 
 const JSON_TYPES = VARIABLE_TYPES.filter((type) => type !== 'File');
 
 export class SetVariableDto {
-  @ApiPropertyOptional({ description: 'The value: any JSON. Without `type` the gateway infers it.', example: 1200 })
-  @Allow()
+  @ApiProperty({ description: 'The value: any JSON (null included). Without `type` the gateway infers it.', example: 1200 })
+  // Required as a key, not as a non-null value: an empty body must not set the variable to Null.
+  @ValidateBy({
+    name: 'isPresent',
+    validator: { validate: (_value, args) => Object.prototype.hasOwnProperty.call(args?.object ?? {}, 'value'), defaultMessage: () => 'value is required (null is a value)' },
+  })
   value?: unknown;
 
   @ApiPropertyOptional({ enum: JSON_TYPES, description: 'Camunda type; Files go to the .../data endpoint', example: 'Long' })
