@@ -3,8 +3,8 @@ import { join, relative } from 'node:path';
 
 // The dependency rules of the README's architecture section, checked on every test run.
 const SRC = join(process.cwd(), 'src');
-const FOUNDATIONS = ['camunda', 'events', 'mirror', 'config', 'problem', 'database'];
-const CAPABILITIES = ['deployments', 'process-definitions', 'process-instances', 'tasks', 'health', 'incidents', 'messages', 'metrics', 'sync', 'variables', 'workers'];
+const FOUNDATIONS = ['camunda', 'commands', 'events', 'mirror', 'config', 'problem', 'database'];
+const CAPABILITIES = ['deployments', 'process-definitions', 'process-instances', 'tasks', 'health', 'idempotency', 'incidents', 'messages', 'metrics', 'sync', 'variables', 'workers'];
 
 function sourceFiles(directory: string): string[] {
   return readdirSync(directory, { withFileTypes: true }).flatMap((entry) => {

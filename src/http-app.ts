@@ -1,5 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { AcceptedWriteInterceptor } from './commands/accepted-write.interceptor.js';
 import { ProblemDetailsFilter } from './problem/problem-details.filter.js';
 import { gatewayValidationPipe } from './problem/validation.js';
 
@@ -7,6 +8,7 @@ import { gatewayValidationPipe } from './problem/validation.js';
 export function configureHttpApp(app: INestApplication): INestApplication {
   app.useGlobalFilters(new ProblemDetailsFilter());
   app.useGlobalPipes(gatewayValidationPipe());
+  app.useGlobalInterceptors(new AcceptedWriteInterceptor());
   app.enableShutdownHooks();
   const document = SwaggerModule.createDocument(
     app,

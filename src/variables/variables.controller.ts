@@ -2,6 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Put, Query, StreamableF
 import { FileInterceptor } from '@nestjs/platform-express';
 import { ApiBody, ApiConsumes, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { BinaryContent, TypedVariable, TypedVariables, VariableScope } from '../camunda/camunda.models.js';
+import type { AcceptedWrite } from '../commands/accepted-write.js';
 import { EngineIdPipe } from '../problem/engine-id.pipe.js';
 import { GatewayError, GatewayErrorCode } from '../problem/gateway-error.js';
 import { SetVariableDto } from './dto/set-variable.dto.js';
@@ -56,7 +57,7 @@ abstract class VariablesRoutes {
     @Param('name', VariableNamePipe) name: string,
     @Query() query: VariableScopeQueryDto,
     @Body() body: SetVariableDto,
-  ): Promise<TypedVariable> {
+  ): Promise<TypedVariable | AcceptedWrite> {
     return this.variables.set(this.scope(id, query), name, body);
   }
 
@@ -78,7 +79,7 @@ abstract class VariablesRoutes {
     @Query() query: VariableScopeQueryDto,
     @Body() body: UploadVariableDto,
     @UploadedFile() file: Express.Multer.File | undefined,
-  ): Promise<TypedVariable> {
+  ): Promise<TypedVariable | AcceptedWrite> {
     return this.variables.upload(this.scope(id, query), name, body.valueType ?? 'File', toBinary(file));
   }
 
