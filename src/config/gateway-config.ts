@@ -70,6 +70,13 @@ export class GatewayConfig {
 
   @Transform(toInt) @IsInt() @Min(50) @Max(600_000)
   OUTBOX_RELAY_INTERVAL_MS = 500;
+
+  /** Users whose group memberships are cached for candidate-user task lists, and for how long. */
+  @Transform(toInt) @IsInt() @Min(1) @Max(1_000_000)
+  USER_GROUPS_CACHE_SIZE = 1_000;
+
+  @Transform(toInt) @IsInt() @Min(1_000) @Max(3_600_000)
+  USER_GROUPS_CACHE_TTL_MS = 60_000;
 }
 
 function IsCron(): PropertyDecorator {
