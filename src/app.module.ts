@@ -5,6 +5,7 @@ import { DatabaseModule } from './database/database.module.js';
 import { DeploymentsModule } from './deployments/deployments.module.js';
 import { EventsModule } from './events/events.module.js';
 import { HealthModule } from './health/health.module.js';
+import { IdempotencyModule } from './idempotency/idempotency.module.js';
 import { IncidentsModule } from './incidents/incidents.module.js';
 import { MessagesModule } from './messages/messages.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
@@ -22,6 +23,7 @@ import { WorkersModule } from './workers/workers.module.js';
     ScheduleModule.forRoot(),
     EventsModule,
     SyncModule,
+    IdempotencyModule,
     DeploymentsModule,
     ProcessDefinitionsModule,
     ProcessInstancesModule,

@@ -1,6 +1,8 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AcceptedWriteInterceptor } from './commands/accepted-write.interceptor.js';
+import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor.js';
+import { documentIdempotencyKey } from './idempotency/openapi-idempotency.js';
 import { ProblemDetailsFilter } from './problem/problem-details.filter.js';
 import { gatewayValidationPipe } from './problem/validation.js';
 
@@ -8,16 +10,17 @@ import { gatewayValidationPipe } from './problem/validation.js';
 export function configureHttpApp(app: INestApplication): INestApplication {
   app.useGlobalFilters(new ProblemDetailsFilter());
   app.useGlobalPipes(gatewayValidationPipe());
-  app.useGlobalInterceptors(new AcceptedWriteInterceptor());
+  // Outermost first: idempotency records the answer as the caller gets it, after an AcceptedWrite became a 202.
+  app.useGlobalInterceptors(app.get(IdempotencyInterceptor), new AcceptedWriteInterceptor());
   app.enableShutdownHooks();
-  const document = SwaggerModule.createDocument(
+  const document = documentIdempotencyKey(SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
       .setTitle('camunda-gateway')
       .setDescription('Validated API over a Camunda 7 engine; reads come from a PostgreSQL mirror kept in sync with the engine.')
       .setVersion('0.1.0')
       .build(),
-  );
+  ));
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
   return app;
 }

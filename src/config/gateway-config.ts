@@ -71,6 +71,10 @@ export class GatewayConfig {
   @Transform(toInt) @IsInt() @Min(50) @Max(600_000)
   OUTBOX_RELAY_INTERVAL_MS = 500;
 
+  /** How long the answer to a POST with an Idempotency-Key is kept for replays (default 24 h). */
+  @Transform(toInt) @IsInt() @Min(60_000) @Max(30 * 24 * 3_600_000)
+  IDEMPOTENCY_KEY_TTL_MS = 24 * 3_600_000;
+
   /** Users whose group memberships are cached for candidate-user task lists, and for how long. */
   @Transform(toInt) @IsInt() @Min(1) @Max(1_000_000)
   USER_GROUPS_CACHE_SIZE = 1_000;

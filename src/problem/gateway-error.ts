@@ -4,6 +4,8 @@ export enum GatewayErrorCode {
   ResourceNotFound = 'RESOURCE_NOT_FOUND',
   Conflict = 'CONFLICT',
   DatabaseUnavailable = 'DATABASE_UNAVAILABLE',
+  IdempotencyKeyReused = 'IDEMPOTENCY_KEY_REUSED',
+  IdempotencyKeyInProgress = 'IDEMPOTENCY_KEY_IN_PROGRESS',
   Internal = 'INTERNAL_ERROR',
 }
 

@@ -1,0 +1,11 @@
+import { Module } from '@nestjs/common';
+import { IdempotencyInterceptor } from './idempotency.interceptor.js';
+import { IdempotencyJanitor } from './idempotency-janitor.js';
+import { IdempotencyStore } from './idempotency-store.js';
+
+/** Idempotency-Key support for every POST; http-app.ts installs the interceptor globally. */
+@Module({
+  providers: [IdempotencyStore, IdempotencyInterceptor, IdempotencyJanitor],
+  exports: [IdempotencyInterceptor, IdempotencyStore],
+})
+export class IdempotencyModule {}
