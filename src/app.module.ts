@@ -13,6 +13,7 @@ import { ProcessDefinitionsModule } from './process-definitions/process-definiti
 import { ProcessInstancesModule } from './process-instances/process-instances.module.js';
 import { SyncModule } from './sync/sync.module.js';
 import { TasksModule } from './tasks/tasks.module.js';
+import { UploadsModule } from './uploads/uploads.module.js';
 import { VariablesModule } from './variables/variables.module.js';
 import { WorkersModule } from './workers/workers.module.js';
 
@@ -24,6 +25,7 @@ import { WorkersModule } from './workers/workers.module.js';
     EventsModule,
     SyncModule,
     IdempotencyModule,
+    UploadsModule,
     DeploymentsModule,
     ProcessDefinitionsModule,
     ProcessInstancesModule,

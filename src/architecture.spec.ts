@@ -3,7 +3,7 @@ import { join, relative } from 'node:path';
 
 // The dependency rules of the README's architecture section, checked on every test run.
 const SRC = join(process.cwd(), 'src');
-const FOUNDATIONS = ['camunda', 'commands', 'events', 'mirror', 'config', 'problem', 'database'];
+const FOUNDATIONS = ['camunda', 'commands', 'events', 'mirror', 'config', 'problem', 'database', 'uploads'];
 const CAPABILITIES = ['deployments', 'process-definitions', 'process-instances', 'tasks', 'health', 'idempotency', 'incidents', 'messages', 'metrics', 'sync', 'variables', 'workers'];
 
 function sourceFiles(directory: string): string[] {

@@ -3,6 +3,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AcceptedWriteInterceptor } from './commands/accepted-write.interceptor.js';
 import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor.js';
 import { documentIdempotencyKey } from './idempotency/openapi-idempotency.js';
+import { UploadLimitInterceptor } from './uploads/upload-limit.interceptor.js';
 import { ProblemDetailsFilter } from './problem/problem-details.filter.js';
 import { gatewayValidationPipe } from './problem/validation.js';
 
@@ -10,8 +11,9 @@ import { gatewayValidationPipe } from './problem/validation.js';
 export function configureHttpApp(app: INestApplication): INestApplication {
   app.useGlobalFilters(new ProblemDetailsFilter());
   app.useGlobalPipes(gatewayValidationPipe());
-  // Outermost first: idempotency records the answer as the caller gets it, after an AcceptedWrite became a 202.
-  app.useGlobalInterceptors(app.get(IdempotencyInterceptor), new AcceptedWriteInterceptor());
+  // Outermost first: an upload beyond the bound is refused before anything else; idempotency records the answer as
+  // the caller gets it, after an AcceptedWrite became a 202.
+  app.useGlobalInterceptors(app.get(UploadLimitInterceptor), app.get(IdempotencyInterceptor), new AcceptedWriteInterceptor());
   app.enableShutdownHooks();
   const document = documentIdempotencyKey(SwaggerModule.createDocument(
     app,

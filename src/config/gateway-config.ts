@@ -81,6 +81,10 @@ export class GatewayConfig {
 
   @Transform(toInt) @IsInt() @Min(1_000) @Max(3_600_000)
   USER_GROUPS_CACHE_TTL_MS = 60_000;
+
+  /** Multipart uploads (variable data, deployments) handled at once; more are refused with 503 and Retry-After. */
+  @Transform(toInt) @IsInt() @Min(1) @Max(1_000)
+  MAX_CONCURRENT_UPLOADS = 4;
 }
 
 function IsCron(): PropertyDecorator {

@@ -11,6 +11,7 @@ export const ERROR_CATALOG: Record<ErrorCode, { status: number; title: string }>
   [GatewayErrorCode.DatabaseUnavailable]: { status: 503, title: 'Gateway database unavailable' },
   [GatewayErrorCode.IdempotencyKeyReused]: { status: 422, title: 'Idempotency-Key already used for another request' },
   [GatewayErrorCode.IdempotencyKeyInProgress]: { status: 409, title: 'The first request with this Idempotency-Key has not finished' },
+  [GatewayErrorCode.TooManyUploads]: { status: 503, title: 'Too many uploads at once' },
   [GatewayErrorCode.Internal]: { status: 500, title: 'Internal gateway error' },
   [CamundaErrorCode.NotFound]: { status: 404, title: 'Not found in the process engine' },
   [CamundaErrorCode.InvalidVariable]: { status: 400, title: 'Invalid variable value' },

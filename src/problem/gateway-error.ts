@@ -6,6 +6,7 @@ export enum GatewayErrorCode {
   DatabaseUnavailable = 'DATABASE_UNAVAILABLE',
   IdempotencyKeyReused = 'IDEMPOTENCY_KEY_REUSED',
   IdempotencyKeyInProgress = 'IDEMPOTENCY_KEY_IN_PROGRESS',
+  TooManyUploads = 'TOO_MANY_UPLOADS',
   Internal = 'INTERNAL_ERROR',
 }
 
