@@ -12,11 +12,17 @@ import type {
   GroupDto,
   IdentityLinkDto,
   TaskDto,
+  UserOperationLogEntryDto,
   VariableMapDto,
 } from '../engine-dto.js';
 import { fromEngineDate, toEngineDate } from '../engine-date.js';
 import { decodeTypedVariables, encodeVariables } from '../variable-codec.js';
 import { EngineHttp } from '../engine-http.js';
+import { changedFields, fieldsOf, overwrittenFields, requestedFields, type TaskFields } from './task-update.js';
+
+// A repair is itself a read and a write; a change landing in its window too is repaired once more, within reason.
+const UPDATE_ROUNDS = 3;
+const RECENT_UPDATE_ENTRIES = 50;
 
 /** Runtime user tasks: life cycle, candidates, forms, comments; and the group memberships that candidacy depends on. */
 @Injectable()
@@ -64,23 +70,31 @@ export class TaskClient {
     await this.engine.request('resolve task', { method: 'POST', url: `/task/${encodeURIComponent(taskId)}/resolve`, data: { variables: encodeVariables(variables) ?? {} } });
   }
 
+  /**
+   * Sets due date, follow-up date and priority. Engine-rest only replaces a task whole (PUT), from a read made just
+   * before, so a claim landing between the read and the write would be reverted: the user-operation log shows what
+   * the write overwrote, and that is written back. Needs an engine that logs user operations (it does for
+   * authenticated requests, which the gateway's are).
+   */
   async updateTask(taskId: string, update: TaskUpdate): Promise<void> {
     const url = `/task/${encodeURIComponent(taskId)}`;
-    const current = await this.engine.request<TaskDto>('read task', { method: 'GET', url });
-    const data = {
-      name: current.name,
-      description: current.description,
-      assignee: current.assignee,
-      owner: current.owner,
-      delegationState: current.delegationState,
-      due: update.dueAt === undefined ? current.due : update.dueAt && toEngineDate(update.dueAt),
-      followUp: update.followUpAt === undefined ? current.followUp : update.followUpAt && toEngineDate(update.followUpAt),
-      priority: update.priority ?? current.priority,
-      parentTaskId: current.parentTaskId,
-      caseInstanceId: current.caseInstanceId,
-      tenantId: current.tenantId,
-    };
-    await this.engine.request('update task', { method: 'PUT', url, data });
+    let wanted: Partial<TaskFields> = requestedFields(update);
+    for (let round = 0; round < UPDATE_ROUNDS && Object.keys(wanted).length > 0; round++) {
+      const current = fieldsOf(await this.engine.request<TaskDto>('read task', { method: 'GET', url }));
+      const changed = changedFields(current, wanted);
+      if (changed.length === 0) return;
+      await this.engine.request('update task', { method: 'PUT', url, data: { ...current, ...wanted } });
+      wanted = overwrittenFields(await this.listRecentTaskUpdates(taskId), changed);
+    }
+  }
+
+  /** The task's latest Update entries in the user-operation log, newest first. */
+  private listRecentTaskUpdates(taskId: string): Promise<UserOperationLogEntryDto[]> {
+    return this.engine.request<UserOperationLogEntryDto[]>('list task updates', {
+      method: 'GET',
+      url: '/history/user-operation',
+      params: { taskId, operationType: 'Update', sortBy: 'timestamp', sortOrder: 'desc', maxResults: RECENT_UPDATE_ENTRIES },
+    });
   }
 
   async getTaskFormVariables(taskId: string): Promise<TypedVariables> {
