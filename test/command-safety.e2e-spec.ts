@@ -62,6 +62,14 @@ describe('commands that are safe to retry', () => {
   });
 
   describe('Idempotency-Key', () => {
+    it('is declared on every POST operation of the OpenAPI document', async () => {
+      const document = (await gateway.http.get('/docs-json').expect(200)).body as { paths: Record<string, { post?: { parameters?: { name: string; in: string }[] } }> };
+      const posts = Object.entries(document.paths).filter(([, path]) => path.post);
+      expect(posts.length).toBeGreaterThan(10);
+      const undeclared = posts.filter(([, path]) => !path.post!.parameters?.some((parameter) => parameter.name === 'Idempotency-Key' && parameter.in === 'header'));
+      expect(undeclared.map(([route]) => route)).toEqual([]);
+    });
+
     it('replays the first answer to a start: one instance in the engine, the same body twice', async () => {
       const key = randomUUID();
       const body = { processDefinitionKey: 'ticket-approval', businessKey: `SAFE-${run}-start` };
