@@ -83,6 +83,33 @@ describe('commands that are safe to retry', () => {
       await expect(engineRest('GET', `/process-instance?businessKey=${body.businessKey}`)).resolves.toHaveLength(1);
     });
 
+    it('lets exactly one of two concurrent starts with one key run', async () => {
+      const key = randomUUID();
+      const body = { processDefinitionKey: 'ticket-approval', businessKey: `SAFE-${run}-concurrent` };
+      const answers = await Promise.all([1, 2].map(() => gateway.http.post('/process-instances').set('Idempotency-Key', key).send(body)));
+      const started = await engineRest<{ id: string }[]>('GET', `/process-instance?businessKey=${body.businessKey}`);
+      instanceIds.push(...started.map((instance) => instance.id));
+
+      expect(started).toHaveLength(1);
+      expect(answers.map((answer) => answer.status)).toContain(201);
+      for (const answer of answers) {
+        if (answer.status === 201) expect(answer.body.id).toBe(started[0]!.id);
+        else expect(answer.body).toMatchObject({ status: 409, code: 'IDEMPOTENCY_KEY_IN_PROGRESS' });
+      }
+    });
+
+    it('answers 503 with nothing done when the key cannot be taken because the database is cut', async () => {
+      const businessKey = `SAFE-${run}-no-db`;
+      await databaseProxy.cut();
+      try {
+        const refused = await gateway.http.post('/process-instances').set('Idempotency-Key', randomUUID()).send({ processDefinitionKey: 'ticket-approval', businessKey }).expect(503);
+        expect(refused.body).toMatchObject({ code: 'DATABASE_UNAVAILABLE' });
+      } finally {
+        await databaseProxy.open();
+      }
+      await expect(engineRest('GET', `/process-instance?businessKey=${businessKey}`)).resolves.toEqual([]);
+    });
+
     it('replays a task completion as the same 200, without completing again', async () => {
       const { taskId } = await startTicket('complete');
       const key = randomUUID();
