@@ -16,6 +16,7 @@ class FakeTaskEngine {
   readonly log: UserOperationLogEntryDto[] = [];
   readonly puts: Partial<TaskDto>[] = [];
   afterRead: (() => void) | null = null;
+  logUnavailable = false;
   private operations = 0;
 
   claim(userId: string): void {
@@ -36,6 +37,7 @@ class FakeTaskEngine {
         this.record('Update', config.data!);
         return undefined;
       }
+      if (config.method === 'GET' && config.url === '/history/user-operation' && this.logUnavailable) throw new Error('engine gone');
       if (config.method === 'GET' && config.url === '/history/user-operation') return [...this.log].reverse().filter((entry) => entry.operationType === 'Update');
       throw new Error(`unexpected ${config.method} ${config.url}`);
     },
@@ -71,6 +73,13 @@ describe('TaskClient.updateTask (PUT replaces the whole task)', () => {
     await new TaskClient(engine.http as unknown as EngineHttp).updateTask('t1', { priority: 70 });
     expect(engine.task).toMatchObject({ assignee: 'john', priority: 70 });
     expect(engine.puts).toHaveLength(2);
+  });
+
+  it('reports an update that is in as done even when the check for overwritten changes fails', async () => {
+    const engine = new FakeTaskEngine();
+    engine.logUnavailable = true;
+    await expect(new TaskClient(engine.http as unknown as EngineHttp).updateTask('t1', { priority: 70 })).resolves.toBeUndefined();
+    expect(engine.task.priority).toBe(70);
   });
 
   it('writes nothing when the task already has the values', async () => {

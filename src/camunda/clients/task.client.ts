@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import type {
   OpenTask,
   PlainVariables,
@@ -27,6 +27,8 @@ const RECENT_UPDATE_ENTRIES = 50;
 /** Runtime user tasks: life cycle, candidates, forms, comments; and the group memberships that candidacy depends on. */
 @Injectable()
 export class TaskClient {
+  private readonly logger = new Logger(TaskClient.name);
+
   constructor(private readonly engine: EngineHttp) {}
 
   async getTaskCandidates(taskId: string): Promise<TaskCandidates> {
@@ -79,12 +81,21 @@ export class TaskClient {
   async updateTask(taskId: string, update: TaskUpdate): Promise<void> {
     const url = `/task/${encodeURIComponent(taskId)}`;
     let wanted: Partial<TaskFields> = requestedFields(update);
-    for (let round = 0; round < UPDATE_ROUNDS && Object.keys(wanted).length > 0; round++) {
-      const current = fieldsOf(await this.engine.request<TaskDto>('read task', { method: 'GET', url }));
-      const changed = changedFields(current, wanted);
-      if (changed.length === 0) return;
-      await this.engine.request('update task', { method: 'PUT', url, data: { ...current, ...wanted } });
-      wanted = overwrittenFields(await this.listRecentTaskUpdates(taskId), changed);
+    let written = false;
+    try {
+      for (let round = 0; round < UPDATE_ROUNDS && Object.keys(wanted).length > 0; round++) {
+        const current = fieldsOf(await this.engine.request<TaskDto>('read task', { method: 'GET', url }));
+        const changed = changedFields(current, wanted);
+        if (changed.length === 0) return;
+        await this.engine.request('update task', { method: 'PUT', url, data: { ...current, ...wanted } });
+        written = true;
+        wanted = overwrittenFields(await this.listRecentTaskUpdates(taskId), changed);
+      }
+    } catch (error) {
+      // Once the update is in, it must not be reported as failed (a retry would find nothing to do); only the
+      // check for a concurrent change it may have overwritten is lost.
+      if (!written) throw error;
+      this.logger.warn(`Task ${taskId} was updated, but checking for a concurrent change it may have overwritten failed: ${(error as Error).message}`);
     }
   }
 
