@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { request as httpRequest, type Server } from 'node:http';
 import { IdempotencyStore } from '../src/idempotency/idempotency-store.js';
 import { requestFingerprint } from '../src/idempotency/idempotency-key.js';
+import { userTaskProcess } from './fixtures/models.js';
 import { engineRest } from './support/engine-rest.js';
 import { eventually } from './support/eventually.js';
 import { startGateway, type RunningGateway } from './support/gateway-app.js';
@@ -24,6 +25,7 @@ describe('commands that are safe to retry', () => {
   // Straight to PostgreSQL, around the proxy.
   const direct = new pg.Client({ connectionString: testEnv.databaseUrl });
   const instanceIds: string[] = [];
+  const deploymentIds: string[] = [];
   let gateway: RunningGateway;
 
   async function startTicket(label: string): Promise<{ instanceId: string; taskId: string }> {
@@ -59,6 +61,7 @@ describe('commands that are safe to retry', () => {
     await databaseProxy.cut();
     await direct.end();
     for (const id of instanceIds) await engineRest('DELETE', `/process-instance/${id}`).catch(() => undefined);
+    for (const id of deploymentIds) await engineRest('DELETE', `/deployment/${id}?cascade=true`).catch(() => undefined);
   });
 
   describe('Idempotency-Key', () => {
@@ -189,6 +192,22 @@ describe('commands that are safe to retry', () => {
     // The answer could not be recorded while the database was cut: the key stays taken, so a retry does nothing.
     await gateway.http.post(`/tasks/${taskId}/complete`).set('Idempotency-Key', key).send({ variables: { approved: true } }).expect(409);
     expect(engineCalls('POST', `/task/${taskId}/complete`)).toBe(1);
+  });
+
+  it('answers 202 to a deployment the engine accepted while the database is cut, and the poll mirrors its definition', async () => {
+    const key = `safe${run}`;
+    engine.beforeAnswer = async (request, status) => {
+      if (request.method === 'POST' && request.path === '/deployment/create' && status < 300) await databaseProxy.cut();
+    };
+    try {
+      const accepted = await gateway.http.post('/deployments').field('name', `safe-${run}`).attach('model', userTaskProcess(key), `${key}.bpmn`).expect(202);
+      deploymentIds.push(accepted.body.id);
+      expect(accepted.body).toMatchObject({ id: expect.any(String), mirrored: false, processDefinitions: [expect.objectContaining({ key })] });
+    } finally {
+      engine.beforeAnswer = null;
+      await databaseProxy.open();
+    }
+    await eventually(() => gateway.http.get(`/process-definitions/key/${key}`).expect(200), 15_000, 200);
   });
 
   it('answers 202 to a signal when another replica holds the sync lock and the promised sync cannot run', async () => {
