@@ -126,6 +126,17 @@ describe('commands that are safe to retry', () => {
       await gateway.http.post(`/tasks/${taskId}/complete`).send({ variables: { approved: true } }).expect(404);
     });
 
+    it('replays a 4xx answer as it was first given', async () => {
+      const key = randomUUID();
+      const missing = randomUUID();
+      const first = await gateway.http.post(`/tasks/${missing}/claim`).set('Idempotency-Key', key).send({ userId: 'demo' }).expect(404);
+      const replay = await gateway.http.post(`/tasks/${missing}/claim`).set('Idempotency-Key', key).send({ userId: 'demo' }).expect(404);
+
+      expect(replay.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(replay.headers['idempotent-replayed']).toBe('true');
+      expect(replay.body).toEqual(first.body);
+    });
+
     it('refuses the same key with a different request (422) and does nothing', async () => {
       const key = randomUUID();
       await gateway.http.post('/signals').set('Idempotency-Key', key).send({ name: `safe-${run}` }).expect(204);
