@@ -31,3 +31,8 @@ export async function afterEngineAccepted<T>(command: string, known: Record<stri
     return new AcceptedWrite(known, location);
   }
 }
+
+/** How the OpenAPI document describes an AcceptedWrite answer, on every route that may give one. */
+export const ACCEPTED_WRITE_RESPONSE = {
+  description: 'The engine accepted the command but the mirror could not be brought up to date yet: what is known, with `mirrored: false`. Do not retry; the poll catches up.',
+};

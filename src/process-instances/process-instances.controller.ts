@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestj
 import { ApiAcceptedResponse, ApiCreatedResponse, ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { ActivityInstanceNode } from '../camunda/camunda.models.js';
-import { AcceptedWrite } from '../commands/accepted-write.js';
+import { ACCEPTED_WRITE_RESPONSE, AcceptedWrite } from '../commands/accepted-write.js';
 import type { Page } from '../pagination/keyset-page.js';
 import { EngineIdPipe } from '../problem/engine-id.pipe.js';
 import { CancelProcessInstanceDto } from './dto/cancel-process-instance.dto.js';
@@ -44,7 +44,7 @@ export class ProcessInstancesController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Cancel with a reason; 200 once ended, 202 if the engine is still cancelling' })
   @ApiOkResponse({ type: ProcessInstanceView })
-  @ApiAcceptedResponse({ type: ProcessInstanceView })
+  @ApiAcceptedResponse({ type: ProcessInstanceView, description: 'The engine is still cancelling (the instance as it is now); or, as `{ id, mirrored: false }`, cancelled but not yet mirrored' })
   async cancel(@Param('id', EngineIdPipe) id: string, @Body() body: CancelProcessInstanceDto, @Res({ passthrough: true }) response: Response): Promise<ProcessInstanceView | AcceptedWrite> {
     const outcome = await this.instances.cancel(id, body.reason);
     if (outcome instanceof AcceptedWrite) return outcome;
@@ -55,6 +55,7 @@ export class ProcessInstancesController {
   @Post(':id/suspend')
   @HttpCode(200)
   @ApiOkResponse({ type: ProcessInstanceView })
+  @ApiAcceptedResponse(ACCEPTED_WRITE_RESPONSE)
   suspend(@Param('id', EngineIdPipe) id: string): Promise<ProcessInstanceView | AcceptedWrite> {
     return this.instances.setSuspended(id, true);
   }
@@ -62,6 +63,7 @@ export class ProcessInstancesController {
   @Post(':id/activate')
   @HttpCode(200)
   @ApiOkResponse({ type: ProcessInstanceView })
+  @ApiAcceptedResponse(ACCEPTED_WRITE_RESPONSE)
   activate(@Param('id', EngineIdPipe) id: string): Promise<ProcessInstanceView | AcceptedWrite> {
     return this.instances.setSuspended(id, false);
   }

@@ -1,8 +1,8 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Put, Query, StreamableFile, UploadedFile, UseInterceptors } from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
-import { ApiBody, ApiConsumes, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBody, ApiConsumes, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { BinaryContent, TypedVariable, TypedVariables, VariableScope } from '../camunda/camunda.models.js';
-import type { AcceptedWrite } from '../commands/accepted-write.js';
+import { ACCEPTED_WRITE_RESPONSE, type AcceptedWrite } from '../commands/accepted-write.js';
 import { EngineIdPipe } from '../problem/engine-id.pipe.js';
 import { GatewayError, GatewayErrorCode } from '../problem/gateway-error.js';
 import { SetVariableDto } from './dto/set-variable.dto.js';
@@ -52,6 +52,7 @@ abstract class VariablesRoutes {
 
   @Put(':name')
   @ApiOperation({ summary: 'Set a variable: plain JSON, or typed with `type` (range-checked)' })
+  @ApiAcceptedResponse(ACCEPTED_WRITE_RESPONSE)
   put(
     @Param('id', EngineIdPipe) id: string,
     @Param('name', VariableNamePipe) name: string,
@@ -73,6 +74,7 @@ abstract class VariablesRoutes {
   @ApiConsumes('multipart/form-data')
   @ApiBody(UPLOAD_SCHEMA)
   @ApiOperation({ summary: 'Upload a File (or Bytes) variable, up to 10 MiB' })
+  @ApiAcceptedResponse(ACCEPTED_WRITE_RESPONSE)
   upload(
     @Param('id', EngineIdPipe) id: string,
     @Param('name', VariableNamePipe) name: string,
