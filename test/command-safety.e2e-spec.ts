@@ -200,8 +200,14 @@ describe('commands that are safe to retry', () => {
     }
 
     await eventually(async () => expect((await gateway.http.get(`/tasks/${taskId}`).expect(200)).body.state).toBe('COMPLETED'), 15_000, 200);
-    // The answer could not be recorded while the database was cut: the key stays taken, so a retry does nothing.
-    await gateway.http.post(`/tasks/${taskId}/complete`).set('Idempotency-Key', key).send({ variables: { approved: true } }).expect(409);
+    // The answer is stored once the database is back; until then the key stays taken (409). Neither runs it again.
+    const replay = await eventually(async () => {
+      const answer = await gateway.http.post(`/tasks/${taskId}/complete`).set('Idempotency-Key', key).send({ variables: { approved: true } });
+      expect(answer.status).toBe(202);
+      return answer;
+    }, 15_000, 200);
+    expect(replay.body).toEqual({ id: taskId, processInstanceId: instanceId, mirrored: false });
+    expect(replay.headers['idempotent-replayed']).toBe('true');
     expect(engineCalls('POST', `/task/${taskId}/complete`)).toBe(1);
   });
 

@@ -5,6 +5,7 @@ import { ProblemDetailsFilter } from '../problem/problem-details.filter.js';
 import { GatewayError, GatewayErrorCode } from '../problem/gateway-error.js';
 import { IDEMPOTENCY_HEADER, idempotencyKeyOf, requestFingerprint } from './idempotency-key.js';
 import { IdempotencyStore, type StoredAnswer } from './idempotency-store.js';
+import { UnrecordedAnswers } from './unrecorded-answers.js';
 
 const REPLAYED_HEADER = 'Idempotent-Replayed';
 const IN_PROGRESS_RETRY_AFTER_S = 2;
@@ -19,7 +20,10 @@ export class IdempotencyInterceptor implements NestInterceptor {
   private readonly logger = new Logger(IdempotencyInterceptor.name);
   private readonly problems = new ProblemDetailsFilter();
 
-  constructor(private readonly store: IdempotencyStore) {}
+  constructor(
+    private readonly store: IdempotencyStore,
+    private readonly unrecorded: UnrecordedAnswers,
+  ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const request = context.switchToHttp().getRequest<Request>();
@@ -66,12 +70,13 @@ export class IdempotencyInterceptor implements NestInterceptor {
     );
   }
 
-  /** The command has run: an answer that cannot be stored must not turn it into a failure, so this only logs. */
+  /** The command has run: an answer that cannot be stored must not turn it into a failure; it is stored later. */
   private async record(key: string, answer: StoredAnswer): Promise<void> {
     try {
       await this.store.complete(key, answer);
     } catch (error) {
-      this.logger.warn(`Could not record the answer for an ${IDEMPOTENCY_HEADER} (${(error as Error).message}); replays will get 409 until it expires`);
+      this.logger.warn(`Could not record the answer for an ${IDEMPOTENCY_HEADER} (${(error as Error).message}); replays get 409 until it is recorded`);
+      this.unrecorded.add(key, answer);
     }
   }
 }
