@@ -5,6 +5,7 @@ import { DatabaseModule } from './database/database.module.js';
 import { DeploymentsModule } from './deployments/deployments.module.js';
 import { EventsModule } from './events/events.module.js';
 import { HealthModule } from './health/health.module.js';
+import { IdempotencyModule } from './idempotency/idempotency.module.js';
 import { IncidentsModule } from './incidents/incidents.module.js';
 import { MessagesModule } from './messages/messages.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
@@ -12,6 +13,7 @@ import { ProcessDefinitionsModule } from './process-definitions/process-definiti
 import { ProcessInstancesModule } from './process-instances/process-instances.module.js';
 import { SyncModule } from './sync/sync.module.js';
 import { TasksModule } from './tasks/tasks.module.js';
+import { UploadsModule } from './uploads/uploads.module.js';
 import { VariablesModule } from './variables/variables.module.js';
 import { WorkersModule } from './workers/workers.module.js';
 
@@ -22,6 +24,8 @@ import { WorkersModule } from './workers/workers.module.js';
     ScheduleModule.forRoot(),
     EventsModule,
     SyncModule,
+    IdempotencyModule,
+    UploadsModule,
     DeploymentsModule,
     ProcessDefinitionsModule,
     ProcessInstancesModule,

@@ -112,11 +112,16 @@ export interface IdentityLinkDto {
 
 export interface UserOperationLogEntryDto {
   id: string;
+  /** Shared by the entries one operation wrote, one per changed property. */
+  operationId: string;
   timestamp: string;
   operationType: string;
   entityType: string;
   processInstanceId: string | null;
   taskId: string | null;
+  property: string | null;
+  orgValue: string | null;
+  newValue: string | null;
 }
 
 /** Runtime task: PUT /task/{id} replaces every updatable field, so updates start from a fresh read. */

@@ -27,6 +27,12 @@ describe('validateGatewayConfig', () => {
     );
   });
 
+  it('bounds the idempotency, upload and user-group cache settings', () => {
+    expect(validateGatewayConfig({})).toMatchObject({ IDEMPOTENCY_KEY_TTL_MS: 86_400_000, MAX_CONCURRENT_UPLOADS: 4, USER_GROUPS_CACHE_SIZE: 1_000, USER_GROUPS_CACHE_TTL_MS: 60_000 });
+    const bad = { IDEMPOTENCY_KEY_TTL_MS: '1000', MAX_CONCURRENT_UPLOADS: '0', USER_GROUPS_CACHE_SIZE: '0', USER_GROUPS_CACHE_TTL_MS: '99999999' };
+    for (const [name, value] of Object.entries(bad)) expect(() => validateGatewayConfig({ [name]: value })).toThrow(name);
+  });
+
   it('never echoes a value, which may be a secret', () => {
     const secret = 'amqp://user:s3cr3t@host:99999999';
     let message = '';

@@ -76,6 +76,21 @@ export class GatewayConfig {
   /** Browser origins (scheme://host[:port], comma-separated) that may send commands besides the gateway's own. */
   @Transform(toList) @IsArray() @ArrayMaxSize(100) @Matches(ORIGIN, { each: true, message: 'each entry must be an origin such as https://tickets.example.org' })
   ALLOWED_ORIGINS: string[] = [];
+
+  /** How long the answer to a POST with an Idempotency-Key is kept for replays (default 24 h). */
+  @Transform(toInt) @IsInt() @Min(60_000) @Max(30 * 24 * 3_600_000)
+  IDEMPOTENCY_KEY_TTL_MS = 24 * 3_600_000;
+
+  /** Users whose group memberships are cached for candidate-user task lists, and for how long. */
+  @Transform(toInt) @IsInt() @Min(1) @Max(1_000_000)
+  USER_GROUPS_CACHE_SIZE = 1_000;
+
+  @Transform(toInt) @IsInt() @Min(1_000) @Max(3_600_000)
+  USER_GROUPS_CACHE_TTL_MS = 60_000;
+
+  /** Multipart uploads (variable data, deployments) handled at once; more are refused with 503 and Retry-After. */
+  @Transform(toInt) @IsInt() @Min(1) @Max(1_000)
+  MAX_CONCURRENT_UPLOADS = 4;
 }
 
 function IsCron(): PropertyDecorator {

@@ -2,7 +2,9 @@ import type { DataSourceOptions } from 'typeorm';
 import { InitialMirror1763712000000 } from '../../migrations/1763712000000-initial-mirror.js';
 import { VariablesIncidents1763798400000 } from '../../migrations/1763798400000-variables-incidents.js';
 import { SyncRuns1763884800000 } from '../../migrations/1763884800000-sync-runs.js';
+import { IdempotencyKeys1764300000000 } from '../../migrations/1764300000000-idempotency-keys.js';
 import { OutboxEventRecord } from '../events/outbox-event.entity.js';
+import { IdempotencyRecord } from '../idempotency/idempotency-record.entity.js';
 import { MIRROR_ENTITIES } from '../mirror/mirror-entities.js';
 import { SyncCursorRecord } from '../sync/sync-cursor.entity.js';
 
@@ -11,8 +13,8 @@ export function dataSourceOptions(databaseUrl: string): DataSourceOptions {
   return {
     type: 'postgres',
     url: databaseUrl,
-    entities: [...MIRROR_ENTITIES, OutboxEventRecord, SyncCursorRecord],
-    migrations: [InitialMirror1763712000000, VariablesIncidents1763798400000, SyncRuns1763884800000],
+    entities: [...MIRROR_ENTITIES, OutboxEventRecord, SyncCursorRecord, IdempotencyRecord],
+    migrations: [InitialMirror1763712000000, VariablesIncidents1763798400000, SyncRuns1763884800000, IdempotencyKeys1764300000000],
     migrationsTableName: 'schema_migrations',
     synchronize: false,
     migrationsRun: false,

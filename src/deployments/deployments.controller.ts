@@ -1,7 +1,8 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, UploadedFiles, UseInterceptors } from '@nestjs/common';
 import { AnyFilesInterceptor } from '@nestjs/platform-express';
-import { ApiBody, ApiConsumes, ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBody, ApiConsumes, ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { EngineDeployment, EngineDeploymentSummary } from '../camunda/camunda.models.js';
+import { ACCEPTED_WRITE_RESPONSE, type AcceptedWrite } from '../commands/accepted-write.js';
 import { EngineIdPipe } from '../problem/engine-id.pipe.js';
 import { DeploymentsService } from './deployments.service.js';
 import { CreateDeploymentDto } from './dto/create-deployment.dto.js';
@@ -33,7 +34,8 @@ export class DeploymentsController {
     },
   })
   @ApiOperation({ summary: 'Deploy BPMN, DMN and form files; a model the engine rejects is a 400 with its parse problems (resource, line, column, element)' })
-  create(@Body() body: CreateDeploymentDto, @UploadedFiles() files: Express.Multer.File[] = []): Promise<EngineDeployment> {
+  @ApiAcceptedResponse(ACCEPTED_WRITE_RESPONSE)
+  create(@Body() body: CreateDeploymentDto, @UploadedFiles() files: Express.Multer.File[] = []): Promise<EngineDeployment | AcceptedWrite> {
     return this.deployments.create(body, files.map((file) => ({ fileName: file.originalname, content: file.buffer })));
   }
 
@@ -57,7 +59,8 @@ export class DeploymentsController {
   @HttpCode(204)
   @ApiNoContentResponse()
   @ApiOperation({ summary: 'Delete; without cascade=true the engine refuses (409) while instances exist' })
-  async remove(@Param('id', EngineIdPipe) id: string, @Query() query: DeleteDeploymentQueryDto): Promise<void> {
-    await this.deployments.delete(id, query.cascade ?? false);
+  @ApiAcceptedResponse(ACCEPTED_WRITE_RESPONSE)
+  remove(@Param('id', EngineIdPipe) id: string, @Query() query: DeleteDeploymentQueryDto): Promise<AcceptedWrite | undefined> {
+    return this.deployments.delete(id, query.cascade ?? false);
   }
 }

@@ -3,6 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { In, Repository } from 'typeorm';
 import { DeploymentClient } from '../camunda/clients/deployment.client.js';
 import type { DeploymentResource, EngineDeployment, EngineDeploymentSummary } from '../camunda/camunda.models.js';
+import { type AcceptedWrite, afterEngineAccepted } from '../commands/accepted-write.js';
 import { ProcessDefinitionRecord } from '../mirror/process-definition.entity.js';
 import { InstanceState, ProcessInstanceRecord } from '../mirror/process-instance.entity.js';
 import { GatewayError, GatewayErrorCode } from '../problem/gateway-error.js';
@@ -21,7 +22,7 @@ export class DeploymentsService {
     @InjectRepository(ProcessInstanceRecord) private readonly instances: Repository<ProcessInstanceRecord>,
   ) {}
 
-  async create(input: CreateDeploymentDto, resources: DeploymentResource[]): Promise<EngineDeployment> {
+  async create(input: CreateDeploymentDto, resources: DeploymentResource[]): Promise<EngineDeployment | AcceptedWrite> {
     if (resources.length === 0) {
       throw new GatewayError(GatewayErrorCode.ValidationFailed, 'No resources uploaded', [{ field: 'files', messages: ['upload at least one .bpmn, .dmn or .form file'] }]);
     }
@@ -40,8 +41,10 @@ export class DeploymentsService {
       deployChangedOnly: input.deployChangedOnly ?? false,
       resources,
     });
-    await this.sync.refreshDefinitions();
-    return deployment;
+    return afterEngineAccepted('deploy', { ...deployment }, async () => {
+      await this.sync.refreshDefinitions();
+      return deployment;
+    });
   }
 
   list(query: { name?: string; tenantId?: string; offset?: number; limit?: number }): Promise<EngineDeploymentSummary[]> {
@@ -57,13 +60,16 @@ export class DeploymentsService {
   }
 
   /** After a cascading delete, the instances it removed are refreshed: the mirror marks them removed from the engine. */
-  async delete(id: string, cascade: boolean): Promise<void> {
+  async delete(id: string, cascade: boolean): Promise<AcceptedWrite | undefined> {
     const definitionIds = (await this.definitions.findBy({ deploymentId: id })).map((definition) => definition.id);
     const affected = definitionIds.length
       ? await this.instances.findBy({ definitionId: In(definitionIds), state: In([InstanceState.Active, InstanceState.Suspended]) })
       : [];
     await this.deploymentClient.deleteDeployment(id, cascade);
-    await this.sync.refreshDefinitions();
-    await this.sync.refreshInstances(affected.map((instance) => instance.id));
+    return afterEngineAccepted('delete deployment', { id }, async () => {
+      await this.sync.refreshDefinitions();
+      await this.sync.refreshInstances(affected.map((instance) => instance.id));
+      return undefined;
+    });
   }
 }

@@ -1,6 +1,7 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
-import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { CorrelationResult } from '../camunda/camunda.models.js';
+import type { AcceptedWrite } from '../commands/accepted-write.js';
 import { CorrelateMessageDto, ThrowSignalDto } from './dto/correlate-message.dto.js';
 import { MessagesService } from './messages.service.js';
 
@@ -13,15 +14,17 @@ export class MessagesController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Correlate a message: 404 when nothing waits for it, 409 when several do and `all` is not set' })
   @ApiOkResponse({ description: '{ correlations: [{ resultType, processInstanceId }] }' })
-  correlate(@Body() body: CorrelateMessageDto): Promise<{ correlations: CorrelationResult[] }> {
+  @ApiAcceptedResponse({ description: 'Correlated, but the reached instances could not be mirrored yet: `{ correlations, mirrored: false }`; do not retry' })
+  correlate(@Body() body: CorrelateMessageDto): Promise<{ correlations: CorrelationResult[] } | AcceptedWrite> {
     return this.messages.correlate(body);
   }
 
   @Post('signals')
   @HttpCode(204)
   @ApiNoContentResponse()
+  @ApiAcceptedResponse({ description: 'Thrown, but the mirror could not be synchronized before the answer: `{ name, mirrored: false }`; do not retry' })
   @ApiOperation({ summary: 'Throw a signal to every instance and definition that catches it' })
-  async signal(@Body() body: ThrowSignalDto): Promise<void> {
-    await this.messages.signal(body);
+  signal(@Body() body: ThrowSignalDto): Promise<AcceptedWrite | undefined> {
+    return this.messages.signal(body);
   }
 }

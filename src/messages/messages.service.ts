@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InstanceClient } from '../camunda/clients/instance.client.js';
 import type { CorrelationResult } from '../camunda/camunda.models.js';
+import { AcceptedWrite, afterEngineAccepted } from '../commands/accepted-write.js';
 import { SyncService } from '../sync/sync.service.js';
 import type { CorrelateMessageDto, ThrowSignalDto } from './dto/correlate-message.dto.js';
 
@@ -12,15 +13,23 @@ export class MessagesService {
   ) {}
 
   /** The instances the message reached are refreshed before the answer. */
-  async correlate(input: CorrelateMessageDto): Promise<{ correlations: CorrelationResult[] }> {
+  async correlate(input: CorrelateMessageDto): Promise<{ correlations: CorrelationResult[] } | AcceptedWrite> {
     const correlations = await this.instanceClient.correlateMessage({ ...input, processVariables: input.variables });
-    await this.sync.refreshInstances([...new Set(correlations.map((correlation) => correlation.processInstanceId))]);
-    return { correlations };
+    return afterEngineAccepted('correlate message', { correlations }, async () => {
+      await this.sync.refreshInstances([...new Set(correlations.map((correlation) => correlation.processInstanceId))]);
+      return { correlations };
+    });
   }
 
-  /** A signal does not say whom it reached; an incremental sync runs before the answer instead. */
-  async signal(input: ThrowSignalDto): Promise<void> {
+  /**
+   * A signal does not say whom it reached; an incremental sync runs before the answer instead. When another
+   * replica holds the sync lock this one cannot run it, and the answer says the mirror is not current yet.
+   */
+  async signal(input: ThrowSignalDto): Promise<AcceptedWrite | undefined> {
     await this.instanceClient.throwSignal(input);
-    await this.sync.runPoll();
+    return afterEngineAccepted('throw signal', { name: input.name }, async () => {
+      const poll = await this.sync.runPoll();
+      return poll.ran ? undefined : new AcceptedWrite({ name: input.name });
+    });
   }
 }

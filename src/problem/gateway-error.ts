@@ -6,6 +6,9 @@ export enum GatewayErrorCode {
   CrossSiteRequest = 'CROSS_SITE_REQUEST',
   Conflict = 'CONFLICT',
   DatabaseUnavailable = 'DATABASE_UNAVAILABLE',
+  IdempotencyKeyReused = 'IDEMPOTENCY_KEY_REUSED',
+  IdempotencyKeyInProgress = 'IDEMPOTENCY_KEY_IN_PROGRESS',
+  TooManyUploads = 'TOO_MANY_UPLOADS',
   Internal = 'INTERNAL_ERROR',
 }
 

@@ -1,6 +1,7 @@
 import { Body, Controller, Get, Header, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { DefinitionStatistics } from '../camunda/camunda.models.js';
+import { ACCEPTED_WRITE_RESPONSE, type AcceptedWrite } from '../commands/accepted-write.js';
 import { EngineIdPipe } from '../problem/engine-id.pipe.js';
 import { DefinitionQueryDto, SuspendDefinitionDto } from './dto/definition-query.dto.js';
 import { ProcessDefinitionView } from './process-definition.view.js';
@@ -49,14 +50,16 @@ export class ProcessDefinitionsController {
   @Post(':id/suspend')
   @HttpCode(200)
   @ApiOkResponse({ type: ProcessDefinitionView })
-  suspend(@Param('id', EngineIdPipe) id: string, @Body() body: SuspendDefinitionDto): Promise<ProcessDefinitionView> {
+  @ApiAcceptedResponse(ACCEPTED_WRITE_RESPONSE)
+  suspend(@Param('id', EngineIdPipe) id: string, @Body() body: SuspendDefinitionDto): Promise<ProcessDefinitionView | AcceptedWrite> {
     return this.definitions.setSuspended(id, true, body.includeInstances ?? false);
   }
 
   @Post(':id/activate')
   @HttpCode(200)
   @ApiOkResponse({ type: ProcessDefinitionView })
-  activate(@Param('id', EngineIdPipe) id: string, @Body() body: SuspendDefinitionDto): Promise<ProcessDefinitionView> {
+  @ApiAcceptedResponse(ACCEPTED_WRITE_RESPONSE)
+  activate(@Param('id', EngineIdPipe) id: string, @Body() body: SuspendDefinitionDto): Promise<ProcessDefinitionView | AcceptedWrite> {
     return this.definitions.setSuspended(id, false, body.includeInstances ?? false);
   }
 }

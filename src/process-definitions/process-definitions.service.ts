@@ -3,6 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { In, Repository } from 'typeorm';
 import { DefinitionClient } from '../camunda/clients/definition.client.js';
 import type { DefinitionStatistics } from '../camunda/camunda.models.js';
+import { type AcceptedWrite, afterEngineAccepted } from '../commands/accepted-write.js';
 import { ProcessDefinitionRecord } from '../mirror/process-definition.entity.js';
 import { InstanceState, ProcessInstanceRecord } from '../mirror/process-instance.entity.js';
 import { GatewayError, GatewayErrorCode } from '../problem/gateway-error.js';
@@ -60,15 +61,17 @@ export class ProcessDefinitionsService {
   }
 
   /** With includeInstances, the definition's open instances are refreshed too, so their state shows at once. */
-  async setSuspended(id: string, suspended: boolean, includeInstances: boolean): Promise<ProcessDefinitionView> {
+  async setSuspended(id: string, suspended: boolean, includeInstances: boolean): Promise<ProcessDefinitionView | AcceptedWrite> {
     await this.find(id);
     await this.definitionClient.setProcessDefinitionSuspended(id, suspended, includeInstances);
-    await this.sync.refreshDefinitions();
-    if (includeInstances) {
-      const affected = await this.instances.findBy({ definitionId: id, state: In([InstanceState.Active, InstanceState.Suspended]) });
-      await this.sync.refreshInstances(affected.map((instance) => instance.id));
-    }
-    return this.get(id);
+    return afterEngineAccepted(suspended ? 'suspend process definition' : 'activate process definition', { id, suspended }, async () => {
+      await this.sync.refreshDefinitions();
+      if (includeInstances) {
+        const affected = await this.instances.findBy({ definitionId: id, state: In([InstanceState.Active, InstanceState.Suspended]) });
+        await this.sync.refreshInstances(affected.map((instance) => instance.id));
+      }
+      return this.get(id);
+    });
   }
 
   private async find(id: string): Promise<ProcessDefinitionRecord> {

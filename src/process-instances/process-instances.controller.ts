@@ -2,6 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestj
 import { ApiAcceptedResponse, ApiCreatedResponse, ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { ActivityInstanceNode } from '../camunda/camunda.models.js';
+import { ACCEPTED_WRITE_RESPONSE, AcceptedWrite } from '../commands/accepted-write.js';
 import type { Page } from '../pagination/keyset-page.js';
 import { EngineIdPipe } from '../problem/engine-id.pipe.js';
 import { CancelProcessInstanceDto } from './dto/cancel-process-instance.dto.js';
@@ -21,10 +22,8 @@ export class ProcessInstancesController {
   @ApiOperation({ summary: 'Start a process: latest version of a key (optionally of a tenant) or a definition id' })
   @ApiCreatedResponse({ type: ProcessInstanceView })
   @ApiAcceptedResponse({ description: 'Started, but the mirror could not be updated yet: `{ id, definitionId, businessKey, mirrored: false }`; do not retry' })
-  async start(@Body() body: StartProcessInstanceDto, @Res({ passthrough: true }) response: Response): Promise<object> {
-    const outcome = await this.instances.start(body);
-    if (outcome.accepted) response.status(202).location(`/process-instances/${outcome.instance.id}`);
-    return outcome.instance;
+  start(@Body() body: StartProcessInstanceDto): Promise<object> {
+    return this.instances.start(body);
   }
 
   @Get()
@@ -45,24 +44,27 @@ export class ProcessInstancesController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Cancel with a reason; 200 once ended, 202 if the engine is still cancelling' })
   @ApiOkResponse({ type: ProcessInstanceView })
-  @ApiAcceptedResponse({ type: ProcessInstanceView })
-  async cancel(@Param('id', EngineIdPipe) id: string, @Body() body: CancelProcessInstanceDto, @Res({ passthrough: true }) response: Response): Promise<ProcessInstanceView> {
-    const { view, ended } = await this.instances.cancel(id, body.reason);
-    if (!ended) response.status(202);
-    return view;
+  @ApiAcceptedResponse({ type: ProcessInstanceView, description: 'The engine is still cancelling (the instance as it is now); or, as `{ id, mirrored: false }`, cancelled but not yet mirrored' })
+  async cancel(@Param('id', EngineIdPipe) id: string, @Body() body: CancelProcessInstanceDto, @Res({ passthrough: true }) response: Response): Promise<ProcessInstanceView | AcceptedWrite> {
+    const outcome = await this.instances.cancel(id, body.reason);
+    if (outcome instanceof AcceptedWrite) return outcome;
+    if (!outcome.ended) response.status(202);
+    return outcome.view;
   }
 
   @Post(':id/suspend')
   @HttpCode(200)
   @ApiOkResponse({ type: ProcessInstanceView })
-  suspend(@Param('id', EngineIdPipe) id: string): Promise<ProcessInstanceView> {
+  @ApiAcceptedResponse(ACCEPTED_WRITE_RESPONSE)
+  suspend(@Param('id', EngineIdPipe) id: string): Promise<ProcessInstanceView | AcceptedWrite> {
     return this.instances.setSuspended(id, true);
   }
 
   @Post(':id/activate')
   @HttpCode(200)
   @ApiOkResponse({ type: ProcessInstanceView })
-  activate(@Param('id', EngineIdPipe) id: string): Promise<ProcessInstanceView> {
+  @ApiAcceptedResponse(ACCEPTED_WRITE_RESPONSE)
+  activate(@Param('id', EngineIdPipe) id: string): Promise<ProcessInstanceView | AcceptedWrite> {
     return this.instances.setSuspended(id, false);
   }
 

@@ -4,6 +4,7 @@ import { Repository } from 'typeorm';
 import { HistoryClient } from '../camunda/clients/history.client.js';
 import { InstanceClient } from '../camunda/clients/instance.client.js';
 import type { ActivityInstanceNode, TypedVariables } from '../camunda/camunda.models.js';
+import { type AcceptedWrite, afterEngineAccepted } from '../commands/accepted-write.js';
 import { InstanceState, ProcessInstanceRecord } from '../mirror/process-instance.entity.js';
 import { keysetPage, type Page, type SortKey } from '../pagination/keyset-page.js';
 import { whereEquals } from '../pagination/where-equals.js';
@@ -25,10 +26,6 @@ const BY_START: SortKey<ProcessInstanceRecord> = {
 };
 const OPEN_STATES = [InstanceState.Active, InstanceState.Suspended];
 
-export type StartOutcome =
-  | { accepted: false; instance: ProcessInstanceView & { variables?: TypedVariables } }
-  | { accepted: true; instance: { id: string; definitionId: string; businessKey: string | null; mirrored: false } };
-
 /** Commands go to the engine, then the instance is refreshed in the mirror; reads come from the mirror. */
 @Injectable()
 export class ProcessInstancesService {
@@ -41,9 +38,9 @@ export class ProcessInstancesService {
 
   /**
    * Starts, then answers from the mirror. If the mirror cannot be updated after the engine accepted the start,
-   * the answer is `accepted` with what the engine said: the instance exists, and a retry would start another.
+   * the answer is an AcceptedWrite with what the engine said: the instance exists, and a retry would start another.
    */
-  async start(input: StartProcessInstanceDto): Promise<StartOutcome> {
+  async start(input: StartProcessInstanceDto): Promise<(ProcessInstanceView & { variables?: TypedVariables }) | AcceptedWrite> {
     if (input.processDefinitionKey !== undefined && input.processDefinitionId !== undefined) {
       const message = 'give processDefinitionKey or processDefinitionId, not both';
       throw new GatewayError(GatewayErrorCode.ValidationFailed, message, [{ field: 'processDefinitionId', messages: [message] }]);
@@ -56,11 +53,17 @@ export class ProcessInstancesService {
       variables: input.variables,
       withVariablesInReturn: input.withVariablesInReturn,
     });
-    if (!(await this.sync.refreshAfterAcceptedWrite(started.id))) {
-      return { accepted: true, instance: { id: started.id, definitionId: started.definitionId, businessKey: started.businessKey, mirrored: false } };
-    }
-    const view = await this.get(started.id);
-    return { accepted: false, instance: started.variables ? { ...view, variables: started.variables } : view };
+    const known = { id: started.id, definitionId: started.definitionId, businessKey: started.businessKey };
+    return afterEngineAccepted(
+      'start process instance',
+      known,
+      async () => {
+        await this.sync.refreshInstance(started.id);
+        const view = await this.get(started.id);
+        return started.variables ? { ...view, variables: started.variables } : view;
+      },
+      `/process-instances/${started.id}`,
+    );
   }
 
   async list(query: ProcessInstanceQueryDto): Promise<Page<ProcessInstanceView>> {
@@ -87,28 +90,26 @@ export class ProcessInstancesService {
    * Cancels with a reason the engine keeps in its history. The engine cancels asynchronously; the answer waits a
    * bounded time for it and says whether it saw the end (`ended`).
    */
-  async cancel(id: string, reason: string | undefined): Promise<{ view: ProcessInstanceView; ended: boolean }> {
+  async cancel(id: string, reason: string | undefined): Promise<{ view: ProcessInstanceView; ended: boolean } | AcceptedWrite> {
     const instance = await this.find(id);
     if (!OPEN_STATES.includes(instance.state)) {
       throw new GatewayError(GatewayErrorCode.Conflict, `Process instance '${id}' has already ended (${instance.state})`);
     }
     await this.instanceClient.cancelProcessInstances([id], reason);
-    const deadline = Date.now() + CANCEL_WAIT_MS;
-    let ended = false;
-    while (!ended && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, CANCEL_POLL_MS));
-      const state = (await this.historyClient.findHistoricProcessInstance(id))?.state;
-      ended = state === undefined || !OPEN_STATES.includes(state);
-    }
-    await this.sync.refreshInstance(id);
-    return { view: await this.get(id), ended };
+    return afterEngineAccepted('cancel process instance', { id }, async () => {
+      const ended = await this.waitUntilEnded(id);
+      await this.sync.refreshInstance(id);
+      return { view: await this.get(id), ended };
+    });
   }
 
-  async setSuspended(id: string, suspended: boolean): Promise<ProcessInstanceView> {
+  async setSuspended(id: string, suspended: boolean): Promise<ProcessInstanceView | AcceptedWrite> {
     await this.find(id);
     await this.instanceClient.setProcessInstanceSuspended(id, suspended);
-    await this.sync.refreshInstance(id);
-    return this.get(id);
+    return afterEngineAccepted(suspended ? 'suspend process instance' : 'activate process instance', { id, suspended }, async () => {
+      await this.sync.refreshInstance(id);
+      return this.get(id);
+    });
   }
 
   async activityTree(id: string): Promise<ActivityInstanceNode> {
@@ -127,6 +128,18 @@ export class ProcessInstancesService {
       tasks: tasks.map(({ id: taskId, name, assignee, createdAt, endedAt, deleteReason }) => ({ id: taskId, name, assignee, createdAt, endedAt, deleteReason })),
       variableChanges,
     };
+  }
+
+  /** The engine cancels asynchronously: waits a bounded time for its history to show the end. */
+  private async waitUntilEnded(id: string): Promise<boolean> {
+    const deadline = Date.now() + CANCEL_WAIT_MS;
+    let ended = false;
+    while (!ended && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, CANCEL_POLL_MS));
+      const state = (await this.historyClient.findHistoricProcessInstance(id))?.state;
+      ended = state === undefined || !OPEN_STATES.includes(state);
+    }
+    return ended;
   }
 
   private async find(id: string): Promise<ProcessInstanceRecord> {

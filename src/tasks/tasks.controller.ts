@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiConflictResponse, ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags, getSchemaPath } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiConflictResponse, ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import type { TaskComment, TypedVariables } from '../camunda/camunda.models.js';
+import { ACCEPTED_WRITE_RESPONSE, type AcceptedWrite } from '../commands/accepted-write.js';
 import type { Page } from '../pagination/keyset-page.js';
 import { EngineIdPipe } from '../problem/engine-id.pipe.js';
 import { CompleteTaskDto } from './dto/complete-task.dto.js';
@@ -31,7 +32,8 @@ export class TasksController {
   @Patch(':id')
   @ApiOperation({ summary: 'Set due date, follow-up date or priority' })
   @ApiOkResponse({ type: TaskView })
-  update(@Param('id', EngineIdPipe) id: string, @Body() body: UpdateTaskDto): Promise<TaskView> {
+  @ApiAcceptedResponse(ACCEPTED_WRITE_RESPONSE)
+  update(@Param('id', EngineIdPipe) id: string, @Body() body: UpdateTaskDto): Promise<TaskView | AcceptedWrite> {
     return this.tasks.update(id, body);
   }
 
@@ -40,14 +42,16 @@ export class TasksController {
   @ApiOperation({ summary: 'Claim the task for a user' })
   @ApiOkResponse({ type: TaskView })
   @ApiConflictResponse({ description: 'Someone else holds the task' })
-  claim(@Param('id', EngineIdPipe) id: string, @Body() body: ClaimTaskDto): Promise<TaskView> {
+  @ApiAcceptedResponse(ACCEPTED_WRITE_RESPONSE)
+  claim(@Param('id', EngineIdPipe) id: string, @Body() body: ClaimTaskDto): Promise<TaskView | AcceptedWrite> {
     return this.tasks.claim(id, body.userId);
   }
 
   @Post(':id/unclaim')
   @HttpCode(200)
   @ApiOkResponse({ type: TaskView })
-  unclaim(@Param('id', EngineIdPipe) id: string): Promise<TaskView> {
+  @ApiAcceptedResponse(ACCEPTED_WRITE_RESPONSE)
+  unclaim(@Param('id', EngineIdPipe) id: string): Promise<TaskView | AcceptedWrite> {
     return this.tasks.unclaim(id);
   }
 
@@ -55,7 +59,8 @@ export class TasksController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Set (or with null clear) the assignee, whoever holds the task' })
   @ApiOkResponse({ type: TaskView })
-  assign(@Param('id', EngineIdPipe) id: string, @Body() body: AssignTaskDto): Promise<TaskView> {
+  @ApiAcceptedResponse(ACCEPTED_WRITE_RESPONSE)
+  assign(@Param('id', EngineIdPipe) id: string, @Body() body: AssignTaskDto): Promise<TaskView | AcceptedWrite> {
     return this.tasks.assign(id, body.userId);
   }
 
@@ -63,7 +68,8 @@ export class TasksController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Delegate to a user; the assignee becomes the owner' })
   @ApiOkResponse({ type: TaskView })
-  delegate(@Param('id', EngineIdPipe) id: string, @Body() body: DelegateTaskDto): Promise<TaskView> {
+  @ApiAcceptedResponse(ACCEPTED_WRITE_RESPONSE)
+  delegate(@Param('id', EngineIdPipe) id: string, @Body() body: DelegateTaskDto): Promise<TaskView | AcceptedWrite> {
     return this.tasks.delegate(id, body.userId);
   }
 
@@ -71,7 +77,8 @@ export class TasksController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Resolve a delegated task: it goes back to its owner' })
   @ApiOkResponse({ type: TaskView })
-  resolve(@Param('id', EngineIdPipe) id: string, @Body() body: ResolveTaskDto): Promise<TaskView> {
+  @ApiAcceptedResponse(ACCEPTED_WRITE_RESPONSE)
+  resolve(@Param('id', EngineIdPipe) id: string, @Body() body: ResolveTaskDto): Promise<TaskView | AcceptedWrite> {
     return this.tasks.resolve(id, body.variables);
   }
 
@@ -79,7 +86,8 @@ export class TasksController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Complete the task, setting the given process variables' })
   @ApiOkResponse({ type: TaskView })
-  complete(@Param('id', EngineIdPipe) id: string, @Body() body: CompleteTaskDto): Promise<TaskView> {
+  @ApiAcceptedResponse(ACCEPTED_WRITE_RESPONSE)
+  complete(@Param('id', EngineIdPipe) id: string, @Body() body: CompleteTaskDto): Promise<TaskView | AcceptedWrite> {
     return this.tasks.complete(id, body.variables);
   }
 

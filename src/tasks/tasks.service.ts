@@ -4,6 +4,7 @@ import { Repository } from 'typeorm';
 import { HistoryClient } from '../camunda/clients/history.client.js';
 import { TaskClient } from '../camunda/clients/task.client.js';
 import type { TaskComment, TypedVariables } from '../camunda/camunda.models.js';
+import { type AcceptedWrite, afterEngineAccepted } from '../commands/accepted-write.js';
 import { TaskRecord } from '../mirror/task.entity.js';
 import { keysetPage, type Page } from '../pagination/keyset-page.js';
 import { GatewayError, GatewayErrorCode } from '../problem/gateway-error.js';
@@ -44,32 +45,32 @@ export class TasksService {
     return TaskView.of(await this.find(id));
   }
 
-  claim(id: string, userId: string): Promise<TaskView> {
-    return this.command(id, () => this.taskClient.claimTask(id, userId));
+  claim(id: string, userId: string): Promise<TaskView | AcceptedWrite> {
+    return this.command(id, 'claim task', () => this.taskClient.claimTask(id, userId));
   }
 
-  unclaim(id: string): Promise<TaskView> {
-    return this.command(id, () => this.taskClient.unclaimTask(id));
+  unclaim(id: string): Promise<TaskView | AcceptedWrite> {
+    return this.command(id, 'unclaim task', () => this.taskClient.unclaimTask(id));
   }
 
-  assign(id: string, userId: string | null): Promise<TaskView> {
-    return this.command(id, () => this.taskClient.setTaskAssignee(id, userId));
+  assign(id: string, userId: string | null): Promise<TaskView | AcceptedWrite> {
+    return this.command(id, 'assign task', () => this.taskClient.setTaskAssignee(id, userId));
   }
 
-  delegate(id: string, userId: string): Promise<TaskView> {
-    return this.command(id, () => this.taskClient.delegateTask(id, userId));
+  delegate(id: string, userId: string): Promise<TaskView | AcceptedWrite> {
+    return this.command(id, 'delegate task', () => this.taskClient.delegateTask(id, userId));
   }
 
-  resolve(id: string, variables?: Record<string, unknown>): Promise<TaskView> {
-    return this.command(id, () => this.taskClient.resolveTask(id, variables));
+  resolve(id: string, variables?: Record<string, unknown>): Promise<TaskView | AcceptedWrite> {
+    return this.command(id, 'resolve task', () => this.taskClient.resolveTask(id, variables));
   }
 
-  complete(id: string, variables?: Record<string, unknown>): Promise<TaskView> {
-    return this.command(id, () => this.taskClient.completeTask(id, variables));
+  complete(id: string, variables?: Record<string, unknown>): Promise<TaskView | AcceptedWrite> {
+    return this.command(id, 'complete task', () => this.taskClient.completeTask(id, variables));
   }
 
-  update(id: string, changes: UpdateTaskDto): Promise<TaskView> {
-    return this.command(id, () => this.taskClient.updateTask(id, changes));
+  update(id: string, changes: UpdateTaskDto): Promise<TaskView | AcceptedWrite> {
+    return this.command(id, 'update task', () => this.taskClient.updateTask(id, changes));
   }
 
   async formVariables(id: string): Promise<TypedVariables> {
@@ -84,11 +85,13 @@ export class TasksService {
     return this.taskClient.addTaskComment(id, message);
   }
 
-  private async command(id: string, send: () => Promise<void>): Promise<TaskView> {
+  private async command(id: string, command: string, send: () => Promise<void>): Promise<TaskView | AcceptedWrite> {
     const task = await this.find(id);
     await send();
-    if (task.processInstanceId) await this.sync.refreshInstance(task.processInstanceId);
-    return TaskView.of(await this.tasks.findOneByOrFail({ id }));
+    return afterEngineAccepted(command, { id, processInstanceId: task.processInstanceId }, async () => {
+      if (task.processInstanceId) await this.sync.refreshInstance(task.processInstanceId);
+      return TaskView.of(await this.tasks.findOneByOrFail({ id }));
+    });
   }
 
   /** From the mirror; a task the engine has and the mirror has not seen yet is fetched once through its instance. */

@@ -1,8 +1,9 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Put, Query, StreamableFile, UploadedFile, UseInterceptors } from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
 import { create as contentDisposition } from 'content-disposition';
-import { ApiBody, ApiConsumes, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBody, ApiConsumes, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { BinaryContent, TypedVariable, TypedVariables, VariableScope } from '../camunda/camunda.models.js';
+import { ACCEPTED_WRITE_RESPONSE, type AcceptedWrite } from '../commands/accepted-write.js';
 import { EngineIdPipe } from '../problem/engine-id.pipe.js';
 import { GatewayError, GatewayErrorCode } from '../problem/gateway-error.js';
 import { SetVariableDto } from './dto/set-variable.dto.js';
@@ -53,12 +54,13 @@ abstract class VariablesRoutes {
 
   @Put(':name')
   @ApiOperation({ summary: 'Set a variable: plain JSON, or typed with `type` (range-checked)' })
+  @ApiAcceptedResponse(ACCEPTED_WRITE_RESPONSE)
   put(
     @Param('id', EngineIdPipe) id: string,
     @Param('name', VariableNamePipe) name: string,
     @Query() query: VariableScopeQueryDto,
     @Body() body: SetVariableDto,
-  ): Promise<TypedVariable> {
+  ): Promise<TypedVariable | AcceptedWrite> {
     return this.variables.set(this.scope(id, query), name, body);
   }
 
@@ -75,13 +77,14 @@ abstract class VariablesRoutes {
   @ApiConsumes('multipart/form-data')
   @ApiBody(UPLOAD_SCHEMA)
   @ApiOperation({ summary: 'Upload a File (or Bytes) variable, up to 10 MiB' })
+  @ApiAcceptedResponse(ACCEPTED_WRITE_RESPONSE)
   upload(
     @Param('id', EngineIdPipe) id: string,
     @Param('name', VariableNamePipe) name: string,
     @Query() query: VariableScopeQueryDto,
     @Body() body: UploadVariableDto,
     @UploadedFile() file: Express.Multer.File | undefined,
-  ): Promise<TypedVariable> {
+  ): Promise<TypedVariable | AcceptedWrite> {
     return this.variables.upload(this.scope(id, query), name, body.valueType ?? 'File', toBinary(file));
   }
 

@@ -9,9 +9,14 @@ export interface RecordedRequest {
   body: Buffer;
 }
 
-/** An HTTP pass-through to the real engine that records every request the gateway sends it. */
+/**
+ * An HTTP pass-through to the real engine that records every request the gateway sends it. `beforeAnswer`, when
+ * set, runs once the engine has answered a request and before the gateway sees the answer: the place to make
+ * something happen exactly between "the engine did it" and "the gateway knows".
+ */
 export class RecordingProxy {
   readonly requests: RecordedRequest[] = [];
+  beforeAnswer: ((request: RecordedRequest, status: number) => Promise<void> | void) | null = null;
   private server: Server | null = null;
   private port = 0;
 
@@ -30,18 +35,21 @@ export class RecordingProxy {
       incoming.on('end', () => {
         const body = Buffer.concat(chunks);
         const url = new URL(incoming.url ?? '/', 'http://proxy');
-        this.requests.push({
+        const recorded: RecordedRequest = {
           method: incoming.method ?? 'GET',
           path: url.pathname.startsWith(base) ? url.pathname.slice(base.length) : url.pathname,
           query: url.searchParams,
           contentType: incoming.headers['content-type'],
           body,
-        });
+        };
+        this.requests.push(recorded);
         const upstream = forward(
           { host: this.engineBaseUrl.hostname, port: this.engineBaseUrl.port || 80, method: incoming.method, path: incoming.url, headers: incoming.headers },
           (answer) => {
-            outgoing.writeHead(answer.statusCode ?? 502, answer.headers);
-            answer.pipe(outgoing);
+            void Promise.resolve(this.beforeAnswer?.(recorded, answer.statusCode ?? 502)).finally(() => {
+              outgoing.writeHead(answer.statusCode ?? 502, answer.headers);
+              answer.pipe(outgoing);
+            });
           },
         );
         upstream.on('error', () => outgoing.destroy());

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import type {
   OpenTask,
   PlainVariables,
@@ -12,16 +12,24 @@ import type {
   GroupDto,
   IdentityLinkDto,
   TaskDto,
+  UserOperationLogEntryDto,
   VariableMapDto,
 } from '../engine-dto.js';
 import { fromEngineDate, toEngineDate } from '../engine-date.js';
 import { decodeTypedVariables, encodeVariables } from '../variable-codec.js';
 import { EngineHttp } from '../engine-http.js';
 import { enginePath } from '../engine-path.js';
+import { changedFields, fieldsOf, overwrittenFields, requestedFields, type TaskFields } from './task-update.js';
+
+// A repair is itself a read and a write; a change landing in its window too is repaired once more, within reason.
+const UPDATE_ROUNDS = 3;
+const RECENT_UPDATE_ENTRIES = 50;
 
 /** Runtime user tasks: life cycle, candidates, forms, comments; and the group memberships that candidacy depends on. */
 @Injectable()
 export class TaskClient {
+  private readonly logger = new Logger(TaskClient.name);
+
   constructor(private readonly engine: EngineHttp) {}
 
   async getTaskCandidates(taskId: string): Promise<TaskCandidates> {
@@ -65,23 +73,40 @@ export class TaskClient {
     await this.engine.request('resolve task', { method: 'POST', url: enginePath`/task/${taskId}/resolve`, data: { variables: encodeVariables(variables) ?? {} } });
   }
 
+  /**
+   * Sets due date, follow-up date and priority. Engine-rest only replaces a task whole (PUT), from a read made just
+   * before, so a claim landing between the read and the write would be reverted: the user-operation log shows what
+   * the write overwrote, and that is written back. Needs an engine that logs user operations (it does for
+   * authenticated requests, which the gateway's are).
+   */
   async updateTask(taskId: string, update: TaskUpdate): Promise<void> {
     const url = enginePath`/task/${taskId}`;
-    const current = await this.engine.request<TaskDto>('read task', { method: 'GET', url });
-    const data = {
-      name: current.name,
-      description: current.description,
-      assignee: current.assignee,
-      owner: current.owner,
-      delegationState: current.delegationState,
-      due: update.dueAt === undefined ? current.due : update.dueAt && toEngineDate(update.dueAt),
-      followUp: update.followUpAt === undefined ? current.followUp : update.followUpAt && toEngineDate(update.followUpAt),
-      priority: update.priority ?? current.priority,
-      parentTaskId: current.parentTaskId,
-      caseInstanceId: current.caseInstanceId,
-      tenantId: current.tenantId,
-    };
-    await this.engine.request('update task', { method: 'PUT', url, data });
+    let wanted: Partial<TaskFields> = requestedFields(update);
+    let written = false;
+    try {
+      for (let round = 0; round < UPDATE_ROUNDS && Object.keys(wanted).length > 0; round++) {
+        const current = fieldsOf(await this.engine.request<TaskDto>('read task', { method: 'GET', url }));
+        const changed = changedFields(current, wanted);
+        if (changed.length === 0) return;
+        await this.engine.request('update task', { method: 'PUT', url, data: { ...current, ...wanted } });
+        written = true;
+        wanted = overwrittenFields(await this.listRecentTaskUpdates(taskId), changed);
+      }
+    } catch (error) {
+      // Once the update is in, it must not be reported as failed (a retry would find nothing to do); only the
+      // check for a concurrent change it may have overwritten is lost.
+      if (!written) throw error;
+      this.logger.warn(`Task ${taskId} was updated, but checking for a concurrent change it may have overwritten failed: ${(error as Error).message}`);
+    }
+  }
+
+  /** The task's latest Update entries in the user-operation log, newest first. */
+  private listRecentTaskUpdates(taskId: string): Promise<UserOperationLogEntryDto[]> {
+    return this.engine.request<UserOperationLogEntryDto[]>('list task updates', {
+      method: 'GET',
+      url: enginePath`/history/user-operation`,
+      params: { taskId, operationType: 'Update', sortBy: 'timestamp', sortOrder: 'desc', maxResults: RECENT_UPDATE_ENTRIES },
+    });
   }
 
   async getTaskFormVariables(taskId: string): Promise<TypedVariables> {
