@@ -2,6 +2,8 @@ import type { DataSourceOptions } from 'typeorm';
 import { InitialMirror1763712000000 } from '../../migrations/1763712000000-initial-mirror.js';
 import { VariablesIncidents1763798400000 } from '../../migrations/1763798400000-variables-incidents.js';
 import { SyncRuns1763884800000 } from '../../migrations/1763884800000-sync-runs.js';
+import { OutboxRetriesDeadLetters1764200000000 } from '../../migrations/1764200000000-outbox-retries-dead-letters.js';
+import { OutboxDeadLetterRecord } from '../events/outbox-dead-letter.entity.js';
 import { OutboxEventRecord } from '../events/outbox-event.entity.js';
 import { MIRROR_ENTITIES } from '../mirror/mirror-entities.js';
 import { SyncCursorRecord } from '../sync/sync-cursor.entity.js';
@@ -11,8 +13,8 @@ export function dataSourceOptions(databaseUrl: string): DataSourceOptions {
   return {
     type: 'postgres',
     url: databaseUrl,
-    entities: [...MIRROR_ENTITIES, OutboxEventRecord, SyncCursorRecord],
-    migrations: [InitialMirror1763712000000, VariablesIncidents1763798400000, SyncRuns1763884800000],
+    entities: [...MIRROR_ENTITIES, OutboxEventRecord, OutboxDeadLetterRecord, SyncCursorRecord],
+    migrations: [InitialMirror1763712000000, VariablesIncidents1763798400000, SyncRuns1763884800000, OutboxRetriesDeadLetters1764200000000],
     migrationsTableName: 'schema_migrations',
     synchronize: false,
     migrationsRun: false,
