@@ -23,6 +23,9 @@ export class BrokerUnavailableError extends Error {
   override readonly name = 'BrokerUnavailableError';
 }
 
+/** amqplib would not even send this message (it throws while encoding it): the message is to blame, not the broker. */
+class UnsendableMessageError extends Error {}
+
 /** One connection and its confirm channel; a failure of either ends both. */
 interface BrokerSession {
   connection: ChannelModel;
@@ -33,7 +36,7 @@ interface BrokerSession {
   isClosed: boolean;
 }
 
-// amqplib's texts for the two ways a confirm callback fails.
+// amqplib's text for a confirm callback of a nacked message.
 const NACKED = 'message nacked';
 const CLOSE_GRACE_MS = 1_000;
 
@@ -100,38 +103,42 @@ export class AmqpPublisher implements OnApplicationShutdown {
         confirms.push(Promise.resolve(new Error('channel closed')));
         continue;
       }
-      let accepted = true;
-      confirms.push(
-        new Promise((resolve) => {
-          accepted = session.channel.publish(
-            this.config.EVENTS_EXCHANGE,
-            message.routingKey,
-            message.body,
-            {
-              messageId: message.id,
-              type: message.routingKey,
-              contentType: 'application/json',
-              contentEncoding: 'utf-8',
-              persistent: true,
-              timestamp: Math.floor(message.occurredAt.getTime() / 1000),
-              appId: 'camunda-gateway',
-            },
-            (error) => resolve(error ?? null),
-          );
-        }),
-      );
+      const { confirm, accepted } = this.publishOne(session, message);
+      confirms.push(confirm);
       if (!accepted) await Promise.race([new Promise((resolve) => session.channel.once('drain', resolve)), session.closed]);
     }
     return Promise.all(confirms);
   }
 
+  private publishOne(session: BrokerSession, message: OutgoingMessage): { confirm: Promise<Error | null>; accepted: boolean } {
+    let settle!: (error: Error | null) => void;
+    const confirm = new Promise<Error | null>((resolve) => (settle = resolve));
+    const options = {
+      messageId: message.id,
+      type: message.routingKey,
+      contentType: 'application/json',
+      contentEncoding: 'utf-8',
+      persistent: true,
+      timestamp: Math.floor(message.occurredAt.getTime() / 1000),
+      appId: 'camunda-gateway',
+    };
+    try {
+      const accepted = session.channel.publish(this.config.EVENTS_EXCHANGE, message.routingKey, message.body, options, (error) => settle(error ?? null));
+      return { confirm, accepted };
+    } catch (error) {
+      settle(session.isClosed ? new Error('channel closed') : new UnsendableMessageError((error as Error).message));
+      return { confirm, accepted: true };
+    }
+  }
+
   private outcomes(session: BrokerSession, errors: (Error | null)[]): PublishOutcome[] {
-    const lost = errors.some((error) => error !== null && error.message !== NACKED);
+    const lost = errors.some((error) => error !== null && error.message !== NACKED && !(error instanceof UnsendableMessageError));
     if (lost && !session.channelError) throw new BrokerUnavailableError('RabbitMQ connection closed before it confirmed the batch');
     // The broker handles a channel's messages in order: the first one it did not confirm is the one it closed the channel on.
     let blamed = false;
     return errors.map((error): PublishOutcome => {
       if (error === null) return { status: 'confirmed' };
+      if (error instanceof UnsendableMessageError) return { status: 'rejected', reason: `not sendable: ${error.message}` };
       if (error.message === NACKED) return { status: 'rejected', reason: 'RabbitMQ refused the message (nack: a queue it routes to refuses it, e.g. full with x-overflow reject-publish)' };
       if (blamed) return { status: 'unconfirmed' };
       blamed = true;
