@@ -42,7 +42,7 @@ describe('RabbitMQ stopped mid-run and started again', () => {
     const connection = await connect(testEnv.rabbitmqUrl);
     const channel = await connection.createChannel();
     await channel.assertQueue(queue, { durable: true });
-    await channel.bindQueue(queue, 'camunda.events', '#');
+    await channel.bindQueue(queue, testEnv.eventsExchange, '#');
     await connection.close();
   });
 

@@ -16,7 +16,7 @@ export class EventCollector {
   readonly received: ReceivedEvent[] = [];
   private constructor(private readonly connection: ChannelModel) {}
 
-  static async bind(exchange = 'camunda.events'): Promise<EventCollector> {
+  static async bind(exchange = testEnv.eventsExchange): Promise<EventCollector> {
     const connection = await connect(testEnv.rabbitmqUrl);
     const collector = new EventCollector(connection);
     const channel = await connection.createChannel();

@@ -32,6 +32,7 @@ export async function startGateway(env: Record<string, string> = {}, logger?: Ca
     CAMUNDA_URL: testEnv.camundaUrl,
     CAMUNDA_USER: testEnv.camundaUser,
     CAMUNDA_PASSWORD: testEnv.camundaPassword,
+    EVENTS_EXCHANGE: testEnv.eventsExchange,
     SYNC_INTERVAL_MS: '500',
     SYNC_OVERLAP_MS: '3000',
     WORKER_LONG_POLL_MS: '2000',

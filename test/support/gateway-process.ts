@@ -36,6 +36,7 @@ export class GatewayProcess {
         CAMUNDA_URL: testEnv.camundaUrl,
         CAMUNDA_USER: testEnv.camundaUser,
         CAMUNDA_PASSWORD: testEnv.camundaPassword,
+        EVENTS_EXCHANGE: testEnv.eventsExchange,
         OUTBOX_RELAY_INTERVAL_MS: '100',
         WORKERS_ENABLED: 'false',
         ...env,

@@ -15,4 +15,8 @@ export const testEnv = {
   get camundaPassword(): string {
     return process.env.CAMUNDA_PASSWORD ?? 'demo';
   },
+  /** Every gateway on a broker publishes every engine change; a run of its own keeps other runs' copies out of the consumers. */
+  get eventsExchange(): string {
+    return process.env.TEST_EVENTS_EXCHANGE ?? 'camunda.events';
+  },
 };
