@@ -3,6 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { AmqpPublisher } from '../src/events/amqp-publisher.js';
+import { RELAY_LOCK_KEY } from '../src/events/outbox-relay.js';
 import { engineRest } from './support/engine-rest.js';
 import { EventCollector } from './support/event-collector.js';
 import { eventually } from './support/eventually.js';
@@ -113,14 +114,18 @@ describe('outbox relay: refused messages, broker failures, retention', () => {
         expect(row!.attempts).toBeGreaterThanOrEqual(1);
         return row!;
       }, 15_000);
+      expect((await gateway.http.get('/sync/status').expect(200)).body.outbox.retrying).toBeGreaterThanOrEqual(1);
       await gateway.http.post(`/process-instances/${refusedInstance}/activate`).expect(200);
       const [otherTask] = (await gateway.http.get('/tasks').query({ processInstanceId: otherInstance }).expect(200)).body.items;
       await gateway.http.post(`/tasks/${otherTask.id}/claim`).send({ userId: 'demo' }).expect(200);
 
       await eventually(() => expect(events.typesFor(otherInstance)).toContain('task.assigned'));
-      const otherAssigned = (await outboxRow(otherInstance, 'task.assigned'))!;
-      const retrying = (await gateway.http.get('/sync/status').expect(200)).body.outbox;
-      expect(retrying.retrying).toBeGreaterThanOrEqual(1);
+      // Marked published right after the broker's confirm, which may come after the consumer got the message.
+      const otherAssigned = await eventually(async () => {
+        const row = await outboxRow(otherInstance, 'task.assigned');
+        expect(row?.published_at).toBeInstanceOf(Date);
+        return row!;
+      });
 
       const dead = await eventually(async () => {
         const row = await deadLetter(refused.id);
@@ -228,7 +233,7 @@ describe('outbox relay: refused messages, broker failures, retention', () => {
       throughProxy.hostname = '127.0.0.1';
       throughProxy.port = String(proxy.port);
       gateway = await startGateway(
-        { EVENTS_EXCHANGE: exchange, RABBITMQ_URL: throughProxy.toString(), OUTBOX_CONFIRM_TIMEOUT_MS: '1000', WORKERS_ENABLED: 'false' },
+        { EVENTS_EXCHANGE: exchange, RABBITMQ_URL: throughProxy.toString(), OUTBOX_CONFIRM_TIMEOUT_MS: '2000', WORKERS_ENABLED: 'false' },
         logger,
       );
       events = await EventCollector.bind(exchange);
@@ -241,10 +246,27 @@ describe('outbox relay: refused messages, broker failures, retention', () => {
       await channel.deleteExchange(exchange).catch(() => undefined);
     });
 
-    it('times out the confirm, drops the connection, and publishes on a new one', async () => {
+    /** Transaction state of the session holding the relay lock, if one does. */
+    async function relayLockHolderStates(): Promise<string[]> {
+      const { rows } = await mirror.query(
+        `SELECT a.state FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+          WHERE l.locktype = 'advisory' AND l.granted AND l.classid = 0 AND l.objid = $1 AND a.datname = current_database()`,
+        [RELAY_LOCK_KEY],
+      );
+      return rows.map((row) => row.state as string);
+    }
+
+    it('waits for confirms without an open transaction, times out, drops the connection, and publishes on a new one', async () => {
       proxy.stall();
       const id = await start(gateway);
-      await eventually(() => expect(logger.lines.some((line) => /did not confirm .* within 1000 ms/.test(line))).toBe(true), 20_000);
+      // Sampled while the relay waits for confirms that never come: its session holds the lock but no transaction.
+      const whileWaiting: string[] = [];
+      await eventually(async () => {
+        whileWaiting.push(...(await relayLockHolderStates()));
+        expect(logger.lines.some((line) => /did not confirm .* within 2000 ms/.test(line))).toBe(true);
+      }, 20_000, 50);
+      expect(whileWaiting).toContain('idle');
+      expect(whileWaiting).not.toContain('idle in transaction');
       await eventually(async () => expect((await outboxRow(id, 'process.started'))?.published_at).not.toBeNull(), 30_000);
       await eventually(() => expect(events.typesFor(id)).toContain('process.started'));
     });

@@ -9,7 +9,7 @@ import { OutboxStore } from './outbox-store.js';
 const BATCH_SIZE = 200;
 const MAX_BACKOFF_MS = 30_000;
 // Any constant works; it only has to be the same in every replica so one relay publishes at a time.
-const RELAY_LOCK_KEY = 0x0c_a4_0d_a1;
+export const RELAY_LOCK_KEY = 0x0c_a4_0d_a1;
 
 export interface OutboxStatus {
   pending: number;
