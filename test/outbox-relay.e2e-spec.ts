@@ -9,6 +9,7 @@ import { EventCollector } from './support/event-collector.js';
 import { eventually } from './support/eventually.js';
 import { CapturingLogger, startGateway, type RunningGateway } from './support/gateway-app.js';
 import { StallingProxy } from './support/stalling-proxy.js';
+import { TcpProxy } from './support/tcp-proxy.js';
 import { testEnv } from './support/test-env.js';
 
 interface OutboxRow {
@@ -269,6 +270,67 @@ describe('outbox relay: refused messages, broker failures, retention', () => {
       expect(whileWaiting).not.toContain('idle in transaction');
       await eventually(async () => expect((await outboxRow(id, 'process.started'))?.published_at).not.toBeNull(), 30_000);
       await eventually(() => expect(events.typesFor(id)).toContain('process.started'));
+    });
+  });
+
+  describe('a broker that goes away and comes back (its TCP path cut and restored)', () => {
+    const exchange = `relay-test-${randomUUID()}`;
+    const proxy = new TcpProxy('127.0.0.1', Number(new URL(testEnv.rabbitmqUrl).port || 5672));
+    let gateway: RunningGateway;
+    let events: EventCollector;
+
+    beforeAll(async () => {
+      await proxy.open();
+      const throughProxy = new URL(testEnv.rabbitmqUrl);
+      throughProxy.hostname = '127.0.0.1';
+      throughProxy.port = String(proxy.listeningPort);
+      // One attempt: were an outage ever charged to a row, that row would be a dead letter at once.
+      gateway = await startGateway({ EVENTS_EXCHANGE: exchange, RABBITMQ_URL: throughProxy.toString(), OUTBOX_MAX_ATTEMPTS: '1', WORKERS_ENABLED: 'false' });
+      events = await EventCollector.bind(exchange);
+    });
+
+    afterAll(async () => {
+      await events?.close();
+      await gateway?.close();
+      await proxy.cut();
+      await channel.deleteExchange(exchange).catch(() => undefined);
+    });
+
+    it('charges no row for the outage, dead-letters nothing, and keeps each instance in order', async () => {
+      const before = await start(gateway);
+      await eventually(() => expect(events.typesFor(before)).toEqual(['process.started', 'task.created']));
+
+      await proxy.cut();
+      const duringOutage = [await start(gateway), await start(gateway)];
+      const [task] = (await gateway.http.get('/tasks').query({ processInstanceId: before }).expect(200)).body.items;
+      await gateway.http.post(`/tasks/${task.id}/claim`).send({ userId: 'demo' }).expect(200);
+      await gateway.http.post(`/tasks/${task.id}/complete`).send({ variables: { approved: false } }).expect(200);
+      await eventually(async () => expect((await gateway.http.get('/sync/status').expect(200)).body.outbox.lastError).not.toBeNull());
+      await proxy.open();
+
+      const expected = new Map([
+        [before, ['process.started', 'task.created', 'task.assigned', 'task.completed', 'process.completed']],
+        ...duringOutage.map((id) => [id, ['process.started', 'task.created']] as [string, string[]]),
+      ]);
+      await eventually(() => {
+        for (const [id, types] of expected) {
+          const bySequence = new Map(events.forInstance(id).map((event) => [event.body.sequence, event.routingKey]));
+          expect([...bySequence.keys()].sort((a, b) => a - b).map((sequence) => bySequence.get(sequence))).toEqual(types);
+        }
+      }, 60_000, 200);
+      for (const id of expected.keys()) {
+        const firstArrivals = events.forInstance(id).map((event) => event.body.sequence).filter((sequence, index, all) => all.indexOf(sequence) === index);
+        expect(firstArrivals).toEqual([...firstArrivals].sort((a, b) => a - b));
+      }
+      const ids = [...expected.keys()];
+      await eventually(async () => {
+        const { rows } = await mirror.query('SELECT count(*)::int AS n FROM outbox_events WHERE process_instance_id = ANY($1) AND published_at IS NULL', [ids]);
+        expect(rows[0].n).toBe(0);
+      });
+      const charged = await mirror.query('SELECT count(*)::int AS n FROM outbox_events WHERE process_instance_id = ANY($1) AND attempts > 0', [ids]);
+      expect(charged.rows[0].n).toBe(0);
+      const dead = await mirror.query('SELECT count(*)::int AS n FROM outbox_dead_letters WHERE process_instance_id = ANY($1)', [ids]);
+      expect(dead.rows[0].n).toBe(0);
     });
   });
 
