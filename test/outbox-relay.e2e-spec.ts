@@ -50,6 +50,19 @@ describe('outbox relay: refused messages, broker failures, retention', () => {
     if (startedIds.length > 0) await engineRest('POST', '/process-instance/delete', { processInstanceIds: startedIds, deleteReason: 'test cleanup' }).catch(() => undefined);
   });
 
+  /** What a gateway declared for its exchange (see AmqpPublisher), so runs leave nothing behind on the shared broker. */
+  async function removeTopology(exchange: string): Promise<void> {
+    // A channel of its own: should the broker refuse a delete, it closes this channel, not the tests' one.
+    const cleanup = await admin.createChannel();
+    try {
+      await cleanup.deleteExchange(exchange);
+      await cleanup.deleteQueue(`${exchange}.unrouted`);
+      await cleanup.deleteExchange(`${exchange}.unrouted`);
+    } finally {
+      await cleanup.close().catch(() => undefined);
+    }
+  }
+
   async function start(gateway: RunningGateway): Promise<string> {
     const { body } = await gateway.http.post('/process-instances').send({ processDefinitionKey: 'ticket-approval', businessKey: `RELAY-${randomUUID()}` }).expect(201);
     startedIds.push(body.id);
@@ -97,7 +110,7 @@ describe('outbox relay: refused messages, broker failures, retention', () => {
       await events?.close();
       await channel.deleteQueue(fullQueue).catch(() => undefined);
       await gateway?.close();
-      await channel.deleteExchange(exchange).catch(() => undefined);
+      await removeTopology(exchange);
     });
 
     it('a nacked event holds back only its own instance, becomes a dead letter after N tries, and replays once the queue has room', async () => {
@@ -244,7 +257,7 @@ describe('outbox relay: refused messages, broker failures, retention', () => {
       await events?.close();
       await gateway?.close();
       await proxy.close();
-      await channel.deleteExchange(exchange).catch(() => undefined);
+      await removeTopology(exchange);
     });
 
     /** Transaction state of the session holding the relay lock, if one does. */
@@ -293,7 +306,7 @@ describe('outbox relay: refused messages, broker failures, retention', () => {
       await events?.close();
       await gateway?.close();
       await proxy.cut();
-      await channel.deleteExchange(exchange).catch(() => undefined);
+      await removeTopology(exchange);
     });
 
     it('charges no row for the outage, dead-letters nothing, and keeps each instance in order', async () => {
@@ -350,7 +363,7 @@ describe('outbox relay: refused messages, broker failures, retention', () => {
 
     afterAll(async () => {
       await gateway?.close();
-      await channel.deleteExchange(exchange).catch(() => undefined);
+      await removeTopology(exchange);
     });
 
     it('closes its connection too: after a channel error the gateway holds one connection, not two', async () => {
