@@ -33,6 +33,13 @@ describe('validateGatewayConfig', () => {
     for (const [name, value] of Object.entries(bad)) expect(() => validateGatewayConfig({ [name]: value })).toThrow(name);
   });
 
+  it('bounds the outbox relay settings', () => {
+    expect(validateGatewayConfig({})).toMatchObject({ OUTBOX_MAX_ATTEMPTS: 10, OUTBOX_CONFIRM_TIMEOUT_MS: 10_000, OUTBOX_RETENTION_MS: 604_800_000 });
+    expect(() =>
+      validateGatewayConfig({ OUTBOX_MAX_ATTEMPTS: '0', OUTBOX_CONFIRM_TIMEOUT_MS: '10', OUTBOX_RETENTION_MS: '1000', OUTBOX_RETENTION_SWEEP_MS: '1.5' }),
+    ).toThrow(/OUTBOX_MAX_ATTEMPTS[\s\S]*OUTBOX_CONFIRM_TIMEOUT_MS[\s\S]*OUTBOX_RETENTION_MS[\s\S]*OUTBOX_RETENTION_SWEEP_MS/);
+  });
+
   it('never echoes a value, which may be a secret', () => {
     const secret = 'amqp://user:s3cr3t@host:99999999';
     let message = '';

@@ -91,6 +91,21 @@ export class GatewayConfig {
   /** Multipart uploads (variable data, deployments) handled at once; more are refused with 503 and Retry-After. */
   @Transform(toInt) @IsInt() @Min(1) @Max(1_000)
   MAX_CONCURRENT_UPLOADS = 4;
+
+  /** Publish attempts the broker may refuse (nack, or a channel error on the message) before a row becomes a dead letter. */
+  @Transform(toInt) @IsInt() @Min(1) @Max(1_000)
+  OUTBOX_MAX_ATTEMPTS = 10;
+
+  /** How long the relay waits for the broker to confirm a batch before it drops the connection and retries. */
+  @Transform(toInt) @IsInt() @Min(100) @Max(600_000)
+  OUTBOX_CONFIRM_TIMEOUT_MS = 10_000;
+
+  /** How long published rows stay in the outbox (for inspection) before the retention sweep deletes them. */
+  @Transform(toInt) @IsInt() @Min(60_000) @Max(31_536_000_000)
+  OUTBOX_RETENTION_MS = 604_800_000;
+
+  @Transform(toInt) @IsInt() @Min(1_000) @Max(86_400_000)
+  OUTBOX_RETENTION_SWEEP_MS = 60_000;
 }
 
 function IsCron(): PropertyDecorator {

@@ -3,6 +3,8 @@ import { InitialMirror1763712000000 } from '../../migrations/1763712000000-initi
 import { VariablesIncidents1763798400000 } from '../../migrations/1763798400000-variables-incidents.js';
 import { SyncRuns1763884800000 } from '../../migrations/1763884800000-sync-runs.js';
 import { IdempotencyKeys1764300000000 } from '../../migrations/1764300000000-idempotency-keys.js';
+import { OutboxRetriesDeadLetters1764200000000 } from '../../migrations/1764200000000-outbox-retries-dead-letters.js';
+import { OutboxDeadLetterRecord } from '../events/outbox-dead-letter.entity.js';
 import { OutboxEventRecord } from '../events/outbox-event.entity.js';
 import { IdempotencyRecord } from '../idempotency/idempotency-record.entity.js';
 import { MIRROR_ENTITIES } from '../mirror/mirror-entities.js';
@@ -13,8 +15,8 @@ export function dataSourceOptions(databaseUrl: string): DataSourceOptions {
   return {
     type: 'postgres',
     url: databaseUrl,
-    entities: [...MIRROR_ENTITIES, OutboxEventRecord, SyncCursorRecord, IdempotencyRecord],
-    migrations: [InitialMirror1763712000000, VariablesIncidents1763798400000, SyncRuns1763884800000, IdempotencyKeys1764300000000],
+    entities: [...MIRROR_ENTITIES, OutboxEventRecord, OutboxDeadLetterRecord, SyncCursorRecord, IdempotencyRecord],
+    migrations: [InitialMirror1763712000000, VariablesIncidents1763798400000, SyncRuns1763884800000, OutboxRetriesDeadLetters1764200000000, IdempotencyKeys1764300000000],
     migrationsTableName: 'schema_migrations',
     synchronize: false,
     migrationsRun: false,

@@ -1,11 +1,16 @@
 import { Module } from '@nestjs/common';
 import { AmqpPublisher } from './amqp-publisher.js';
+import { DeadLettersController } from './dead-letters.controller.js';
+import { OutboxDeadLetters } from './outbox-dead-letters.js';
 import { OutboxRelay } from './outbox-relay.js';
+import { OutboxRetention } from './outbox-retention.js';
+import { OutboxStore } from './outbox-store.js';
 import { OutboxWriter } from './outbox-writer.js';
 
-/** The outbox and its relay to RabbitMQ: the only code that speaks AMQP. */
+/** The outbox, its relay to RabbitMQ, its dead letters and retention: the only code that speaks AMQP. */
 @Module({
-  providers: [AmqpPublisher, OutboxWriter, OutboxRelay],
+  controllers: [DeadLettersController],
+  providers: [AmqpPublisher, OutboxWriter, OutboxStore, OutboxRelay, OutboxDeadLetters, OutboxRetention],
   exports: [OutboxWriter, OutboxRelay],
 })
 export class EventsModule {}

@@ -4,6 +4,8 @@ import type { EventMessage } from './event-types.js';
 /** An event waiting for (or done with) publication; written in the transaction of the change it reports. */
 @Entity({ name: 'outbox_events' })
 @Index('ix_outbox_events_unpublished', ['position'], { where: 'published_at IS NULL' })
+@Index('ix_outbox_events_unpublished_instance', ['processInstanceId', 'position'], { where: 'published_at IS NULL' })
+@Index('ix_outbox_events_published_at', ['publishedAt'], { where: 'published_at IS NOT NULL' })
 export class OutboxEventRecord {
   @PrimaryColumn({ type: 'uuid' })
   id!: string;
@@ -27,6 +29,23 @@ export class OutboxEventRecord {
   @Column({ name: 'occurred_at', type: 'timestamptz' })
   occurredAt!: Date;
 
+  /** When the row was written (or re-queued from the dead letters): what "how long has it waited" is measured from. */
+  @Column({ name: 'queued_at', type: 'timestamptz', default: () => 'now()' })
+  queuedAt!: Date;
+
   @Column({ name: 'published_at', type: 'timestamptz', nullable: true })
   publishedAt!: Date | null;
+
+  /** Publish attempts the broker refused; relay-wide outages do not count. */
+  @Column({ type: 'int', default: 0 })
+  attempts!: number;
+
+  @Column({ name: 'next_attempt_at', type: 'timestamptz', nullable: true })
+  nextAttemptAt!: Date | null;
+
+  @Column({ name: 'first_failed_at', type: 'timestamptz', nullable: true })
+  firstFailedAt!: Date | null;
+
+  @Column({ name: 'last_error', type: 'text', nullable: true })
+  lastError!: string | null;
 }

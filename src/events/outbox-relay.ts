@@ -1,25 +1,35 @@
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, type QueryRunner } from 'typeorm';
 import { GatewayConfig } from '../config/gateway-config.js';
 import { AmqpPublisher } from './amqp-publisher.js';
-import { OutboxEventRecord } from './outbox-event.entity.js';
+import { retryDelayMs, settleBatch } from './outbox-batch.js';
+import { OutboxStore } from './outbox-store.js';
 
 const BATCH_SIZE = 200;
 const MAX_BACKOFF_MS = 30_000;
 // Any constant works; it only has to be the same in every replica so one relay publishes at a time.
-const RELAY_LOCK_KEY = 0x0c_a4_0d_a1;
+export const RELAY_LOCK_KEY = 0x0c_a4_0d_a1;
 
 export interface OutboxStatus {
   pending: number;
+  /** When the oldest unpublished row was queued (written, or re-queued from the dead letters). */
   oldestPendingAt: Date | null;
+  /** Unpublished rows the broker refused at least once, waiting for their next attempt. */
+  retrying: number;
+  deadLetters: number;
   brokerConnected: boolean;
   lastError: string | null;
 }
 
 /**
  * Publishes outbox rows to RabbitMQ in commit order and marks them published only after the broker confirms.
- * While the broker is down it retries with exponential backoff; nothing is dropped.
+ * While the broker is down it retries with exponential backoff; nothing is dropped. A row the broker refuses
+ * is retried with its own backoff and, after OUTBOX_MAX_ATTEMPTS, moved to the dead letters; meanwhile only
+ * its own instance's later rows wait.
+ *
+ * One relay across replicas: a session advisory lock on the relay's own connection, held while it drains.
+ * No transaction is open while it connects to the broker or waits for confirms.
  */
 @Injectable()
 export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -33,6 +43,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly publisher: AmqpPublisher,
+    private readonly store: OutboxStore,
     private readonly config: GatewayConfig,
   ) {}
 
@@ -60,9 +71,18 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
 
   async status(): Promise<OutboxStatus> {
     const [row] = await this.dataSource.query(
-      `SELECT count(*)::int AS pending, min(occurred_at) AS oldest FROM outbox_events WHERE published_at IS NULL`,
+      `SELECT count(*)::int AS pending, min(queued_at) AS oldest, (count(*) FILTER (WHERE attempts > 0))::int AS retrying,
+              (SELECT count(*)::int FROM outbox_dead_letters) AS "deadLetters"
+         FROM outbox_events WHERE published_at IS NULL`,
     );
-    return { pending: row.pending, oldestPendingAt: row.oldest, brokerConnected: this.publisher.isConnected(), lastError: this.lastError };
+    return {
+      pending: row.pending,
+      oldestPendingAt: row.oldest,
+      retrying: row.retrying,
+      deadLetters: row.deadLetters,
+      brokerConnected: this.publisher.isConnected(),
+      lastError: this.lastError,
+    };
   }
 
   private schedule(delayMs: number): void {
@@ -79,7 +99,9 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
 
   private async drain(): Promise<void> {
     try {
-      while (!this.stopped && (await this.publishBatch()) === BATCH_SIZE);
+      await this.whileHoldingRelayLock(async (db) => {
+        while (!this.stopped && (await this.publishBatch(db)) === BATCH_SIZE);
+      });
       if (this.failures > 0) this.logger.log('Outbox relay recovered; publishing again');
       this.failures = 0;
       this.lastError = null;
@@ -92,24 +114,42 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     }
   }
 
-  /** One transaction: lock the relay, read a batch, publish with confirms, mark it published. */
-  private async publishBatch(): Promise<number> {
-    return this.dataSource.transaction(async (manager) => {
-      const [{ locked }] = await manager.query(`SELECT pg_try_advisory_xact_lock($1) AS locked`, [RELAY_LOCK_KEY]);
-      if (!locked) return 0;
-      const rows = await manager
-        .createQueryBuilder(OutboxEventRecord, 'event')
-        .where('event.published_at IS NULL')
-        .orderBy('event.position', 'ASC')
-        .limit(BATCH_SIZE)
-        .getMany();
-      if (rows.length === 0) return 0;
-      await this.publisher.publishConfirmed(
-        rows.map((row) => ({ id: row.id, routingKey: row.type, body: Buffer.from(JSON.stringify(row.payload)), occurredAt: row.occurredAt })),
-      );
-      await manager.query(`UPDATE outbox_events SET published_at = now() WHERE id = ANY($1)`, [rows.map((row) => row.id)]);
-      return rows.length;
+  /** Runs `work` on a connection of its own that holds the relay lock; does nothing when another replica holds it. */
+  private async whileHoldingRelayLock(work: (db: QueryRunner) => Promise<void>): Promise<void> {
+    const db = this.dataSource.createQueryRunner();
+    let unlockFailure: Error | undefined;
+    try {
+      const [{ locked }] = await db.query(`SELECT pg_try_advisory_lock($1) AS locked`, [RELAY_LOCK_KEY]);
+      if (!locked) return;
+      try {
+        await work(db);
+      } finally {
+        await db.query(`SELECT pg_advisory_unlock($1)`, [RELAY_LOCK_KEY]).catch((error: Error) => (unlockFailure = error));
+      }
+    } finally {
+      // A session that may still hold the lock must not go back to the pool: it would keep every other replica out.
+      if (unlockFailure && 'releasePostgresConnection' in db) await (db as QueryRunner & { releasePostgresConnection(error: Error): Promise<void> }).releasePostgresConnection(unlockFailure);
+      else await db.release();
+    }
+  }
+
+  /** Read due rows, publish them with confirms (no transaction open), then record the answers in a short one. */
+  private async publishBatch(db: QueryRunner): Promise<number> {
+    const rows = await this.store.nextBatch(db, BATCH_SIZE);
+    if (rows.length === 0) return 0;
+    const outcomes = await this.publisher.publishConfirmed(
+      rows.map((row) => ({ id: row.id, routingKey: row.type, body: Buffer.from(JSON.stringify(row.payload)), occurredAt: row.occurredAt })),
+    );
+    const { published, rejected } = settleBatch(rows, outcomes);
+    const attemptsOf = new Map(rows.map((row) => [row.id, row.attempts + 1]));
+    const refused = rejected.map(({ id, reason }) => {
+      const attempts = attemptsOf.get(id)!;
+      return { id, reason, attempts, retryInMs: retryDelayMs(attempts, this.config.OUTBOX_RELAY_INTERVAL_MS, MAX_BACKOFF_MS) };
     });
+    for (const event of refused) this.logger.warn(`RabbitMQ refused outbox event ${event.id} (attempt ${event.attempts} of ${this.config.OUTBOX_MAX_ATTEMPTS}): ${event.reason}`);
+    const { deadLettered } = await this.store.settle(db, published, refused, this.config.OUTBOX_MAX_ATTEMPTS);
+    for (const id of deadLettered) this.logger.error(`Outbox event ${id} moved to the dead letters; its instance's later events flow again`);
+    return rows.length;
   }
 
   private backoffMs(): number {

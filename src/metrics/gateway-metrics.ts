@@ -31,11 +31,19 @@ export class GatewayMetrics {
     });
     new Gauge({
       name: 'camunda_gateway_outbox_oldest_pending_seconds',
-      help: 'Age of the oldest unpublished event (0 when none)',
+      help: 'Time since the oldest unpublished event was queued in the outbox (0 when none)',
       registers: [this.registry],
       async collect() {
         const oldest = (await relay.status()).oldestPendingAt;
-        this.set(oldest ? (Date.now() - new Date(oldest).getTime()) / 1000 : 0);
+        this.set(oldest ? Math.max(0, Date.now() - new Date(oldest).getTime()) / 1000 : 0);
+      },
+    });
+    new Gauge({
+      name: 'camunda_gateway_outbox_dead_letters',
+      help: 'Events RabbitMQ refused OUTBOX_MAX_ATTEMPTS times, waiting for a replay (POST /outbox/dead-letters/replay)',
+      registers: [this.registry],
+      async collect() {
+        this.set((await relay.status()).deadLetters);
       },
     });
   }
