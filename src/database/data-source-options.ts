@@ -2,8 +2,10 @@ import type { DataSourceOptions } from 'typeorm';
 import { InitialMirror1763712000000 } from '../../migrations/1763712000000-initial-mirror.js';
 import { VariablesIncidents1763798400000 } from '../../migrations/1763798400000-variables-incidents.js';
 import { SyncRuns1763884800000 } from '../../migrations/1763884800000-sync-runs.js';
+import { ParkedInstances1764100000000 } from '../../migrations/1764100000000-parked-instances.js';
 import { OutboxEventRecord } from '../events/outbox-event.entity.js';
 import { MIRROR_ENTITIES } from '../mirror/mirror-entities.js';
+import { ParkedInstanceRecord } from '../sync/parked-instance.entity.js';
 import { SyncCursorRecord } from '../sync/sync-cursor.entity.js';
 
 /** The single description of the gateway's database, used by the app and by the migration CLI alike. */
@@ -11,8 +13,8 @@ export function dataSourceOptions(databaseUrl: string): DataSourceOptions {
   return {
     type: 'postgres',
     url: databaseUrl,
-    entities: [...MIRROR_ENTITIES, OutboxEventRecord, SyncCursorRecord],
-    migrations: [InitialMirror1763712000000, VariablesIncidents1763798400000, SyncRuns1763884800000],
+    entities: [...MIRROR_ENTITIES, OutboxEventRecord, SyncCursorRecord, ParkedInstanceRecord],
+    migrations: [InitialMirror1763712000000, VariablesIncidents1763798400000, SyncRuns1763884800000, ParkedInstances1764100000000],
     migrationsTableName: 'schema_migrations',
     synchronize: false,
     migrationsRun: false,

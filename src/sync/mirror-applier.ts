@@ -9,6 +9,7 @@ import { TaskRecord, TaskState } from '../mirror/task.entity.js';
 import { VariableRecord } from '../mirror/variable.entity.js';
 import type { InstanceSnapshot } from './instance-snapshot.js';
 import { OPEN_INSTANCE_STATES, OPEN_TASK_STATES } from './instance-snapshot.js';
+import { ParkedInstances } from './parked-instances.js';
 import { diffInstance, incidentEventData, instanceEventData, taskEventData, type ChangeEvent } from './mirror-diff.js';
 
 /** An event a worker or capability adds to an instance's history, published in order with the mirror's own. */
@@ -28,6 +29,7 @@ export class MirrorApplier {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly outbox: OutboxWriter,
+    private readonly parked: ParkedInstances,
   ) {}
 
   /** Returns how many events the refresh produced (0 when the mirror already matched the engine). */
@@ -39,6 +41,7 @@ export class MirrorApplier {
       const before = await manager.findOneBy(ProcessInstanceRecord, { id: instanceId });
       const beforeTasks = await manager.findBy(TaskRecord, { processInstanceId: instanceId });
       const beforeIncidents = await manager.findBy(IncidentRecord, { processInstanceId: instanceId });
+      await this.parked.release(manager, instanceId);
       if (!snapshot) return this.markRemoved(manager, before, beforeTasks, beforeIncidents);
       return this.apply(manager, snapshot, { instance: before, tasks: beforeTasks, incidents: beforeIncidents }, domainEvents);
     });

@@ -1,0 +1,116 @@
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
+import { engineRest } from './support/engine-rest.js';
+import { eventually } from './support/eventually.js';
+import { startGateway, type RunningGateway } from './support/gateway-app.js';
+import { TcpProxy } from './support/tcp-proxy.js';
+import { testEnv } from './support/test-env.js';
+
+/** One instance the mirror cannot take never holds back the others; an outage is not blamed on the instances. */
+describe('sync isolation: poison instances are parked, outages fail the run', () => {
+  const engine = new URL(testEnv.camundaUrl);
+  const proxy = new TcpProxy(engine.hostname, Number(engine.port || 80));
+  const mirror = new pg.Client({ connectionString: testEnv.databaseUrl });
+  const run = randomUUID().slice(0, 8);
+  const created: string[] = [];
+  let gateway: RunningGateway;
+
+  async function rows<T>(sql: string, ...params: unknown[]): Promise<T[]> {
+    return (await mirror.query(sql, params)).rows as T[];
+  }
+
+  async function startOnEngine(suffix: string, variables: Record<string, unknown> = {}): Promise<string> {
+    const { id } = await engineRest<{ id: string }>('POST', '/process-definition/key/ticket-approval/start', { businessKey: `ISO-${run}-${suffix}`, variables });
+    created.push(id);
+    return id;
+  }
+
+  /** Runtime and history: a poison value left in history would poison every gateway polling this engine. */
+  async function removeFromEngine(id: string): Promise<void> {
+    await engineRest('DELETE', `/process-instance/${id}?skipCustomListeners=true`).catch(() => undefined);
+    await engineRest('DELETE', `/history/process-instance/${id}`).catch(() => undefined);
+  }
+
+  async function pollCursor(): Promise<{ position: Date | null; last_error: string | null }> {
+    const [cursor] = await rows<{ position: Date | null; last_error: string | null }>(`SELECT position, last_error FROM sync_cursors WHERE name = 'engine-changes'`);
+    return cursor!;
+  }
+
+  beforeAll(async () => {
+    await proxy.open();
+    gateway = await startGateway({
+      CAMUNDA_URL: `http://127.0.0.1:${proxy.listeningPort}${engine.pathname}`,
+      CAMUNDA_TIMEOUT_MS: '2000',
+      WORKERS_ENABLED: 'false',
+      SYNC_PARKED_RETRY_MIN_MS: '300',
+      SYNC_PARKED_RETRY_MAX_MS: '1000',
+    });
+    await mirror.connect();
+    await gateway.http.post('/sync/run').expect(200);
+  });
+
+  afterAll(async () => {
+    await mirror.end();
+    await gateway?.close();
+    await proxy.cut();
+    for (const id of created) await removeFromEngine(id);
+  });
+
+  it('parks an instance whose refresh throws, keeps syncing the others, and mirrors it once fixed', async () => {
+    // The engine stores Json it cannot parse; the gateway cannot read it back.
+    const poison = await startOnEngine('bad-json', { payload: { value: '{not json', type: 'Json' } });
+    const healthy = await startOnEngine('healthy');
+
+    await eventually(async () => {
+      expect(await rows('SELECT id FROM process_instances WHERE id = $1', healthy)).toHaveLength(1);
+      const [parked] = await rows<{ attempts: number; error: string }>('SELECT attempts, error FROM parked_instances WHERE instance_id = $1', poison);
+      // Retried with backoff: the attempts grow while it stays poisoned.
+      expect(parked?.attempts).toBeGreaterThanOrEqual(2);
+      expect(parked?.error).toMatch(/JSON/);
+    }, 15_000);
+    expect(await rows('SELECT id FROM process_instances WHERE id = $1', poison)).toHaveLength(0);
+
+    // A later out-of-band change of another instance still reaches the mirror.
+    const [task] = await engineRest<{ id: string }[]>('GET', `/task?processInstanceId=${healthy}`);
+    await engineRest('POST', `/task/${task!.id}/claim`, { userId: 'parking-test' });
+    await eventually(async () => expect(await rows('SELECT assignee FROM tasks WHERE id = $1', task!.id)).toEqual([{ assignee: 'parking-test' }]), 5_000);
+
+    const status = await gateway.http.get('/sync/status').expect(200);
+    expect(status.body.cursors.find((cursor: { name: string }) => cursor.name === 'engine-changes')).toMatchObject({ lastError: null });
+    expect(status.body.parked.count).toBeGreaterThanOrEqual(1);
+    expect(status.body.parked.instances).toContainEqual(expect.objectContaining({ instanceId: poison, error: expect.stringMatching(/JSON/) }));
+    const metrics = await gateway.http.get('/metrics').expect(200);
+    expect(Number(/^camunda_gateway_sync_parked_instances (\d+)$/m.exec(metrics.text)?.[1])).toBeGreaterThanOrEqual(1);
+
+    await engineRest('PUT', `/process-instance/${poison}/variables/payload`, { value: '{"fixed":true}', type: 'Json' });
+    await eventually(async () => {
+      expect(await rows('SELECT instance_id FROM parked_instances WHERE instance_id = $1', poison)).toEqual([]);
+      expect(await rows('SELECT state FROM process_instances WHERE id = $1', poison)).toEqual([{ state: 'ACTIVE' }]);
+      expect(await rows('SELECT value FROM variables WHERE process_instance_id = $1 AND name = $2', poison, 'payload')).toEqual([{ value: { fixed: true } }]);
+    }, 10_000);
+  });
+
+  it('an engine outage fails the poll and keeps its cursor, parks nothing, and the sync catches up once the engine is back', async () => {
+    await eventually(async () => expect((await pollCursor()).last_error).toBeNull(), 5_000);
+    const [{ now: cutAt }] = await rows<{ now: Date }>('SELECT now()');
+    await proxy.cut();
+    const positionAtCut = (await pollCursor()).position;
+    const startedDuringOutage = await startOnEngine('outage');
+
+    // Two failed runs: the outage outlasted a poll, and neither moved the cursor nor parked anything.
+    await eventually(async () => {
+      const failed = await rows<{ error: string }>(`SELECT error FROM sync_runs WHERE name = 'engine-changes' AND started_at > $1 AND error IS NOT NULL`, cutAt);
+      expect(failed.length).toBeGreaterThanOrEqual(2);
+      expect(failed[0]!.error).toMatch(/unreachable/);
+    }, 10_000);
+    expect((await pollCursor()).position).toEqual(positionAtCut);
+    expect(await rows('SELECT instance_id FROM parked_instances WHERE last_failed_at > $1', cutAt)).toEqual([]);
+
+    await proxy.open();
+    await eventually(async () => {
+      expect(await rows('SELECT state FROM process_instances WHERE id = $1', startedDuringOutage)).toEqual([{ state: 'ACTIVE' }]);
+      expect((await pollCursor()).last_error).toBeNull();
+    }, 10_000);
+    expect(await rows('SELECT instance_id FROM parked_instances WHERE last_failed_at > $1', cutAt)).toEqual([]);
+  });
+});
