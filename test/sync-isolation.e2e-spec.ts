@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
+import { restoreNul } from '../src/mirror/unstorable-text.js';
 import { engineRest } from './support/engine-rest.js';
 import { eventually } from './support/eventually.js';
 import { startGateway, type RunningGateway } from './support/gateway-app.js';
@@ -88,6 +89,45 @@ describe('sync isolation: poison instances are parked, outages fail the run', ()
       expect(await rows('SELECT state FROM process_instances WHERE id = $1', poison)).toEqual([{ state: 'ACTIVE' }]);
       expect(await rows('SELECT value FROM variables WHERE process_instance_id = $1 AND name = $2', poison, 'payload')).toEqual([{ value: { fixed: true } }]);
     }, 10_000);
+  });
+
+  it('mirrors values PostgreSQL cannot store (U+0000) escaped and flagged, keeps the engine value, and keeps syncing the others', async () => {
+    const json = { note: 'a\u0000b', 'k\u0000ey': ['\u0000', 'back\\slash'] };
+    const serialized = '"x\u0000y"';
+    const poison = await startOnEngine('nul', {
+      payload: { value: JSON.stringify(json), type: 'Json' },
+      blob: { value: serialized, type: 'Object', valueInfo: { objectTypeName: 'java.lang.String', serializationDataFormat: 'application/json' } },
+    });
+    try {
+      const other = await startOnEngine('nul-neighbour');
+      await eventually(async () => {
+        expect(await rows('SELECT state FROM process_instances WHERE id = $1', poison)).toEqual([{ state: 'ACTIVE' }]);
+        expect(await rows('SELECT id FROM process_instances WHERE id = $1', other)).toHaveLength(1);
+      }, 10_000);
+      const stored = await rows<{ name: string; value: unknown; escaped_fields: string[] }>(
+        'SELECT name, value, escaped_fields FROM variables WHERE process_instance_id = $1 ORDER BY name', poison,
+      );
+      expect(stored.map(({ name, escaped_fields }) => ({ name, escaped_fields }))).toEqual([
+        { name: 'blob', escaped_fields: ['value'] },
+        { name: 'payload', escaped_fields: ['value'] },
+      ]);
+      expect(restoreNul(stored[0]!.value)).toBe(serialized);
+      expect(restoreNul(stored[1]!.value)).toEqual(json);
+      expect(await rows('SELECT instance_id FROM parked_instances WHERE instance_id = $1', poison)).toEqual([]);
+
+      // The API still gives the engine's own value, and the instance reads normally.
+      const variable = await gateway.http.get(`/process-instances/${poison}/variables/payload`).expect(200);
+      expect(variable.body).toMatchObject({ type: 'Json', value: json });
+      await gateway.http.get(`/process-instances/${poison}`).expect(200);
+
+      const [task] = await engineRest<{ id: string }[]>('GET', `/task?processInstanceId=${other}`);
+      await engineRest('POST', `/task/${task!.id}/claim`, { userId: 'nul-test' });
+      await eventually(async () => expect(await rows('SELECT assignee FROM tasks WHERE id = $1', task!.id)).toEqual([{ assignee: 'nul-test' }]), 5_000);
+      const status = await gateway.http.get('/sync/status').expect(200);
+      expect(status.body.cursors.find((cursor: { name: string }) => cursor.name === 'engine-changes')).toMatchObject({ lastError: null });
+    } finally {
+      await removeFromEngine(poison);
+    }
   });
 
   it('an engine outage fails the poll and keeps its cursor, parks nothing, and the sync catches up once the engine is back', async () => {

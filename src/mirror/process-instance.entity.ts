@@ -40,6 +40,13 @@ export class ProcessInstanceRecord {
   @Column({ name: 'last_event_sequence', type: 'int', default: 0 })
   lastEventSequence!: number;
 
+  /** Properties stored escaped because they hold U+0000 (see unstorable-text.ts). */
+  @Column({ name: 'escaped_fields', type: 'text', array: true, default: () => "'{}'" })
+  escapedFields!: string[];
+
   @Column({ name: 'last_synced_at', type: 'timestamptz' })
   lastSyncedAt!: Date;
 }
+
+/** The engine-supplied text of a row, any of which may hold U+0000. */
+export const INSTANCE_TEXT_FIELDS: readonly (keyof ProcessInstanceRecord & string)[] = ['businessKey', 'tenantId', 'deleteReason', 'definitionKey'];

@@ -66,6 +66,13 @@ export class TaskRecord {
   @Column({ name: 'tenant_id', type: 'varchar', length: 64, nullable: true })
   tenantId!: string | null;
 
+  /** Properties stored escaped because they hold U+0000 (see unstorable-text.ts). */
+  @Column({ name: 'escaped_fields', type: 'text', array: true, default: () => "'{}'" })
+  escapedFields!: string[];
+
   @Column({ name: 'last_synced_at', type: 'timestamptz' })
   lastSyncedAt!: Date;
 }
+
+/** The engine-supplied text of a row, any of which may hold U+0000. */
+export const TASK_TEXT_FIELDS: readonly (keyof TaskRecord & string)[] = ['name', 'description', 'assignee', 'owner', 'businessKey', 'tenantId', 'taskDefinitionKey', 'processDefinitionKey', 'candidateUsers', 'candidateGroups'];

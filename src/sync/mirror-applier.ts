@@ -3,10 +3,11 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { EventType, type InstanceEvent } from '../events/event-types.js';
 import { OutboxWriter } from '../events/outbox-writer.js';
-import { IncidentRecord, IncidentState } from '../mirror/incident.entity.js';
-import { InstanceState, ProcessInstanceRecord } from '../mirror/process-instance.entity.js';
-import { TaskRecord, TaskState } from '../mirror/task.entity.js';
-import { VariableRecord } from '../mirror/variable.entity.js';
+import { INCIDENT_TEXT_FIELDS, IncidentRecord, IncidentState } from '../mirror/incident.entity.js';
+import { INSTANCE_TEXT_FIELDS, InstanceState, ProcessInstanceRecord } from '../mirror/process-instance.entity.js';
+import { TASK_TEXT_FIELDS, TaskRecord, TaskState } from '../mirror/task.entity.js';
+import { restored, storable } from '../mirror/unstorable-text.js';
+import { VARIABLE_TEXT_FIELDS, VariableRecord } from '../mirror/variable.entity.js';
 import type { InstanceSnapshot } from './instance-snapshot.js';
 import { OPEN_INSTANCE_STATES, OPEN_TASK_STATES } from './instance-snapshot.js';
 import { ParkedInstances } from './parked-instances.js';
@@ -38,9 +39,11 @@ export class MirrorApplier {
       // Serializes refreshes of one instance, and the engine read happens inside it: the later refresh sees fresher state.
       await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [instanceId]);
       const snapshot = await readSnapshot();
-      const before = await manager.findOneBy(ProcessInstanceRecord, { id: instanceId });
-      const beforeTasks = await manager.findBy(TaskRecord, { processInstanceId: instanceId });
-      const beforeIncidents = await manager.findBy(IncidentRecord, { processInstanceId: instanceId });
+      // With the engine's values restored: events and comparisons see what the engine has, never the escaped form.
+      const stored = await manager.findOneBy(ProcessInstanceRecord, { id: instanceId });
+      const before = stored && restored(stored);
+      const beforeTasks = (await manager.findBy(TaskRecord, { processInstanceId: instanceId })).map(restored);
+      const beforeIncidents = (await manager.findBy(IncidentRecord, { processInstanceId: instanceId })).map(restored);
       await this.parked.release(manager, instanceId);
       if (!snapshot) return this.markRemoved(manager, before, beforeTasks, beforeIncidents);
       return this.apply(manager, snapshot, { instance: before, tasks: beforeTasks, incidents: beforeIncidents }, domainEvents);
@@ -71,7 +74,7 @@ export class MirrorApplier {
       lastEventSequence: (before?.lastEventSequence ?? 0) + changes.length,
       lastSyncedAt: now,
     });
-    await manager.save(ProcessInstanceRecord, instance);
+    await manager.save(ProcessInstanceRecord, storable(instance, INSTANCE_TEXT_FIELDS));
 
     const known = new Map(beforeTasks.map((task) => [task.id, task]));
     const tasks = snapshotTasks
@@ -91,16 +94,17 @@ export class MirrorApplier {
           lastSyncedAt: now,
         });
       });
-    if (tasks.length > 0) await manager.save(TaskRecord, tasks);
+    if (tasks.length > 0) await manager.save(TaskRecord, tasks.map((task) => storable(task, TASK_TEXT_FIELDS)));
 
     // Variables carry no events; the engine's current set replaces the mirror's.
     await manager.delete(VariableRecord, { processInstanceId: snapshot.id });
     if (variables.length > 0) {
-      await manager.save(VariableRecord, variables.map((variable) => manager.create(VariableRecord, { ...variable, processInstanceId: snapshot.id, lastSyncedAt: now })));
+      const rows = variables.map((variable) => manager.create(VariableRecord, { ...variable, processInstanceId: snapshot.id, lastSyncedAt: now }));
+      await manager.save(VariableRecord, rows.map((row) => storable(row, VARIABLE_TEXT_FIELDS)));
     }
     const endedIncidents = new Set(beforeIncidents.filter((incident) => incident.state !== IncidentState.Open).map((incident) => incident.id));
     const incidentRows = incidents.filter((incident) => !endedIncidents.has(incident.id)).map((incident) => ({ ...incident, processInstanceId: snapshot.id, lastSyncedAt: now }));
-    if (incidentRows.length > 0) await manager.save(IncidentRecord, incidentRows);
+    if (incidentRows.length > 0) await manager.save(IncidentRecord, incidentRows.map((row) => storable(row, INCIDENT_TEXT_FIELDS)));
 
     await this.outbox.append(manager, this.sequence(instance, before?.lastEventSequence ?? 0, changes));
     return changes.length;
@@ -129,9 +133,9 @@ export class MirrorApplier {
       },
     ];
     for (const task of openTasks) Object.assign(task, { state: TaskState.Deleted, endedAt: now, lastSyncedAt: now });
-    await manager.save(TaskRecord, openTasks);
+    await manager.save(TaskRecord, openTasks.map((task) => storable(task, TASK_TEXT_FIELDS)));
     for (const incident of openIncidents) Object.assign(incident, { state: IncidentState.Deleted, endedAt: now, lastSyncedAt: now });
-    await manager.save(IncidentRecord, openIncidents);
+    await manager.save(IncidentRecord, openIncidents.map((incident) => storable(incident, INCIDENT_TEXT_FIELDS)));
     const previousSequence = before.lastEventSequence;
     Object.assign(before, {
       state: InstanceState.ExternallyTerminated,
@@ -140,7 +144,7 @@ export class MirrorApplier {
       lastEventSequence: previousSequence + changes.length,
       lastSyncedAt: now,
     });
-    await manager.save(ProcessInstanceRecord, before);
+    await manager.save(ProcessInstanceRecord, storable(before, INSTANCE_TEXT_FIELDS));
     await this.outbox.append(manager, this.sequence(before, previousSequence, changes));
     return changes.length;
   }

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { TaskState, type TaskRecord } from '../mirror/task.entity.js';
+import { restored } from '../mirror/unstorable-text.js';
 
 export class TaskView {
   @ApiProperty() id!: string;
@@ -23,6 +24,7 @@ export class TaskView {
   @ApiProperty() lastSyncedAt!: Date;
 
   static of(record: TaskRecord): TaskView {
-    return Object.assign(new TaskView(), record);
+    const { escapedFields: _storage, ...view } = restored(record);
+    return Object.assign(new TaskView(), view);
   }
 }
