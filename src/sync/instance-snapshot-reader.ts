@@ -15,10 +15,14 @@ export class InstanceSnapshotReader {
     private readonly taskClient: TaskClient,
   ) {}
 
-  /** Null when the engine has no record of the instance any more (e.g. its deployment was deleted with cascade). */
+  /**
+   * Null only on confirmed absence: the history query for this id answered, with no row (e.g. its deployment was
+   * deleted with cascade). Any failure, a 404 included, is an error, never taken for proof of removal.
+   */
   async read(instanceId: string): Promise<InstanceSnapshot | null> {
-    const instance = await this.historyClient.findHistoricProcessInstance(instanceId);
+    const [instance] = await this.historyClient.listHistoricProcessInstances({ processInstanceIds: [instanceId], firstResult: 0, maxResults: 1 });
     if (!instance) return null;
+    if (instance.id !== instanceId) throw new Error(`Engine answered the history query for instance ${instanceId} with instance ${instance.id}`);
     const [tasks, variables, incidents] = await Promise.all([
       allPages((firstResult, maxResults) => this.historyClient.listHistoricTasks({ processInstanceId: instanceId, firstResult, maxResults })),
       allPages((firstResult, maxResults) => this.historyClient.listHistoricVariables({ processInstanceId: instanceId, firstResult, maxResults })),

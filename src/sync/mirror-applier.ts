@@ -56,11 +56,13 @@ export class MirrorApplier {
     mirrored: { instance: ProcessInstanceRecord | null; tasks: TaskRecord[]; incidents: IncidentRecord[] },
     domainEvents: DomainEvent[],
   ): Promise<number> {
-    const { instance: before, tasks: beforeTasks, incidents: beforeIncidents } = mirrored;
     const now = new Date();
+    const restoring = mirrored.instance !== null && isMarkedRemoved(mirrored.instance);
+    const { instance: before, tasks: beforeTasks, incidents: beforeIncidents } = restoring ? reopenedForRestore(mirrored, snapshot) : mirrored;
     const { startEvents, taskEvents, endEvents } = diffInstance(before, beforeTasks, snapshot, now, beforeIncidents);
     const domain = domainEvents.map((event): ChangeEvent => ({ ...event, occurredAt: now }));
-    const changes = [...startEvents, ...taskEvents, ...domain, ...endEvents];
+    const restoredEvents: ChangeEvent[] = restoring ? [{ type: EventType.ProcessRestored, occurredAt: now, data: instanceEventData(snapshot) }] : [];
+    const changes = [...restoredEvents, ...startEvents, ...taskEvents, ...domain, ...endEvents];
 
     const keepEnded = before !== null && !OPEN_INSTANCE_STATES.has(before.state);
     const { tasks: snapshotTasks, variables, incidents, ...engineInstance } = snapshot;
@@ -158,4 +160,26 @@ export class MirrorApplier {
       sequence: previousSequence + index + 1,
     }));
   }
+}
+
+/** Only the gateway's own "removed from engine" mark can be undone; an end the engine reported is final. */
+function isMarkedRemoved(instance: ProcessInstanceRecord): boolean {
+  return instance.state === InstanceState.ExternallyTerminated && instance.deleteReason === REMOVED_FROM_ENGINE;
+}
+
+/**
+ * The mirror as it was before the instance was marked removed, as far as the snapshot shows: open again, with the
+ * tasks and incidents the mark ended and the engine still has open treated as new (so they are announced again).
+ */
+function reopenedForRestore(
+  mirrored: { instance: ProcessInstanceRecord | null; tasks: TaskRecord[]; incidents: IncidentRecord[] },
+  snapshot: InstanceSnapshot,
+): { instance: ProcessInstanceRecord; tasks: TaskRecord[]; incidents: IncidentRecord[] } {
+  const openTasks = new Set(snapshot.tasks.filter((task) => OPEN_TASK_STATES.has(task.state)).map((task) => task.id));
+  const openIncidents = new Set(snapshot.incidents.filter((incident) => incident.state === IncidentState.Open).map((incident) => incident.id));
+  return {
+    instance: Object.assign(Object.create(ProcessInstanceRecord.prototype) as ProcessInstanceRecord, mirrored.instance, { state: InstanceState.Active, endedAt: null, deleteReason: null }),
+    tasks: mirrored.tasks.filter((task) => OPEN_TASK_STATES.has(task.state) || !openTasks.has(task.id)),
+    incidents: mirrored.incidents.filter((incident) => incident.state === IncidentState.Open || !openIncidents.has(incident.id)),
+  };
 }

@@ -12,6 +12,8 @@ export interface RecordedRequest {
 /** An HTTP pass-through to the real engine that records every request the gateway sends it. */
 export class RecordingProxy {
   readonly requests: RecordedRequest[] = [];
+  /** When set, requests it answers for are not forwarded: an engine that misbehaves on cue. */
+  fault: ((request: RecordedRequest) => { status: number; body: unknown } | undefined) | null = null;
   private server: Server | null = null;
   private port = 0;
 
@@ -30,13 +32,20 @@ export class RecordingProxy {
       incoming.on('end', () => {
         const body = Buffer.concat(chunks);
         const url = new URL(incoming.url ?? '/', 'http://proxy');
-        this.requests.push({
+        const recorded: RecordedRequest = {
           method: incoming.method ?? 'GET',
           path: url.pathname.startsWith(base) ? url.pathname.slice(base.length) : url.pathname,
           query: url.searchParams,
           contentType: incoming.headers['content-type'],
           body,
-        });
+        };
+        this.requests.push(recorded);
+        const injected = this.fault?.(recorded);
+        if (injected) {
+          outgoing.writeHead(injected.status, { 'content-type': 'application/json' });
+          outgoing.end(JSON.stringify(injected.body));
+          return;
+        }
         const upstream = forward(
           { host: this.engineBaseUrl.hostname, port: this.engineBaseUrl.port || 80, method: incoming.method, path: incoming.url, headers: incoming.headers },
           (answer) => {
