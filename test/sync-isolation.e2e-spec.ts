@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { restoreNul } from '../src/mirror/unstorable-text.js';
+import { InstanceSnapshotReader } from '../src/sync/instance-snapshot-reader.js';
+import { MirrorApplier } from '../src/sync/mirror-applier.js';
 import { engineRest } from './support/engine-rest.js';
 import { eventually } from './support/eventually.js';
 import { startGateway, type RunningGateway } from './support/gateway-app.js';
@@ -130,18 +132,78 @@ describe('sync isolation: poison instances are parked, outages fail the run', ()
     }
   });
 
+  it('keeps answering reads from the mirror while a poll refreshes many instances against a slow engine', async () => {
+    const reads = [
+      () => gateway.http.get(`/tasks?businessKey=ISO-${run}-slow&limit=50`),
+      () => gateway.http.get(`/process-instances?definitionKey=ticket-approval&limit=20`),
+      () => gateway.http.get('/tasks?candidateGroup=managers&limit=20'),
+    ];
+    proxy.delayMs = 700;
+    try {
+      // Out of band, so one poll finds them all and refreshes them concurrently, each through several slow engine reads.
+      const slow = await Promise.all(Array.from({ length: 12 }, () => startOnEngine('slow')));
+      const statuses: number[] = [];
+      let longTransactions = 0;
+      await eventually(async () => {
+        const answers = await Promise.all(reads.map((read) => read()));
+        statuses.push(...answers.map((answer) => answer.status));
+        // A transaction left open while the engine answers slowly is a pooled connection nobody else can use.
+        const [{ count }] = await rows<{ count: number }>(
+          `SELECT count(*)::int AS count FROM pg_stat_activity WHERE datname = current_database() AND state = 'idle in transaction' AND xact_start < now() - interval '400 milliseconds'`,
+        );
+        longTransactions = Math.max(longTransactions, count);
+        expect(await rows('SELECT id FROM process_instances WHERE id = ANY($1)', slow)).toHaveLength(slow.length);
+      }, 60_000, 50);
+      expect(statuses.length).toBeGreaterThan(reads.length * 3);
+      expect(statuses.filter((status) => status !== 200)).toEqual([]);
+      expect(longTransactions).toBe(0);
+    } finally {
+      proxy.delayMs = 0;
+    }
+  });
+
+  it('a refresh whose engine read began before one already applied reads again instead of moving the mirror back', async () => {
+    const applier = gateway.app.get(MirrorApplier, { strict: false });
+    const reader = gateway.app.get(InstanceSnapshotReader, { strict: false });
+    const instanceId = await startOnEngine('race');
+    const [task] = await engineRest<{ id: string }[]>('GET', `/task?processInstanceId=${instanceId}`);
+
+    // The late refresh has read the task unclaimed, and is held before it applies.
+    let lateReads = 0;
+    let releaseLate!: () => void;
+    const lateMayApply = new Promise<void>((resolve) => (releaseLate = resolve));
+    const late = applier.refresh(instanceId, async () => {
+      const snapshot = await reader.read(instanceId);
+      lateReads += 1;
+      if (lateReads === 1) await lateMayApply;
+      return snapshot;
+    });
+    await eventually(() => expect(lateReads).toBe(1));
+    await engineRest('POST', `/task/${task!.id}/claim`, { userId: 'racer' });
+    await applier.refresh(instanceId, () => reader.read(instanceId));
+    expect(await rows('SELECT assignee FROM tasks WHERE id = $1', task!.id)).toEqual([{ assignee: 'racer' }]);
+
+    releaseLate();
+    await late;
+    expect(lateReads).toBe(2);
+    expect(await rows('SELECT assignee FROM tasks WHERE id = $1', task!.id)).toEqual([{ assignee: 'racer' }]);
+  });
+
   it('an engine outage fails the poll and keeps its cursor, parks nothing, and the sync catches up once the engine is back', async () => {
     await eventually(async () => expect((await pollCursor()).last_error).toBeNull(), 5_000);
     const [{ now: cutAt }] = await rows<{ now: Date }>('SELECT now()');
     await proxy.cut();
-    const positionAtCut = (await pollCursor()).position;
     const startedDuringOutage = await startOnEngine('outage');
+    const failedRuns = async () =>
+      rows<{ error: string }>(`SELECT error FROM sync_runs WHERE name = 'engine-changes' AND started_at > $1 AND error IS NOT NULL`, cutAt);
 
-    // Two failed runs: the outage outlasted a poll, and neither moved the cursor nor parked anything.
+    // Polls run one at a time: once one has failed, none that began before the cut can still move the cursor.
+    await eventually(async () => expect(await failedRuns()).not.toEqual([]), 10_000);
+    const positionAtCut = (await pollCursor()).position;
     await eventually(async () => {
-      const failed = await rows<{ error: string }>(`SELECT error FROM sync_runs WHERE name = 'engine-changes' AND started_at > $1 AND error IS NOT NULL`, cutAt);
-      expect(failed.length).toBeGreaterThanOrEqual(2);
-      expect(failed[0]!.error).toMatch(/unreachable/);
+      const failed = await failedRuns();
+      expect(failed.length).toBeGreaterThanOrEqual(3);
+      for (const run of failed) expect(run.error).toMatch(/unreachable/);
     }, 10_000);
     expect((await pollCursor()).position).toEqual(positionAtCut);
     expect(await rows('SELECT instance_id FROM parked_instances WHERE last_failed_at > $1', cutAt)).toEqual([]);

@@ -15,7 +15,7 @@ export class ProcessInstanceView {
   @ApiProperty({ description: 'When the gateway last compared this row with the engine' }) lastSyncedAt!: Date;
 
   static of(record: ProcessInstanceRecord): ProcessInstanceView {
-    const { lastEventSequence: _internal, escapedFields: _storage, ...view } = restored(record);
+    const { lastEventSequence: _sequence, snapshotReadAt: _readAt, escapedFields: _storage, ...view } = restored(record);
     return Object.assign(new ProcessInstanceView(), view);
   }
 }

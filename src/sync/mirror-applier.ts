@@ -20,10 +20,13 @@ export interface DomainEvent {
 }
 
 const REMOVED_FROM_ENGINE = 'removed from engine';
+// Reads of one instance before a refresh applies whatever it read last, however busy the instance is.
+const MAX_READS = 3;
+const STALE = Symbol('stale snapshot');
 
 /**
- * The one step every sync path ends in: under a per-instance lock, read the engine's current state, diff it
- * against the mirror, write the mirror rows and their events in one transaction.
+ * The one step every sync path ends in: read the engine's current state, then under a per-instance lock diff it
+ * against the mirror and write the mirror rows and their events in one transaction.
  */
 @Injectable()
 export class MirrorApplier {
@@ -33,21 +36,31 @@ export class MirrorApplier {
     private readonly parked: ParkedInstances,
   ) {}
 
-  /** Returns how many events the refresh produced (0 when the mirror already matched the engine). */
+  /**
+   * Returns how many events the refresh produced (0 when the mirror already matched the engine).
+   * The engine is read first, outside any transaction, so a slow engine holds no database connection; the apply
+   * is a short transaction under a per-instance lock. A snapshot whose read began before the one already applied
+   * is older, so it is read again rather than applied: the mirror never moves backwards.
+   */
   async refresh(instanceId: string, readSnapshot: () => Promise<InstanceSnapshot | null>, domainEvents: DomainEvent[] = []): Promise<number> {
-    return this.dataSource.transaction(async (manager) => {
-      // Serializes refreshes of one instance, and the engine read happens inside it: the later refresh sees fresher state.
-      await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [instanceId]);
+    for (let read = 1; ; read += 1) {
+      // The database's clock, the same for every replica that compares with it.
+      const [{ now: readStartedAt }]: { now: Date }[] = await this.dataSource.query('SELECT clock_timestamp() AS now');
       const snapshot = await readSnapshot();
-      // With the engine's values restored: events and comparisons see what the engine has, never the escaped form.
-      const stored = await manager.findOneBy(ProcessInstanceRecord, { id: instanceId });
-      const before = stored && restored(stored);
-      const beforeTasks = (await manager.findBy(TaskRecord, { processInstanceId: instanceId })).map(restored);
-      const beforeIncidents = (await manager.findBy(IncidentRecord, { processInstanceId: instanceId })).map(restored);
-      await this.parked.release(manager, instanceId);
-      if (!snapshot) return this.markRemoved(manager, before, beforeTasks, beforeIncidents);
-      return this.apply(manager, snapshot, { instance: before, tasks: beforeTasks, incidents: beforeIncidents }, domainEvents);
-    });
+      const outcome = await this.dataSource.transaction(async (manager) => {
+        await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [instanceId]);
+        const stored = await manager.findOneBy(ProcessInstanceRecord, { id: instanceId });
+        if (stored?.snapshotReadAt && stored.snapshotReadAt > readStartedAt && read < MAX_READS) return STALE;
+        // With the engine's values restored: events and comparisons see what the engine has, never the escaped form.
+        const before = stored && restored(stored);
+        const beforeTasks = (await manager.findBy(TaskRecord, { processInstanceId: instanceId })).map(restored);
+        const beforeIncidents = (await manager.findBy(IncidentRecord, { processInstanceId: instanceId })).map(restored);
+        await this.parked.release(manager, instanceId);
+        if (!snapshot) return this.markRemoved(manager, before, beforeTasks, beforeIncidents, readStartedAt);
+        return this.apply(manager, snapshot, { instance: before, tasks: beforeTasks, incidents: beforeIncidents }, domainEvents, readStartedAt);
+      });
+      if (outcome !== STALE) return outcome;
+    }
   }
 
   private async apply(
@@ -55,6 +68,7 @@ export class MirrorApplier {
     snapshot: InstanceSnapshot,
     mirrored: { instance: ProcessInstanceRecord | null; tasks: TaskRecord[]; incidents: IncidentRecord[] },
     domainEvents: DomainEvent[],
+    readStartedAt: Date,
   ): Promise<number> {
     const now = new Date();
     const restoring = mirrored.instance !== null && isMarkedRemoved(mirrored.instance);
@@ -75,6 +89,7 @@ export class MirrorApplier {
       tenantId: snapshot.tenantId,
       lastEventSequence: (before?.lastEventSequence ?? 0) + changes.length,
       lastSyncedAt: now,
+      snapshotReadAt: readStartedAt,
     });
     await manager.save(ProcessInstanceRecord, storable(instance, INSTANCE_TEXT_FIELDS));
 
@@ -112,7 +127,13 @@ export class MirrorApplier {
     return changes.length;
   }
 
-  private async markRemoved(manager: EntityManager, before: ProcessInstanceRecord | null, beforeTasks: TaskRecord[], beforeIncidents: IncidentRecord[]): Promise<number> {
+  private async markRemoved(
+    manager: EntityManager,
+    before: ProcessInstanceRecord | null,
+    beforeTasks: TaskRecord[],
+    beforeIncidents: IncidentRecord[],
+    readStartedAt: Date,
+  ): Promise<number> {
     if (!before || !OPEN_INSTANCE_STATES.has(before.state)) return 0;
     const now = new Date();
     const openTasks = beforeTasks.filter((task) => OPEN_TASK_STATES.has(task.state));
@@ -145,6 +166,7 @@ export class MirrorApplier {
       deleteReason: REMOVED_FROM_ENGINE,
       lastEventSequence: previousSequence + changes.length,
       lastSyncedAt: now,
+      snapshotReadAt: readStartedAt,
     });
     await manager.save(ProcessInstanceRecord, storable(before, INSTANCE_TEXT_FIELDS));
     await this.outbox.append(manager, this.sequence(before, previousSequence, changes));
