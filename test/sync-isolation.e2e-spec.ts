@@ -3,6 +3,8 @@ import pg from 'pg';
 import { restoreNul } from '../src/mirror/unstorable-text.js';
 import { InstanceSnapshotReader } from '../src/sync/instance-snapshot-reader.js';
 import { MirrorApplier } from '../src/sync/mirror-applier.js';
+import { SyncService } from '../src/sync/sync.service.js';
+import { userTaskProcess } from './fixtures/models.js';
 import { engineRest } from './support/engine-rest.js';
 import { eventually } from './support/eventually.js';
 import { startGateway, type RunningGateway } from './support/gateway-app.js';
@@ -187,6 +189,32 @@ describe('sync isolation: poison instances are parked, outages fail the run', ()
     await late;
     expect(lateReads).toBe(2);
     expect(await rows('SELECT assignee FROM tasks WHERE id = $1', task!.id)).toEqual([{ assignee: 'racer' }]);
+  });
+
+  it('concurrent refreshes of the same definitions and the same instance never collide on inserts', async () => {
+    const sync = gateway.app.get(SyncService, { strict: false });
+    const key = `race${run}`;
+    // Deployed behind the gateway's back, so every refresh below finds the definition new.
+    const form = new FormData();
+    form.append('deployment-name', key);
+    form.append('data', new Blob([userTaskProcess(key)]), `${key}.bpmn`);
+    const deployed = await fetch(`${testEnv.camundaUrl}/deployment/create`, {
+      method: 'POST',
+      headers: { Authorization: `Basic ${Buffer.from(`${testEnv.camundaUser}:${testEnv.camundaPassword}`).toString('base64')}` },
+      body: form,
+    });
+    expect(deployed.status).toBe(200);
+    const { id: deploymentId } = (await deployed.json()) as { id: string };
+    try {
+      await Promise.all(Array.from({ length: 4 }, () => sync.refreshDefinitions()));
+      expect(await rows('SELECT id FROM process_definitions WHERE key = $1', key)).toHaveLength(1);
+
+      const { id } = await engineRest<{ id: string }>('POST', `/process-definition/key/${key}/start`, {});
+      await Promise.all(Array.from({ length: 4 }, () => sync.refreshInstance(id)));
+      expect(await rows(`SELECT type FROM outbox_events WHERE process_instance_id = $1 ORDER BY sequence`, id)).toEqual([{ type: 'process.started' }, { type: 'task.created' }]);
+    } finally {
+      await engineRest('DELETE', `/deployment/${deploymentId}?cascade=true`);
+    }
   });
 
   it('an engine outage fails the poll and keeps its cursor, parks nothing, and the sync catches up once the engine is back', async () => {

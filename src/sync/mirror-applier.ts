@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource, type EntityManager, type QueryDeepPartialEntity } from 'typeorm';
 import { EventType, type InstanceEvent } from '../events/event-types.js';
 import { OutboxWriter } from '../events/outbox-writer.js';
 import { INCIDENT_TEXT_FIELDS, IncidentRecord, IncidentState } from '../mirror/incident.entity.js';
@@ -91,7 +91,8 @@ export class MirrorApplier {
       lastSyncedAt: now,
       snapshotReadAt: readStartedAt,
     });
-    await manager.save(ProcessInstanceRecord, storable(instance, INSTANCE_TEXT_FIELDS));
+    // Every mirror write is an upsert, so a concurrent writer of the same row never makes this one fail.
+    await manager.upsert(ProcessInstanceRecord, storable(instance, INSTANCE_TEXT_FIELDS), ['id']);
 
     const known = new Map(beforeTasks.map((task) => [task.id, task]));
     const tasks = snapshotTasks
@@ -111,17 +112,18 @@ export class MirrorApplier {
           lastSyncedAt: now,
         });
       });
-    if (tasks.length > 0) await manager.save(TaskRecord, tasks.map((task) => storable(task, TASK_TEXT_FIELDS)));
+    if (tasks.length > 0) await manager.upsert(TaskRecord, tasks.map((task) => storable(task, TASK_TEXT_FIELDS)), ['id']);
 
     // Variables carry no events; the engine's current set replaces the mirror's.
     await manager.delete(VariableRecord, { processInstanceId: snapshot.id });
     if (variables.length > 0) {
       const rows = variables.map((variable) => manager.create(VariableRecord, { ...variable, processInstanceId: snapshot.id, lastSyncedAt: now }));
-      await manager.save(VariableRecord, rows.map((row) => storable(row, VARIABLE_TEXT_FIELDS)));
+      // `value` is any JSON, which TypeORM's partial-entity type cannot express.
+      await manager.upsert(VariableRecord, rows.map((row) => storable(row, VARIABLE_TEXT_FIELDS)) as QueryDeepPartialEntity<VariableRecord>[], ['id']);
     }
     const endedIncidents = new Set(beforeIncidents.filter((incident) => incident.state !== IncidentState.Open).map((incident) => incident.id));
     const incidentRows = incidents.filter((incident) => !endedIncidents.has(incident.id)).map((incident) => ({ ...incident, processInstanceId: snapshot.id, lastSyncedAt: now }));
-    if (incidentRows.length > 0) await manager.save(IncidentRecord, incidentRows.map((row) => storable(row, INCIDENT_TEXT_FIELDS)));
+    if (incidentRows.length > 0) await manager.upsert(IncidentRecord, incidentRows.map((row) => storable(row, INCIDENT_TEXT_FIELDS)), ['id']);
 
     await this.outbox.append(manager, this.sequence(instance, before?.lastEventSequence ?? 0, changes));
     return changes.length;
@@ -156,9 +158,9 @@ export class MirrorApplier {
       },
     ];
     for (const task of openTasks) Object.assign(task, { state: TaskState.Deleted, endedAt: now, lastSyncedAt: now });
-    await manager.save(TaskRecord, openTasks.map((task) => storable(task, TASK_TEXT_FIELDS)));
+    if (openTasks.length > 0) await manager.upsert(TaskRecord, openTasks.map((task) => storable(task, TASK_TEXT_FIELDS)), ['id']);
     for (const incident of openIncidents) Object.assign(incident, { state: IncidentState.Deleted, endedAt: now, lastSyncedAt: now });
-    await manager.save(IncidentRecord, openIncidents.map((incident) => storable(incident, INCIDENT_TEXT_FIELDS)));
+    if (openIncidents.length > 0) await manager.upsert(IncidentRecord, openIncidents.map((incident) => storable(incident, INCIDENT_TEXT_FIELDS)), ['id']);
     const previousSequence = before.lastEventSequence;
     Object.assign(before, {
       state: InstanceState.ExternallyTerminated,
@@ -168,7 +170,7 @@ export class MirrorApplier {
       lastSyncedAt: now,
       snapshotReadAt: readStartedAt,
     });
-    await manager.save(ProcessInstanceRecord, storable(before, INSTANCE_TEXT_FIELDS));
+    await manager.upsert(ProcessInstanceRecord, storable(before, INSTANCE_TEXT_FIELDS), ['id']);
     await this.outbox.append(manager, this.sequence(before, previousSequence, changes));
     return changes.length;
   }
