@@ -65,12 +65,22 @@ export class MirrorApplier {
 
   private async apply(
     manager: EntityManager,
-    snapshot: InstanceSnapshot,
+    engineSnapshot: InstanceSnapshot,
     mirrored: { instance: ProcessInstanceRecord | null; tasks: TaskRecord[]; incidents: IncidentRecord[] },
     domainEvents: DomainEvent[],
     readStartedAt: Date,
   ): Promise<number> {
     const now = new Date();
+    // The engine tells no candidates of an ended task: it ended with those the mirror saw last, and its events say so.
+    const lastSeen = new Map(mirrored.tasks.map((task) => [task.id, task]));
+    const snapshot: InstanceSnapshot = {
+      ...engineSnapshot,
+      tasks: engineSnapshot.tasks.map((task) => ({
+        ...task,
+        candidateUsers: task.candidateUsers ?? lastSeen.get(task.id)?.candidateUsers ?? [],
+        candidateGroups: task.candidateGroups ?? lastSeen.get(task.id)?.candidateGroups ?? [],
+      })),
+    };
     const restoring = mirrored.instance !== null && isMarkedRemoved(mirrored.instance);
     const { instance: before, tasks: beforeTasks, incidents: beforeIncidents } = restoring ? reopenedForRestore(mirrored, snapshot) : mirrored;
     const { startEvents, taskEvents, endEvents } = diffInstance(before, beforeTasks, snapshot, now, beforeIncidents);
@@ -100,18 +110,15 @@ export class MirrorApplier {
         const previous = known.get(task.id);
         return !previous || OPEN_TASK_STATES.has(previous.state);
       })
-      .map((task) => {
-        const previous = known.get(task.id);
-        return manager.create(TaskRecord, {
+      .map((task) =>
+        manager.create(TaskRecord, {
           ...task,
           processInstanceId: snapshot.id,
           processDefinitionKey: snapshot.definitionKey,
           businessKey: snapshot.businessKey,
-          candidateUsers: task.candidateUsers ?? previous?.candidateUsers ?? [],
-          candidateGroups: task.candidateGroups ?? previous?.candidateGroups ?? [],
           lastSyncedAt: now,
-        });
-      });
+        }),
+      );
     if (tasks.length > 0) await manager.upsert(TaskRecord, tasks.map((task) => storable(task, TASK_TEXT_FIELDS)), ['id']);
 
     // Variables carry no events; the engine's current set replaces the mirror's.
