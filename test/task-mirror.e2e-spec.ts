@@ -52,6 +52,24 @@ describe('tasks in the mirror', () => {
     await eventually(() => expect(lastEvent(instanceId, 'task.deleted')?.body.data).toMatchObject({ taskId, candidateGroups: ['managers'] }), 10_000);
   });
 
+  it('a task of an instance suspended out of band reads as suspended, and the task list filters on it', async () => {
+    const { instanceId, taskId } = await startTicket();
+    const listed = async (suspended: boolean) =>
+      (await gateway.http.get(`/tasks?processInstanceId=${instanceId}&suspended=${suspended}`).expect(200)).body.items.map((task: { id: string }) => task.id);
+    expect((await gateway.http.get(`/tasks/${taskId}`).expect(200)).body).toMatchObject({ suspended: false });
+
+    await engineRest('PUT', `/process-instance/${instanceId}/suspended`, { suspended: true });
+    await eventually(async () => expect((await gateway.http.get(`/tasks/${taskId}`).expect(200)).body).toMatchObject({ state: 'CREATED', suspended: true }), 10_000);
+    expect(await listed(true)).toEqual([taskId]);
+    expect(await listed(false)).toEqual([]);
+
+    await engineRest('PUT', `/process-instance/${instanceId}/suspended`, { suspended: false });
+    await eventually(async () => expect((await gateway.http.get(`/tasks/${taskId}`).expect(200)).body).toMatchObject({ suspended: false }), 10_000);
+    expect(await listed(false)).toEqual([taskId]);
+    expect(await listed(true)).toEqual([]);
+    await gateway.http.get('/tasks?suspended=maybe').expect(400);
+  });
+
   it('published only events that conform to docs/events.schema.json', () => {
     expect(events.received.length).toBeGreaterThan(0);
     expect(events.schemaViolations()).toEqual([]);

@@ -5,6 +5,7 @@ import { SyncRuns1763884800000 } from '../../migrations/1763884800000-sync-runs.
 import { ParkedInstances1764100000000 } from '../../migrations/1764100000000-parked-instances.js';
 import { EscapedFields1764100000001 } from '../../migrations/1764100000001-escaped-fields.js';
 import { SnapshotReadAt1764100000002 } from '../../migrations/1764100000002-snapshot-read-at.js';
+import { TaskSuspension1764100000003 } from '../../migrations/1764100000003-task-suspension.js';
 import { OutboxEventRecord } from '../events/outbox-event.entity.js';
 import { MIRROR_ENTITIES } from '../mirror/mirror-entities.js';
 import { ParkedInstanceRecord } from '../sync/parked-instance.entity.js';
@@ -16,7 +17,7 @@ export function dataSourceOptions(databaseUrl: string): DataSourceOptions {
     type: 'postgres',
     url: databaseUrl,
     entities: [...MIRROR_ENTITIES, OutboxEventRecord, SyncCursorRecord, ParkedInstanceRecord],
-    migrations: [InitialMirror1763712000000, VariablesIncidents1763798400000, SyncRuns1763884800000, ParkedInstances1764100000000, EscapedFields1764100000001, SnapshotReadAt1764100000002],
+    migrations: [InitialMirror1763712000000, VariablesIncidents1763798400000, SyncRuns1763884800000, ParkedInstances1764100000000, EscapedFields1764100000001, SnapshotReadAt1764100000002, TaskSuspension1764100000003],
     migrationsTableName: 'schema_migrations',
     synchronize: false,
     migrationsRun: false,

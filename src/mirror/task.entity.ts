@@ -51,6 +51,10 @@ export class TaskRecord {
   @Column({ type: 'varchar', length: 16 })
   state!: TaskState;
 
+  /** Open, but its instance is suspended: nobody can claim or complete it until the instance is activated. */
+  @Column({ type: 'boolean', default: false })
+  suspended!: boolean;
+
   @Column({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 

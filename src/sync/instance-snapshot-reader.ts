@@ -5,6 +5,7 @@ import { TaskClient } from '../camunda/clients/task.client.js';
 import { CamundaError, CamundaErrorCode } from '../camunda/camunda.errors.js';
 import type { EngineProcessInstance, EngineTask, EngineVariable, TaskCandidates } from '../camunda/camunda.models.js';
 import { IncidentState } from '../mirror/incident.entity.js';
+import { InstanceState } from '../mirror/process-instance.entity.js';
 import { taskStateOf, type InstanceSnapshot, type TaskSnapshot, type VariableSnapshot } from './instance-snapshot.js';
 
 /** Reads one instance's full current state from the engine: history for states, runtime for candidates. */
@@ -30,7 +31,8 @@ export class InstanceSnapshotReader {
     ]);
     return {
       ...toInstance(instance),
-      tasks: await Promise.all(tasks.map((task) => this.toTask(task))),
+      // History keeps no task suspension: a task is suspended exactly while its open instance is.
+      tasks: await Promise.all(tasks.map((task) => this.toTask(task, instance.state === InstanceState.Suspended))),
       variables: variables.map(toVariable),
       incidents: incidents.map(({ id, type, message, activityId, configuration, annotation, state, createdAt, endedAt }) => ({
         id, type, message, activityId, configuration, annotation, state: state as IncidentState, createdAt, endedAt,
@@ -38,7 +40,7 @@ export class InstanceSnapshotReader {
     };
   }
 
-  private async toTask(task: EngineTask): Promise<TaskSnapshot> {
+  private async toTask(task: EngineTask, instanceSuspended: boolean): Promise<TaskSnapshot> {
     const candidates = task.endedAt ? undefined : await this.candidatesOf(task.id);
     return {
       id: task.id,
@@ -51,6 +53,7 @@ export class InstanceSnapshotReader {
       candidateGroups: candidates?.groups,
       priority: task.priority,
       state: taskStateOf(task),
+      suspended: instanceSuspended && !task.endedAt,
       createdAt: task.createdAt,
       dueAt: task.dueAt,
       followUpAt: task.followUpAt,

@@ -16,6 +16,7 @@ export class TaskView {
   @ApiProperty({ type: [String], example: ['managers'] }) candidateGroups!: string[];
   @ApiProperty() priority!: number;
   @ApiProperty({ enum: TaskState }) state!: TaskState;
+  @ApiProperty({ description: 'Its instance is suspended: it cannot be claimed or completed until the instance is activated' }) suspended!: boolean;
   @ApiProperty() createdAt!: Date;
   @ApiPropertyOptional({ type: Date, nullable: true }) dueAt!: Date | null;
   @ApiPropertyOptional({ type: Date, nullable: true }) followUpAt!: Date | null;

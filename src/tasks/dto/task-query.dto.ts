@@ -41,6 +41,9 @@ export class TaskQueryDto {
   @IsOptional() @IsEnum(TaskState)
   state?: TaskState;
 
+  @ApiPropertyOptional({ description: 'Only tasks whose instance is (true) or is not (false) suspended' }) @IsOptional() @BooleanParam()
+  suspended?: boolean;
+
   @ApiPropertyOptional({ description: 'Case-insensitive substring of the task name', example: 'approval' })
   @IsOptional() @IsString() @MaxLength(255)
   nameLike?: string;
