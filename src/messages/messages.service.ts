@@ -18,9 +18,12 @@ export class MessagesService {
     return { correlations };
   }
 
-  /** A signal does not say whom it reached; an incremental sync runs before the answer instead. */
+  /**
+   * A signal does not say whom it reached; an incremental sync runs before the answer instead, waiting for one
+   * another replica is running rather than skipping it.
+   */
   async signal(input: ThrowSignalDto): Promise<void> {
     await this.instanceClient.throwSignal(input);
-    await this.sync.runPoll();
+    await this.sync.runPoll({ waitForLock: true });
   }
 }

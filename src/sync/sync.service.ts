@@ -17,10 +17,10 @@ import { SyncCursorRecord } from './sync-cursor.entity.js';
 export const ENGINE_CHANGES_CURSOR = 'engine-changes';
 export const RECONCILE_CURSOR = 'reconcile';
 // Same in every replica: only the replica holding it polls or reconciles.
-const SYNC_LOCK_KEY = 0x5f_4e_c0_01;
+export const SYNC_LOCK_KEY = 0x5f_4e_c0_01;
 const REFRESH_CONCURRENCY = 8;
-// A reconcile waits this long for polls (of any replica) to let go of the lock, instead of being starved by them.
-const RECONCILE_LOCK_WAIT_MS = 60_000;
+// A reconcile (or a poll someone waits on) waits this long for the lock, instead of being starved by other replicas' polls.
+const LOCK_WAIT_MS = 60_000;
 const RUN_HISTORY_DAYS = 7;
 const LOCK_TIMEOUT = '55P03';
 // Parked instances retried per poll, so a long parking list never makes one poll slow.
@@ -173,14 +173,18 @@ export class SyncService {
     return orphans.map((orphan) => orphan.id);
   }
 
-  /** Runs an incremental poll after any sync step already running, so it sees everything that happened before the call. */
-  runPoll(): Promise<SyncRunResult> {
-    return this.enqueue(() => this.underLock(ENGINE_CHANGES_CURSOR, (cursor) => this.poll(cursor), 0));
+  /**
+   * Runs an incremental poll after any sync step already running, so it sees everything that happened before the
+   * call. A scheduled poll that finds another replica polling is skipped; with `waitForLock`, for a caller that
+   * promised a sync, it waits for that replica and then polls itself.
+   */
+  runPoll(options: { waitForLock?: boolean } = {}): Promise<SyncRunResult> {
+    return this.enqueue(() => this.underLock(ENGINE_CHANGES_CURSOR, (cursor) => this.poll(cursor), options.waitForLock ? LOCK_WAIT_MS : 0));
   }
 
   /** Compares every open instance and task with the engine and refreshes what drifted. */
   runReconcile(): Promise<SyncRunResult> {
-    return this.enqueue(() => this.underLock(RECONCILE_CURSOR, () => this.reconcile(), RECONCILE_LOCK_WAIT_MS));
+    return this.enqueue(() => this.underLock(RECONCILE_CURSOR, () => this.reconcile(), LOCK_WAIT_MS));
   }
 
   /** Resolves when no sync step is running or queued. */
