@@ -23,6 +23,7 @@ export class InstanceSnapshotReader {
   async read(instanceId: string): Promise<InstanceSnapshot | null> {
     const [instance] = await this.historyClient.listHistoricProcessInstances({ processInstanceIds: [instanceId], firstResult: 0, maxResults: 1 });
     if (!instance) return null;
+    // An engine that ignored the id filter would answer with some other instance: never mirror that one under this id.
     if (instance.id !== instanceId) throw new Error(`Engine answered the history query for instance ${instanceId} with instance ${instance.id}`);
     const [tasks, variables, incidents] = await Promise.all([
       allPages((firstResult, maxResults) => this.historyClient.listHistoricTasks({ processInstanceId: instanceId, firstResult, maxResults })),

@@ -54,7 +54,6 @@ interface BatchOutcome {
   changes: number;
   /** Instances whose refresh changed the mirror. */
   changed: number;
-  parked: number;
 }
 
 interface StepOutcome {
@@ -125,7 +124,7 @@ export class SyncService {
    * on. An outage (engine or database gone) stops the batch and fails it, so the run keeps its cursor.
    */
   private async refreshIsolated(instanceIds: Iterable<string>): Promise<BatchOutcome> {
-    const outcome: BatchOutcome = { changes: 0, changed: 0, parked: 0 };
+    const outcome: BatchOutcome = { changes: 0, changed: 0 };
     await this.eachConcurrently([...instanceIds], async (id) => {
       try {
         const changes = await this.refreshInstance(id);
@@ -134,7 +133,6 @@ export class SyncService {
       } catch (error) {
         if (await this.triage.isOutage(error)) throw error;
         await this.parked.park(id, error);
-        outcome.parked += 1;
         this.logger.warn(`Instance ${id} parked: its refresh failed (${(error as Error).message}); it is retried with backoff`);
       }
     });
