@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { restoreNul } from '../src/mirror/unstorable-text.js';
 import { InstanceSnapshotReader } from '../src/sync/instance-snapshot-reader.js';
+import { EventType } from '../src/events/event-types.js';
 import { MirrorApplier } from '../src/sync/mirror-applier.js';
 import { SyncService } from '../src/sync/sync.service.js';
 import { userTaskProcess } from './fixtures/models.js';
@@ -164,31 +165,54 @@ describe('sync isolation: poison instances are parked, outages fail the run', ()
     }
   });
 
-  it('a refresh whose engine read began before one already applied reads again instead of moving the mirror back', async () => {
+  it('a refresh whose engine read began before one already applied never moves the mirror back', async () => {
     const applier = gateway.app.get(MirrorApplier, { strict: false });
     const reader = gateway.app.get(InstanceSnapshotReader, { strict: false });
     const instanceId = await startOnEngine('race');
     const [task] = await engineRest<{ id: string }[]>('GET', `/task?processInstanceId=${instanceId}`);
+    const assignee = async () => (await rows<{ assignee: string | null }>('SELECT assignee FROM tasks WHERE id = $1', task!.id))[0]?.assignee;
 
-    // The late refresh has read the task unclaimed, and is held before it applies.
-    let lateReads = 0;
-    let releaseLate!: () => void;
-    const lateMayApply = new Promise<void>((resolve) => (releaseLate = resolve));
-    const late = applier.refresh(instanceId, async () => {
-      const snapshot = await reader.read(instanceId);
-      lateReads += 1;
-      if (lateReads === 1) await lateMayApply;
-      return snapshot;
-    });
-    await eventually(() => expect(lateReads).toBe(1));
+    /** A refresh that has read the engine and is held before it applies. */
+    function lateRefresh(domainEvents: { type: EventType; data: Record<string, unknown> }[]) {
+      let reads = 0;
+      let release!: () => void;
+      const mayApply = new Promise<void>((resolve) => (release = resolve));
+      const done = applier.refresh(
+        instanceId,
+        async () => {
+          const snapshot = await reader.read(instanceId);
+          reads += 1;
+          if (reads === 1) await mayApply;
+          return snapshot;
+        },
+        domainEvents,
+      );
+      return { done, release, reads: () => reads };
+    }
+
+    // Plain: its older snapshot is dropped.
+    const plain = lateRefresh([]);
+    await eventually(() => expect(plain.reads()).toBe(1));
     await engineRest('POST', `/task/${task!.id}/claim`, { userId: 'racer' });
     await applier.refresh(instanceId, () => reader.read(instanceId));
-    expect(await rows('SELECT assignee FROM tasks WHERE id = $1', task!.id)).toEqual([{ assignee: 'racer' }]);
+    expect(await assignee()).toBe('racer');
+    plain.release();
+    await expect(plain.done).resolves.toBe(0);
+    expect(plain.reads()).toBe(1);
+    expect(await assignee()).toBe('racer');
 
-    releaseLate();
-    await late;
-    expect(lateReads).toBe(2);
-    expect(await rows('SELECT assignee FROM tasks WHERE id = $1', task!.id)).toEqual([{ assignee: 'racer' }]);
+    // With an event to write: it reads again, writes the event once, and still does not move the mirror back.
+    const withEvent = lateRefresh([{ type: EventType.TicketProcessed, data: { externalTaskId: `race-${run}` } }]);
+    await eventually(() => expect(withEvent.reads()).toBe(1));
+    await engineRest('POST', `/task/${task!.id}/unclaim`);
+    await applier.refresh(instanceId, () => reader.read(instanceId));
+    expect(await assignee()).toBeNull();
+    await engineRest('POST', `/task/${task!.id}/claim`, { userId: 'racer-again' });
+    withEvent.release();
+    await withEvent.done;
+    expect(withEvent.reads()).toBeGreaterThanOrEqual(2);
+    expect(await assignee()).toBe('racer-again');
+    expect(await rows(`SELECT type FROM outbox_events WHERE process_instance_id = $1 AND type = 'ticket.processed'`, instanceId)).toHaveLength(1);
   });
 
   it('concurrent refreshes of the same definitions and the same instance never collide on inserts', async () => {

@@ -40,7 +40,9 @@ export class MirrorApplier {
    * Returns how many events the refresh produced (0 when the mirror already matched the engine).
    * The engine is read first, outside any transaction, so a slow engine holds no database connection; the apply
    * is a short transaction under a per-instance lock. A snapshot whose read began before the one already applied
-   * is older, so it is read again rather than applied: the mirror never moves backwards.
+   * is older and never applied, so the mirror never moves backwards: it is dropped (the applied one already holds
+   * everything committed before this refresh began, and a later change is in the next poll's window), or, when it
+   * carries domain events that must be written, read again.
    */
   async refresh(instanceId: string, readSnapshot: () => Promise<InstanceSnapshot | null>, domainEvents: DomainEvent[] = []): Promise<number> {
     for (let read = 1; ; read += 1) {
@@ -50,7 +52,7 @@ export class MirrorApplier {
       const outcome = await this.dataSource.transaction(async (manager) => {
         await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [instanceId]);
         const stored = await manager.findOneBy(ProcessInstanceRecord, { id: instanceId });
-        if (stored?.snapshotReadAt && stored.snapshotReadAt > readStartedAt && read < MAX_READS) return STALE;
+        if (stored?.snapshotReadAt && stored.snapshotReadAt > readStartedAt && read < MAX_READS) return domainEvents.length > 0 ? STALE : 0;
         // With the engine's values restored: events and comparisons see what the engine has, never the escaped form.
         const before = stored && restored(stored);
         const beforeTasks = (await manager.findBy(TaskRecord, { processInstanceId: instanceId })).map(restored);
