@@ -85,6 +85,14 @@ describe('sync isolation: poison instances are parked, outages fail the run', ()
     expect(status.body.cursors.find((cursor: { name: string }) => cursor.name === 'engine-changes')).toMatchObject({ lastError: null });
     expect(status.body.parked.count).toBeGreaterThanOrEqual(1);
     expect(status.body.parked.instances).toContainEqual(expect.objectContaining({ instanceId: poison, error: expect.stringMatching(/JSON/) }));
+    // The reconcile finds it open in the engine and missing from the mirror, fails to refresh it, and goes on past it.
+    const attemptsBefore = (await rows<{ attempts: number }>('SELECT attempts FROM parked_instances WHERE instance_id = $1', poison))[0]!.attempts;
+    const reconcile = await gateway.http.post('/sync/reconcile').expect(200);
+    expect(reconcile.body.ran).toBe(true);
+    expect((await rows<{ attempts: number }>('SELECT attempts FROM parked_instances WHERE instance_id = $1', poison))[0]!.attempts).toBeGreaterThan(attemptsBefore);
+    const afterReconcile = await gateway.http.get('/sync/status').expect(200);
+    expect(afterReconcile.body.cursors.find((cursor: { name: string }) => cursor.name === 'reconcile')).toMatchObject({ lastError: null });
+
     const metrics = await gateway.http.get('/metrics').expect(200);
     expect(Number(/^camunda_gateway_sync_parked_instances (\d+)$/m.exec(metrics.text)?.[1])).toBeGreaterThanOrEqual(1);
 
