@@ -227,18 +227,6 @@ describe('commands that are safe to retry', () => {
     await eventually(() => gateway.http.get(`/process-definitions/key/${key}`).expect(200), 15_000, 200);
   });
 
-  it('answers 202 to a signal when another replica holds the sync lock and the promised sync cannot run', async () => {
-    // SyncService's replica-wide lock key: holding it here is what another replica's running poll looks like.
-    await direct.query('SELECT pg_advisory_lock($1)', [0x5f_4e_c0_01]);
-    try {
-      const accepted = await gateway.http.post('/signals').send({ name: `safe-${run}-locked` }).expect(202);
-      expect(accepted.body).toEqual({ name: `safe-${run}-locked`, mirrored: false });
-    } finally {
-      await direct.query('SELECT pg_advisory_unlock($1)', [0x5f_4e_c0_01]);
-    }
-    await gateway.http.post('/signals').send({ name: `safe-${run}-unlocked` }).expect(204);
-  });
-
   it('keeps a claim that lands between the PATCH reading the task and writing it back', async () => {
     const { taskId } = await startTicket('patch-race');
     let claimed = false;

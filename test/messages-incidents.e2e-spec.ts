@@ -1,8 +1,11 @@
 import { randomUUID } from 'node:crypto';
+import pg from 'pg';
+import { SYNC_LOCK_KEY } from '../src/sync/sync.service.js';
 import { externalTaskProcess, failingJobProcess, messageCatchProcess, signalCatchProcess } from './fixtures/models.js';
 import { engineRest } from './support/engine-rest.js';
 import { eventually } from './support/eventually.js';
 import { startGateway, type RunningGateway } from './support/gateway-app.js';
+import { testEnv } from './support/test-env.js';
 
 describe('messages, signals, incidents and retries (real engine)', () => {
   let gateway: RunningGateway;
@@ -67,6 +70,26 @@ describe('messages, signals, incidents and retries (real engine)', () => {
     const ids = [await start(`sig${run}`), await start(`sig${run}`)];
     await gateway.http.post('/signals').send({ name: `maintenance-${run}`, variables: { window: 'night' } }).expect(204);
     for (const id of ids) expect(await openTaskNames(id)).toEqual(['After signal']);
+  });
+
+  it('a signal thrown while another replica holds the sync lock still answers only after its sync', async () => {
+    const id = await start(`sig${run}`);
+    const otherReplica = new pg.Client({ connectionString: testEnv.databaseUrl });
+    await otherReplica.connect();
+    try {
+      await otherReplica.query('SELECT pg_advisory_lock($1)', [SYNC_LOCK_KEY]);
+      const answer = gateway.http.post('/signals').send({ name: `maintenance-${run}` }).then((response) => response);
+      // The gateway's poll is queued behind the other replica's, not skipped.
+      await eventually(async () => {
+        const { rows } = await otherReplica.query(`SELECT count(*)::int AS waiting FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`);
+        expect(rows[0].waiting).toBeGreaterThan(0);
+      });
+      await otherReplica.query('SELECT pg_advisory_unlock($1)', [SYNC_LOCK_KEY]);
+      expect((await answer).status).toBe(204);
+      expect(await openTaskNames(id)).toEqual(['After signal']);
+    } finally {
+      await otherReplica.end();
+    }
   });
 
   it('a failed external task becomes an incident; annotating and retrying it through the gateway resolves it', async () => {

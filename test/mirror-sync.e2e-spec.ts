@@ -8,6 +8,7 @@ import { startGateway, type RunningGateway } from './support/gateway-app.js';
 import { testEnv } from './support/test-env.js';
 
 const POLL_INTERVAL_MS = 1_000;
+const OVERLAP_MS = 3_000;
 /** The issue's bound: a change shows within the poll interval plus a second. */
 const DEADLINE_MS = POLL_INTERVAL_MS + 1_000;
 
@@ -33,7 +34,7 @@ describe('out-of-band changes reach the mirror and the exchange within the poll 
   }
 
   beforeAll(async () => {
-    gateway = await startGateway({ WORKERS_ENABLED: 'false', SYNC_INTERVAL_MS: String(POLL_INTERVAL_MS) });
+    gateway = await startGateway({ WORKERS_ENABLED: 'false', SYNC_INTERVAL_MS: String(POLL_INTERVAL_MS), SYNC_OVERLAP_MS: String(OVERLAP_MS) });
     events = await EventCollector.bind();
     await mirror.connect();
     // The bound is for steady state: first catch up on whatever changed since the previous gateway's last poll.
@@ -139,8 +140,14 @@ describe('out-of-band changes reach the mirror and the exchange within the poll 
   });
 
   it('the full reconcile finds and fixes drift the poll cannot see, and reports it', async () => {
+    const startedAt = Date.now();
     const wrongAssignee = await startTicket();
     const forgotten = await startTicket();
+    // Drift the poll would fix by itself tests nothing: wait until both starts are behind every poll's window.
+    await eventually(async () => {
+      const cursor = await row<{ position: Date }>(`SELECT position FROM sync_cursors WHERE name = 'engine-changes'`);
+      expect(cursor!.position.getTime() - OVERLAP_MS).toBeGreaterThan(startedAt);
+    }, 20_000);
     // Drift injected behind the gateway's back: a wrong assignee, and an instance the mirror lost.
     await mirror.query(`UPDATE tasks SET assignee = 'ghost', state = 'ASSIGNED' WHERE id = $1`, [wrongAssignee.taskId]);
     await mirror.query('DELETE FROM tasks WHERE process_instance_id = $1', [forgotten.instanceId]);

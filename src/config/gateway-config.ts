@@ -51,6 +51,14 @@ export class GatewayConfig {
   @IsCron()
   SYNC_RECONCILE_CRON = '0 */5 * * * *';
 
+  /** First retry delay of an instance whose refresh failed; it doubles with every further failure. */
+  @Transform(toInt) @IsInt() @Min(100) @Max(3_600_000)
+  SYNC_PARKED_RETRY_MIN_MS = 10_000;
+
+  /** The longest wait between two retries of a parked instance. */
+  @Transform(toInt) @IsInt() @Min(100) @Max(86_400_000)
+  SYNC_PARKED_RETRY_MAX_MS = 3_600_000;
+
   @IsString() @MinLength(1)
   BPMN_DIR = 'bpmn';
 

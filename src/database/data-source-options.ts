@@ -5,9 +5,14 @@ import { SyncRuns1763884800000 } from '../../migrations/1763884800000-sync-runs.
 import { IdempotencyKeys1764300000000 } from '../../migrations/1764300000000-idempotency-keys.js';
 import { OutboxRetriesDeadLetters1764200000000 } from '../../migrations/1764200000000-outbox-retries-dead-letters.js';
 import { OutboxDeadLetterRecord } from '../events/outbox-dead-letter.entity.js';
+import { ParkedInstances1764100000000 } from '../../migrations/1764100000000-parked-instances.js';
+import { EscapedFields1764100000001 } from '../../migrations/1764100000001-escaped-fields.js';
+import { SnapshotReadAt1764100000002 } from '../../migrations/1764100000002-snapshot-read-at.js';
+import { TaskSuspension1764100000003 } from '../../migrations/1764100000003-task-suspension.js';
 import { OutboxEventRecord } from '../events/outbox-event.entity.js';
 import { IdempotencyRecord } from '../idempotency/idempotency-record.entity.js';
 import { MIRROR_ENTITIES } from '../mirror/mirror-entities.js';
+import { ParkedInstanceRecord } from '../sync/parked-instance.entity.js';
 import { SyncCursorRecord } from '../sync/sync-cursor.entity.js';
 
 /** The single description of the gateway's database, used by the app and by the migration CLI alike. */
@@ -15,8 +20,18 @@ export function dataSourceOptions(databaseUrl: string): DataSourceOptions {
   return {
     type: 'postgres',
     url: databaseUrl,
-    entities: [...MIRROR_ENTITIES, OutboxEventRecord, OutboxDeadLetterRecord, SyncCursorRecord, IdempotencyRecord],
-    migrations: [InitialMirror1763712000000, VariablesIncidents1763798400000, SyncRuns1763884800000, OutboxRetriesDeadLetters1764200000000, IdempotencyKeys1764300000000],
+    entities: [...MIRROR_ENTITIES, OutboxEventRecord, OutboxDeadLetterRecord, SyncCursorRecord, ParkedInstanceRecord, IdempotencyRecord],
+    migrations: [
+      InitialMirror1763712000000,
+      VariablesIncidents1763798400000,
+      SyncRuns1763884800000,
+      ParkedInstances1764100000000,
+      EscapedFields1764100000001,
+      SnapshotReadAt1764100000002,
+      TaskSuspension1764100000003,
+      OutboxRetriesDeadLetters1764200000000,
+      IdempotencyKeys1764300000000,
+    ],
     migrationsTableName: 'schema_migrations',
     synchronize: false,
     migrationsRun: false,

@@ -5,6 +5,7 @@ export enum EventType {
   ProcessTerminated = 'process.terminated',
   ProcessSuspended = 'process.suspended',
   ProcessActivated = 'process.activated',
+  ProcessRestored = 'process.restored',
   TaskCreated = 'task.created',
   TaskAssigned = 'task.assigned',
   TaskCompleted = 'task.completed',

@@ -22,13 +22,14 @@ export class MessagesService {
   }
 
   /**
-   * A signal does not say whom it reached; an incremental sync runs before the answer instead. When another
-   * replica holds the sync lock this one cannot run it, and the answer says the mirror is not current yet.
+   * A signal does not say whom it reached; an incremental sync runs before the answer instead, waiting for one
+   * another replica is running rather than skipping it. Once the engine took the signal, a sync that fails is a 202.
    */
   async signal(input: ThrowSignalDto): Promise<AcceptedWrite | undefined> {
     await this.instanceClient.throwSignal(input);
     return afterEngineAccepted('throw signal', { name: input.name }, async () => {
-      const poll = await this.sync.runPoll();
+      // Not having run after the wait means the mirror may not show the signal's effects yet: say so.
+      const poll = await this.sync.runPoll({ waitForLock: true });
       return poll.ran ? undefined : new AcceptedWrite({ name: input.name });
     });
   }

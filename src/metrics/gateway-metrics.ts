@@ -22,6 +22,14 @@ export class GatewayMetrics {
       },
     });
     new Gauge({
+      name: 'camunda_gateway_sync_parked_instances',
+      help: 'Instances whose refresh failed and which the sync retries with backoff',
+      registers: [this.registry],
+      async collect() {
+        this.set((await sync.parkedStatus()).count);
+      },
+    });
+    new Gauge({
       name: 'camunda_gateway_outbox_pending_events',
       help: 'Events written but not yet confirmed by RabbitMQ',
       registers: [this.registry],

@@ -40,6 +40,13 @@ export class IncidentRecord {
   @Column({ name: 'ended_at', type: 'timestamptz', nullable: true })
   endedAt!: Date | null;
 
+  /** Properties stored escaped because they hold U+0000 (see unstorable-text.ts). */
+  @Column({ name: 'escaped_fields', type: 'text', array: true, default: () => "'{}'" })
+  escapedFields!: string[];
+
   @Column({ name: 'last_synced_at', type: 'timestamptz' })
   lastSyncedAt!: Date;
 }
+
+/** The engine-supplied text of a row, any of which may hold U+0000. */
+export const INCIDENT_TEXT_FIELDS: readonly (keyof IncidentRecord & string)[] = ['type', 'message', 'activityId', 'configuration', 'annotation'];

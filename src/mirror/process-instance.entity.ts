@@ -40,6 +40,17 @@ export class ProcessInstanceRecord {
   @Column({ name: 'last_event_sequence', type: 'int', default: 0 })
   lastEventSequence!: number;
 
+  /** When the engine read behind this row began (database clock); an older read is never applied over it. */
+  @Column({ name: 'snapshot_read_at', type: 'timestamptz', nullable: true })
+  snapshotReadAt!: Date | null;
+
+  /** Properties stored escaped because they hold U+0000 (see unstorable-text.ts). */
+  @Column({ name: 'escaped_fields', type: 'text', array: true, default: () => "'{}'" })
+  escapedFields!: string[];
+
   @Column({ name: 'last_synced_at', type: 'timestamptz' })
   lastSyncedAt!: Date;
 }
+
+/** The engine-supplied text of a row, any of which may hold U+0000. */
+export const INSTANCE_TEXT_FIELDS: readonly (keyof ProcessInstanceRecord & string)[] = ['businessKey', 'tenantId', 'deleteReason', 'definitionKey'];

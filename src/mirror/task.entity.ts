@@ -51,6 +51,10 @@ export class TaskRecord {
   @Column({ type: 'varchar', length: 16 })
   state!: TaskState;
 
+  /** Open, but its instance is suspended: nobody can claim or complete it until the instance is activated. */
+  @Column({ type: 'boolean', default: false })
+  suspended!: boolean;
+
   @Column({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 
@@ -66,6 +70,13 @@ export class TaskRecord {
   @Column({ name: 'tenant_id', type: 'varchar', length: 64, nullable: true })
   tenantId!: string | null;
 
+  /** Properties stored escaped because they hold U+0000 (see unstorable-text.ts). */
+  @Column({ name: 'escaped_fields', type: 'text', array: true, default: () => "'{}'" })
+  escapedFields!: string[];
+
   @Column({ name: 'last_synced_at', type: 'timestamptz' })
   lastSyncedAt!: Date;
 }
+
+/** The engine-supplied text of a row, any of which may hold U+0000. */
+export const TASK_TEXT_FIELDS: readonly (keyof TaskRecord & string)[] = ['name', 'description', 'assignee', 'owner', 'businessKey', 'tenantId', 'taskDefinitionKey', 'processDefinitionKey', 'candidateUsers', 'candidateGroups'];

@@ -36,6 +36,13 @@ export class VariableRecord {
   @Column({ name: 'activity_instance_id', type: 'varchar', length: 64, nullable: true })
   activityInstanceId!: string | null;
 
+  /** Properties stored escaped because they hold U+0000 (see unstorable-text.ts). */
+  @Column({ name: 'escaped_fields', type: 'text', array: true, default: () => "'{}'" })
+  escapedFields!: string[];
+
   @Column({ name: 'last_synced_at', type: 'timestamptz' })
   lastSyncedAt!: Date;
 }
+
+/** The engine-supplied text of a row, any of which may hold U+0000. */
+export const VARIABLE_TEXT_FIELDS: readonly (keyof VariableRecord & string)[] = ['name', 'type', 'value', 'valueInfo'];

@@ -97,7 +97,7 @@ interface ErrorLike {
  * Node reports it in several shapes (a code, a cause, an AggregateError's inner errors), and errors from
  * Node's own sockets may come from another realm, so this looks at their shape, not their class.
  */
-function isDatabaseUnavailable(exception: unknown, depth = 0): boolean {
+export function isDatabaseUnavailable(exception: unknown, depth = 0): boolean {
   if (typeof exception !== 'object' || exception === null || depth > 3) return false;
   const error = exception as ErrorLike;
   const code = String((exception instanceof QueryFailedError ? error.driverError?.code : error.code) ?? '');

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { InstanceState, type ProcessInstanceRecord } from '../mirror/process-instance.entity.js';
+import { restored } from '../mirror/unstorable-text.js';
 
 export class ProcessInstanceView {
   @ApiProperty() id!: string;
@@ -14,7 +15,7 @@ export class ProcessInstanceView {
   @ApiProperty({ description: 'When the gateway last compared this row with the engine' }) lastSyncedAt!: Date;
 
   static of(record: ProcessInstanceRecord): ProcessInstanceView {
-    const { lastEventSequence: _internal, ...view } = record;
+    const { lastEventSequence: _sequence, snapshotReadAt: _readAt, escapedFields: _storage, ...view } = restored(record);
     return Object.assign(new ProcessInstanceView(), view);
   }
 }

@@ -14,16 +14,23 @@ export class DefinitionSync {
 
   /**
    * Reads every definition from the engine; rows the engine no longer has (deleted deployments) are removed.
-   * Returns the removed ids: their instances may be gone from the engine too.
+   * Returns the removed ids: their instances may be gone from the engine too. Safe to run concurrently (a
+   * deployment's own refresh and a poll): rows are upserted, and a row written by a refresh whose read began
+   * later than this one's is never removed by this one.
    */
   async refreshAll(): Promise<string[]> {
+    const [{ now: readStartedAt }]: { now: Date }[] = await this.dataSource.query('SELECT clock_timestamp() AS now');
     const definitions = await this.definitionClient.listProcessDefinitions();
     return this.dataSource.transaction(async (manager) => {
       const ids = definitions.map((definition) => definition.id);
-      const removed: { id: string }[] = await manager.query('DELETE FROM process_definitions WHERE NOT (id = ANY($1)) RETURNING id', [ids]);
-      const now = new Date();
+      const removed: { id: string }[] = await manager.query(
+        'DELETE FROM process_definitions WHERE NOT (id = ANY($1)) AND last_synced_at < $2 RETURNING id',
+        [ids, readStartedAt],
+      );
       if (definitions.length > 0) {
-        await manager.save(ProcessDefinitionRecord, definitions.map((definition) => manager.create(ProcessDefinitionRecord, { ...definition, lastSyncedAt: now })));
+        // Stamped with the read's start on the database clock: the time the removal guard above compares with.
+        const rows = definitions.map((definition) => manager.create(ProcessDefinitionRecord, { ...definition, lastSyncedAt: readStartedAt }));
+        await manager.upsert(ProcessDefinitionRecord, rows, ['id']);
       }
       return removed.map((row) => row.id);
     });

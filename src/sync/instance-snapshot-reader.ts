@@ -5,6 +5,7 @@ import { TaskClient } from '../camunda/clients/task.client.js';
 import { CamundaError, CamundaErrorCode } from '../camunda/camunda.errors.js';
 import type { EngineProcessInstance, EngineTask, EngineVariable, TaskCandidates } from '../camunda/camunda.models.js';
 import { IncidentState } from '../mirror/incident.entity.js';
+import { InstanceState } from '../mirror/process-instance.entity.js';
 import { taskStateOf, type InstanceSnapshot, type TaskSnapshot, type VariableSnapshot } from './instance-snapshot.js';
 
 /** Reads one instance's full current state from the engine: history for states, runtime for candidates. */
@@ -15,10 +16,15 @@ export class InstanceSnapshotReader {
     private readonly taskClient: TaskClient,
   ) {}
 
-  /** Null when the engine has no record of the instance any more (e.g. its deployment was deleted with cascade). */
+  /**
+   * Null only on confirmed absence: the history query for this id answered, with no row (e.g. its deployment was
+   * deleted with cascade). Any failure, a 404 included, is an error, never taken for proof of removal.
+   */
   async read(instanceId: string): Promise<InstanceSnapshot | null> {
-    const instance = await this.historyClient.findHistoricProcessInstance(instanceId);
+    const [instance] = await this.historyClient.listHistoricProcessInstances({ processInstanceIds: [instanceId], firstResult: 0, maxResults: 1 });
     if (!instance) return null;
+    // An engine that ignored the id filter would answer with some other instance: never mirror that one under this id.
+    if (instance.id !== instanceId) throw new Error(`Engine answered the history query for instance ${instanceId} with instance ${instance.id}`);
     const [tasks, variables, incidents] = await Promise.all([
       allPages((firstResult, maxResults) => this.historyClient.listHistoricTasks({ processInstanceId: instanceId, firstResult, maxResults })),
       allPages((firstResult, maxResults) => this.historyClient.listHistoricVariables({ processInstanceId: instanceId, firstResult, maxResults })),
@@ -26,7 +32,8 @@ export class InstanceSnapshotReader {
     ]);
     return {
       ...toInstance(instance),
-      tasks: await Promise.all(tasks.map((task) => this.toTask(task))),
+      // History keeps no task suspension: a task is suspended exactly while its open instance is.
+      tasks: await Promise.all(tasks.map((task) => this.toTask(task, instance.state === InstanceState.Suspended))),
       variables: variables.map(toVariable),
       incidents: incidents.map(({ id, type, message, activityId, configuration, annotation, state, createdAt, endedAt }) => ({
         id, type, message, activityId, configuration, annotation, state: state as IncidentState, createdAt, endedAt,
@@ -34,7 +41,7 @@ export class InstanceSnapshotReader {
     };
   }
 
-  private async toTask(task: EngineTask): Promise<TaskSnapshot> {
+  private async toTask(task: EngineTask, instanceSuspended: boolean): Promise<TaskSnapshot> {
     const candidates = task.endedAt ? undefined : await this.candidatesOf(task.id);
     return {
       id: task.id,
@@ -47,6 +54,7 @@ export class InstanceSnapshotReader {
       candidateGroups: candidates?.groups,
       priority: task.priority,
       state: taskStateOf(task),
+      suspended: instanceSuspended && !task.endedAt,
       createdAt: task.createdAt,
       dueAt: task.dueAt,
       followUpAt: task.followUpAt,

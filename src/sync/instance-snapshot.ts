@@ -54,6 +54,7 @@ export interface TaskSnapshot {
   candidateGroups?: string[];
   priority: number;
   state: TaskState;
+  suspended: boolean;
   createdAt: Date;
   dueAt: Date | null;
   followUpAt: Date | null;

@@ -1,14 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource, type EntityManager, type QueryDeepPartialEntity } from 'typeorm';
 import { EventType, type InstanceEvent } from '../events/event-types.js';
 import { OutboxWriter } from '../events/outbox-writer.js';
-import { IncidentRecord, IncidentState } from '../mirror/incident.entity.js';
-import { InstanceState, ProcessInstanceRecord } from '../mirror/process-instance.entity.js';
-import { TaskRecord, TaskState } from '../mirror/task.entity.js';
-import { VariableRecord } from '../mirror/variable.entity.js';
+import { INCIDENT_TEXT_FIELDS, IncidentRecord, IncidentState } from '../mirror/incident.entity.js';
+import { INSTANCE_TEXT_FIELDS, InstanceState, ProcessInstanceRecord } from '../mirror/process-instance.entity.js';
+import { TASK_TEXT_FIELDS, TaskRecord, TaskState } from '../mirror/task.entity.js';
+import { restored, storable } from '../mirror/unstorable-text.js';
+import { VARIABLE_TEXT_FIELDS, VariableRecord } from '../mirror/variable.entity.js';
 import type { InstanceSnapshot } from './instance-snapshot.js';
 import { OPEN_INSTANCE_STATES, OPEN_TASK_STATES } from './instance-snapshot.js';
+import { ParkedInstances } from './parked-instances.js';
 import { diffInstance, incidentEventData, instanceEventData, taskEventData, type ChangeEvent } from './mirror-diff.js';
 
 /** An event a worker or capability adds to an instance's history, published in order with the mirror's own. */
@@ -18,43 +20,75 @@ export interface DomainEvent {
 }
 
 const REMOVED_FROM_ENGINE = 'removed from engine';
+// Reads of one instance before a refresh applies whatever it read last, however busy the instance is.
+const MAX_READS = 3;
+const STALE = Symbol('stale snapshot');
 
 /**
- * The one step every sync path ends in: under a per-instance lock, read the engine's current state, diff it
- * against the mirror, write the mirror rows and their events in one transaction.
+ * The one step every sync path ends in: read the engine's current state, then under a per-instance lock diff it
+ * against the mirror and write the mirror rows and their events in one transaction.
  */
 @Injectable()
 export class MirrorApplier {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly outbox: OutboxWriter,
+    private readonly parked: ParkedInstances,
   ) {}
 
-  /** Returns how many events the refresh produced (0 when the mirror already matched the engine). */
+  /**
+   * Returns how many events the refresh produced (0 when the mirror already matched the engine).
+   * The engine is read first, outside any transaction, so a slow engine holds no database connection; the apply
+   * is a short transaction under a per-instance lock. A snapshot whose read began before the one already applied
+   * is older and never applied, so the mirror never moves backwards: it is dropped (the applied one already holds
+   * everything committed before this refresh began, and a later change is in the next poll's window), or, when it
+   * carries domain events that must be written, read again.
+   */
   async refresh(instanceId: string, readSnapshot: () => Promise<InstanceSnapshot | null>, domainEvents: DomainEvent[] = []): Promise<number> {
-    return this.dataSource.transaction(async (manager) => {
-      // Serializes refreshes of one instance, and the engine read happens inside it: the later refresh sees fresher state.
-      await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [instanceId]);
+    for (let read = 1; ; read += 1) {
+      // The database's clock, the same for every replica that compares with it.
+      const [{ now: readStartedAt }]: { now: Date }[] = await this.dataSource.query('SELECT clock_timestamp() AS now');
       const snapshot = await readSnapshot();
-      const before = await manager.findOneBy(ProcessInstanceRecord, { id: instanceId });
-      const beforeTasks = await manager.findBy(TaskRecord, { processInstanceId: instanceId });
-      const beforeIncidents = await manager.findBy(IncidentRecord, { processInstanceId: instanceId });
-      if (!snapshot) return this.markRemoved(manager, before, beforeTasks, beforeIncidents);
-      return this.apply(manager, snapshot, { instance: before, tasks: beforeTasks, incidents: beforeIncidents }, domainEvents);
-    });
+      const outcome = await this.dataSource.transaction(async (manager) => {
+        await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [instanceId]);
+        const stored = await manager.findOneBy(ProcessInstanceRecord, { id: instanceId });
+        if (stored?.snapshotReadAt && stored.snapshotReadAt > readStartedAt && read < MAX_READS) return domainEvents.length > 0 ? STALE : 0;
+        // With the engine's values restored: events and comparisons see what the engine has, never the escaped form.
+        const before = stored && restored(stored);
+        const beforeTasks = (await manager.findBy(TaskRecord, { processInstanceId: instanceId })).map(restored);
+        const beforeIncidents = (await manager.findBy(IncidentRecord, { processInstanceId: instanceId })).map(restored);
+        await this.parked.release(manager, instanceId);
+        if (!snapshot) return this.markRemoved(manager, before, beforeTasks, beforeIncidents, readStartedAt);
+        return this.apply(manager, snapshot, { instance: before, tasks: beforeTasks, incidents: beforeIncidents }, domainEvents, readStartedAt);
+      });
+      if (outcome !== STALE) return outcome;
+    }
   }
 
   private async apply(
     manager: EntityManager,
-    snapshot: InstanceSnapshot,
+    engineSnapshot: InstanceSnapshot,
     mirrored: { instance: ProcessInstanceRecord | null; tasks: TaskRecord[]; incidents: IncidentRecord[] },
     domainEvents: DomainEvent[],
+    readStartedAt: Date,
   ): Promise<number> {
-    const { instance: before, tasks: beforeTasks, incidents: beforeIncidents } = mirrored;
     const now = new Date();
+    // The engine tells no candidates of an ended task: it ended with those the mirror saw last, and its events say so.
+    const lastSeen = new Map(mirrored.tasks.map((task) => [task.id, task]));
+    const snapshot: InstanceSnapshot = {
+      ...engineSnapshot,
+      tasks: engineSnapshot.tasks.map((task) => ({
+        ...task,
+        candidateUsers: task.candidateUsers ?? lastSeen.get(task.id)?.candidateUsers ?? [],
+        candidateGroups: task.candidateGroups ?? lastSeen.get(task.id)?.candidateGroups ?? [],
+      })),
+    };
+    const restoring = mirrored.instance !== null && isMarkedRemoved(mirrored.instance);
+    const { instance: before, tasks: beforeTasks, incidents: beforeIncidents } = restoring ? reopenedForRestore(mirrored, snapshot) : mirrored;
     const { startEvents, taskEvents, endEvents } = diffInstance(before, beforeTasks, snapshot, now, beforeIncidents);
     const domain = domainEvents.map((event): ChangeEvent => ({ ...event, occurredAt: now }));
-    const changes = [...startEvents, ...taskEvents, ...domain, ...endEvents];
+    const restoredEvents: ChangeEvent[] = restoring ? [{ type: EventType.ProcessRestored, occurredAt: now, data: instanceEventData(snapshot) }] : [];
+    const changes = [...restoredEvents, ...startEvents, ...taskEvents, ...domain, ...endEvents];
 
     const keepEnded = before !== null && !OPEN_INSTANCE_STATES.has(before.state);
     const { tasks: snapshotTasks, variables, incidents, ...engineInstance } = snapshot;
@@ -67,8 +101,10 @@ export class MirrorApplier {
       tenantId: snapshot.tenantId,
       lastEventSequence: (before?.lastEventSequence ?? 0) + changes.length,
       lastSyncedAt: now,
+      snapshotReadAt: readStartedAt,
     });
-    await manager.save(ProcessInstanceRecord, instance);
+    // Every mirror write is an upsert, so a concurrent writer of the same row never makes this one fail.
+    await manager.upsert(ProcessInstanceRecord, storable(instance, INSTANCE_TEXT_FIELDS), ['id']);
 
     const known = new Map(beforeTasks.map((task) => [task.id, task]));
     const tasks = snapshotTasks
@@ -76,34 +112,39 @@ export class MirrorApplier {
         const previous = known.get(task.id);
         return !previous || OPEN_TASK_STATES.has(previous.state);
       })
-      .map((task) => {
-        const previous = known.get(task.id);
-        return manager.create(TaskRecord, {
+      .map((task) =>
+        manager.create(TaskRecord, {
           ...task,
           processInstanceId: snapshot.id,
           processDefinitionKey: snapshot.definitionKey,
           businessKey: snapshot.businessKey,
-          candidateUsers: task.candidateUsers ?? previous?.candidateUsers ?? [],
-          candidateGroups: task.candidateGroups ?? previous?.candidateGroups ?? [],
           lastSyncedAt: now,
-        });
-      });
-    if (tasks.length > 0) await manager.save(TaskRecord, tasks);
+        }),
+      );
+    if (tasks.length > 0) await manager.upsert(TaskRecord, tasks.map((task) => storable(task, TASK_TEXT_FIELDS)), ['id']);
 
     // Variables carry no events; the engine's current set replaces the mirror's.
     await manager.delete(VariableRecord, { processInstanceId: snapshot.id });
     if (variables.length > 0) {
-      await manager.save(VariableRecord, variables.map((variable) => manager.create(VariableRecord, { ...variable, processInstanceId: snapshot.id, lastSyncedAt: now })));
+      const rows = variables.map((variable) => manager.create(VariableRecord, { ...variable, processInstanceId: snapshot.id, lastSyncedAt: now }));
+      // `value` is any JSON, which TypeORM's partial-entity type cannot express.
+      await manager.upsert(VariableRecord, rows.map((row) => storable(row, VARIABLE_TEXT_FIELDS)) as QueryDeepPartialEntity<VariableRecord>[], ['id']);
     }
     const endedIncidents = new Set(beforeIncidents.filter((incident) => incident.state !== IncidentState.Open).map((incident) => incident.id));
     const incidentRows = incidents.filter((incident) => !endedIncidents.has(incident.id)).map((incident) => ({ ...incident, processInstanceId: snapshot.id, lastSyncedAt: now }));
-    if (incidentRows.length > 0) await manager.save(IncidentRecord, incidentRows);
+    if (incidentRows.length > 0) await manager.upsert(IncidentRecord, incidentRows.map((row) => storable(row, INCIDENT_TEXT_FIELDS)), ['id']);
 
     await this.outbox.append(manager, this.sequence(instance, before?.lastEventSequence ?? 0, changes));
     return changes.length;
   }
 
-  private async markRemoved(manager: EntityManager, before: ProcessInstanceRecord | null, beforeTasks: TaskRecord[], beforeIncidents: IncidentRecord[]): Promise<number> {
+  private async markRemoved(
+    manager: EntityManager,
+    before: ProcessInstanceRecord | null,
+    beforeTasks: TaskRecord[],
+    beforeIncidents: IncidentRecord[],
+    readStartedAt: Date,
+  ): Promise<number> {
     if (!before || !OPEN_INSTANCE_STATES.has(before.state)) return 0;
     const now = new Date();
     const openTasks = beforeTasks.filter((task) => OPEN_TASK_STATES.has(task.state));
@@ -126,9 +167,9 @@ export class MirrorApplier {
       },
     ];
     for (const task of openTasks) Object.assign(task, { state: TaskState.Deleted, endedAt: now, lastSyncedAt: now });
-    await manager.save(TaskRecord, openTasks);
+    if (openTasks.length > 0) await manager.upsert(TaskRecord, openTasks.map((task) => storable(task, TASK_TEXT_FIELDS)), ['id']);
     for (const incident of openIncidents) Object.assign(incident, { state: IncidentState.Deleted, endedAt: now, lastSyncedAt: now });
-    await manager.save(IncidentRecord, openIncidents);
+    if (openIncidents.length > 0) await manager.upsert(IncidentRecord, openIncidents.map((incident) => storable(incident, INCIDENT_TEXT_FIELDS)), ['id']);
     const previousSequence = before.lastEventSequence;
     Object.assign(before, {
       state: InstanceState.ExternallyTerminated,
@@ -136,8 +177,9 @@ export class MirrorApplier {
       deleteReason: REMOVED_FROM_ENGINE,
       lastEventSequence: previousSequence + changes.length,
       lastSyncedAt: now,
+      snapshotReadAt: readStartedAt,
     });
-    await manager.save(ProcessInstanceRecord, before);
+    await manager.upsert(ProcessInstanceRecord, storable(before, INSTANCE_TEXT_FIELDS), ['id']);
     await this.outbox.append(manager, this.sequence(before, previousSequence, changes));
     return changes.length;
   }
@@ -151,4 +193,26 @@ export class MirrorApplier {
       sequence: previousSequence + index + 1,
     }));
   }
+}
+
+/** Only the gateway's own "removed from engine" mark can be undone; an end the engine reported is final. */
+function isMarkedRemoved(instance: ProcessInstanceRecord): boolean {
+  return instance.state === InstanceState.ExternallyTerminated && instance.deleteReason === REMOVED_FROM_ENGINE;
+}
+
+/**
+ * The mirror as it was before the instance was marked removed, as far as the snapshot shows: open again, with the
+ * tasks and incidents the mark ended and the engine still has open treated as new (so they are announced again).
+ */
+function reopenedForRestore(
+  mirrored: { instance: ProcessInstanceRecord | null; tasks: TaskRecord[]; incidents: IncidentRecord[] },
+  snapshot: InstanceSnapshot,
+): { instance: ProcessInstanceRecord; tasks: TaskRecord[]; incidents: IncidentRecord[] } {
+  const openTasks = new Set(snapshot.tasks.filter((task) => OPEN_TASK_STATES.has(task.state)).map((task) => task.id));
+  const openIncidents = new Set(snapshot.incidents.filter((incident) => incident.state === IncidentState.Open).map((incident) => incident.id));
+  return {
+    instance: Object.assign(Object.create(ProcessInstanceRecord.prototype) as ProcessInstanceRecord, mirrored.instance, { state: InstanceState.Active, endedAt: null, deleteReason: null }),
+    tasks: mirrored.tasks.filter((task) => OPEN_TASK_STATES.has(task.state) || !openTasks.has(task.id)),
+    incidents: mirrored.incidents.filter((incident) => incident.state === IncidentState.Open || !openIncidents.has(incident.id)),
+  };
 }

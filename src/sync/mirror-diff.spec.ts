@@ -11,7 +11,7 @@ const at = (second: number) => new Date(Date.UTC(2026, 0, 1, 11, 0, second));
 function task(overrides: Partial<TaskSnapshot> = {}): TaskSnapshot {
   return {
     id: 't1', name: 'Manager Approval', description: null, taskDefinitionKey: 'managerApproval', assignee: null, owner: null,
-    candidateUsers: [], candidateGroups: ['managers'], priority: 50, state: TaskState.Created, createdAt: at(1),
+    candidateUsers: [], candidateGroups: ['managers'], priority: 50, state: TaskState.Created, suspended: false, createdAt: at(1),
     dueAt: null, followUpAt: null, endedAt: null, tenantId: null, ...overrides,
   };
 }

@@ -1,6 +1,7 @@
 import { Controller, Get, HttpCode, Post } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { OutboxRelay, type OutboxStatus } from '../events/outbox-relay.js';
+import type { ParkedStatus } from './parked-instances.js';
 import { SyncService, type CursorStatus, type SyncRunResult } from './sync.service.js';
 
 @ApiTags('sync')
@@ -12,11 +13,11 @@ export class SyncController {
   ) {}
 
   @Get('status')
-  @ApiOperation({ summary: 'Per-cursor last run, lag and errors, and the outbox backlog' })
+  @ApiOperation({ summary: 'Per-cursor last run, lag and errors, the parked instances and the outbox backlog' })
   @ApiOkResponse({ description: 'Sync and event-relay status' })
-  async status(): Promise<{ cursors: CursorStatus[]; outbox: OutboxStatus }> {
-    const [cursors, outbox] = await Promise.all([this.sync.status(), this.relay.status()]);
-    return { cursors, outbox };
+  async status(): Promise<{ cursors: CursorStatus[]; parked: ParkedStatus; outbox: OutboxStatus }> {
+    const [cursors, parked, outbox] = await Promise.all([this.sync.status(), this.sync.parkedStatus(), this.relay.status()]);
+    return { cursors, parked, outbox };
   }
 
   @Post('run')

@@ -3,8 +3,10 @@ import { CamundaModule } from '../camunda/camunda.module.js';
 import { EventsModule } from '../events/events.module.js';
 import { DefinitionSync } from './definition-sync.js';
 import { EngineChanges } from './engine-changes.js';
+import { FailureTriage } from './failure-triage.js';
 import { InstanceSnapshotReader } from './instance-snapshot-reader.js';
 import { MirrorApplier } from './mirror-applier.js';
+import { ParkedInstances } from './parked-instances.js';
 import { Reconciler } from './reconciler.js';
 import { SyncController } from './sync.controller.js';
 import { SyncScheduler } from './sync.scheduler.js';
@@ -14,7 +16,7 @@ import { SyncService } from './sync.service.js';
 @Module({
   imports: [CamundaModule, EventsModule],
   controllers: [SyncController],
-  providers: [SyncService, SyncScheduler, MirrorApplier, InstanceSnapshotReader, EngineChanges, DefinitionSync, Reconciler],
+  providers: [SyncService, SyncScheduler, MirrorApplier, InstanceSnapshotReader, EngineChanges, DefinitionSync, Reconciler, ParkedInstances, FailureTriage],
   exports: [SyncService],
 })
 export class SyncModule {}

@@ -7,20 +7,26 @@ import { GatewayConfig } from '../config/gateway-config.js';
 import { OutboxRelay } from '../events/outbox-relay.js';
 import { DefinitionSync } from './definition-sync.js';
 import { EngineChanges } from './engine-changes.js';
+import { FailureTriage } from './failure-triage.js';
 import { InstanceSnapshotReader } from './instance-snapshot-reader.js';
 import { MirrorApplier, type DomainEvent } from './mirror-applier.js';
+import { ParkedInstances, type ParkedStatus } from './parked-instances.js';
 import { Reconciler } from './reconciler.js';
 import { SyncCursorRecord } from './sync-cursor.entity.js';
 
 export const ENGINE_CHANGES_CURSOR = 'engine-changes';
 export const RECONCILE_CURSOR = 'reconcile';
 // Same in every replica: only the replica holding it polls or reconciles.
-const SYNC_LOCK_KEY = 0x5f_4e_c0_01;
+export const SYNC_LOCK_KEY = 0x5f_4e_c0_01;
 const REFRESH_CONCURRENCY = 8;
-// A reconcile waits this long for polls (of any replica) to let go of the lock, instead of being starved by them.
-const RECONCILE_LOCK_WAIT_MS = 60_000;
+// A reconcile (or a poll someone waits on) waits this long for the lock, instead of being starved by other replicas' polls.
+const LOCK_WAIT_MS = 60_000;
 const RUN_HISTORY_DAYS = 7;
 const LOCK_TIMEOUT = '55P03';
+// Parked instances retried per poll, so a long parking list never makes one poll slow.
+const PARKED_RETRIES_PER_POLL = 50;
+// How many parked instances /sync/status lists (their count is always complete).
+const PARKED_LISTED = 50;
 
 export interface SyncRunResult {
   /** False when another replica held the sync lock and this run was skipped. */
@@ -41,6 +47,13 @@ export interface CursorStatus {
   lastRunInstances: number;
   /** Poll: events it produced. Reconcile: instances whose drift it fixed. */
   lastRunChanges: number;
+}
+
+/** What a run did with a batch of instances; a failure of one instance never fails the batch. */
+interface BatchOutcome {
+  changes: number;
+  /** Instances whose refresh changed the mirror. */
+  changed: number;
 }
 
 interface StepOutcome {
@@ -67,6 +80,8 @@ export class SyncService {
     private readonly definitions: DefinitionSync,
     private readonly relay: OutboxRelay,
     private readonly reconciler: Reconciler,
+    private readonly parked: ParkedInstances,
+    private readonly triage: FailureTriage,
   ) {}
 
   /** Real-time path: called after a gateway write, before it answers, so the caller reads its own write. */
@@ -90,20 +105,59 @@ export class SyncService {
     }
   }
 
-  /** Refreshes several instances, a few at a time; returns how many events that produced. */
+  /** Refreshes several instances, a few at a time; returns how many events that produced. The first failure fails the call. */
   async refreshInstances(instanceIds: string[]): Promise<number> {
     let total = 0;
-    let next = 0;
-    const worker = async () => {
-      while (next < instanceIds.length) total += await this.refreshInstance(instanceIds[next++]!);
-    };
-    await Promise.all(Array.from({ length: Math.min(REFRESH_CONCURRENCY, instanceIds.length) }, worker));
+    await this.eachConcurrently(instanceIds, async (id) => {
+      total += await this.refreshInstance(id);
+    });
     return total;
   }
 
   /** Re-reads all definitions; open instances of definitions the engine deleted are refreshed (and so marked removed). */
   async refreshDefinitions(): Promise<number> {
     return this.refreshInstances(await this.refreshDefinitionsForOrphans());
+  }
+
+  /**
+   * The sync runs' way to refresh many instances: one that fails for a reason of its own is parked and the rest go
+   * on. An outage (engine or database gone) stops the batch and fails it, so the run keeps its cursor.
+   */
+  private async refreshIsolated(instanceIds: Iterable<string>): Promise<BatchOutcome> {
+    const outcome: BatchOutcome = { changes: 0, changed: 0 };
+    await this.eachConcurrently([...instanceIds], async (id) => {
+      try {
+        const changes = await this.refreshInstance(id);
+        outcome.changes += changes;
+        if (changes > 0) outcome.changed += 1;
+      } catch (error) {
+        if (await this.triage.isOutage(error)) throw error;
+        await this.parked.park(id, error);
+        this.logger.warn(`Instance ${id} parked: its refresh failed (${(error as Error).message}); it is retried with backoff`);
+      }
+    });
+    return outcome;
+  }
+
+  /** Runs `work` on every id, REFRESH_CONCURRENCY at a time; after the first failure no new id is started. */
+  private async eachConcurrently(ids: string[], work: (id: string) => Promise<void>): Promise<void> {
+    let next = 0;
+    let failed = false;
+    const worker = async () => {
+      while (!failed && next < ids.length) {
+        try {
+          await work(ids[next++]!);
+        } catch (error) {
+          failed = true;
+          throw error;
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(REFRESH_CONCURRENCY, ids.length) }, worker));
+  }
+
+  parkedStatus(): Promise<ParkedStatus> {
+    return this.parked.status(PARKED_LISTED);
   }
 
   /** Re-reads all definitions; returns the open instances of definitions the engine no longer has. */
@@ -117,14 +171,18 @@ export class SyncService {
     return orphans.map((orphan) => orphan.id);
   }
 
-  /** Runs an incremental poll after any sync step already running, so it sees everything that happened before the call. */
-  runPoll(): Promise<SyncRunResult> {
-    return this.enqueue(() => this.underLock(ENGINE_CHANGES_CURSOR, (cursor) => this.poll(cursor), 0));
+  /**
+   * Runs an incremental poll after any sync step already running, so it sees everything that happened before the
+   * call. A scheduled poll that finds another replica polling is skipped; with `waitForLock`, for a caller that
+   * promised a sync, it waits for that replica and then polls itself.
+   */
+  runPoll(options: { waitForLock?: boolean } = {}): Promise<SyncRunResult> {
+    return this.enqueue(() => this.underLock(ENGINE_CHANGES_CURSOR, (cursor) => this.poll(cursor), options.waitForLock ? LOCK_WAIT_MS : 0));
   }
 
   /** Compares every open instance and task with the engine and refreshes what drifted. */
   runReconcile(): Promise<SyncRunResult> {
-    return this.enqueue(() => this.underLock(RECONCILE_CURSOR, () => this.reconcile(), RECONCILE_LOCK_WAIT_MS));
+    return this.enqueue(() => this.underLock(RECONCILE_CURSOR, () => this.reconcile(), LOCK_WAIT_MS));
   }
 
   /** Resolves when no sync step is running or queued. */
@@ -239,9 +297,10 @@ export class SyncService {
     const { instanceIds, definitionsChanged } = cursor.position
       ? await this.changes.since(new Date(cursor.position.getTime() - this.config.SYNC_OVERLAP_MS))
       : { instanceIds: await this.changes.openInstanceIds(), definitionsChanged: true };
-    const removedChanges = definitionsChanged ? await this.refreshDefinitions() : 0;
-    const changes = removedChanges + (await this.refreshInstances([...instanceIds]));
-    return { instances: instanceIds.size, changes, position };
+    const orphans = definitionsChanged ? await this.refreshDefinitionsForOrphans() : [];
+    const retries = await this.parked.due(PARKED_RETRIES_PER_POLL);
+    const batch = await this.refreshIsolated(new Set([...orphans, ...instanceIds, ...retries]));
+    return { instances: instanceIds.size, changes: batch.changes, position };
   }
 
   /** Counts as drift every instance whose refresh changed the mirror. */
@@ -249,8 +308,7 @@ export class SyncService {
     await this.dataSource.query(`DELETE FROM sync_runs WHERE started_at < now() - make_interval(days => $1)`, [RUN_HISTORY_DAYS]);
     const orphans = await this.refreshDefinitionsForOrphans();
     const { checked, suspects } = await this.reconciler.findDrift();
-    let fixed = 0;
-    for (const id of new Set([...orphans, ...suspects])) if ((await this.refreshInstance(id)) > 0) fixed += 1;
+    const { changed: fixed } = await this.refreshIsolated(new Set([...orphans, ...suspects]));
     if (fixed > 0) this.logger.log(`Reconcile fixed drift in ${fixed} instance(s); ${checked} open instances and tasks compared`);
     return { instances: checked, changes: fixed };
   }

@@ -23,6 +23,7 @@ export function applyTaskFilters(builder: SelectQueryBuilder<TaskRecord>, query:
     tenant_id: query.tenantId,
     assignee: query.assignee,
     priority: query.priority,
+    suspended: query.suspended,
   });
   if (query.unassigned) builder.andWhere('task.assignee IS NULL');
   if (query.candidateGroup) builder.andWhere(':candidateGroup = ANY(task.candidate_groups)', { candidateGroup: query.candidateGroup });

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { TaskState, type TaskRecord } from '../mirror/task.entity.js';
+import { restored } from '../mirror/unstorable-text.js';
 
 export class TaskView {
   @ApiProperty() id!: string;
@@ -15,6 +16,7 @@ export class TaskView {
   @ApiProperty({ type: [String], example: ['managers'] }) candidateGroups!: string[];
   @ApiProperty() priority!: number;
   @ApiProperty({ enum: TaskState }) state!: TaskState;
+  @ApiProperty({ description: 'Its instance is suspended: it cannot be claimed or completed until the instance is activated' }) suspended!: boolean;
   @ApiProperty() createdAt!: Date;
   @ApiPropertyOptional({ type: Date, nullable: true }) dueAt!: Date | null;
   @ApiPropertyOptional({ type: Date, nullable: true }) followUpAt!: Date | null;
@@ -23,6 +25,7 @@ export class TaskView {
   @ApiProperty() lastSyncedAt!: Date;
 
   static of(record: TaskRecord): TaskView {
-    return Object.assign(new TaskView(), record);
+    const { escapedFields: _storage, ...view } = restored(record);
+    return Object.assign(new TaskView(), view);
   }
 }

@@ -17,6 +17,8 @@ export interface RecordedRequest {
 export class RecordingProxy {
   readonly requests: RecordedRequest[] = [];
   beforeAnswer: ((request: RecordedRequest, status: number) => Promise<void> | void) | null = null;
+  /** When set, requests it answers for are not forwarded: an engine that misbehaves on cue. */
+  fault: ((request: RecordedRequest) => { status: number; body: unknown } | undefined) | null = null;
   private server: Server | null = null;
   private port = 0;
 
@@ -43,6 +45,12 @@ export class RecordingProxy {
           body,
         };
         this.requests.push(recorded);
+        const injected = this.fault?.(recorded);
+        if (injected) {
+          outgoing.writeHead(injected.status, { 'content-type': 'application/json' });
+          outgoing.end(JSON.stringify(injected.body));
+          return;
+        }
         const upstream = forward(
           { host: this.engineBaseUrl.hostname, port: this.engineBaseUrl.port || 80, method: incoming.method, path: incoming.url, headers: incoming.headers },
           (answer) => {

@@ -1,10 +1,12 @@
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
 
 /**
- * A TCP pass-through to a real server that the test can cut and restore: to the gateway, a cut proxy is
+ * A TCP pass-through to a real server that the test can cut, restore or slow down: to the gateway, a cut proxy is
  * exactly an engine that went away (connection refused), without stopping the engine other tests share.
  */
 export class TcpProxy {
+  /** Latency added to every chunk the server sends back: a slow engine, while it is set. */
+  delayMs = 0;
   private server: Server | null = null;
   private readonly sockets = new Set<Socket>();
   private port = 0;
@@ -23,7 +25,14 @@ export class TcpProxy {
         socket.on('close', () => this.sockets.delete(socket));
         socket.on('error', () => socket.destroy());
       }
-      client.pipe(upstream).pipe(client);
+      client.pipe(upstream);
+      // Chunks keep their order: each waits for the one before it, then for the delay.
+      let sent = Promise.resolve();
+      upstream.on('data', (chunk: Buffer) => {
+        const delay = this.delayMs;
+        sent = sent.then(() => (delay > 0 ? new Promise<void>((resolve) => setTimeout(resolve, delay)) : undefined)).then(() => void (client.destroyed || client.write(chunk)));
+      });
+      upstream.on('end', () => void sent.then(() => client.end()));
       client.on('close', () => upstream.destroy());
       upstream.on('close', () => client.destroy());
     });

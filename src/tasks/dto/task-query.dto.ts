@@ -44,6 +44,9 @@ export class TaskQueryDto {
   @Optional() @IsEnum(TaskState)
   state?: TaskState;
 
+  @ApiPropertyOptional({ description: 'Only tasks whose instance is (true) or is not (false) suspended' }) @Optional() @BooleanParam()
+  suspended?: boolean;
+
   @ApiPropertyOptional({ description: 'Case-insensitive substring of the task name', example: 'approval' })
   @Optional() @IsString() @MaxLength(255)
   nameLike?: string;

@@ -1,0 +1,53 @@
+import type { HistoryClient } from '../camunda/clients/history.client.js';
+import type { TaskClient } from '../camunda/clients/task.client.js';
+import { CamundaError, CamundaErrorCode } from '../camunda/camunda.errors.js';
+import { EngineInstanceState, type EngineProcessInstance, type EngineTask } from '../camunda/camunda.models.js';
+import { InstanceSnapshotReader } from './instance-snapshot-reader.js';
+
+const instance = (id: string, state = EngineInstanceState.Suspended): EngineProcessInstance => ({
+  id, definitionId: 'd:1', definitionKey: 'd', definitionName: null, definitionVersion: 1, businessKey: null, tenantId: null,
+  state, startedAt: new Date(0), endedAt: null, deleteReason: null,
+});
+
+const task = (id: string, endedAt: Date | null): EngineTask => ({
+  id, processInstanceId: 'p1', processDefinitionKey: 'd', name: 'Approve', description: null, taskDefinitionKey: 'approve', assignee: null,
+  owner: null, priority: 50, createdAt: new Date(0), dueAt: null, followUpAt: null, endedAt, deleteReason: endedAt ? 'completed' : null, tenantId: null,
+});
+
+function reader(answer: () => Promise<EngineProcessInstance[]>, tasks: EngineTask[] = []): InstanceSnapshotReader {
+  const history = {
+    listHistoricProcessInstances: answer,
+    listHistoricTasks: async ({ firstResult }: { firstResult: number }) => (firstResult === 0 ? tasks : []),
+    listHistoricVariables: async () => [],
+    listHistoricIncidents: async () => [],
+  } as unknown as HistoryClient;
+  const taskClient = { getTaskCandidates: async () => ({ users: [], groups: ['managers'] }) } as unknown as TaskClient;
+  return new InstanceSnapshotReader(history, taskClient);
+}
+
+describe('InstanceSnapshotReader', () => {
+  it('reports an instance gone only when the query for its id answers with no row', async () => {
+    await expect(reader(async () => []).read('p1')).resolves.toBeNull();
+  });
+
+  it('never takes a failed read for absence, a 404 included', async () => {
+    const notFound = new CamundaError(CamundaErrorCode.NotFound, 'Historic process instance with id p1 does not exist');
+    await expect(reader(() => Promise.reject(notFound)).read('p1')).rejects.toBe(notFound);
+  });
+
+  it('refuses an answer about another instance', async () => {
+    await expect(reader(async () => [instance('p2')]).read('p1')).rejects.toThrow(/p2/);
+  });
+
+  it('reads the instance when the engine has it', async () => {
+    await expect(reader(async () => [instance('p1')]).read('p1')).resolves.toMatchObject({ id: 'p1', state: EngineInstanceState.Suspended, tasks: [] });
+  });
+
+  it('marks the open tasks of a suspended instance suspended, not its ended ones', async () => {
+    const snapshot = await reader(async () => [instance('p1')], [task('open', null), task('done', new Date(1))]).read('p1');
+    expect(snapshot?.tasks.map(({ id, suspended, candidateGroups }) => ({ id, suspended, candidateGroups }))).toEqual([
+      { id: 'open', suspended: true, candidateGroups: ['managers'] },
+      { id: 'done', suspended: false, candidateGroups: undefined },
+    ]);
+  });
+});
