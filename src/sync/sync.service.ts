@@ -91,20 +91,6 @@ export class SyncService {
     return changes;
   }
 
-  /**
-   * Refresh after a write the engine has already accepted: a failure here must not turn into an error for the
-   * caller (who might retry the write), so it is logged and left to the next poll. True when the mirror is current.
-   */
-  async refreshAfterAcceptedWrite(instanceId: string): Promise<boolean> {
-    try {
-      await this.refreshInstance(instanceId);
-      return true;
-    } catch (error) {
-      this.logger.warn(`Engine accepted a write to instance ${instanceId} but the mirror refresh failed (${(error as Error).message}); the poll will catch up`);
-      return false;
-    }
-  }
-
   /** Refreshes several instances, a few at a time; returns how many events that produced. The first failure fails the call. */
   async refreshInstances(instanceIds: string[]): Promise<number> {
     let total = 0;
