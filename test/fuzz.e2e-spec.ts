@@ -9,7 +9,7 @@ import { testEnv } from './support/test-env.js';
 const PER_OPERATION = Number(process.env.FUZZ_REQUESTS_PER_OPERATION ?? 12);
 // A fixed seed by default, so CI fuzzes the same requests every run; other seeds for exploring.
 const SEED = Number(process.env.FUZZ_SEED ?? 20_261_201);
-const LEAKS = [/at \w+ \(|node_modules|\.ts:\d+/, /org\.camunda|\bjava\.|Exception\b/, /QueryFailedError|duplicate key|SQLSTATE|syntax error at/];
+const LEAKS = [/at \w+ \(|node_modules|\.ts:\d+/, /org\.camunda|\bjava\.[\w.$]*(Exception|Error)\b|\w+Exception\b/, /QueryFailedError|duplicate key|SQLSTATE|syntax error at/];
 
 function problemCode(text: string): unknown {
   try {
