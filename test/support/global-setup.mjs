@@ -97,21 +97,39 @@ async function importEngineIntoTestMirror(databaseUrl, camundaUrl) {
   gateway.on('exit', (code) => (exited = code));
   const database = new pg.Client({ connectionString: databaseUrl });
   await database.connect();
+  const query = (sql) => database.query(sql).then((result) => result.rows, () => []);
+  let lastReport = started;
   try {
+    // Imported once the first poll succeeded, and settled once the import's events are published.
     for (;;) {
       if (exited !== null) throw new Error(`The gateway importing the engine into the test mirror exited ${exited}:\n${output.slice(-2000)}`);
-      const { rows } = await database.query("SELECT position, last_error FROM sync_cursors WHERE name = 'engine-changes'").catch(() => ({ rows: [] }));
-      if (rows[0]?.position) break;
-      if (Date.now() - started > IMPORT_DEADLINE_MS) throw new Error(`The test mirror's initial import did not finish in ${IMPORT_DEADLINE_MS / 60_000} min; last poll error: ${rows[0]?.last_error ?? 'none'}`);
+      const [cursor] = await query("SELECT position, last_error FROM sync_cursors WHERE name = 'engine-changes'");
+      const [outbox] = cursor?.position ? await query('SELECT count(*)::int AS pending FROM outbox_events WHERE published_at IS NULL') : [];
+      if (cursor?.position && outbox?.pending === 0) break;
+      if (Date.now() - started > IMPORT_DEADLINE_MS) throw new Error(`The test mirror's initial import did not finish in ${IMPORT_DEADLINE_MS / 60_000} min; last poll error: ${cursor?.last_error ?? 'none'}`);
+      if (Date.now() - lastReport > 30_000) {
+        lastReport = Date.now();
+        const [mirrored] = await query('SELECT count(*)::int AS instances FROM process_instances');
+        console.log(`Test mirror: ${mirrored?.instances ?? 0} instances imported so far${cursor?.last_error ? `; last poll error: ${cursor.last_error}` : ''}`);
+      }
       await new Promise((resolve) => setTimeout(resolve, 500));
     }
-    const { rows } = await database.query('SELECT count(*)::int AS instances FROM process_instances');
-    console.log(`\nTest mirror: imported ${rows[0].instances} instances from the engine in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    const [mirrored] = await query('SELECT count(*)::int AS instances FROM process_instances');
+    console.log(`\nTest mirror: imported ${mirrored?.instances} instances from the engine in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   } finally {
     await database.end();
-    gateway.kill('SIGTERM');
-    await new Promise((resolve) => (exited !== null ? resolve() : gateway.on('exit', resolve)));
+    await stop(gateway, () => exited !== null);
   }
+}
+
+/** SIGTERM, and SIGKILL if the gateway has not let go within 15 s. */
+async function stop(child, hasExited) {
+  if (hasExited()) return;
+  const exit = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  const killer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+  await exit;
+  clearTimeout(killer);
 }
 
 export default async function globalSetup() {

@@ -3,19 +3,7 @@ import { fromEngineDate, toEngineDate } from '../engine-date.js';
 import type { TaskDto, UserOperationLogEntryDto } from '../engine-dto.js';
 
 /** The fields PUT /task/{id} writes, all of them at once (engine-rest has no partial update). */
-export interface TaskFields {
-  name: string | null;
-  description: string | null;
-  assignee: string | null;
-  owner: string | null;
-  delegationState: string | null;
-  due: string | null;
-  followUp: string | null;
-  priority: number;
-  parentTaskId: string | null;
-  caseInstanceId: string | null;
-  tenantId: string | null;
-}
+export type TaskFields = Omit<TaskDto, 'id' | 'processInstanceId'>;
 
 type RestorableField = 'name' | 'description' | 'assignee' | 'owner' | 'delegationState' | 'due' | 'followUp' | 'priority';
 
