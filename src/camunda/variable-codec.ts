@@ -15,6 +15,7 @@ const ISO_DATE = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d{1,3})\d*)?(Z|[+
 const ENGINE_DATE = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3})([+-]\d{2})(\d{2})$/;
 // What the engine's columns hold (ACT_RU_VARIABLE.NAME_ and TEXT_); longer values fail in its persistence layer.
 const VARIABLE_NAME = /^[^/\\\u0000-\u001f\u007f]{1,255}$/;
+export const VARIABLE_NAME_RULE = 'a variable name is 1-255 characters without slashes or control characters';
 const MAX_STRING_LENGTH = 4000;
 // The format the engine's Spin JSON plugin reads; Java serialization is refused by engines left at their
 // defaults, and XML needs a plugin most engines (this project's included) do not have.
@@ -47,9 +48,13 @@ function isTypedInput(input: unknown): input is TypedVariable {
   return keys.includes('type') && keys.every((key) => ['value', 'type', 'valueInfo'].includes(key));
 }
 
+export function isVariableName(name: string): boolean {
+  return VARIABLE_NAME.test(name);
+}
+
 /** The one place that turns gateway input (plain JSON, or typed) into Camunda typed values. */
 export function encodeVariable(name: string, input: unknown): TypedValueDto {
-  if (!VARIABLE_NAME.test(name)) throw new VariableEncodingError(name.slice(0, 80), 'a variable name is 1-255 characters without slashes or control characters');
+  if (!isVariableName(name)) throw new VariableEncodingError(name.slice(0, 80), VARIABLE_NAME_RULE);
   const encoded = isTypedInput(input) ? encodeTyped(name, input) : encodePlain(name, input);
   if (encoded.type === 'String' && typeof encoded.value === 'string' && encoded.value.length > MAX_STRING_LENGTH) {
     throw new VariableEncodingError(name, `a String holds at most ${MAX_STRING_LENGTH} characters (the engine's column); store longer text as Json or a File`);

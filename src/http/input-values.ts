@@ -1,3 +1,5 @@
+import { GatewayError, GatewayErrorCode } from '../problem/gateway-error.js';
+
 /** Deep enough for any real variable value; far below what would exhaust the stack of the validators after us. */
 export const MAX_INPUT_DEPTH = 64;
 // Keys that reach object prototypes when input is copied into objects (class-transformer, spreads, merges).
@@ -37,6 +39,20 @@ export function inputRefusal(root: unknown, location: string): InputRefusal | nu
     }
   }
   return null;
+}
+
+// What was walked once is not walked again: the guard sees JSON bodies, the pipe then gets the same object.
+const alreadyChecked = new WeakSet<object>();
+
+/** Throws the 400 for the first unholdable value in `value` (see inputRefusal). */
+export function refuseUnholdable(value: unknown, location: string): void {
+  const isObject = typeof value === 'object' && value !== null;
+  if (isObject && alreadyChecked.has(value)) return;
+  const refusal = inputRefusal(value, location);
+  if (refusal) {
+    throw new GatewayError(GatewayErrorCode.ValidationFailed, `Invalid ${refusal.field}: ${refusal.message}`, [{ field: refusal.field, messages: [refusal.message] }]);
+  }
+  if (isObject) alreadyChecked.add(value);
 }
 
 function stringProblem(value: string): string | null {

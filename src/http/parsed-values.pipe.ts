@@ -1,17 +1,15 @@
 import { Injectable, type ArgumentMetadata, type PipeTransform } from '@nestjs/common';
-import { inputRefusal } from './input-values.js';
-import { refusalError } from './request-values.guard.js';
+import { refuseUnholdable } from './input-values.js';
 
 /**
  * The same refusals for what only exists once a route's interceptors ran: multipart fields and uploaded files'
- * names and media types (multer parses them after the guards).
+ * names and media types (multer parses them after the guards). A JSON body the guard already walked is not
+ * walked again.
  */
 @Injectable()
 export class ParsedValuesPipe implements PipeTransform {
   transform(value: unknown, metadata: ArgumentMetadata): unknown {
-    if (metadata.type !== 'body' && metadata.type !== 'custom') return value;
-    const refusal = inputRefusal(value, metadata.type === 'body' ? 'body' : 'file');
-    if (refusal) throw refusalError(refusal);
+    if (metadata.type === 'body' || metadata.type === 'custom') refuseUnholdable(value, metadata.type === 'body' ? 'body' : 'file');
     return value;
   }
 }

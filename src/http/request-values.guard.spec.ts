@@ -1,6 +1,7 @@
 import type { ExecutionContext } from '@nestjs/common';
 import { GatewayError } from '../problem/gateway-error.js';
-import { MAX_INPUT_DEPTH, RequestValuesGuard } from './request-values.guard.js';
+import { MAX_INPUT_DEPTH } from './input-values.js';
+import { RequestValuesGuard } from './request-values.guard.js';
 
 function contextOf(request: { params?: unknown; query?: unknown; body?: unknown }): ExecutionContext {
   return { getType: () => 'http', switchToHttp: () => ({ getRequest: () => ({ params: {}, query: {}, ...request }) }) } as unknown as ExecutionContext;

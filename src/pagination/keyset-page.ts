@@ -1,4 +1,5 @@
 import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import { inputRefusal } from '../http/input-values.js';
 import { parseIsoDate } from '../problem/date-param.js';
 import { GatewayError, GatewayErrorCode } from '../problem/gateway-error.js';
 
@@ -73,6 +74,6 @@ function fitsColumn(value: unknown, sqlType: SortKey<never>['sqlType']): boolean
     case 'timestamptz':
       return value === 'infinity' || parseIsoDate(value) !== null;
     case 'text':
-      return typeof value === 'string' && value.length <= MAX_TEXT_VALUE && !value.includes('\u0000') && value.isWellFormed();
+      return typeof value === 'string' && value.length <= MAX_TEXT_VALUE && inputRefusal(value, 'cursor') === null;
   }
 }
