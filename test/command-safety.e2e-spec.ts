@@ -8,7 +8,7 @@ import { engineRest } from './support/engine-rest.js';
 import { eventually } from './support/eventually.js';
 import { startGateway, type RunningGateway } from './support/gateway-app.js';
 import { RecordingProxy } from './support/recording-proxy.js';
-import { TcpProxy } from './support/tcp-proxy.js';
+import { TcpProxy, throughLocalPort } from './support/tcp-proxy.js';
 import { testEnv } from './support/test-env.js';
 
 /**
@@ -44,7 +44,7 @@ describe('commands that are safe to retry', () => {
     await databaseProxy.open();
     gateway = await startGateway({
       CAMUNDA_URL: engine.url,
-      DATABASE_URL: Object.assign(new URL(database), { host: `127.0.0.1:${databaseProxy.listeningPort}` }).toString(),
+      DATABASE_URL: throughLocalPort(database, databaseProxy.listeningPort),
       WORKERS_ENABLED: 'false',
       MAX_CONCURRENT_UPLOADS: '1',
     });

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { engineRest } from './support/engine-rest.js';
 import { eventually } from './support/eventually.js';
 import { startGateway, type RunningGateway } from './support/gateway-app.js';
-import { TcpProxy } from './support/tcp-proxy.js';
+import { TcpProxy, throughLocalPort } from './support/tcp-proxy.js';
 import { testEnv } from './support/test-env.js';
 
 describe('gateway database outage: clear 503s, nothing the engine accepted is lost, recovery by itself', () => {
@@ -17,7 +17,7 @@ describe('gateway database outage: clear 503s, nothing the engine accepted is lo
   beforeAll(async () => {
     await proxy.open();
     gateway = await startGateway({
-      DATABASE_URL: Object.assign(new URL(database), { host: `127.0.0.1:${proxy.listeningPort}` }).toString(),
+      DATABASE_URL: throughLocalPort(database, proxy.listeningPort),
       WORKERS_ENABLED: 'false',
       SYNC_INTERVAL_MS: '500',
     });

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { engineRest } from './support/engine-rest.js';
 import { eventually } from './support/eventually.js';
 import { startGateway, type RunningGateway } from './support/gateway-app.js';
-import { TcpProxy } from './support/tcp-proxy.js';
+import { TcpProxy, throughLocalPort } from './support/tcp-proxy.js';
 import { testEnv } from './support/test-env.js';
 
 describe('engine outage: a clear 503, then recovery without a restart', () => {
@@ -14,7 +14,7 @@ describe('engine outage: a clear 503, then recovery without a restart', () => {
   beforeAll(async () => {
     await proxy.open();
     gateway = await startGateway({
-      CAMUNDA_URL: `http://127.0.0.1:${proxy.listeningPort}${engine.pathname}`,
+      CAMUNDA_URL: throughLocalPort(testEnv.camundaUrl, proxy.listeningPort),
       CAMUNDA_TIMEOUT_MS: '2000',
       WORKERS_ENABLED: 'false',
     });

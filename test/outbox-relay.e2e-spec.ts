@@ -9,7 +9,7 @@ import { EventCollector } from './support/event-collector.js';
 import { eventually } from './support/eventually.js';
 import { CapturingLogger, startGateway, type RunningGateway } from './support/gateway-app.js';
 import { StallingProxy } from './support/stalling-proxy.js';
-import { TcpProxy } from './support/tcp-proxy.js';
+import { TcpProxy, throughLocalPort } from './support/tcp-proxy.js';
 import { testEnv } from './support/test-env.js';
 
 interface OutboxRow {
@@ -243,11 +243,8 @@ describe('outbox relay: refused messages, broker failures, retention', () => {
 
     beforeAll(async () => {
       await proxy.open();
-      const throughProxy = new URL(testEnv.rabbitmqUrl);
-      throughProxy.hostname = '127.0.0.1';
-      throughProxy.port = String(proxy.port);
       gateway = await startGateway(
-        { EVENTS_EXCHANGE: exchange, RABBITMQ_URL: throughProxy.toString(), OUTBOX_CONFIRM_TIMEOUT_MS: '2000', WORKERS_ENABLED: 'false' },
+        { EVENTS_EXCHANGE: exchange, RABBITMQ_URL: throughLocalPort(testEnv.rabbitmqUrl, proxy.port), OUTBOX_CONFIRM_TIMEOUT_MS: '2000', WORKERS_ENABLED: 'false' },
         logger,
       );
       events = await EventCollector.bind(exchange);
@@ -294,11 +291,8 @@ describe('outbox relay: refused messages, broker failures, retention', () => {
 
     beforeAll(async () => {
       await proxy.open();
-      const throughProxy = new URL(testEnv.rabbitmqUrl);
-      throughProxy.hostname = '127.0.0.1';
-      throughProxy.port = String(proxy.listeningPort);
       // One attempt: were an outage ever charged to a row, that row would be a dead letter at once.
-      gateway = await startGateway({ EVENTS_EXCHANGE: exchange, RABBITMQ_URL: throughProxy.toString(), OUTBOX_MAX_ATTEMPTS: '1', WORKERS_ENABLED: 'false' });
+      gateway = await startGateway({ EVENTS_EXCHANGE: exchange, RABBITMQ_URL: throughLocalPort(testEnv.rabbitmqUrl, proxy.listeningPort), OUTBOX_MAX_ATTEMPTS: '1', WORKERS_ENABLED: 'false' });
       events = await EventCollector.bind(exchange);
     });
 

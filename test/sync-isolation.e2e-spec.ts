@@ -9,7 +9,7 @@ import { userTaskProcess } from './fixtures/models.js';
 import { engineRest } from './support/engine-rest.js';
 import { eventually } from './support/eventually.js';
 import { startGateway, type RunningGateway } from './support/gateway-app.js';
-import { TcpProxy } from './support/tcp-proxy.js';
+import { TcpProxy, throughLocalPort } from './support/tcp-proxy.js';
 import { testEnv } from './support/test-env.js';
 
 /**
@@ -48,7 +48,7 @@ describe('sync isolation', () => {
   beforeAll(async () => {
     await proxy.open();
     gateway = await startGateway({
-      CAMUNDA_URL: `http://127.0.0.1:${proxy.listeningPort}${engine.pathname}`,
+      CAMUNDA_URL: throughLocalPort(testEnv.camundaUrl, proxy.listeningPort),
       CAMUNDA_TIMEOUT_MS: '2000',
       WORKERS_ENABLED: 'false',
       SYNC_PARKED_RETRY_MIN_MS: '300',

@@ -1,5 +1,10 @@
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
 
+/** The same service URL (credentials, path and all), reached through a proxy listening on this machine's `port`. */
+export function throughLocalPort(url: string | URL, port: number): string {
+  return Object.assign(new URL(url), { host: `127.0.0.1:${port}` }).toString();
+}
+
 /**
  * A TCP pass-through to a real server that the test can cut, restore or slow down: to the gateway, a cut proxy is
  * exactly an engine that went away (connection refused), without stopping the engine other tests share.
