@@ -1,11 +1,29 @@
 import { plainToInstance, Transform } from 'class-transformer';
 import { CronTime } from 'cron';
-import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, Matches, IsString, IsUrl, Max, MaxLength, Min, MinLength, ValidateBy, validateSync } from 'class-validator';
+import { Role } from '../identity/caller.js';
+import { Optional } from '../problem/optional.js';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsInt, Matches, IsString, IsUrl, Max, MaxLength, Min, MinLength, ValidateBy, validateSync } from 'class-validator';
 
 const toBoolean = ({ value }: { value: unknown }) =>
   typeof value === 'string' ? { true: true, false: false, '1': true, '0': false }[value.trim().toLowerCase()] ?? value : value;
 const toList = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.split(',').map((item) => item.trim()).filter(Boolean) : value);
 const ORIGIN = /^https?:\/\/[a-z0-9.-]+(:\d{1,5})?$/i;
+const toJson = ({ value }: { value: unknown }) => {
+  if (typeof value !== 'string') return value;
+  try {
+    return JSON.parse(value) as unknown;
+  } catch {
+    return value;
+  }
+};
+const CLAIM_PATH = /^[A-Za-z_][A-Za-z0-9_:-]*(\.[A-Za-z_][A-Za-z0-9_:-]*)*$/;
+const ASYMMETRIC_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA', 'Ed25519'];
+const ROLES: string[] = Object.values(Role);
+
+export interface ServiceAccount {
+  workspaces: string[];
+  roles: Role[];
+}
 const toInt = ({ value }: { value: unknown }) => (typeof value === 'string' && value.trim() !== '' ? Number(value) : value);
 
 /**
@@ -114,6 +132,70 @@ export class GatewayConfig {
 
   @Transform(toInt) @IsInt() @Min(1_000) @Max(86_400_000)
   OUTBOX_RETENTION_SWEEP_MS = 60_000;
+
+  /** Local experiments only: every request acts as an engine-wide admin. A warning is logged at every boot. */
+  @Transform(toBoolean) @IsBoolean()
+  AUTH_DISABLED = false;
+
+  /** The OIDC issuer whose tokens are accepted (exactly the `iss` of its tokens). */
+  @IsUrl({ protocols: ['http', 'https'], require_tld: false, require_protocol: true })
+  AUTH_ISSUER = 'http://localhost:8180/realms/camunda-gateway';
+
+  /** Tokens must name this audience in `aud`. */
+  @IsString() @MinLength(1) @MaxLength(255)
+  AUTH_AUDIENCE = 'camunda-gateway';
+
+  /** Where the issuer's signing keys are; by default taken from the issuer's OpenID discovery document. */
+  @Optional() @IsUrl({ protocols: ['http', 'https'], require_tld: false, require_protocol: true })
+  AUTH_JWKS_URI?: string;
+
+  /** Signature algorithms accepted; asymmetric ones only, so a key that verifies can never sign. */
+  @Transform(toList) @IsArray() @ArrayMinSize(1) @IsIn(ASYMMETRIC_ALGORITHMS, { each: true, message: `each entry must be one of ${ASYMMETRIC_ALGORITHMS.join(', ')}` })
+  AUTH_ALGORITHMS: string[] = ['RS256', 'PS256', 'ES256', 'EdDSA'];
+
+  /** Clock difference tolerated on exp/nbf/iat, in seconds. */
+  @Transform(toInt) @IsInt() @Min(0) @Max(300)
+  AUTH_CLOCK_SKEW_S = 30;
+
+  /** How often the signing keys are refetched in the background; an unknown `kid` refetches at once. */
+  @Transform(toInt) @IsInt() @Min(10_000) @Max(86_400_000)
+  AUTH_JWKS_REFRESH_MS = 600_000;
+
+  /** Claims (dotted paths allowed, e.g. realm_access.roles) that carry who the caller is. */
+  @Matches(CLAIM_PATH) AUTH_CLAIM_USER_ID = 'sub';
+  @Matches(CLAIM_PATH) AUTH_CLAIM_USERNAME = 'preferred_username';
+  @Matches(CLAIM_PATH) AUTH_CLAIM_NAME = 'name';
+  @Matches(CLAIM_PATH) AUTH_CLAIM_EMAIL = 'email';
+  @Matches(CLAIM_PATH) AUTH_CLAIM_ROLES = 'roles';
+  @Matches(CLAIM_PATH) AUTH_CLAIM_WORKSPACES = 'workspaces';
+  @Matches(CLAIM_PATH) AUTH_CLAIM_CLIENT_ID = 'azp';
+
+  /**
+   * Backend services calling with client-credentials tokens, by client id: {"ticket-service": {"workspaces":
+   * ["acme"], "roles": ["requester"]}}. Their tokens' own role and workspace claims are ignored.
+   */
+  @Transform(toJson) @IsServiceAccounts()
+  AUTH_SERVICE_ACCOUNTS: Record<string, ServiceAccount> = {};
+
+  /** Whether /metrics answers without a token (for a Prometheus that scrapes without credentials). */
+  @Transform(toBoolean) @IsBoolean()
+  METRICS_PUBLIC = true;
+}
+
+function IsServiceAccounts(): PropertyDecorator {
+  const isNameList = (list: unknown) => Array.isArray(list) && list.every((item) => typeof item === 'string' && item.length > 0 && item.length <= 255);
+  return ValidateBy({
+    name: 'isServiceAccounts',
+    validator: {
+      validate: (value: unknown) =>
+        typeof value === 'object' && value !== null && !Array.isArray(value) &&
+        Object.values(value).every((account: unknown) => {
+          const { workspaces, roles } = (account ?? {}) as Partial<ServiceAccount>;
+          return isNameList(workspaces) && isNameList(roles) && (roles as string[]).every((role) => ROLES.includes(role));
+        }),
+      defaultMessage: () => `$property must be a JSON object of client id -> {"workspaces": [...], "roles": [${ROLES.join(' | ')}]}`,
+    },
+  });
 }
 
 function IsCron(): PropertyDecorator {

@@ -9,6 +9,12 @@ export enum GatewayErrorCode {
   IdempotencyKeyReused = 'IDEMPOTENCY_KEY_REUSED',
   IdempotencyKeyInProgress = 'IDEMPOTENCY_KEY_IN_PROGRESS',
   TooManyUploads = 'TOO_MANY_UPLOADS',
+  Unauthenticated = 'UNAUTHENTICATED',
+  AccessDenied = 'ACCESS_DENIED',
+  WorkspaceNotAllowed = 'WORKSPACE_NOT_ALLOWED',
+  WorkspaceRequired = 'WORKSPACE_REQUIRED',
+  TaskHeldByOther = 'TASK_HELD_BY_OTHER',
+  IdentityProviderUnavailable = 'IDENTITY_PROVIDER_UNAVAILABLE',
   Internal = 'INTERNAL_ERROR',
 }
 
@@ -22,6 +28,8 @@ export class GatewayError extends Error {
     readonly code: GatewayErrorCode,
     message: string,
     readonly fieldErrors: FieldError[] = [],
+    /** Response headers the problem needs, such as WWW-Authenticate on a 401. */
+    readonly headers: Record<string, string> = {},
   ) {
     super(message);
     this.name = 'GatewayError';

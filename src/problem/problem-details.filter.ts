@@ -43,6 +43,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     if (problem.status >= 500) {
       this.logger.error(`${request.method} ${request.originalUrl} -> ${problem.status} ${problem.code}: ${problem.detail}`, problem.status === 500 ? (exception as Error)?.stack : undefined);
     }
+    if (exception instanceof GatewayError) response.set(exception.headers);
     response.status(problem.status).type('application/problem+json').send(JSON.stringify(problem));
   }
 

@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
+import { IdentityModule } from '../identity/identity.module.js';
+import { AccessDeclarations } from './access-declarations.js';
+import { AuthGuard } from './auth.guard.js';
+import { TokenVerifier } from './token-verifier.js';
+
+@Module({
+  imports: [DiscoveryModule, IdentityModule],
+  providers: [TokenVerifier, AuthGuard, AccessDeclarations],
+  exports: [AuthGuard],
+})
+export class AuthModule {}
