@@ -1,10 +1,12 @@
 import { Module } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
+import { AuthModule } from './auth/auth.module.js';
 import { ConfigModule } from './config/config.module.js';
 import { DatabaseModule } from './database/database.module.js';
 import { DeploymentsModule } from './deployments/deployments.module.js';
 import { EventsModule } from './events/events.module.js';
 import { HealthModule } from './health/health.module.js';
+import { IdentityModule } from './identity/identity.module.js';
 import { IdempotencyModule } from './idempotency/idempotency.module.js';
 import { IncidentsModule } from './incidents/incidents.module.js';
 import { MessagesModule } from './messages/messages.module.js';
@@ -23,6 +25,8 @@ import { WorkersModule } from './workers/workers.module.js';
     DatabaseModule,
     ScheduleModule.forRoot(),
     EventsModule,
+    IdentityModule,
+    AuthModule,
     SyncModule,
     IdempotencyModule,
     UploadsModule,

@@ -91,6 +91,7 @@ export interface EngineIncident {
   /** The failed job's or external task's id, for retrying it. */
   configuration: string | null;
   annotation: string | null;
+  tenantId: string | null;
   createdAt: Date;
 }
 
@@ -117,6 +118,14 @@ export interface EngineHistoricIncident {
   createdAt: Date;
   endedAt: Date | null;
   state: 'OPEN' | 'RESOLVED' | 'DELETED';
+}
+
+export interface TaskHolder {
+  id: string;
+  processInstanceId: string | null;
+  assignee: string | null;
+  owner: string | null;
+  tenantId: string | null;
 }
 
 export interface OpenTask {

@@ -209,6 +209,13 @@ export interface IncidentDto {
   configuration: string | null;
   annotation: string | null;
   incidentTimestamp: string;
+  tenantId: string | null;
+}
+
+/** The part of a job or an external task that says where it lives. */
+export interface TenantOwnedDto {
+  id: string;
+  tenantId: string | null;
 }
 
 export interface HistoricVariableInstanceDto {

@@ -7,6 +7,9 @@ import { EngineIdPipe } from '../problem/engine-id.pipe.js';
 import { DeploymentsService } from './deployments.service.js';
 import { CreateDeploymentDto } from './dto/create-deployment.dto.js';
 import { DeleteDeploymentQueryDto, DeploymentQueryDto } from './dto/deployment-query.dto.js';
+import { Roles } from '../auth/access.js';
+import { type AccessScope, Scope } from '../auth/access-scope.js';
+import { Role } from '../identity/caller.js';
 
 // Every part is held in memory until the handler runs: fields are few and small.
 const FIELD_LIMITS = { fields: 10, fieldSize: 64 * 1024 };
@@ -18,6 +21,7 @@ const MAX_FILE_BYTES = 5 * 1024 * 1024;
 export class DeploymentsController {
   constructor(private readonly deployments: DeploymentsService) {}
 
+  @Roles(Role.Admin)
   @Post()
   @UseInterceptors(AnyFilesInterceptor({ limits: { files: MAX_FILES, fileSize: MAX_FILE_BYTES, ...FIELD_LIMITS, parts: MAX_FILES + FIELD_LIMITS.fields }, defParamCharset: 'utf8' }))
   @ApiConsumes('multipart/form-data')
@@ -35,32 +39,36 @@ export class DeploymentsController {
   })
   @ApiOperation({ summary: 'Deploy BPMN, DMN and form files; a model the engine rejects is a 400 with its parse problems (resource, line, column, element)' })
   @ApiAcceptedResponse(ACCEPTED_WRITE_RESPONSE)
-  create(@Body() body: CreateDeploymentDto, @UploadedFiles() files: Express.Multer.File[] = []): Promise<EngineDeployment | AcceptedWrite> {
-    return this.deployments.create(body, files.map((file) => ({ fileName: file.originalname, content: file.buffer })));
+  create(@Scope() scope: AccessScope, @Body() body: CreateDeploymentDto, @UploadedFiles() files: Express.Multer.File[] = []): Promise<EngineDeployment | AcceptedWrite> {
+    return this.deployments.create(scope, body, files.map((file) => ({ fileName: file.originalname, content: file.buffer })));
   }
 
+  @Roles(Role.Operator)
   @Get()
   @ApiOperation({ summary: 'Deployments, newest first (from the engine)' })
-  list(@Query() query: DeploymentQueryDto): Promise<EngineDeploymentSummary[]> {
-    return this.deployments.list(query);
+  list(@Scope() scope: AccessScope, @Query() query: DeploymentQueryDto): Promise<EngineDeploymentSummary[]> {
+    return this.deployments.list(scope, query);
   }
 
+  @Roles(Role.Operator)
   @Get(':id')
-  get(@Param('id', EngineIdPipe) id: string): Promise<EngineDeploymentSummary> {
-    return this.deployments.get(id);
+  get(@Scope() scope: AccessScope, @Param('id', EngineIdPipe) id: string): Promise<EngineDeploymentSummary> {
+    return this.deployments.get(scope, id);
   }
 
+  @Roles(Role.Operator)
   @Get(':id/resources')
-  resources(@Param('id', EngineIdPipe) id: string): Promise<{ id: string; name: string }[]> {
-    return this.deployments.resources(id);
+  resources(@Scope() scope: AccessScope, @Param('id', EngineIdPipe) id: string): Promise<{ id: string; name: string }[]> {
+    return this.deployments.resources(scope, id);
   }
 
+  @Roles(Role.Admin)
   @Delete(':id')
   @HttpCode(204)
   @ApiNoContentResponse()
   @ApiOperation({ summary: 'Delete; without cascade=true the engine refuses (409) while instances exist' })
   @ApiAcceptedResponse(ACCEPTED_WRITE_RESPONSE)
-  remove(@Param('id', EngineIdPipe) id: string, @Query() query: DeleteDeploymentQueryDto): Promise<AcceptedWrite | undefined> {
-    return this.deployments.delete(id, query.cascade ?? false);
+  remove(@Scope() scope: AccessScope, @Param('id', EngineIdPipe) id: string, @Query() query: DeleteDeploymentQueryDto): Promise<AcceptedWrite | undefined> {
+    return this.deployments.delete(scope, id, query.cascade ?? false);
   }
 }

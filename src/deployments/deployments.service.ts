@@ -10,6 +10,8 @@ import { GatewayError, GatewayErrorCode } from '../problem/gateway-error.js';
 import { SyncService } from '../sync/sync.service.js';
 import type { CreateDeploymentDto } from './dto/create-deployment.dto.js';
 import { GATEWAY_DEPLOYMENT_SOURCE } from './bpmn-deployer.js';
+import type { AccessScope } from '../auth/access-scope.js';
+import { Role } from '../identity/caller.js';
 
 const DEPLOYABLE = /\.(bpmn|bpmn20\.xml|dmn|dmn11\.xml|form)$/i;
 
@@ -22,7 +24,7 @@ export class DeploymentsService {
     @InjectRepository(ProcessInstanceRecord) private readonly instances: Repository<ProcessInstanceRecord>,
   ) {}
 
-  async create(input: CreateDeploymentDto, resources: DeploymentResource[]): Promise<EngineDeployment | AcceptedWrite> {
+  async create(scope: AccessScope, input: CreateDeploymentDto, resources: DeploymentResource[]): Promise<EngineDeployment | AcceptedWrite> {
     if (resources.length === 0) {
       throw new GatewayError(GatewayErrorCode.ValidationFailed, 'No resources uploaded', [{ field: 'files', messages: ['upload at least one .bpmn, .dmn or .form file'] }]);
     }
@@ -37,7 +39,7 @@ export class DeploymentsService {
     const deployment = await this.deploymentClient.deploy({
       name: input.name,
       source: GATEWAY_DEPLOYMENT_SOURCE,
-      tenantId: input.tenantId,
+      tenantId: this.deploymentTenant(scope, input.tenantId),
       deployChangedOnly: input.deployChangedOnly ?? false,
       resources,
     });
@@ -47,20 +49,28 @@ export class DeploymentsService {
     });
   }
 
-  list(query: { name?: string; tenantId?: string; offset?: number; limit?: number }): Promise<EngineDeploymentSummary[]> {
-    return this.deploymentClient.listDeployments({ name: query.name, tenantId: query.tenantId, firstResult: query.offset ?? 0, maxResults: query.limit ?? 50 });
+  list(scope: AccessScope, query: { name?: string; tenantId?: string; offset?: number; limit?: number }): Promise<EngineDeploymentSummary[]> {
+    const reachable = scope.engineWide ? undefined : scope.tenantsWhere(Role.Operator);
+    const tenantIds = query.tenantId === undefined ? reachable : [query.tenantId].filter((tenantId) => !reachable || reachable.includes(tenantId));
+    return this.deploymentClient.listDeployments({ name: query.name, tenantIds, firstResult: query.offset ?? 0, maxResults: query.limit ?? 50 });
   }
 
-  get(id: string): Promise<EngineDeploymentSummary> {
-    return this.deploymentClient.getDeployment(id);
+  async get(scope: AccessScope, id: string, ...roles: Role[]): Promise<EngineDeploymentSummary> {
+    const deployment = await this.deploymentClient.getDeployment(id);
+    if (!scope.reaches(deployment.tenantId, ...(roles.length > 0 ? roles : [Role.Operator]))) {
+      throw new GatewayError(GatewayErrorCode.ResourceNotFound, `Deployment '${id}' does not exist`);
+    }
+    return deployment;
   }
 
-  resources(id: string): Promise<{ id: string; name: string }[]> {
+  async resources(scope: AccessScope, id: string): Promise<{ id: string; name: string }[]> {
+    await this.get(scope, id);
     return this.deploymentClient.listDeploymentResources(id);
   }
 
   /** After a cascading delete, the instances it removed are refreshed: the mirror marks them removed from the engine. */
-  async delete(id: string, cascade: boolean): Promise<AcceptedWrite | undefined> {
+  async delete(scope: AccessScope, id: string, cascade: boolean): Promise<AcceptedWrite | undefined> {
+    await this.get(scope, id, Role.Admin);
     const definitionIds = (await this.definitions.findBy({ deploymentId: id })).map((definition) => definition.id);
     const affected = definitionIds.length
       ? await this.instances.findBy({ definitionId: In(definitionIds), state: In([InstanceState.Active, InstanceState.Suspended]) })
@@ -71,5 +81,12 @@ export class DeploymentsService {
       await this.sync.refreshInstances(affected.map((instance) => instance.id));
       return undefined;
     });
+  }
+
+  /** Deployments go into the caller's workspace tenant: the one named (it must be theirs) or the one in scope. */
+  private deploymentTenant(scope: AccessScope, requested: string | undefined): string | undefined {
+    if (requested === undefined) return scope.targetTenant(Role.Admin);
+    if (!scope.reaches(requested, Role.Admin)) throw new GatewayError(GatewayErrorCode.WorkspaceNotAllowed, `You may not deploy into tenant "${requested}"`);
+    return requested;
   }
 }

@@ -4,6 +4,8 @@ import { GatewayError, GatewayErrorCode } from '../problem/gateway-error.js';
 import { IntParam } from '../problem/int-param.js';
 import { Optional } from '../problem/optional.js';
 import { OutboxDeadLetters, type DeadLetterView } from './outbox-dead-letters.js';
+import { Roles } from '../auth/access.js';
+import { Role } from '../identity/caller.js';
 
 export class DeadLetterQueryDto {
   @ApiPropertyOptional({ default: 100, minimum: 1, maximum: 1000 })
@@ -21,12 +23,14 @@ const uuidPipe = new ParseUUIDPipe({
 export class DeadLettersController {
   constructor(private readonly deadLetters: OutboxDeadLetters) {}
 
+  @Roles(Role.Admin)
   @Get()
   @ApiOperation({ summary: 'Events RabbitMQ refused OUTBOX_MAX_ATTEMPTS times, oldest first, with the last error' })
   async list(@Query() query: DeadLetterQueryDto): Promise<{ items: DeadLetterView[] }> {
     return { items: await this.deadLetters.list(query.limit ?? 100) };
   }
 
+  @Roles(Role.Admin)
   @Post('replay')
   @HttpCode(200)
   @ApiOperation({ summary: 'Put every dead letter back into the outbox; the relay publishes them again' })
@@ -35,6 +39,7 @@ export class DeadLettersController {
     return { replayed: await this.deadLetters.replayAll() };
   }
 
+  @Roles(Role.Admin)
   @Post(':id/replay')
   @HttpCode(200)
   @ApiOperation({ summary: 'Put one dead letter back into the outbox; 404 if there is none with that id' })

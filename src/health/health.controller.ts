@@ -7,6 +7,8 @@ import { DataSource } from 'typeorm';
 import { EngineInfoClient } from '../camunda/clients/engine-info.client.js';
 import { OutboxRelay } from '../events/outbox-relay.js';
 import { SyncService } from '../sync/sync.service.js';
+import { Public, Roles } from '../auth/access.js';
+import { Role } from '../identity/caller.js';
 
 const CHECK_TIMEOUT_MS = 3_000;
 
@@ -22,8 +24,9 @@ export class HealthController {
     private readonly sync: SyncService,
   ) {}
 
+  @Roles(Role.Operator)
   @Get()
-  @ApiOperation({ summary: 'Readiness: database, engine and broker reachable; sync and outbox state' })
+  @ApiOperation({ summary: 'Readiness in detail: database, engine and broker reachable; sync and outbox state' })
   @ApiOkResponse({ description: 'Everything the gateway depends on answers' })
   @ApiServiceUnavailableResponse({ description: 'A dependency is down; `error` names it' })
   async check(@Res({ passthrough: true }) response: Response): Promise<HealthCheckResult> {
@@ -42,6 +45,17 @@ export class HealthController {
     }
   }
 
+  @Public()
+  @Get('ready')
+  @ApiOperation({ summary: 'Readiness without details, for load balancers and probes: 200 when database, engine and broker answer' })
+  @ApiOkResponse({ description: '{ status: "ok" }' })
+  @ApiServiceUnavailableResponse({ description: '{ status: "unavailable" }: which dependency is down is not said here' })
+  async ready(@Res({ passthrough: true }) response: Response): Promise<{ status: 'ok' | 'unavailable' }> {
+    const result = await this.check(response);
+    return { status: result.status === 'ok' ? 'ok' : 'unavailable' };
+  }
+
+  @Public()
   @Get('live')
   @ApiOperation({ summary: 'Liveness: the process is up (no dependency checks)' })
   live(): { status: 'ok' } {

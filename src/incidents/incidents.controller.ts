@@ -4,51 +4,60 @@ import type { EngineIncident } from '../camunda/camunda.models.js';
 import { EngineIdPipe } from '../problem/engine-id.pipe.js';
 import { AnnotateIncidentDto, IncidentQueryDto, SetRetriesDto } from './dto/incident-commands.dto.js';
 import { IncidentsService } from './incidents.service.js';
+import { Roles } from '../auth/access.js';
+import { type AccessScope, Scope } from '../auth/access-scope.js';
+import { Role } from '../identity/caller.js';
 
 @ApiTags('incidents')
 @Controller()
 export class IncidentsController {
   constructor(private readonly incidents: IncidentsService) {}
 
+  @Roles(Role.Operator)
   @Get('incidents')
   @ApiOperation({ summary: 'Open incidents, newest first (from the engine); `configuration` is the job or external task to retry' })
-  list(@Query() query: IncidentQueryDto): Promise<EngineIncident[]> {
-    return this.incidents.list(query);
+  list(@Scope() scope: AccessScope, @Query() query: IncidentQueryDto): Promise<EngineIncident[]> {
+    return this.incidents.list(scope, query);
   }
 
+  @Roles(Role.Operator)
   @Get('process-instances/:id/incidents')
   @ApiOperation({ summary: 'Open incidents of one instance' })
-  ofInstance(@Param('id', EngineIdPipe) id: string, @Query() query: IncidentQueryDto): Promise<EngineIncident[]> {
-    return this.incidents.ofInstance(id, query);
+  ofInstance(@Scope() scope: AccessScope, @Param('id', EngineIdPipe) id: string, @Query() query: IncidentQueryDto): Promise<EngineIncident[]> {
+    return this.incidents.ofInstance(scope, id, query);
   }
 
+  @Roles(Role.Operator)
   @Put('incidents/:id/annotation')
   @HttpCode(204)
   @ApiNoContentResponse()
-  async annotate(@Param('id', EngineIdPipe) id: string, @Body() body: AnnotateIncidentDto): Promise<void> {
-    await this.incidents.annotate(id, body.annotation);
+  async annotate(@Scope() scope: AccessScope, @Param('id', EngineIdPipe) id: string, @Body() body: AnnotateIncidentDto): Promise<void> {
+    await this.incidents.annotate(scope, id, body.annotation);
   }
 
+  @Roles(Role.Operator)
   @Delete('incidents/:id/annotation')
   @HttpCode(204)
   @ApiNoContentResponse()
-  async clearAnnotation(@Param('id', EngineIdPipe) id: string): Promise<void> {
-    await this.incidents.annotate(id, null);
+  async clearAnnotation(@Scope() scope: AccessScope, @Param('id', EngineIdPipe) id: string): Promise<void> {
+    await this.incidents.annotate(scope, id, null);
   }
 
+  @Roles(Role.Operator)
   @Put('jobs/:id/retries')
   @HttpCode(204)
   @ApiOperation({ summary: 'Set the retries of a failed job; above zero resolves its incident and runs it again' })
   @ApiNoContentResponse()
-  async jobRetries(@Param('id', EngineIdPipe) id: string, @Body() body: SetRetriesDto): Promise<void> {
-    await this.incidents.setJobRetries(id, body.retries);
+  async jobRetries(@Scope() scope: AccessScope, @Param('id', EngineIdPipe) id: string, @Body() body: SetRetriesDto): Promise<void> {
+    await this.incidents.setJobRetries(scope, id, body.retries);
   }
 
+  @Roles(Role.Operator)
   @Put('external-tasks/:id/retries')
   @HttpCode(204)
   @ApiOperation({ summary: 'Set the retries of a failed external task; above zero resolves its incident' })
   @ApiNoContentResponse()
-  async externalTaskRetries(@Param('id', EngineIdPipe) id: string, @Body() body: SetRetriesDto): Promise<void> {
-    await this.incidents.setExternalTaskRetries(id, body.retries);
+  async externalTaskRetries(@Scope() scope: AccessScope, @Param('id', EngineIdPipe) id: string, @Body() body: SetRetriesDto): Promise<void> {
+    await this.incidents.setExternalTaskRetries(scope, id, body.retries);
   }
 }

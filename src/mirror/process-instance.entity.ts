@@ -27,6 +27,10 @@ export class ProcessInstanceRecord {
   @Column({ type: 'varchar', length: 32 })
   state!: InstanceState;
 
+  /** Camunda user id of who started it (see the sync's starter rule); null when unknown. */
+  @Column({ name: 'started_by', type: 'varchar', length: 64, nullable: true })
+  startedBy!: string | null;
+
   @Column({ name: 'started_at', type: 'timestamptz' })
   startedAt!: Date;
 

@@ -10,6 +10,9 @@ import { GatewayError, GatewayErrorCode } from '../problem/gateway-error.js';
 import { SyncService } from '../sync/sync.service.js';
 import type { DefinitionQueryDto } from './dto/definition-query.dto.js';
 import { ProcessDefinitionView } from './process-definition.view.js';
+import { DefinitionAccess } from './definition-access.js';
+import type { AccessScope } from '../auth/access-scope.js';
+import { Role } from '../identity/caller.js';
 
 /** Definitions are read from the mirror; XML, statistics and suspension go to the engine. */
 @Injectable()
@@ -17,12 +20,14 @@ export class ProcessDefinitionsService {
   constructor(
     private readonly definitionClient: DefinitionClient,
     private readonly sync: SyncService,
+    private readonly access: DefinitionAccess,
     @InjectRepository(ProcessDefinitionRecord) private readonly definitions: Repository<ProcessDefinitionRecord>,
     @InjectRepository(ProcessInstanceRecord) private readonly instances: Repository<ProcessInstanceRecord>,
   ) {}
 
-  async list(query: DefinitionQueryDto): Promise<ProcessDefinitionView[]> {
+  async list(scope: AccessScope, query: DefinitionQueryDto): Promise<ProcessDefinitionView[]> {
     const builder = this.definitions.createQueryBuilder('definition').orderBy('definition.key', 'ASC').addOrderBy('definition.version', 'DESC');
+    this.access.restrict(builder, scope);
     if (query.key) builder.andWhere('definition.key = :key', { key: query.key });
     if (query.tenantId) builder.andWhere('definition.tenant_id = :tenantId', { tenantId: query.tenantId });
     if (query.suspended !== undefined) builder.andWhere('definition.suspended = :suspended', { suspended: query.suspended });
@@ -35,34 +40,45 @@ export class ProcessDefinitionsService {
     return (await builder.getMany()).map(ProcessDefinitionView.of);
   }
 
-  async get(id: string): Promise<ProcessDefinitionView> {
-    return ProcessDefinitionView.of(await this.find(id));
+  async get(scope: AccessScope, id: string): Promise<ProcessDefinitionView> {
+    return ProcessDefinitionView.of(await this.access.visible(scope, id));
   }
 
-  async latest(key: string, tenantId?: string): Promise<ProcessDefinitionView> {
-    const found = await this.definitions
+  /**
+   * The latest version of a key in a tenant: the one named, or the caller's only workspace; a shared definition
+   * (no tenant) stands in where the tenant has none of its own, as the engine resolves it.
+   */
+  async latest(scope: AccessScope, key: string, tenantId?: string): Promise<ProcessDefinitionView> {
+    const tenant = tenantId ?? (scope.engineWide ? null : scope.targetTenant(Role.Requester, Role.Approver, Role.Operator));
+    const builder = this.definitions
       .createQueryBuilder('definition')
       .where('definition.key = :key', { key })
-      .andWhere('definition.tenant_id IS NOT DISTINCT FROM :tenantId', { tenantId: tenantId ?? null })
-      .orderBy('definition.version', 'DESC')
-      .getOne();
+      .andWhere('(definition.tenant_id IS NOT DISTINCT FROM :tenantId OR definition.tenant_id IS NULL)', { tenantId: tenant ?? null })
+      .orderBy('definition.tenant_id IS NULL', 'ASC')
+      .addOrderBy('definition.version', 'DESC');
+    this.access.restrict(builder, scope);
+    const found = await builder.getOne();
     if (!found) throw new GatewayError(GatewayErrorCode.ResourceNotFound, `No process definition with key '${key}'${tenantId ? ` for tenant '${tenantId}'` : ''}`);
     return ProcessDefinitionView.of(found);
   }
 
-  async xml(id: string): Promise<string> {
-    await this.find(id);
+  async xml(scope: AccessScope, id: string): Promise<string> {
+    await this.access.visible(scope, id);
     return this.definitionClient.getProcessDefinitionXml(id);
   }
 
-  async statistics(id: string): Promise<DefinitionStatistics & { definitionId: string }> {
-    await this.find(id);
+  /** Statistics of a shared definition count every tenant's instances: engine-wide callers only. */
+  async statistics(scope: AccessScope, id: string): Promise<DefinitionStatistics & { definitionId: string }> {
+    const definition = await this.access.visible(scope, id);
+    if (definition.tenantId === null ? !scope.engineWide : !scope.reaches(definition.tenantId, Role.Operator)) {
+      throw new GatewayError(GatewayErrorCode.AccessDenied, 'Statistics of this definition need the operator role where all its instances live');
+    }
     return { definitionId: id, ...(await this.definitionClient.getProcessDefinitionStatistics(id)) };
   }
 
   /** With includeInstances, the definition's open instances are refreshed too, so their state shows at once. */
-  async setSuspended(id: string, suspended: boolean, includeInstances: boolean): Promise<ProcessDefinitionView | AcceptedWrite> {
-    await this.find(id);
+  async setSuspended(scope: AccessScope, id: string, suspended: boolean, includeInstances: boolean): Promise<ProcessDefinitionView | AcceptedWrite> {
+    await this.access.visible(scope, id);
     await this.definitionClient.setProcessDefinitionSuspended(id, suspended, includeInstances);
     return afterEngineAccepted(suspended ? 'suspend process definition' : 'activate process definition', { id, suspended }, async () => {
       await this.sync.refreshDefinitions();
@@ -70,13 +86,7 @@ export class ProcessDefinitionsService {
         const affected = await this.instances.findBy({ definitionId: id, state: In([InstanceState.Active, InstanceState.Suspended]) });
         await this.sync.refreshInstances(affected.map((instance) => instance.id));
       }
-      return this.get(id);
+      return this.get(scope, id);
     });
-  }
-
-  private async find(id: string): Promise<ProcessDefinitionRecord> {
-    const definition = await this.definitions.findOneBy({ id });
-    if (!definition) throw new GatewayError(GatewayErrorCode.ResourceNotFound, `Process definition '${id}' does not exist`);
-    return definition;
   }
 }

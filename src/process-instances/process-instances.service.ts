@@ -14,6 +14,13 @@ import type { ProcessInstanceQueryDto } from './dto/process-instance-query.dto.j
 import type { StartProcessInstanceDto } from './dto/start-process-instance.dto.js';
 import type { ProcessInstanceHistory } from './process-instance-history.js';
 import { ProcessInstanceView } from './process-instance.view.js';
+import { InstanceAccess } from './instance-access.js';
+import type { AccessScope } from '../auth/access-scope.js';
+import { Role } from '../identity/caller.js';
+import { DefinitionAccess } from '../process-definitions/definition-access.js';
+
+/** Set on every start to the starter's Camunda user id: the mirror's started_by, which requesters' views follow. */
+export const STARTED_BY_VARIABLE = 'startedBy';
 
 const DEFAULT_LIMIT = 100;
 const CANCEL_WAIT_MS = 10_000;
@@ -33,6 +40,8 @@ export class ProcessInstancesService {
     private readonly historyClient: HistoryClient,
     private readonly instanceClient: InstanceClient,
     private readonly sync: SyncService,
+    private readonly access: InstanceAccess,
+    private readonly definitions: DefinitionAccess,
     @InjectRepository(ProcessInstanceRecord) private readonly instances: Repository<ProcessInstanceRecord>,
   ) {}
 
@@ -40,17 +49,21 @@ export class ProcessInstancesService {
    * Starts, then answers from the mirror. If the mirror cannot be updated after the engine accepted the start,
    * the answer is an AcceptedWrite with what the engine said: the instance exists, and a retry would start another.
    */
-  async start(input: StartProcessInstanceDto): Promise<(ProcessInstanceView & { variables?: TypedVariables }) | AcceptedWrite> {
+  async start(scope: AccessScope, input: StartProcessInstanceDto): Promise<(ProcessInstanceView & { variables?: TypedVariables }) | AcceptedWrite> {
     if (input.processDefinitionKey !== undefined && input.processDefinitionId !== undefined) {
       const message = 'give processDefinitionKey or processDefinitionId, not both';
       throw new GatewayError(GatewayErrorCode.ValidationFailed, message, [{ field: 'processDefinitionId', messages: [message] }]);
     }
+    if (input.variables && Object.hasOwn(input.variables, STARTED_BY_VARIABLE)) {
+      const message = `"${STARTED_BY_VARIABLE}" is set by the gateway to who starts the instance`;
+      throw new GatewayError(GatewayErrorCode.ValidationFailed, message, [{ field: `variables.${STARTED_BY_VARIABLE}`, messages: [message] }]);
+    }
     const started = await this.instanceClient.startProcessInstance({
       key: input.processDefinitionKey,
-      id: input.processDefinitionId,
-      tenantId: input.tenantId,
+      id: input.processDefinitionId && (await this.startableDefinition(scope, input.processDefinitionId)),
+      tenantId: input.processDefinitionKey === undefined ? undefined : this.startTenant(scope, input.tenantId),
       businessKey: input.businessKey,
-      variables: input.variables,
+      variables: { ...input.variables, [STARTED_BY_VARIABLE]: scope.camundaUserId },
       withVariablesInReturn: input.withVariablesInReturn,
     });
     const known = { id: started.id, definitionId: started.definitionId, businessKey: started.businessKey };
@@ -59,15 +72,16 @@ export class ProcessInstancesService {
       known,
       async () => {
         await this.sync.refreshInstance(started.id);
-        const view = await this.get(started.id);
+        const view = await this.get(scope, started.id);
         return started.variables ? { ...view, variables: started.variables } : view;
       },
       `/process-instances/${started.id}`,
     );
   }
 
-  async list(query: ProcessInstanceQueryDto): Promise<Page<ProcessInstanceView>> {
+  async list(scope: AccessScope, query: ProcessInstanceQueryDto): Promise<Page<ProcessInstanceView>> {
     const builder = this.instances.createQueryBuilder('instance');
+    this.access.restrict(builder, scope);
     whereEquals(builder, 'instance', { definition_key: query.definitionKey, business_key: query.businessKey, state: query.state, tenant_id: query.tenantId });
     if (query.startedAfter) builder.andWhere('instance.started_at > :startedAfter', { startedAfter: query.startedAfter });
     if (query.startedBefore) builder.andWhere('instance.started_at < :startedBefore', { startedBefore: query.startedBefore });
@@ -82,16 +96,16 @@ export class ProcessInstancesService {
   }
 
   /** From the mirror; an instance the mirror has not seen yet (started in Cockpit a moment ago) is fetched once. */
-  async get(id: string): Promise<ProcessInstanceView> {
-    return ProcessInstanceView.of(await this.find(id));
+  async get(scope: AccessScope, id: string): Promise<ProcessInstanceView> {
+    return ProcessInstanceView.of(await this.access.readable(scope, id));
   }
 
   /**
    * Cancels with a reason the engine keeps in its history. The engine cancels asynchronously; the answer waits a
    * bounded time for it and says whether it saw the end (`ended`).
    */
-  async cancel(id: string, reason: string | undefined): Promise<{ view: ProcessInstanceView; ended: boolean } | AcceptedWrite> {
-    const instance = await this.find(id);
+  async cancel(scope: AccessScope, id: string, reason: string | undefined): Promise<{ view: ProcessInstanceView; ended: boolean } | AcceptedWrite> {
+    const instance = await this.access.manageable(scope, id);
     if (!OPEN_STATES.includes(instance.state)) {
       throw new GatewayError(GatewayErrorCode.Conflict, `Process instance '${id}' has already ended (${instance.state})`);
     }
@@ -99,25 +113,26 @@ export class ProcessInstancesService {
     return afterEngineAccepted('cancel process instance', { id }, async () => {
       const ended = await this.waitUntilEnded(id);
       await this.sync.refreshInstance(id);
-      return { view: await this.get(id), ended };
+      return { view: await this.get(scope, id), ended };
     });
   }
 
-  async setSuspended(id: string, suspended: boolean): Promise<ProcessInstanceView | AcceptedWrite> {
-    await this.find(id);
+  async setSuspended(scope: AccessScope, id: string, suspended: boolean): Promise<ProcessInstanceView | AcceptedWrite> {
+    await this.access.manageable(scope, id);
     await this.instanceClient.setProcessInstanceSuspended(id, suspended);
     return afterEngineAccepted(suspended ? 'suspend process instance' : 'activate process instance', { id, suspended }, async () => {
       await this.sync.refreshInstance(id);
-      return this.get(id);
+      return this.get(scope, id);
     });
   }
 
-  async activityTree(id: string): Promise<ActivityInstanceNode> {
+  async activityTree(scope: AccessScope, id: string): Promise<ActivityInstanceNode> {
+    await this.access.readable(scope, id);
     return this.instanceClient.getActivityInstanceTree(id);
   }
 
-  async history(id: string): Promise<ProcessInstanceHistory> {
-    await this.find(id);
+  async history(scope: AccessScope, id: string): Promise<ProcessInstanceHistory> {
+    await this.access.readable(scope, id);
     const [activities, tasks, variableChanges] = await Promise.all([
       this.historyClient.listHistoricActivities(id),
       this.historyClient.listHistoricTasks({ processInstanceId: id }),
@@ -142,13 +157,23 @@ export class ProcessInstancesService {
     return ended;
   }
 
-  private async find(id: string): Promise<ProcessInstanceRecord> {
-    let record = await this.instances.findOneBy({ id });
-    if (!record) {
-      await this.sync.refreshInstance(id);
-      record = await this.instances.findOneBy({ id });
-    }
-    if (!record) throw new GatewayError(GatewayErrorCode.ResourceNotFound, `Process instance '${id}' does not exist`);
-    return record;
+  /**
+   * A start by key goes into the caller's workspace tenant: the one named (it must be theirs), or the only one
+   * where they may start; an engine-wide admin may start without a tenant.
+   */
+  private startTenant(scope: AccessScope, requested: string | undefined): string | undefined {
+    if (requested === undefined) return scope.targetTenant(Role.Requester, Role.Operator);
+    if (!scope.reaches(requested, Role.Requester, Role.Operator)) throw new GatewayError(GatewayErrorCode.WorkspaceNotAllowed, `You may not start instances in tenant "${requested}"`);
+    return requested;
   }
+
+  /** A start by id must name a definition the caller can see, of a tenant where they may start. */
+  private async startableDefinition(scope: AccessScope, definitionId: string): Promise<string> {
+    const tenantId = await this.definitions.tenantOf(scope, definitionId);
+    if (tenantId === null ? !scope.engineWide : !scope.reaches(tenantId, Role.Requester, Role.Operator)) {
+      throw new GatewayError(GatewayErrorCode.AccessDenied, 'Starting this definition needs the requester or operator role in its workspace');
+    }
+    return definitionId;
+  }
+
 }

@@ -4,11 +4,13 @@ import { MirrorModule } from '../mirror/mirror.module.js';
 import { SyncModule } from '../sync/sync.module.js';
 import { TasksController } from './tasks.controller.js';
 import { TasksService } from './tasks.service.js';
+import { TaskAccess } from './task-access.js';
 import { UserGroups } from './user-groups.js';
 
 @Module({
   imports: [CamundaModule, MirrorModule, SyncModule],
   controllers: [TasksController],
-  providers: [TasksService, UserGroups],
+  providers: [TasksService, UserGroups, TaskAccess],
+  exports: [TaskAccess],
 })
 export class TasksModule {}

@@ -14,6 +14,8 @@ import type { TaskQueryDto } from './dto/task-query.dto.js';
 import { applyTaskFilters, TASK_SORT_KEYS } from './task-list-query.js';
 import { TaskView } from './task.view.js';
 import { UserGroups } from './user-groups.js';
+import { TaskAccess, TaskCommand } from './task-access.js';
+import type { AccessScope } from '../auth/access-scope.js';
 
 const DEFAULT_LIMIT = 100;
 
@@ -25,12 +27,14 @@ export class TasksService {
     private readonly taskClient: TaskClient,
     private readonly sync: SyncService,
     private readonly userGroups: UserGroups,
+    private readonly access: TaskAccess,
     @InjectRepository(TaskRecord) private readonly tasks: Repository<TaskRecord>,
   ) {}
 
-  async list(query: TaskQueryDto): Promise<Page<TaskView>> {
+  async list(scope: AccessScope, query: TaskQueryDto): Promise<Page<TaskView>> {
     const builder = this.tasks.createQueryBuilder('task');
     applyTaskFilters(builder, query, query.candidateUser ? await this.userGroups.of(query.candidateUser) : []);
+    this.access.restrict(builder, scope);
     return keysetPage(builder, {
       key: TASK_SORT_KEYS[query.sortBy ?? 'created'],
       idColumn: 'task.id',
@@ -41,57 +45,69 @@ export class TasksService {
     });
   }
 
-  async get(id: string): Promise<TaskView> {
-    return TaskView.of(await this.find(id));
+  async get(scope: AccessScope, id: string): Promise<TaskView> {
+    return TaskView.of(await this.findVisible(scope, id));
   }
 
-  claim(id: string, userId: string): Promise<TaskView | AcceptedWrite> {
-    return this.command(id, 'claim task', () => this.taskClient.claimTask(id, userId));
+  /** Claims for the caller; naming another user is acting for them. */
+  claim(scope: AccessScope, id: string, userId: string | undefined): Promise<TaskView | AcceptedWrite> {
+    const claimant = userId ?? scope.camundaUserId;
+    const command = claimant === scope.camundaUserId ? TaskCommand.Work : TaskCommand.ActForOthers;
+    return this.command(scope, id, command, 'claim task', () => this.taskClient.claimTask(id, claimant));
   }
 
-  unclaim(id: string): Promise<TaskView | AcceptedWrite> {
-    return this.command(id, 'unclaim task', () => this.taskClient.unclaimTask(id));
+  unclaim(scope: AccessScope, id: string): Promise<TaskView | AcceptedWrite> {
+    return this.command(scope, id, TaskCommand.Hold, 'unclaim task', () => this.taskClient.unclaimTask(id));
   }
 
-  assign(id: string, userId: string | null): Promise<TaskView | AcceptedWrite> {
-    return this.command(id, 'assign task', () => this.taskClient.setTaskAssignee(id, userId));
+  assign(scope: AccessScope, id: string, userId: string | null): Promise<TaskView | AcceptedWrite> {
+    return this.command(scope, id, TaskCommand.ActForOthers, 'assign task', () => this.taskClient.setTaskAssignee(id, userId));
   }
 
-  delegate(id: string, userId: string): Promise<TaskView | AcceptedWrite> {
-    return this.command(id, 'delegate task', () => this.taskClient.delegateTask(id, userId));
+  delegate(scope: AccessScope, id: string, userId: string): Promise<TaskView | AcceptedWrite> {
+    return this.command(scope, id, TaskCommand.Hold, 'delegate task', () => this.taskClient.delegateTask(id, userId));
   }
 
-  resolve(id: string, variables?: Record<string, unknown>): Promise<TaskView | AcceptedWrite> {
-    return this.command(id, 'resolve task', () => this.taskClient.resolveTask(id, variables));
+  resolve(scope: AccessScope, id: string, variables?: Record<string, unknown>): Promise<TaskView | AcceptedWrite> {
+    return this.command(scope, id, TaskCommand.Hold, 'resolve task', () => this.taskClient.resolveTask(id, variables));
   }
 
-  complete(id: string, variables?: Record<string, unknown>): Promise<TaskView | AcceptedWrite> {
-    return this.command(id, 'complete task', () => this.taskClient.completeTask(id, variables));
+  complete(scope: AccessScope, id: string, variables?: Record<string, unknown>): Promise<TaskView | AcceptedWrite> {
+    return this.command(scope, id, TaskCommand.Hold, 'complete task', () => this.taskClient.completeTask(id, variables));
   }
 
-  update(id: string, changes: UpdateTaskDto): Promise<TaskView | AcceptedWrite> {
-    return this.command(id, 'update task', () => this.taskClient.updateTask(id, changes));
+  update(scope: AccessScope, id: string, changes: UpdateTaskDto): Promise<TaskView | AcceptedWrite> {
+    return this.command(scope, id, TaskCommand.ActForOthers, 'update task', () => this.taskClient.updateTask(id, changes));
   }
 
-  async formVariables(id: string): Promise<TypedVariables> {
+  async formVariables(scope: AccessScope, id: string): Promise<TypedVariables> {
+    await this.access.checkCommand(scope, id, TaskCommand.Work);
     return this.taskClient.getTaskFormVariables(id);
   }
 
-  comments(id: string): Promise<TaskComment[]> {
+  async comments(scope: AccessScope, id: string): Promise<TaskComment[]> {
+    await this.findVisible(scope, id);
     return this.taskClient.listTaskComments(id);
   }
 
-  addComment(id: string, message: string): Promise<TaskComment> {
+  async addComment(scope: AccessScope, id: string, message: string): Promise<TaskComment> {
+    await this.access.checkCommand(scope, id, TaskCommand.Work);
     return this.taskClient.addTaskComment(id, message);
   }
 
-  private async command(id: string, command: string, send: () => Promise<void>): Promise<TaskView | AcceptedWrite> {
-    const task = await this.find(id);
+  private async command(scope: AccessScope, id: string, kind: TaskCommand, command: string, send: () => Promise<void>): Promise<TaskView | AcceptedWrite> {
+    const task = await this.access.checkCommand(scope, id, kind);
     await send();
     return afterEngineAccepted(command, { id, processInstanceId: task.processInstanceId }, async () => {
       if (task.processInstanceId) await this.sync.refreshInstance(task.processInstanceId);
       return TaskView.of(await this.tasks.findOneByOrFail({ id }));
     });
+  }
+
+  private async findVisible(scope: AccessScope, id: string): Promise<TaskRecord> {
+    const task = await this.find(id);
+    if (!this.access.canSee(scope, task)) throw new GatewayError(GatewayErrorCode.ResourceNotFound, `Task '${id}' does not exist`);
+    return task;
   }
 
   /** From the mirror; a task the engine has and the mirror has not seen yet is fetched once through its instance. */

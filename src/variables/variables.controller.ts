@@ -11,6 +11,9 @@ import { UploadVariableDto } from './dto/upload-variable.dto.js';
 import { VariableScopeQueryDto } from './dto/variable-scope-query.dto.js';
 import { VariableNamePipe } from './variable-name.pipe.js';
 import { VariablesService } from './variables.service.js';
+import { Roles } from '../auth/access.js';
+import { type AccessScope, Scope } from '../auth/access-scope.js';
+import { Role } from '../identity/caller.js';
 
 const UPLOAD_LIMIT_BYTES = 10 * 1024 * 1024;
 const UPLOAD_SCHEMA = {
@@ -40,37 +43,43 @@ abstract class VariablesRoutes {
 
   protected abstract scope(id: string, query: VariableScopeQueryDto): VariableScope;
 
+  @Roles(Role.Requester, Role.Approver, Role.Operator)
   @Get()
   @ApiOperation({ summary: 'All variables, typed (Object values stay serialized)' })
-  list(@Param('id', EngineIdPipe) id: string, @Query() query: VariableScopeQueryDto): Promise<TypedVariables> {
-    return this.variables.list(this.scope(id, query));
+  list(@Scope() access: AccessScope, @Param('id', EngineIdPipe) id: string, @Query() query: VariableScopeQueryDto): Promise<TypedVariables> {
+    return this.variables.list(access, this.scope(id, query));
   }
 
+  @Roles(Role.Requester, Role.Approver, Role.Operator)
   @Get(':name')
   @ApiOkResponse({ description: '{ value, type, valueInfo? }' })
-  get(@Param('id', EngineIdPipe) id: string, @Param('name', VariableNamePipe) name: string, @Query() query: VariableScopeQueryDto): Promise<TypedVariable> {
-    return this.variables.get(this.scope(id, query), name);
+  get(@Scope() access: AccessScope, @Param('id', EngineIdPipe) id: string, @Param('name', VariableNamePipe) name: string, @Query() query: VariableScopeQueryDto): Promise<TypedVariable> {
+    return this.variables.get(access, this.scope(id, query), name);
   }
 
+  @Roles(Role.Approver, Role.Operator)
   @Put(':name')
   @ApiOperation({ summary: 'Set a variable: plain JSON, or typed with `type` (range-checked)' })
   @ApiAcceptedResponse(ACCEPTED_WRITE_RESPONSE)
   put(
+    @Scope() access: AccessScope,
     @Param('id', EngineIdPipe) id: string,
     @Param('name', VariableNamePipe) name: string,
     @Query() query: VariableScopeQueryDto,
     @Body() body: SetVariableDto,
   ): Promise<TypedVariable | AcceptedWrite> {
-    return this.variables.set(this.scope(id, query), name, body);
+    return this.variables.set(access, this.scope(id, query), name, body);
   }
 
+  @Roles(Role.Approver, Role.Operator)
   @Delete(':name')
   @HttpCode(204)
   @ApiNoContentResponse()
-  async remove(@Param('id', EngineIdPipe) id: string, @Param('name', VariableNamePipe) name: string, @Query() query: VariableScopeQueryDto): Promise<void> {
-    await this.variables.delete(this.scope(id, query), name);
+  async remove(@Scope() access: AccessScope, @Param('id', EngineIdPipe) id: string, @Param('name', VariableNamePipe) name: string, @Query() query: VariableScopeQueryDto): Promise<void> {
+    await this.variables.delete(access, this.scope(id, query), name);
   }
 
+  @Roles(Role.Approver, Role.Operator)
   @Put(':name/data')
   // Browsers and curl send a UTF-8 file name without saying so; multer would read it as Latin-1.
   @UseInterceptors(FileInterceptor('data', { limits: { fileSize: UPLOAD_LIMIT_BYTES, files: 1, fields: 5, fieldSize: 1024, parts: 6 }, defParamCharset: 'utf8' }))
@@ -79,19 +88,21 @@ abstract class VariablesRoutes {
   @ApiOperation({ summary: 'Upload a File (or Bytes) variable, up to 10 MiB' })
   @ApiAcceptedResponse(ACCEPTED_WRITE_RESPONSE)
   upload(
+    @Scope() access: AccessScope,
     @Param('id', EngineIdPipe) id: string,
     @Param('name', VariableNamePipe) name: string,
     @Query() query: VariableScopeQueryDto,
     @Body() body: UploadVariableDto,
     @UploadedFile() file: Express.Multer.File | undefined,
   ): Promise<TypedVariable | AcceptedWrite> {
-    return this.variables.upload(this.scope(id, query), name, body.valueType ?? 'File', toBinary(file));
+    return this.variables.upload(access, this.scope(id, query), name, body.valueType ?? 'File', toBinary(file));
   }
 
+  @Roles(Role.Requester, Role.Approver, Role.Operator)
   @Get(':name/data')
   @ApiOperation({ summary: 'Download a File or Bytes variable as it was stored' })
-  async download(@Param('id', EngineIdPipe) id: string, @Param('name', VariableNamePipe) name: string, @Query() query: VariableScopeQueryDto): Promise<StreamableFile> {
-    return toDownload(await this.variables.download(this.scope(id, query), name));
+  async download(@Scope() access: AccessScope, @Param('id', EngineIdPipe) id: string, @Param('name', VariableNamePipe) name: string, @Query() query: VariableScopeQueryDto): Promise<StreamableFile> {
+    return toDownload(await this.variables.download(access, this.scope(id, query), name));
   }
 }
 

@@ -28,8 +28,10 @@ export class DeploymentClient {
     };
   }
 
-  async listDeployments(query: { name?: string; tenantId?: string; firstResult: number; maxResults: number }): Promise<EngineDeploymentSummary[]> {
-    const params = { name: query.name, tenantIdIn: query.tenantId, sortBy: 'deploymentTime', sortOrder: 'desc', firstResult: query.firstResult, maxResults: query.maxResults };
+  /** `tenantIds` limits the list to those tenants (an empty list to none). */
+  async listDeployments(query: { name?: string; tenantIds?: string[]; firstResult: number; maxResults: number }): Promise<EngineDeploymentSummary[]> {
+    if (query.tenantIds?.length === 0) return [];
+    const params = { name: query.name, tenantIdIn: query.tenantIds?.join(','), sortBy: 'deploymentTime', sortOrder: 'desc', firstResult: query.firstResult, maxResults: query.maxResults };
     const dtos = await this.engine.request<DeploymentDto[]>('list deployments', { method: 'GET', url: enginePath`/deployment`, params });
     return dtos.map(toDeploymentSummary);
   }

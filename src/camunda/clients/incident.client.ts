@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EngineIncident } from '../camunda.models.js';
-import type { IncidentDto } from '../engine-dto.js';
+import type { IncidentDto, TenantOwnedDto } from '../engine-dto.js';
 import { fromEngineDate } from '../engine-date.js';
 import { EngineHttp } from '../engine-http.js';
 import { enginePath } from '../engine-path.js';
@@ -10,8 +10,11 @@ import { enginePath } from '../engine-path.js';
 export class IncidentClient {
   constructor(private readonly engine: EngineHttp) {}
 
-  async listIncidents(query: { processInstanceId?: string; incidentType?: string; firstResult: number; maxResults: number }): Promise<EngineIncident[]> {
-    const params = { ...query, sortBy: 'incidentTimestamp', sortOrder: 'desc' };
+  /** `tenantIds` limits the list to those tenants (an empty list to none). */
+  async listIncidents(query: { incidentId?: string; processInstanceId?: string; incidentType?: string; tenantIds?: string[]; firstResult: number; maxResults: number }): Promise<EngineIncident[]> {
+    const { tenantIds, ...filters } = query;
+    if (tenantIds?.length === 0) return [];
+    const params = { ...filters, tenantIdIn: tenantIds?.join(','), sortBy: 'incidentTimestamp', sortOrder: 'desc' };
     const dtos = await this.engine.request<IncidentDto[]>('list incidents', { method: 'GET', url: enginePath`/incident`, params });
     return dtos.map((dto) => ({
       id: dto.id,
@@ -22,6 +25,7 @@ export class IncidentClient {
       activityId: dto.activityId,
       configuration: dto.configuration,
       annotation: dto.annotation,
+      tenantId: dto.tenantId,
       createdAt: fromEngineDate(dto.incidentTimestamp),
     }));
   }
@@ -30,6 +34,15 @@ export class IncidentClient {
   async annotateIncident(id: string, annotation: string | null): Promise<void> {
     const url = enginePath`/incident/${id}/annotation`;
     await this.engine.request('annotate incident', annotation === null ? { method: 'DELETE', url } : { method: 'PUT', url, data: { annotation } });
+  }
+
+  /** The tenant of a job (null: none); the engine's 404 if there is no such job. */
+  async getJobTenant(jobId: string): Promise<string | null> {
+    return (await this.engine.request<TenantOwnedDto>('read job', { method: 'GET', url: enginePath`/job/${jobId}` })).tenantId;
+  }
+
+  async getExternalTaskTenant(externalTaskId: string): Promise<string | null> {
+    return (await this.engine.request<TenantOwnedDto>('read external task', { method: 'GET', url: enginePath`/external-task/${externalTaskId}` })).tenantId;
   }
 
   /** Retries above zero resolve the job's incident and let the job executor run it again. */

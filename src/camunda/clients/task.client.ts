@@ -4,6 +4,7 @@ import type {
   PlainVariables,
   TaskCandidates,
   TaskComment,
+  TaskHolder,
   TaskUpdate,
   TypedVariables,
 } from '../camunda.models.js';
@@ -42,6 +43,12 @@ export class TaskClient {
       users: links.flatMap((link) => (link.userId ? [link.userId] : [])),
       groups: links.flatMap((link) => (link.groupId ? [link.groupId] : [])),
     };
+  }
+
+  /** Who holds a runtime task and where it lives, as the engine has it now (for checks before a command). */
+  async getTaskHolder(taskId: string): Promise<TaskHolder> {
+    const dto = await this.engine.request<TaskDto>('read task', { method: 'GET', url: enginePath`/task/${taskId}` });
+    return { id: dto.id, processInstanceId: dto.processInstanceId, assignee: dto.assignee, owner: dto.owner, tenantId: dto.tenantId };
   }
 
   async claimTask(taskId: string, userId: string): Promise<void> {

@@ -4,11 +4,12 @@ import { DateParam } from '../../problem/date-param.js';
 import { Optional } from '../../problem/optional.js';
 
 export class ClaimTaskDto {
-  @ApiProperty({ example: 'demo', description: 'Camunda user id that takes the task' })
+  @ApiPropertyOptional({ example: 'demo', description: 'Camunda user id that takes the task; the caller by default. Naming someone else needs the operator role.' })
+  @Optional()
   @IsString()
   @IsNotEmpty()
   @MaxLength(255)
-  userId!: string;
+  userId?: string;
 }
 
 export class AssignTaskDto {

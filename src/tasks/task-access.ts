@@ -1,0 +1,71 @@
+import { Injectable } from '@nestjs/common';
+import type { SelectQueryBuilder } from 'typeorm';
+import type { TaskHolder } from '../camunda/camunda.models.js';
+import { TaskClient } from '../camunda/clients/task.client.js';
+import type { AccessScope } from '../auth/access-scope.js';
+import { Role } from '../identity/caller.js';
+import type { TaskRecord } from '../mirror/task.entity.js';
+import { GatewayError, GatewayErrorCode } from '../problem/gateway-error.js';
+
+/** What a command does to a task's holder, which decides who may send it. */
+export enum TaskCommand {
+  /** Claim for oneself, comment, read forms. */
+  Work = 'work',
+  /** Unclaim, delegate, resolve, complete: only the holder, unless one may act for others. */
+  Hold = 'hold',
+  /** Assign, update, claim for someone else. */
+  ActForOthers = 'act-for-others',
+}
+
+type TaskPeople = Pick<TaskRecord, 'tenantId' | 'assignee' | 'owner' | 'candidateUsers' | 'candidateGroups'>;
+
+/**
+ * Who may see and work a task: operators every task of their workspaces; approvers the tasks they hold, own
+ * or are candidates for (as a user, or through the groups of their roles there). Anything else is not found.
+ */
+@Injectable()
+export class TaskAccess {
+  constructor(private readonly taskClient: TaskClient) {}
+
+  canSee(scope: AccessScope, task: TaskPeople): boolean {
+    if (scope.reaches(task.tenantId, Role.Operator)) return true;
+    if (!scope.reaches(task.tenantId, Role.Approver)) return false;
+    const me = scope.camundaUserId;
+    const groups = scope.groupsIn(task.tenantId);
+    return task.assignee === me || task.owner === me || task.candidateUsers.includes(me) || task.candidateGroups.some((group) => groups.includes(group));
+  }
+
+  /** Limits a mirror query to the tasks the scope may see. */
+  restrict(builder: SelectQueryBuilder<TaskRecord>, scope: AccessScope): void {
+    if (scope.engineWide) return;
+    const clauses = ['task.tenant_id = ANY(CAST(:operatorTenants AS text[]))'];
+    const parameters: Record<string, unknown> = { operatorTenants: scope.tenantsWhere(Role.Operator), me: scope.camundaUserId };
+    scope.tenantsWhere(Role.Approver).forEach((tenantId, index) => {
+      clauses.push(
+        `(task.tenant_id = :approverTenant${index} AND (task.assignee = :me OR task.owner = :me OR :me = ANY(task.candidate_users) OR task.candidate_groups && CAST(:approverGroups${index} AS text[])))`,
+      );
+      parameters[`approverTenant${index}`] = tenantId;
+      parameters[`approverGroups${index}`] = scope.groupsIn(tenantId);
+    });
+    builder.andWhere(`(${clauses.join(' OR ')})`, parameters);
+  }
+
+  /**
+   * Checks a command against the task as the engine has it now (the mirror may lag an out-of-band claim).
+   * A task the caller may not see is not found; one held by someone else is refused.
+   */
+  async checkCommand(scope: AccessScope, taskId: string, command: TaskCommand): Promise<TaskHolder> {
+    const holder = await this.taskClient.getTaskHolder(taskId);
+    const mayActForOthers = scope.reaches(holder.tenantId, Role.Operator);
+    if (!mayActForOthers) {
+      const candidates = await this.taskClient.getTaskCandidates(taskId);
+      const visible = this.canSee(scope, { ...holder, candidateUsers: candidates.users, candidateGroups: candidates.groups });
+      if (!visible) throw new GatewayError(GatewayErrorCode.ResourceNotFound, `Task '${taskId}' does not exist`);
+      if (command === TaskCommand.ActForOthers) throw new GatewayError(GatewayErrorCode.AccessDenied, 'Only operators may act on tasks for someone else');
+      if (command === TaskCommand.Hold && holder.assignee !== scope.camundaUserId) {
+        throw new GatewayError(GatewayErrorCode.TaskHeldByOther, holder.assignee ? 'The task is held by someone else' : 'Claim the task first');
+      }
+    }
+    return holder;
+  }
+}
