@@ -5,8 +5,6 @@ import type { TokenIdentity } from '../identity/caller.js';
 import { identityFromClaims } from './token-identity.js';
 
 const DISCOVERY_TIMEOUT_MS = 5_000;
-/** The shortest wait between two refetches caused by unknown key ids, so forged kids cannot hammer the IdP. */
-const UNKNOWN_KID_COOLDOWN_MS = 30_000;
 
 type RemoteKeys = ReturnType<typeof createRemoteJWKSet>;
 
@@ -64,7 +62,7 @@ export class TokenVerifier implements OnModuleDestroy {
 
   private async locateKeys(): Promise<RemoteKeys> {
     const uri = this.config.AUTH_JWKS_URI ?? (await this.discoverKeysUri());
-    return createRemoteJWKSet(new URL(uri), { cacheMaxAge: Infinity, cooldownDuration: UNKNOWN_KID_COOLDOWN_MS });
+    return createRemoteJWKSet(new URL(uri), { cacheMaxAge: Infinity, cooldownDuration: this.config.AUTH_JWKS_COOLDOWN_MS });
   }
 
   /** OpenID Connect discovery; the document must name the configured issuer (OIDC Discovery §4.3). */

@@ -161,6 +161,13 @@ export class GatewayConfig {
   @Transform(toInt) @IsInt() @Min(10_000) @Max(86_400_000)
   AUTH_JWKS_REFRESH_MS = 600_000;
 
+  /**
+   * The shortest wait between two key fetches caused by an unknown `kid`: a rotated key is picked up within it,
+   * and tokens with made-up kids cannot make the gateway fetch more often.
+   */
+  @Transform(toInt) @IsInt() @Min(0) @Max(600_000)
+  AUTH_JWKS_COOLDOWN_MS = 1_000;
+
   /** Claims (dotted paths allowed, e.g. realm_access.roles) that carry who the caller is. */
   @Matches(CLAIM_PATH) AUTH_CLAIM_USER_ID = 'sub';
   @Matches(CLAIM_PATH) AUTH_CLAIM_USERNAME = 'preferred_username';
