@@ -5,6 +5,12 @@ import { AppModule } from '../../src/app.module.js';
 import { configureHttpApp } from '../../src/http-app.js';
 import { migrateTestDatabase } from './migrate-test-database.js';
 import { testEnv } from './test-env.js';
+import { bearer, httpWith, type HttpClient } from './bearer-http.js';
+import { userToken } from './keycloak.js';
+import type { Server } from 'node:http';
+
+/** The realm user the suite acts as unless a test says otherwise. */
+export const ADMIN_USER = 'root';
 
 /** Collects every line the app logs, for tests about what must never be logged. */
 export class CapturingLogger extends ConsoleLogger {
@@ -17,7 +23,14 @@ export class CapturingLogger extends ConsoleLogger {
 
 export interface RunningGateway {
   app: INestApplication;
-  http: ReturnType<typeof request>;
+  /** Requests as `root`, the realm's gateway admin: engine-wide, as every test before identity existed. */
+  http: HttpClient;
+  /** Requests without a token. */
+  anonymous: ReturnType<typeof request>;
+  /** Requests as a realm user (its token from Keycloak), optionally narrowed to one workspace. */
+  as(username: string, workspace?: string): Promise<HttpClient>;
+  /** Requests with this bearer token. */
+  withToken(token: string, workspace?: string): HttpClient;
   close(): Promise<void>;
 }
 
@@ -47,7 +60,16 @@ export async function startGateway(env: Record<string, string> = {}, logger?: Ca
     const moduleRef = await builder.compile();
     const app = configureHttpApp(moduleRef.createNestApplication({ logger: logger ?? ['error', 'warn'] }));
     await app.init();
-    return { app, http: request(app.getHttpServer()), close: () => app.close() };
+    const server = app.getHttpServer() as Server;
+    const withToken = (token: string, workspace?: string) => httpWith(server, bearer(token, workspace));
+    return {
+      app,
+      http: withToken(await userToken(ADMIN_USER)),
+      anonymous: request(server),
+      as: async (username, workspace) => withToken(await userToken(username), workspace),
+      withToken,
+      close: () => app.close(),
+    };
   } finally {
     for (const [key, value] of Object.entries(previous)) {
       if (value === undefined) delete process.env[key];

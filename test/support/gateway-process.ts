@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { eventually } from './eventually.js';
+import { userToken } from './keycloak.js';
 import { testEnv } from './test-env.js';
 
 async function freePort(): Promise<number> {
@@ -52,8 +53,9 @@ export class GatewayProcess {
     return gateway;
   }
 
+  /** A GET as the realm's admin user. */
   async get<T>(path: string): Promise<{ status: number; body: T }> {
-    const response = await fetch(`${this.url}${path}`);
+    const response = await fetch(`${this.url}${path}`, { headers: { Authorization: `Bearer ${await userToken('root')}` } });
     return { status: response.status, body: (await response.json()) as T };
   }
 
