@@ -177,7 +177,7 @@ keycloak_start() {
     return 0
   fi
   local java_home
-  java_home="$(keycloak_java_home)" || die "Keycloak $KEYCLOAK_VERSION needs Java 21 or newer, and none was found (KEYCLOAK_JAVA_HOME, JAVA_HOME, PATH, /usr/lib/jvm/*). Install a JDK 21+ (e.g. Eclipse Temurin 21 or 25, or openjdk-21-jdk-headless where the distribution has it) or point KEYCLOAK_JAVA_HOME at one."
+  java_home="$(keycloak_java_home)" || die "Keycloak $KEYCLOAK_VERSION needs Java 21 or newer, and none was found (KEYCLOAK_JAVA_HOME, JAVA_HOME, PATH, /usr/lib/jvm/*). Install a JDK 21+ (e.g. Eclipse Temurin 21 or 25 from https://adoptium.net, or openjdk-21-jdk-headless where the distribution has it) or point KEYCLOAK_JAVA_HOME at one."
   keycloak_install
   keycloak_prepare_realm
   log "Starting Keycloak $KEYCLOAK_VERSION in dev mode on port $KEYCLOAK_PORT with Java from $java_home (log: .run/keycloak.log)"

@@ -18,6 +18,15 @@ async function adminAccessToken(): Promise<string> {
   return (await adminToken).accessToken;
 }
 
+class KeycloakAdminError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
 /** The admin REST API of the test realm; `path` is relative to /admin/realms/<realm>. */
 async function admin(method: string, path: string, body?: unknown): Promise<Response> {
   const response = await fetch(`${keycloak.url}/admin/realms/${encodeURIComponent(keycloak.realm)}${path}`, {
@@ -25,7 +34,7 @@ async function admin(method: string, path: string, body?: unknown): Promise<Resp
     headers: { authorization: `Bearer ${await adminAccessToken()}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
-  if (!response.ok) throw new Error(`Keycloak admin ${method} ${path}: ${response.status} ${await response.text()}`);
+  if (!response.ok) throw new KeycloakAdminError(response.status, `Keycloak admin ${method} ${path}: ${response.status} ${await response.text()}`);
   return response;
 }
 
@@ -189,8 +198,8 @@ async function removeLongRetiredKeys(realmId: string): Promise<void> {
     const retiredAt = Number(provider.name.slice(RETIRED_KEY_PREFIX.length));
     if (Date.now() - retiredAt < RETIRED_KEY_REMOVABLE_AFTER_MS) continue;
     // Another run may be removing it too.
-    await admin('DELETE', `/components/${provider.id}`).catch((error: Error) => {
-      if (!/ 404 /.test(error.message)) throw error;
+    await admin('DELETE', `/components/${provider.id}`).catch((error: unknown) => {
+      if (!(error instanceof KeycloakAdminError && error.status === 404)) throw error;
     });
   }
 }
@@ -214,14 +223,25 @@ export async function gatewayCliVariant(
   clientId: string,
   variant: { withoutMapper?: string; attributes?: Record<string, string> },
 ): Promise<string> {
-  if ((await clientByClientId(clientId)) !== undefined) return clientId;
   const template = await clientByClientId('gateway-cli');
   if (template === undefined) throw new Error('The realm has no gateway-cli client: is deploy/keycloak imported?');
+  const client = (await clientByClientId(clientId)) ?? (await createClient(clientId, template, variant));
+  // Every time, not only on creation: a run that died between the two calls left a client without them.
+  const roles = await adminJson<RoleRepresentation[]>(`/clients/${template.id}/scope-mappings/realm`);
+  await admin('POST', `/clients/${client.id}/scope-mappings/realm`, roles);
+  return clientId;
+}
+
+async function createClient(
+  clientId: string,
+  template: ClientRepresentation,
+  variant: { withoutMapper?: string; attributes?: Record<string, string> },
+): Promise<ClientRepresentation> {
   const protocolMappers = (template.protocolMappers ?? [])
     .filter((mapper) => mapper.protocolMapper !== variant.withoutMapper)
     .map(({ name, protocol, protocolMapper, config }) => ({ name, protocol, protocolMapper, config }));
-  const created = await fetchCreated(() =>
-    admin('POST', '/clients', {
+  try {
+    await admin('POST', '/clients', {
       clientId,
       description: 'Made by the e2e tests (test/support/keycloak-admin.ts)',
       publicClient: true,
@@ -230,21 +250,12 @@ export async function gatewayCliVariant(
       fullScopeAllowed: false,
       protocolMappers,
       attributes: variant.attributes ?? {},
-    }),
-  );
-  if (created !== undefined) {
-    const roles = await adminJson<RoleRepresentation[]>(`/clients/${template.id}/scope-mappings/realm`);
-    await admin('POST', `/clients/${createdId(created)}/scope-mappings/realm`, roles);
-  }
-  return clientId;
-}
-
-/** Another run may have made the same client a moment earlier: a conflict means it exists, which is all we need. */
-async function fetchCreated(create: () => Promise<Response>): Promise<Response | undefined> {
-  try {
-    return await create();
+    });
   } catch (error) {
-    if (error instanceof Error && / 409 /.test(error.message)) return undefined;
-    throw error;
+    // Another run made it a moment earlier, which is just as good.
+    if (!(error instanceof KeycloakAdminError && error.status === 409)) throw error;
   }
+  const created = await clientByClientId(clientId);
+  if (created === undefined) throw new Error(`Keycloak lists no client ${clientId} after creating it`);
+  return created;
 }
