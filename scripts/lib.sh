@@ -1,4 +1,4 @@
-# Shared helpers for the project's scripts: bring up PostgreSQL, RabbitMQ and the dev Camunda engine.
+# Shared helpers for the project's scripts: bring up PostgreSQL, RabbitMQ, the dev Camunda engine and Keycloak.
 # Sourced, not run. Every function is idempotent: it starts only what is not already running.
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -6,6 +6,11 @@ RUN_DIR="$ROOT/.run"
 ENGINE_DIR="$ROOT/deploy/engine"
 ENGINE_JAR="$ENGINE_DIR/target/camunda-dev-engine.jar"
 export CAMUNDA_URL="${CAMUNDA_URL:-http://localhost:8080/engine-rest}"
+KEYCLOAK_VERSION="${KEYCLOAK_VERSION:-26.7.3}"
+KEYCLOAK_PORT="${KEYCLOAK_PORT:-8180}"
+KEYCLOAK_HOME="$RUN_DIR/keycloak-$KEYCLOAK_VERSION"
+KEYCLOAK_REALM_FILE="$ROOT/deploy/keycloak/camunda-gateway-realm.json"
+export KEYCLOAK_URL="${KEYCLOAK_URL:-http://localhost:$KEYCLOAK_PORT}" KEYCLOAK_REALM="${KEYCLOAK_REALM:-camunda-gateway}"
 export PGHOST="${PGHOST:-127.0.0.1}" PGPORT="${PGPORT:-5432}" PGUSER="${PGUSER:-postgres}"
 mkdir -p "$RUN_DIR"
 
@@ -119,4 +124,86 @@ ensure_node_modules() {
     log "Installing npm dependencies"
     (cd "$ROOT" && npm ci --no-audit --no-fund)
   fi
+}
+
+keycloak_up() { curl -fs -o /dev/null --max-time 3 "$KEYCLOAK_URL/realms/$KEYCLOAK_REALM/.well-known/openid-configuration"; }
+
+java_major_version() { "$1" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java\.specification\.version = \([0-9]*\).*/\1/p'; }
+
+# Keycloak needs Java 21+, while the engine runs on the default Java 17: look for a newer JDK next to it.
+keycloak_java_home() {
+  local path_java candidate
+  path_java="$(command -v java || true)"
+  for candidate in "${KEYCLOAK_JAVA_HOME:-}" "${JAVA_HOME:-}" ${path_java:+"$(dirname "$(dirname "$(readlink -f "$path_java")")")"} /usr/lib/jvm/*; do
+    [ -n "$candidate" ] && [ -x "$candidate/bin/java" ] || continue
+    if [ "$(java_major_version "$candidate/bin/java")" -ge 21 ] 2>/dev/null; then echo "$candidate"; return 0; fi
+  done
+  return 1
+}
+
+# The distribution zip from Maven Central (cached in ~/.m2 like every other artifact), unpacked into .run/.
+keycloak_install() {
+  [ -x "$KEYCLOAK_HOME/bin/kc.sh" ] && return 0
+  log "Fetching Keycloak $KEYCLOAK_VERSION from Maven Central (org.keycloak:keycloak-quarkus-dist)"
+  # Outside any project, so the plugin's unpack markers land in the scratch directory and go with it.
+  local scratch="$RUN_DIR/keycloak-unpack"
+  rm -rf "$scratch" && mkdir -p "$scratch"
+  (cd "$scratch" && mvn -q -B dependency:unpack -Dartifact="org.keycloak:keycloak-quarkus-dist:$KEYCLOAK_VERSION:zip" -DoutputDirectory="$scratch/dist") >&2
+  mv "$scratch/dist/keycloak-$KEYCLOAK_VERSION" "$KEYCLOAK_HOME"
+  rm -rf "$scratch"
+}
+
+realm_file_hash() { sha256sum "$KEYCLOAK_REALM_FILE" | cut -d' ' -f1; }
+
+# --import-realm skips realms that already exist, so a changed realm file gets a fresh dev database instead.
+keycloak_prepare_realm() {
+  local stamp="$KEYCLOAK_HOME/data/imported-realm.sha256"
+  [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$(realm_file_hash)" ] && return 0
+  log "Keycloak gets a fresh dev database to import deploy/keycloak/$(basename "$KEYCLOAK_REALM_FILE")"
+  rm -rf "$KEYCLOAK_HOME/data" && mkdir -p "$KEYCLOAK_HOME/data/import"
+  cp "$KEYCLOAK_REALM_FILE" "$KEYCLOAK_HOME/data/import/"
+}
+
+keycloak_realm_imported() {
+  local stamp="$KEYCLOAK_HOME/data/imported-realm.sha256"
+  [ ! -f "$stamp" ] || [ "$(cat "$stamp")" = "$(realm_file_hash)" ]
+}
+
+# Starts Keycloak in dev mode unless one already answers at KEYCLOAK_URL. Prints "started" when this call started it.
+keycloak_start() {
+  if keycloak_up; then
+    keycloak_realm_imported || log "The realm file changed since Keycloak imported it: npm run keycloak:stop && npm run keycloak:start re-imports it"
+    log "Keycloak already answering at $KEYCLOAK_URL"
+    return 0
+  fi
+  local java_home
+  java_home="$(keycloak_java_home)" || die "Keycloak $KEYCLOAK_VERSION needs Java 21 or newer, and none was found (KEYCLOAK_JAVA_HOME, JAVA_HOME, PATH, /usr/lib/jvm/*). Install a JDK 21+ (e.g. Eclipse Temurin 21 or 25 from https://adoptium.net, or openjdk-21-jdk-headless where the distribution has it) or point KEYCLOAK_JAVA_HOME at one."
+  keycloak_install
+  keycloak_prepare_realm
+  log "Starting Keycloak $KEYCLOAK_VERSION in dev mode on port $KEYCLOAK_PORT with Java from $java_home (log: .run/keycloak.log)"
+  JAVA_HOME="$java_home" KC_BOOTSTRAP_ADMIN_USERNAME=admin KC_BOOTSTRAP_ADMIN_PASSWORD=admin \
+    nohup "$KEYCLOAK_HOME/bin/kc.sh" start-dev --http-port "$KEYCLOAK_PORT" --import-realm >"$RUN_DIR/keycloak.log" 2>&1 &
+  echo $! >"$RUN_DIR/keycloak.pid"
+  for ((i = 0; i < 180; i++)); do
+    if keycloak_up; then
+      realm_file_hash >"$KEYCLOAK_HOME/data/imported-realm.sha256"
+      log "Keycloak up: $KEYCLOAK_URL/realms/$KEYCLOAK_REALM (admin console: $KEYCLOAK_URL/admin, admin/admin)"
+      echo started
+      return 0
+    fi
+    kill -0 "$(cat "$RUN_DIR/keycloak.pid")" 2>/dev/null || { tail -30 "$RUN_DIR/keycloak.log" >&2; die "Keycloak exited during start-up"; }
+    sleep 1
+  done
+  die "Keycloak did not answer within 180s; see .run/keycloak.log"
+}
+
+keycloak_stop() {
+  [ -f "$RUN_DIR/keycloak.pid" ] || return 0
+  local pid; pid="$(cat "$RUN_DIR/keycloak.pid")"
+  if kill -0 "$pid" 2>/dev/null; then
+    log "Stopping Keycloak (pid $pid)"
+    kill "$pid"
+    for ((i = 0; i < 30; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 1; done
+  fi
+  rm -f "$RUN_DIR/keycloak.pid"
 }

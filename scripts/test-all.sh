@@ -1,13 +1,19 @@
 #!/usr/bin/env bash
-# The whole suite: unit tests, then e2e tests on the real engine, PostgreSQL and RabbitMQ.
-# Starts whatever is not running; stops the engine afterwards only if it started it.
+# The whole suite: unit tests, then e2e tests on the real engine, Keycloak, PostgreSQL and RabbitMQ.
+# Starts whatever is not running; stops the engine and Keycloak afterwards only if it started them.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 ensure_stack camunda_gateway_test
 ensure_engine_openapi
+engine_state="" keycloak_state=""
+stop_what_this_run_started() {
+  if [ "$keycloak_state" = started ]; then keycloak_stop; fi
+  if [ "$engine_state" = started ]; then engine_stop; fi
+}
+trap stop_what_this_run_started EXIT
 engine_state="$(engine_start)"
-if [ "$engine_state" = started ]; then trap engine_stop EXIT; fi
+keycloak_state="$(keycloak_start)"
 # Multi-process tests run the built gateway (dist/) as child processes.
 npm run -s build
 export NODE_OPTIONS="${NODE_OPTIONS:-} --experimental-vm-modules --no-warnings=ExperimentalWarning"

@@ -15,6 +15,19 @@ export const testEnv = {
   get camundaPassword(): string {
     return process.env.CAMUNDA_PASSWORD ?? 'demo';
   },
+  get keycloakUrl(): string {
+    return process.env.KEYCLOAK_URL ?? 'http://localhost:8180';
+  },
+  get keycloakRealm(): string {
+    return process.env.KEYCLOAK_REALM ?? 'camunda-gateway';
+  },
+  /** The dev Keycloak's bootstrap admin in the master realm (scripts/lib.sh keycloak_start). */
+  get keycloakAdminUser(): string {
+    return process.env.KEYCLOAK_ADMIN_USER ?? 'admin';
+  },
+  get keycloakAdminPassword(): string {
+    return process.env.KEYCLOAK_ADMIN_PASSWORD ?? 'admin';
+  },
   /** This run's own exchange (set by the global setup): other gateways on the same broker never reach its consumers. */
   get eventsExchange(): string {
     return process.env.TEST_EVENTS_EXCHANGE ?? 'camunda.events';
