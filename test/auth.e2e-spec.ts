@@ -153,7 +153,9 @@ describe('Authentication', () => {
       await (await cut.as('olga')).get('/incidents').expect(200);
       await proxy.cut();
       await (await cut.as('olga')).get('/incidents').expect(200);
-      // A token with a key id the gateway never saw cannot be checked now: 503, not a 401 that would log users out.
+      // A token with a key id the gateway never saw cannot be checked now (once the unknown-kid cooldown has
+      // passed, it would fetch the keys): 503, not a 401 that would log users out.
+      await new Promise((resolve) => setTimeout(resolve, 1_100));
       const { privateKey } = await generateKeyPair('RS256');
       const unknown = await new SignJWT(decodeJwt(await userToken('olga')).payload).setProtectedHeader({ alg: 'RS256', kid: 'never-seen' }).sign(privateKey);
       const refused = await cut.withToken(unknown).get('/incidents');

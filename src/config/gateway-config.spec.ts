@@ -52,3 +52,22 @@ describe('validateGatewayConfig', () => {
     expect(message).not.toContain('s3cr3t');
   });
 });
+
+describe('validateGatewayConfig: authentication', () => {
+  it('reads an explicit JWKS URI and service accounts', () => {
+    const config = validateGatewayConfig({ AUTH_JWKS_URI: 'https://idp.example/keys', AUTH_SERVICE_ACCOUNTS: '{"svc":{"workspaces":["acme"],"roles":["operator"]}}' });
+    expect(config.AUTH_JWKS_URI).toBe('https://idp.example/keys');
+    expect(config.AUTH_SERVICE_ACCOUNTS).toEqual({ svc: { workspaces: ['acme'], roles: ['operator'] } });
+  });
+
+  it.each([
+    ['AUTH_ALGORITHMS', 'HS256'],
+    ['AUTH_ALGORITHMS', 'none'],
+    ['AUTH_SERVICE_ACCOUNTS', '{"svc":{"workspaces":["acme"],"roles":["root"]}}'],
+    ['AUTH_SERVICE_ACCOUNTS', 'not json'],
+    ['AUTH_CLAIM_ROLES', 'a..b'],
+    ['AUTH_ISSUER', 'not a url'],
+  ])('refuses %s=%s, naming it', (name, value) => {
+    expect(() => validateGatewayConfig({ [name]: value })).toThrow(new RegExp(name));
+  });
+});

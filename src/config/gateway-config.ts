@@ -147,7 +147,7 @@ export class GatewayConfig {
 
   /** Where the issuer's signing keys are; by default taken from the issuer's OpenID discovery document. */
   @Optional() @IsUrl({ protocols: ['http', 'https'], require_tld: false, require_protocol: true })
-  AUTH_JWKS_URI?: string;
+  AUTH_JWKS_URI: string | undefined = undefined;
 
   /** Signature algorithms accepted; asymmetric ones only, so a key that verifies can never sign. */
   @Transform(toList) @IsArray() @ArrayMinSize(1) @IsIn(ASYMMETRIC_ALGORITHMS, { each: true, message: `each entry must be one of ${ASYMMETRIC_ALGORITHMS.join(', ')}` })
