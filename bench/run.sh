@@ -6,7 +6,12 @@ source "$(dirname "$0")/../scripts/lib.sh"
 cd "$ROOT"
 ensure_stack
 engine_state="$(engine_start)"
-if [ "$engine_state" = started ]; then trap engine_stop EXIT; fi
+keycloak_state="$(keycloak_start)"
+stop_started() {
+  if [ "$engine_state" = started ]; then engine_stop; fi
+  if [ "$keycloak_state" = started ]; then keycloak_stop; fi
+}
+trap stop_started EXIT
 npm run -s build
 npx tsc -p bench/tsconfig.json
 # A database of its own, recreated by the real migrations.

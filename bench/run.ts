@@ -4,6 +4,7 @@ import pg from 'pg';
 import { engineRest } from '../test/support/engine-rest.js';
 import { eventually } from '../test/support/eventually.js';
 import { GatewayProcess } from '../test/support/gateway-process.js';
+import { userToken } from '../test/support/keycloak.js';
 import { RecordingProxy } from '../test/support/recording-proxy.js';
 import { testEnv } from '../test/support/test-env.js';
 import { inParallel, percentile, round, sample, timed } from './measure.js';
@@ -40,6 +41,11 @@ async function deploy(): Promise<string> {
     body: form,
   });
   return ((await response.json()) as { id: string }).id;
+}
+
+/** The bench acts as the realm's admin, engine-wide, like the gateway's own operators would. */
+async function asAdmin(): Promise<RequestInit> {
+  return { headers: { Authorization: `Bearer ${await userToken('root')}` } };
 }
 
 async function main(): Promise<void> {
@@ -79,7 +85,7 @@ async function main(): Promise<void> {
     const requestCounts: number[] = [];
     const polls = await sample(20, async () => {
       const before = proxy.requests.length;
-      await fetch(`${gateway!.url}/sync/run`, { method: 'POST' });
+      await fetch(`${gateway!.url}/sync/run`, { method: 'POST', ...(await asAdmin()) });
       requestCounts.push(proxy.requests.length - before);
     });
     const requestsPerPoll = percentile(requestCounts, 50);
@@ -88,9 +94,25 @@ async function main(): Promise<void> {
 
     // Task list: the mirror against engine-rest /task for the same page.
     const query = `candidateGroup=managers&processDefinitionKey=${key}`;
-    const fromMirror = await sample(200, () => fetch(`${gateway!.url}/tasks?${query}&limit=100`).then((response) => response.json()));
+    const admin = await asAdmin();
+    const fromMirror = await sample(200, () => fetch(`${gateway!.url}/tasks?${query}&limit=100`, admin).then((response) => response.json()));
     const fromEngine = await sample(200, () => engineRest('GET', `/task?${query}&maxResults=100`));
     report(`| task list, 100 of ${INSTANCES} open tasks by candidate group | median ${round(percentile(fromMirror, 50))} ms, p99 ${round(percentile(fromMirror, 99))} ms | engine-rest /task: median ${round(percentile(fromEngine, 50))} ms, p99 ${round(percentile(fromEngine, 99))} ms | ${round(percentile(fromMirror, 50) / percentile(fromEngine, 50), 3)} |`);
+
+    // Authentication: the same page from a second gateway on the same mirror with the guard off, requests interleaved.
+    const unguarded = await GatewayProcess.start({ AUTH_DISABLED: 'true', CAMUNDA_URL: testEnv.camundaUrl, SYNC_INTERVAL_MS: '3600000', SYNC_RECONCILE_CRON: '0 0 0 1 1 *' });
+    try {
+      const guardedSamples: number[] = [];
+      const unguardedSamples: number[] = [];
+      for (let i = 0; i < 400; i++) {
+        const [target, samples, init] = i % 2 === 0 ? [gateway!.url, guardedSamples, admin] : [unguarded.url, unguardedSamples, {}];
+        samples.push((await timed(() => fetch(`${target}/tasks?${query}&limit=100`, init).then((response) => response.json()))).ms);
+      }
+      const added = percentile(guardedSamples, 50) - percentile(unguardedSamples, 50);
+      report(`| authentication on GET /tasks (200 requests each, interleaved) | median ${round(percentile(guardedSamples, 50), 2)} ms with the guard (token verified, caller cached) | median ${round(percentile(unguardedSamples, 50), 2)} ms with AUTH_DISABLED | +${round(added, 2)} ms |`);
+    } finally {
+      await unguarded.stop();
+    }
 
     // Lag: an out-of-band claim until its task.assigned is on RabbitMQ.
     const connection = await connect(testEnv.rabbitmqUrl);
@@ -116,7 +138,7 @@ async function main(): Promise<void> {
     await connection.close();
     report(`| lag, out-of-band claim to task.assigned on RabbitMQ (${lags.length} claims) | median ${round(percentile(lags, 50))} ms, p99 ${round(percentile(lags, 99))} ms | poll interval ${POLL_INTERVAL_MS} ms | ${round(percentile(lags, 50) / POLL_INTERVAL_MS, 2)} |`);
 
-    const metrics = await (await fetch(`${gateway!.url}/metrics`)).text();
+    const metrics = await (await fetch(`${gateway!.url}/metrics`, admin)).text();
     const rss = Number(/^camunda_gateway_process_resident_memory_bytes (\S+)/m.exec(metrics)?.[1] ?? NaN);
     report(`\nGateway resident memory after the run: ${round(rss / 1024 / 1024)} MiB.`);
     writeFileSync('bench/results.md', `${rows.join('\n')}\n`);
