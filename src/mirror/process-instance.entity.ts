@@ -8,6 +8,7 @@ export { InstanceState };
 @Index('ix_process_instances_definition_key', ['definitionKey'])
 @Index('ix_process_instances_business_key', ['businessKey'])
 @Index('ix_process_instances_state', ['state'])
+@Index('ix_process_instances_tenant_started_by', ['tenantId', 'startedBy'])
 export class ProcessInstanceRecord {
   @PrimaryColumn({ type: 'varchar', length: 64 })
   id!: string;
@@ -40,6 +41,10 @@ export class ProcessInstanceRecord {
   @Column({ name: 'delete_reason', type: 'text', nullable: true })
   deleteReason!: string | null;
 
+  /** Camunda user id of whoever started it, when known (sync/started-by.ts); a requester's own instances are hers. */
+  @Column({ name: 'started_by', type: 'varchar', length: 64, nullable: true })
+  startedBy!: string | null;
+
   /** Sequence number of the last event written for this instance; consumers order and de-duplicate by it. */
   @Column({ name: 'last_event_sequence', type: 'int', default: 0 })
   lastEventSequence!: number;
@@ -57,4 +62,4 @@ export class ProcessInstanceRecord {
 }
 
 /** The engine-supplied text of a row, any of which may hold U+0000. */
-export const INSTANCE_TEXT_FIELDS: readonly (keyof ProcessInstanceRecord & string)[] = ['businessKey', 'tenantId', 'deleteReason', 'definitionKey'];
+export const INSTANCE_TEXT_FIELDS: readonly (keyof ProcessInstanceRecord & string)[] = ['businessKey', 'tenantId', 'deleteReason', 'definitionKey', 'startedBy'];

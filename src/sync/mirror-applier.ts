@@ -99,6 +99,7 @@ export class MirrorApplier {
       definitionKey: snapshot.definitionKey,
       businessKey: snapshot.businessKey,
       tenantId: snapshot.tenantId,
+      startedBy: snapshot.startedBy,
       lastEventSequence: (before?.lastEventSequence ?? 0) + changes.length,
       lastSyncedAt: now,
       snapshotReadAt: readStartedAt,
