@@ -4,6 +4,7 @@ import { VariablesIncidents1763798400000 } from '../../migrations/1763798400000-
 import { SyncRuns1763884800000 } from '../../migrations/1763884800000-sync-runs.js';
 import { IdempotencyKeys1764300000000 } from '../../migrations/1764300000000-idempotency-keys.js';
 import { InstanceStartedBy1764500000000 } from '../../migrations/1764500000000-instance-started-by.js';
+import { EventTenantActor1764500000001 } from '../../migrations/1764500000001-event-tenant-actor.js';
 import { OutboxRetriesDeadLetters1764200000000 } from '../../migrations/1764200000000-outbox-retries-dead-letters.js';
 import { OutboxDeadLetterRecord } from '../events/outbox-dead-letter.entity.js';
 import { ParkedInstances1764100000000 } from '../../migrations/1764100000000-parked-instances.js';
@@ -33,6 +34,7 @@ export function dataSourceOptions(databaseUrl: string): DataSourceOptions {
       OutboxRetriesDeadLetters1764200000000,
       IdempotencyKeys1764300000000,
       InstanceStartedBy1764500000000,
+      EventTenantActor1764500000001,
     ],
     migrationsTableName: 'schema_migrations',
     synchronize: false,
