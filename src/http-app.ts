@@ -7,8 +7,10 @@ import { GatewayConfig } from './config/gateway-config.js';
 import { CrossSiteRequestGuard } from './http/cross-site-request.guard.js';
 import { ParsedValuesPipe } from './http/parsed-values.pipe.js';
 import { RequestContentTypeGuard } from './http/request-content-type.guard.js';
+import { assignRequestId } from './http/request-id.js';
 import { RequestValuesGuard } from './http/request-values.guard.js';
 import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { AuditInterceptor } from './audit/audit.interceptor.js';
 import { AcceptedWriteInterceptor } from './commands/accepted-write.interceptor.js';
 import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor.js';
 import { documentIdempotencyKey } from './idempotency/openapi-idempotency.js';
@@ -23,6 +25,7 @@ export function configureHttpApp(app: INestApplication): INestApplication {
   // Security headers for every answer (helmet also drops X-Powered-By).
   // No upgrade-insecure-requests: the gateway often runs on plain HTTP behind a proxy, and /docs must load there.
   app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
+  app.use(assignRequestId);
   app.useGlobalFilters(new ProblemDetailsFilter());
   const allowedOrigins = app.get(GatewayConfig).ALLOWED_ORIGINS.map((origin) => origin.toLowerCase());
   // Browser clients send bearer tokens, never cookies: no credentialed CORS.
@@ -36,9 +39,10 @@ export function configureHttpApp(app: INestApplication): INestApplication {
   // Authentication first: without a valid token nothing else about the request is looked at.
   app.useGlobalGuards(app.get(AuthGuard), new CrossSiteRequestGuard(allowedOrigins), new RequestValuesGuard(), new RequestContentTypeGuard(app.get(Reflector)));
   app.useGlobalPipes(new ParsedValuesPipe(), gatewayValidationPipe());
-  // Outermost first: an upload beyond the bound is refused before anything else; idempotency records the answer as
+  // Outermost first: the audit trail sees every command that passed the guards, even one refused by a later
+  // interceptor; an upload beyond the bound is refused before anything else; idempotency records the answer as
   // the caller gets it, after an AcceptedWrite became a 202.
-  app.useGlobalInterceptors(app.get(UploadLimitInterceptor), app.get(IdempotencyInterceptor), new AcceptedWriteInterceptor());
+  app.useGlobalInterceptors(app.get(AuditInterceptor), app.get(UploadLimitInterceptor), app.get(IdempotencyInterceptor), new AcceptedWriteInterceptor());
   app.enableShutdownHooks();
   const document = documentPublicOperations(documentIdempotencyKey(SwaggerModule.createDocument(
     app,
