@@ -10,7 +10,7 @@ import { RequestContentTypeGuard } from './http/request-content-type.guard.js';
 import { assignRequestId } from './http/request-id.js';
 import { RequestValuesGuard } from './http/request-values.guard.js';
 import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
-import { AuditInterceptor } from './audit/audit.interceptor.js';
+import { AuditRecorder } from './audit/audit-recorder.js';
 import { AcceptedWriteInterceptor } from './commands/accepted-write.interceptor.js';
 import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor.js';
 import { documentIdempotencyKey } from './idempotency/openapi-idempotency.js';
@@ -26,6 +26,8 @@ export function configureHttpApp(app: INestApplication): INestApplication {
   // No upgrade-insecure-requests: the gateway often runs on plain HTTP behind a proxy, and /docs must load there.
   app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
   app.use(assignRequestId);
+  // Before every guard: commands the guards refuse after authentication are recorded too.
+  app.use(app.get(AuditRecorder).watch);
   app.useGlobalFilters(new ProblemDetailsFilter());
   const allowedOrigins = app.get(GatewayConfig).ALLOWED_ORIGINS.map((origin) => origin.toLowerCase());
   // Browser clients send bearer tokens, never cookies: no credentialed CORS.
@@ -39,10 +41,9 @@ export function configureHttpApp(app: INestApplication): INestApplication {
   // Authentication first: without a valid token nothing else about the request is looked at.
   app.useGlobalGuards(app.get(AuthGuard), new CrossSiteRequestGuard(allowedOrigins), new RequestValuesGuard(), new RequestContentTypeGuard(app.get(Reflector)));
   app.useGlobalPipes(new ParsedValuesPipe(), gatewayValidationPipe());
-  // Outermost first: the audit trail sees every command that passed the guards, even one refused by a later
-  // interceptor; an upload beyond the bound is refused before anything else; idempotency records the answer as
+  // Outermost first: an upload beyond the bound is refused before anything else; idempotency records the answer as
   // the caller gets it, after an AcceptedWrite became a 202.
-  app.useGlobalInterceptors(app.get(AuditInterceptor), app.get(UploadLimitInterceptor), app.get(IdempotencyInterceptor), new AcceptedWriteInterceptor());
+  app.useGlobalInterceptors(app.get(UploadLimitInterceptor), app.get(IdempotencyInterceptor), new AcceptedWriteInterceptor());
   app.enableShutdownHooks();
   const document = documentPublicOperations(documentIdempotencyKey(SwaggerModule.createDocument(
     app,

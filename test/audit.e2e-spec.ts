@@ -28,9 +28,9 @@ const callerIn = (admin: boolean, workspaces: [string, Role[]][]): Caller => ({
 });
 
 /**
- * The audit trail and the request id over the real stack. Runs without the auth guard wired into the app (its
- * token support is not in test/support yet), so entries made over HTTP carry no actor here; GET /audit's
- * filtering by AccessScope is exercised through its controller with scopes built for the test.
+ * The audit trail and the request id over the real stack, with tokens of the dev Keycloak: root (admin), olga
+ * (operator in acme), bob (approver in globex). Paging and time filters run through the controller over rows
+ * written for the test, so their order and times are known.
  */
 describe('audit trail and request ids (real engine, database)', () => {
   const run = randomUUID().slice(0, 8);
@@ -40,7 +40,7 @@ describe('audit trail and request ids (real engine, database)', () => {
 
   beforeAll(async () => {
     await mirror.connect();
-    gateway = await startGateway({ WORKERS_ENABLED: 'false', AUTH_DISABLED: 'true' });
+    gateway = await startGateway({ WORKERS_ENABLED: 'false' });
   });
 
   afterAll(async () => {
@@ -48,6 +48,10 @@ describe('audit trail and request ids (real engine, database)', () => {
     await mirror.end().catch(() => undefined);
     if (startedIds.length > 0) await engineRest('POST', '/process-instance/delete', { processInstanceIds: startedIds, deleteReason: 'test cleanup' }).catch(() => undefined);
   });
+
+  async function camundaIdOf(username: string): Promise<string> {
+    return (await (await gateway.as(username)).get('/me').expect(200)).body.camundaUserId;
+  }
 
   async function auditRows(requestId: string): Promise<AuditRow[]> {
     const { rows } = await mirror.query<AuditRow>('SELECT request_id, action, resource_ids, outcome, actor_camunda_id FROM audit_log WHERE request_id = $1', [requestId]);
@@ -61,8 +65,9 @@ describe('audit trail and request ids (real engine, database)', () => {
     const suspended = await gateway.http.post(`/process-instances/${started.body.id}/suspend`).set('X-Request-Id', `suspend-${run}`).expect(200);
     expect(suspended.headers['x-request-id']).toBe(`suspend-${run}`);
 
+    const root = await camundaIdOf('root');
     await eventually(async () => {
-      expect(await auditRows(`start-${run}`)).toEqual([expect.objectContaining({ action: 'POST /process-instances', resource_ids: {}, outcome: 201 })]);
+      expect(await auditRows(`start-${run}`)).toEqual([expect.objectContaining({ action: 'POST /process-instances', resource_ids: {}, outcome: 201, actor_camunda_id: root })]);
       expect(await auditRows(`suspend-${run}`)).toEqual([expect.objectContaining({ action: 'POST /process-instances/:id/suspend', resource_ids: { id: started.body.id }, outcome: 200 })]);
     });
   });
@@ -77,6 +82,38 @@ describe('audit trail and request ids (real engine, database)', () => {
       expect(await auditRows(`refused-${run}`)).toEqual([expect.objectContaining({ action: 'POST /tasks/:id/complete', resource_ids: { id: missingTask }, outcome: 404 })]);
       expect(await auditRows(`invalid-${run}`)).toEqual([expect.objectContaining({ action: 'POST /process-instances', outcome: 400 })]);
     });
+  });
+
+  it('records a command the guard refuses after authentication, with who it was; an unauthenticated one not at all', async () => {
+    const bob = await gateway.as('bob');
+    const instanceId = randomUUID();
+    await bob.post(`/process-instances/${instanceId}/suspend`).set('X-Request-Id', `bob-suspends-${run}`).expect(403);
+    const anonymous = await gateway.anonymous.post(`/process-instances/${instanceId}/suspend`).set('X-Request-Id', `anonymous-${run}`).expect(401);
+    expect(anonymous.body.requestId).toBe(`anonymous-${run}`);
+    const bobId = await camundaIdOf('bob');
+    await eventually(async () =>
+      expect(await auditRows(`bob-suspends-${run}`)).toEqual([
+        expect.objectContaining({ action: 'POST /process-instances/:id/suspend', resource_ids: { id: instanceId }, outcome: 403, actor_camunda_id: bobId }),
+      ]),
+    );
+    expect(await auditRows(`anonymous-${run}`)).toEqual([]);
+  });
+
+  it('GET /audit: operators see their workspace only, an admin everything, others are refused', async () => {
+    const olga = await gateway.as('olga');
+    const action = 'POST /tasks/:id/complete';
+    await olga.post(`/tasks/${randomUUID()}/complete`).set('X-Request-Id', `olga-${run}`).send({}).expect(404);
+    await (await gateway.as('bob')).post(`/tasks/${randomUUID()}/complete`).set('X-Request-Id', `bob-${run}`).send({}).expect(404);
+    await eventually(async () => expect([...(await auditRows(`olga-${run}`)), ...(await auditRows(`bob-${run}`))]).toHaveLength(2));
+
+    const since = new Date(Date.now() - 60_000).toISOString();
+    const seenBy = async (client: typeof olga) => ((await client.get('/audit').query({ action, since, limit: 1000 }).expect(200)).body.items as { requestId: string; workspace: string | null }[]);
+    const olgaSees = await seenBy(olga);
+    expect(olgaSees.map((entry) => entry.requestId)).toContain(`olga-${run}`);
+    expect(olgaSees.map((entry) => entry.requestId)).not.toContain(`bob-${run}`);
+    expect(new Set(olgaSees.map((entry) => entry.workspace))).toEqual(new Set(['acme']));
+    expect((await seenBy(gateway.http)).map((entry) => entry.requestId)).toEqual(expect.arrayContaining([`olga-${run}`, `bob-${run}`]));
+    await (await gateway.as('bob')).get('/audit').expect(403);
   });
 
   it('replaces an unusable X-Request-Id with a generated one, and records no reads', async () => {

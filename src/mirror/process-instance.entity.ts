@@ -28,7 +28,7 @@ export class ProcessInstanceRecord {
   @Column({ type: 'varchar', length: 32 })
   state!: InstanceState;
 
-  /** Camunda user id of who started it (see the sync's starter rule); null when unknown. */
+  /** Camunda user id of who started it (sync/started-by.ts); null when unknown. */
   @Column({ name: 'started_by', type: 'varchar', length: 64, nullable: true })
   startedBy!: string | null;
 
@@ -40,10 +40,6 @@ export class ProcessInstanceRecord {
 
   @Column({ name: 'delete_reason', type: 'text', nullable: true })
   deleteReason!: string | null;
-
-  /** Camunda user id of whoever started it, when known (sync/started-by.ts); a requester's own instances are hers. */
-  @Column({ name: 'started_by', type: 'varchar', length: 64, nullable: true })
-  startedBy!: string | null;
 
   /** Sequence number of the last event written for this instance; consumers order and de-duplicate by it. */
   @Column({ name: 'last_event_sequence', type: 'int', default: 0 })

@@ -1,6 +1,6 @@
 import type { VariableSnapshot } from './instance-snapshot.js';
 
-/** The process variable the gateway sets to the caller's Camunda user id on every start it makes. */
+/** The process variable the gateway sets to the caller's Camunda user id on every start it makes (a caller may not set it). */
 export const STARTED_BY_VARIABLE = 'startedBy';
 // The mirror's column width; a longer value cannot be a Camunda user id the gateway set.
 const MAX_USER_ID_LENGTH = 64;

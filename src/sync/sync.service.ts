@@ -95,10 +95,10 @@ export class SyncService {
   }
 
   /** Refreshes several instances, a few at a time; returns how many events that produced. The first failure fails the call. */
-  async refreshInstances(instanceIds: string[]): Promise<number> {
+  async refreshInstances(instanceIds: string[], options: Pick<RefreshOptions, 'actor'> = {}): Promise<number> {
     let total = 0;
     await this.eachConcurrently(instanceIds, async (id) => {
-      total += await this.refreshInstance(id);
+      total += await this.refreshInstance(id, options);
     });
     return total;
   }
