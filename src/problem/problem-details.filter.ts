@@ -42,7 +42,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const http = host.switchToHttp();
     const request = http.getRequest<IdentifiedRequest>();
     const response = http.getResponse<Response>();
-    const problem: ProblemDetails = { ...this.toProblem(exception, request.originalUrl ?? request.url), requestId: request.requestId };
+    const problem = this.toProblem(exception, request.originalUrl ?? request.url, request.requestId);
     if (problem.status >= 500) {
       this.logger.error(`${request.method} ${request.originalUrl} -> ${problem.status} ${problem.code}: ${problem.detail}`, problem.status === 500 ? (exception as Error)?.stack : undefined);
     }
@@ -50,7 +50,13 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     response.status(problem.status).type('application/problem+json').send(JSON.stringify(problem));
   }
 
-  toProblem(exception: unknown, instance: string): ProblemDetails {
+  /** `requestId` names the request the problem answered (an idempotent replay gives back the first one's). */
+  toProblem(exception: unknown, instance: string, requestId?: string): ProblemDetails {
+    const problem = this.problemOf(exception, instance);
+    return requestId === undefined ? problem : { ...problem, requestId };
+  }
+
+  private problemOf(exception: unknown, instance: string): ProblemDetails {
     if (exception instanceof GatewayError) return build(exception.code, exception.message, instance, exception.fieldErrors);
     if (exception instanceof VariableEncodingError) {
       return build(exception.code, exception.message, instance, [{ field: `variables.${exception.variableName}`, messages: [exception.message] }]);
