@@ -18,6 +18,7 @@ const olga: Caller = { ...mary, camundaUserId: 'gwolga1', workspaces: [{ workspa
 
 class FakeResponse extends EventEmitter {
   statusCode = 200;
+  writableFinished = false;
 }
 
 function setUp(options: { failInsert?: boolean } = {}) {
@@ -33,13 +34,14 @@ function setUp(options: { failInsert?: boolean } = {}) {
   const recorder = new AuditRecorder(auditLog, metrics);
 
   /** The request passes the middleware, then the guard and handler (`handle`) set what they set, then it closes. */
-  async function send(request: Record<string, unknown>, status: number, handle: (request: Record<string, unknown>) => void = () => undefined) {
+  async function send(request: Record<string, unknown>, status: number, handle: (request: Record<string, unknown>) => void = () => undefined, answered = true) {
     const response = new FakeResponse();
     let passedOn = false;
     recorder.watch(request as never, response as never, () => (passedOn = true));
     expect(passedOn).toBe(true);
     handle(request);
     response.statusCode = status;
+    response.writableFinished = answered;
     response.emit('close');
     await new Promise((resolve) => setImmediate(resolve));
   }
@@ -85,6 +87,12 @@ describe('AuditRecorder', () => {
     // Refused by the guard (a role the route needs): a caller, no scope.
     await send(complete(), 403, (request) => Object.assign(request, { route: { path: '/tasks/:id/complete' }, params: { id: 't-42' }, caller: olga }));
     expect(recorded.map((entry) => [entry.outcome, entry.actorCamundaId, entry.workspace])).toEqual([[404, 'gwmary1', 'acme'], [403, 'gwolga1', 'acme']]);
+  });
+
+  it('records a command whose caller went away before the answer as 499: it may still have run', async () => {
+    const { recorded, send } = setUp();
+    await send(complete(), 200, authenticated(mary), false);
+    expect(recorded[0]).toMatchObject({ outcome: 499, actorCamundaId: 'gwmary1' });
   });
 
   it('records nothing without an authenticated caller: public routes, 401s', async () => {

@@ -7,6 +7,8 @@ import { AuditLog, type AuditEntry } from './audit-log.js';
 
 const READS = new Set(['GET', 'HEAD']);
 const MAX_RESOURCE_ID_LENGTH = 255;
+// The caller went away before the answer was complete (nginx's code): the command may still have run.
+export const CLIENT_CLOSED_REQUEST = 499;
 
 type AuditedRequest = ScopedRequest & IdentifiedRequest;
 
@@ -61,7 +63,7 @@ function entryOf(request: AuditedRequest, response: Response, at: Date): AuditEn
     workspace: workspaces.length === 1 ? workspaces[0]!.workspaceId : null,
     action: `${request.method} ${(request.route as { path?: string } | undefined)?.path ?? request.path}`,
     resourceIds: storableParams(request.params),
-    outcome: response.statusCode,
+    outcome: response.writableFinished ? response.statusCode : CLIENT_CLOSED_REQUEST,
   };
 }
 
