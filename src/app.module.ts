@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
+import { AuditModule } from './audit/audit.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { ConfigModule } from './config/config.module.js';
 import { DatabaseModule } from './database/database.module.js';
@@ -40,6 +41,7 @@ import { WorkersModule } from './workers/workers.module.js';
     WorkersModule,
     HealthModule,
     MetricsModule,
+    AuditModule,
   ],
 })
 export class AppModule {}

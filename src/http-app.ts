@@ -7,8 +7,10 @@ import { GatewayConfig } from './config/gateway-config.js';
 import { CrossSiteRequestGuard } from './http/cross-site-request.guard.js';
 import { ParsedValuesPipe } from './http/parsed-values.pipe.js';
 import { RequestContentTypeGuard } from './http/request-content-type.guard.js';
+import { assignRequestId } from './http/request-id.js';
 import { RequestValuesGuard } from './http/request-values.guard.js';
 import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { AuditRecorder } from './audit/audit-recorder.js';
 import { AcceptedWriteInterceptor } from './commands/accepted-write.interceptor.js';
 import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor.js';
 import { documentIdempotencyKey } from './idempotency/openapi-idempotency.js';
@@ -23,6 +25,9 @@ export function configureHttpApp(app: INestApplication): INestApplication {
   // Security headers for every answer (helmet also drops X-Powered-By).
   // No upgrade-insecure-requests: the gateway often runs on plain HTTP behind a proxy, and /docs must load there.
   app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
+  app.use(assignRequestId);
+  // Before every guard: commands the guards refuse after authentication are recorded too.
+  app.use(app.get(AuditRecorder).watch);
   app.useGlobalFilters(new ProblemDetailsFilter());
   const allowedOrigins = app.get(GatewayConfig).ALLOWED_ORIGINS.map((origin) => origin.toLowerCase());
   // Browser clients send bearer tokens, never cookies: no credentialed CORS.

@@ -196,7 +196,7 @@ describe('sync isolation', () => {
           if (reads === 1) await mayApply;
           return snapshot;
         },
-        domainEvents,
+        { domainEvents },
       );
       return { done, release, reads: () => reads };
     }

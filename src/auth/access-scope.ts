@@ -65,6 +65,8 @@ function holdsIn(workspace: WorkspaceAccess, roles: Role[]): boolean {
 }
 
 export interface ScopedRequest extends Request {
+  /** Set by the AuthGuard as soon as the caller is authenticated, before any refusal of its own (the audit trail's actor). */
+  caller?: Caller;
   accessScope?: AccessScope;
 }
 

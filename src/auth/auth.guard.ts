@@ -39,6 +39,7 @@ export class AuthGuard implements CanActivate {
     if (access?.publicWhen && this.config[access.publicWhen]) return true;
     const request = context.switchToHttp().getRequest<ScopedRequest>();
     const caller = this.config.AUTH_DISABLED ? this.unauthenticatedCaller : await this.authenticate(request.headers.authorization);
+    request.caller = caller;
     const scope = AccessScope.of(caller, headerValue(request.headers[WORKSPACE_HEADER]));
     if (!access) throw new GatewayError(GatewayErrorCode.AccessDenied, 'This route declares no access and is closed');
     if (!scope.holds(...access.roles)) {

@@ -167,6 +167,8 @@ export interface EngineProcessInstance {
   startedAt: Date;
   endedAt: Date | null;
   deleteReason: string | null;
+  /** The authenticated engine user of the start call (the gateway's own technical user for its starts). */
+  startUserId: string | null;
 }
 
 export interface StartProcessInstance {

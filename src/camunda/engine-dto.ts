@@ -83,6 +83,7 @@ export interface HistoricProcessInstanceDto {
   deleteReason: string | null;
   tenantId: string | null;
   state: string;
+  startUserId: string | null;
 }
 
 export interface HistoricTaskInstanceDto {

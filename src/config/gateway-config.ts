@@ -133,6 +133,13 @@ export class GatewayConfig {
   @Transform(toInt) @IsInt() @Min(1_000) @Max(86_400_000)
   OUTBOX_RETENTION_SWEEP_MS = 60_000;
 
+  /** How long audit entries are kept before the retention sweep deletes them; 400 days by default. */
+  @Transform(toInt) @IsInt() @Min(86_400_000) @Max(315_360_000_000)
+  AUDIT_RETENTION_MS = 34_560_000_000;
+
+  @Transform(toInt) @IsInt() @Min(1_000) @Max(86_400_000)
+  AUDIT_RETENTION_SWEEP_MS = 3_600_000;
+
   /** Local experiments only: every request acts as an engine-wide admin. A warning is logged at every boot. */
   @Transform(toBoolean) @IsBoolean()
   AUTH_DISABLED = false;

@@ -3,6 +3,10 @@ import { InitialMirror1763712000000 } from '../../migrations/1763712000000-initi
 import { VariablesIncidents1763798400000 } from '../../migrations/1763798400000-variables-incidents.js';
 import { SyncRuns1763884800000 } from '../../migrations/1763884800000-sync-runs.js';
 import { IdempotencyKeys1764300000000 } from '../../migrations/1764300000000-idempotency-keys.js';
+import { InstanceStartedBy1764500000000 } from '../../migrations/1764500000000-instance-started-by.js';
+import { EventTenantActor1764500000001 } from '../../migrations/1764500000001-event-tenant-actor.js';
+import { AuditLog1764500000002 } from '../../migrations/1764500000002-audit-log.js';
+import { AuditLogRecord } from '../audit/audit-log.entity.js';
 import { OutboxRetriesDeadLetters1764200000000 } from '../../migrations/1764200000000-outbox-retries-dead-letters.js';
 import { OutboxDeadLetterRecord } from '../events/outbox-dead-letter.entity.js';
 import { ParkedInstances1764100000000 } from '../../migrations/1764100000000-parked-instances.js';
@@ -20,7 +24,7 @@ export function dataSourceOptions(databaseUrl: string): DataSourceOptions {
   return {
     type: 'postgres',
     url: databaseUrl,
-    entities: [...MIRROR_ENTITIES, OutboxEventRecord, OutboxDeadLetterRecord, SyncCursorRecord, ParkedInstanceRecord, IdempotencyRecord],
+    entities: [...MIRROR_ENTITIES, OutboxEventRecord, OutboxDeadLetterRecord, SyncCursorRecord, ParkedInstanceRecord, IdempotencyRecord, AuditLogRecord],
     migrations: [
       InitialMirror1763712000000,
       VariablesIncidents1763798400000,
@@ -31,6 +35,9 @@ export function dataSourceOptions(databaseUrl: string): DataSourceOptions {
       TaskSuspension1764100000003,
       OutboxRetriesDeadLetters1764200000000,
       IdempotencyKeys1764300000000,
+      InstanceStartedBy1764500000000,
+      EventTenantActor1764500000001,
+      AuditLog1764500000002,
     ],
     migrationsTableName: 'schema_migrations',
     synchronize: false,

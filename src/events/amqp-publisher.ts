@@ -9,6 +9,7 @@ export interface OutgoingMessage {
   routingKey: string;
   body: Buffer;
   occurredAt: Date;
+  headers: Record<string, string>;
 }
 
 /**
@@ -121,6 +122,7 @@ export class AmqpPublisher implements OnApplicationShutdown {
       persistent: true,
       timestamp: Math.floor(message.occurredAt.getTime() / 1000),
       appId: 'camunda-gateway',
+      headers: message.headers,
     };
     try {
       const accepted = session.channel.publish(this.config.EVENTS_EXCHANGE, message.routingKey, message.body, options, (error) => settle(error ?? null));

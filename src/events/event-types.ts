@@ -15,6 +15,13 @@ export enum EventType {
   TicketProcessed = 'ticket.processed',
 }
 
+/** Who made a change through the gateway: the caller of the command whose refresh produced the event. */
+export interface EventActor {
+  camundaUserId: string;
+  localId: string;
+  kind: 'user' | 'service';
+}
+
 /** An event about one process instance, before the outbox gives it an id. */
 export interface InstanceEvent {
   type: EventType;
@@ -22,6 +29,9 @@ export interface InstanceEvent {
   processInstanceId: string;
   businessKey: string | null;
   processDefinitionKey: string;
+  tenantId: string | null;
+  /** Null for changes the sync saw without a gateway command behind them. */
+  actor: EventActor | null;
   sequence: number;
   data: Record<string, unknown>;
 }
@@ -35,5 +45,7 @@ export interface EventMessage {
   processInstanceId: string;
   businessKey: string | null;
   processDefinitionKey: string;
+  tenantId: string | null;
+  actor: EventActor | null;
   data: Record<string, unknown>;
 }

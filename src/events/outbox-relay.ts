@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type QueryRunner } from 'typeorm';
 import { GatewayConfig } from '../config/gateway-config.js';
 import { AmqpPublisher } from './amqp-publisher.js';
+import { eventHeaders } from './event-headers.js';
 import { retryDelayMs, settleBatch } from './outbox-batch.js';
 import { OutboxStore } from './outbox-store.js';
 
@@ -138,7 +139,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     const rows = await this.store.nextBatch(db, BATCH_SIZE);
     if (rows.length === 0) return 0;
     const outcomes = await this.publisher.publishConfirmed(
-      rows.map((row) => ({ id: row.id, routingKey: row.type, body: Buffer.from(JSON.stringify(row.payload)), occurredAt: row.occurredAt })),
+      rows.map((row) => ({ id: row.id, routingKey: row.type, body: Buffer.from(JSON.stringify(row.payload)), occurredAt: row.occurredAt, headers: eventHeaders(row.payload) })),
     );
     const { published, rejected } = settleBatch(rows, outcomes);
     const attemptsOf = new Map(rows.map((row) => [row.id, row.attempts + 1]));

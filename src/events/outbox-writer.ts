@@ -18,6 +18,8 @@ export class OutboxWriter {
         processInstanceId: event.processInstanceId,
         businessKey: event.businessKey,
         processDefinitionKey: event.processDefinitionKey,
+        tenantId: event.tenantId,
+        actor: event.actor,
         data: event.data,
       };
       await manager.query(

@@ -1,6 +1,7 @@
 import { Injectable, Logger, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { catchError, from, mergeMap, of, type Observable } from 'rxjs';
+import type { IdentifiedRequest } from '../http/request-id.js';
 import { ProblemDetailsFilter } from '../problem/problem-details.filter.js';
 import { GatewayError, GatewayErrorCode } from '../problem/gateway-error.js';
 import { IDEMPOTENCY_HEADER, idempotencyKeyOf, requestFingerprint } from './idempotency-key.js';
@@ -59,7 +60,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
         return value;
       }),
       catchError(async (error: unknown) => {
-        const problem = this.problems.toProblem(error, request.originalUrl);
+        const problem = this.problems.toProblem(error, request.originalUrl, (request as IdentifiedRequest).requestId);
         if (problem.status < 500) {
           await this.record(key, { status: problem.status, contentType: 'application/problem+json', location: null, body: JSON.stringify(problem) });
         } else {

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
 import { OutboxRelay } from '../events/outbox-relay.js';
 import { SyncService } from '../sync/sync.service.js';
 
@@ -7,6 +7,11 @@ import { SyncService } from '../sync/sync.service.js';
 @Injectable()
 export class GatewayMetrics {
   readonly registry = new Registry();
+  readonly auditWriteFailures = new Counter({
+    name: 'camunda_gateway_audit_write_failures_total',
+    help: 'Audit entries that could not be recorded (the requests themselves were answered)',
+    registers: [this.registry],
+  });
 
   constructor(sync: SyncService, relay: OutboxRelay) {
     collectDefaultMetrics({ register: this.registry, prefix: 'camunda_gateway_' });

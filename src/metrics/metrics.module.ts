@@ -8,5 +8,6 @@ import { MetricsController } from './metrics.controller.js';
   imports: [EventsModule, SyncModule],
   controllers: [MetricsController],
   providers: [GatewayMetrics],
+  exports: [GatewayMetrics],
 })
 export class MetricsModule {}

@@ -8,6 +8,7 @@ export { InstanceState };
 @Index('ix_process_instances_definition_key', ['definitionKey'])
 @Index('ix_process_instances_business_key', ['businessKey'])
 @Index('ix_process_instances_state', ['state'])
+@Index('ix_process_instances_tenant_started_by', ['tenantId', 'startedBy'])
 export class ProcessInstanceRecord {
   @PrimaryColumn({ type: 'varchar', length: 64 })
   id!: string;
@@ -27,7 +28,7 @@ export class ProcessInstanceRecord {
   @Column({ type: 'varchar', length: 32 })
   state!: InstanceState;
 
-  /** Camunda user id of who started it (see the sync's starter rule); null when unknown. */
+  /** Camunda user id of who started it (sync/started-by.ts); null when unknown. */
   @Column({ name: 'started_by', type: 'varchar', length: 64, nullable: true })
   startedBy!: string | null;
 
@@ -57,4 +58,4 @@ export class ProcessInstanceRecord {
 }
 
 /** The engine-supplied text of a row, any of which may hold U+0000. */
-export const INSTANCE_TEXT_FIELDS: readonly (keyof ProcessInstanceRecord & string)[] = ['businessKey', 'tenantId', 'deleteReason', 'definitionKey'];
+export const INSTANCE_TEXT_FIELDS: readonly (keyof ProcessInstanceRecord & string)[] = ['businessKey', 'tenantId', 'deleteReason', 'definitionKey', 'startedBy'];

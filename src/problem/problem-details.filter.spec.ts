@@ -18,6 +18,12 @@ describe('ProblemDetailsFilter', () => {
     });
   });
 
+  it('names the request it answers, when told which', () => {
+    const error = new GatewayError(GatewayErrorCode.ValidationFailed, 'Invalid userId');
+    expect(filter.toProblem(error, '/x', 'req-7')).toMatchObject({ status: 400, requestId: 'req-7' });
+    expect(filter.toProblem(error, '/x')).not.toHaveProperty('requestId');
+  });
+
   it('keeps field errors of validation failures', () => {
     const problem = filter.toProblem(new GatewayError(GatewayErrorCode.ValidationFailed, 'Invalid userId', [{ field: 'userId', messages: ['must not be empty'] }]), '/x');
     expect(problem).toMatchObject({ status: 400, errors: [{ field: 'userId', messages: ['must not be empty'] }] });

@@ -1,9 +1,10 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import type { Response } from 'express';
 import { STATUS_CODES } from 'node:http';
 import { QueryFailedError } from 'typeorm';
 import { CamundaError, type EngineProblem } from '../camunda/camunda.errors.js';
 import { VariableEncodingError } from '../camunda/variable-codec.js';
+import type { IdentifiedRequest } from '../http/request-id.js';
 import { ERROR_CATALOG, problemType, type ErrorCode } from './error-catalog.js';
 import { GatewayError, GatewayErrorCode, type FieldError } from './gateway-error.js';
 
@@ -17,6 +18,8 @@ export interface ProblemDetails {
   errors?: FieldError[];
   /** Where the engine found problems in deployed resources (resource, line, column, element). */
   engineProblems?: EngineProblem[];
+  /** The request's X-Request-Id, also in the audit trail: what to quote when asking about a refusal. */
+  requestId?: string;
 }
 
 // Nest's and the body parsers' own errors: a request that could not be read at all, or was too large to read.
@@ -37,9 +40,9 @@ export class ProblemDetailsFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
-    const request = http.getRequest<Request>();
+    const request = http.getRequest<IdentifiedRequest>();
     const response = http.getResponse<Response>();
-    const problem = this.toProblem(exception, request.originalUrl ?? request.url);
+    const problem = this.toProblem(exception, request.originalUrl ?? request.url, request.requestId);
     if (problem.status >= 500) {
       this.logger.error(`${request.method} ${request.originalUrl} -> ${problem.status} ${problem.code}: ${problem.detail}`, problem.status === 500 ? (exception as Error)?.stack : undefined);
     }
@@ -47,7 +50,13 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     response.status(problem.status).type('application/problem+json').send(JSON.stringify(problem));
   }
 
-  toProblem(exception: unknown, instance: string): ProblemDetails {
+  /** `requestId` names the request the problem answered (an idempotent replay gives back the first one's). */
+  toProblem(exception: unknown, instance: string, requestId?: string): ProblemDetails {
+    const problem = this.problemOf(exception, instance);
+    return requestId === undefined ? problem : { ...problem, requestId };
+  }
+
+  private problemOf(exception: unknown, instance: string): ProblemDetails {
     if (exception instanceof GatewayError) return build(exception.code, exception.message, instance, exception.fieldErrors);
     if (exception instanceof VariableEncodingError) {
       return build(exception.code, exception.message, instance, [{ field: `variables.${exception.variableName}`, messages: [exception.message] }]);

@@ -12,6 +12,7 @@ export class ProcessInstanceView {
   @ApiProperty() startedAt!: Date;
   @ApiPropertyOptional({ type: Date, nullable: true }) endedAt!: Date | null;
   @ApiPropertyOptional({ type: String, nullable: true }) deleteReason!: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true, description: 'Camunda user id of whoever started it, when known' }) startedBy!: string | null;
   @ApiProperty({ description: 'When the gateway last compared this row with the engine' }) lastSyncedAt!: Date;
 
   static of(record: ProcessInstanceRecord): ProcessInstanceView {

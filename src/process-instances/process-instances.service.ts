@@ -18,9 +18,7 @@ import { InstanceAccess } from './instance-access.js';
 import type { AccessScope } from '../auth/access-scope.js';
 import { Role } from '../identity/caller.js';
 import { DefinitionAccess } from '../process-definitions/definition-access.js';
-
-/** Set on every start to the starter's Camunda user id: the mirror's started_by, which requesters' views follow. */
-export const STARTED_BY_VARIABLE = 'startedBy';
+import { STARTED_BY_VARIABLE } from '../sync/started-by.js';
 
 const DEFAULT_LIMIT = 100;
 const CANCEL_WAIT_MS = 10_000;

@@ -2,11 +2,12 @@ import type { HistoryClient } from '../camunda/clients/history.client.js';
 import type { TaskClient } from '../camunda/clients/task.client.js';
 import { CamundaError, CamundaErrorCode } from '../camunda/camunda.errors.js';
 import { EngineInstanceState, type EngineProcessInstance, type EngineTask } from '../camunda/camunda.models.js';
+import type { GatewayConfig } from '../config/gateway-config.js';
 import { InstanceSnapshotReader } from './instance-snapshot-reader.js';
 
 const instance = (id: string, state = EngineInstanceState.Suspended): EngineProcessInstance => ({
   id, definitionId: 'd:1', definitionKey: 'd', definitionName: null, definitionVersion: 1, businessKey: null, tenantId: null,
-  state, startedAt: new Date(0), endedAt: null, deleteReason: null,
+  state, startedAt: new Date(0), endedAt: null, deleteReason: null, startUserId: null,
 });
 
 const task = (id: string, endedAt: Date | null): EngineTask => ({
@@ -22,7 +23,7 @@ function reader(answer: () => Promise<EngineProcessInstance[]>, tasks: EngineTas
     listHistoricIncidents: async () => [],
   } as unknown as HistoryClient;
   const taskClient = { getTaskCandidates: async () => ({ users: [], groups: ['managers'] }) } as unknown as TaskClient;
-  return new InstanceSnapshotReader(history, taskClient);
+  return new InstanceSnapshotReader(history, taskClient, { CAMUNDA_USER: 'demo' } as GatewayConfig);
 }
 
 describe('InstanceSnapshotReader', () => {

@@ -3,10 +3,12 @@ import { allPages } from '../camunda/all-pages.js';
 import { HistoryClient } from '../camunda/clients/history.client.js';
 import { TaskClient } from '../camunda/clients/task.client.js';
 import { CamundaError, CamundaErrorCode } from '../camunda/camunda.errors.js';
+import { GatewayConfig } from '../config/gateway-config.js';
 import type { EngineProcessInstance, EngineTask, EngineVariable, TaskCandidates } from '../camunda/camunda.models.js';
 import { IncidentState } from '../mirror/incident.entity.js';
 import { InstanceState } from '../mirror/process-instance.entity.js';
 import { taskStateOf, type InstanceSnapshot, type TaskSnapshot, type VariableSnapshot } from './instance-snapshot.js';
+import { startedByOf } from './started-by.js';
 
 /** Reads one instance's full current state from the engine: history for states, runtime for candidates. */
 @Injectable()
@@ -14,6 +16,7 @@ export class InstanceSnapshotReader {
   constructor(
     private readonly historyClient: HistoryClient,
     private readonly taskClient: TaskClient,
+    private readonly config: GatewayConfig,
   ) {}
 
   /**
@@ -30,11 +33,13 @@ export class InstanceSnapshotReader {
       allPages((firstResult, maxResults) => this.historyClient.listHistoricVariables({ processInstanceId: instanceId, firstResult, maxResults })),
       allPages((firstResult, maxResults) => this.historyClient.listHistoricIncidents({ processInstanceId: instanceId, firstResult, maxResults })),
     ]);
+    const variableSnapshots = variables.map(toVariable);
     return {
       ...toInstance(instance),
+      startedBy: startedByOf(variableSnapshots, instance.startUserId, this.config.CAMUNDA_USER),
       // History keeps no task suspension: a task is suspended exactly while its open instance is.
       tasks: await Promise.all(tasks.map((task) => this.toTask(task, instance.state === InstanceState.Suspended))),
-      variables: variables.map(toVariable),
+      variables: variableSnapshots,
       incidents: incidents.map(({ id, type, message, activityId, configuration, annotation, state, createdAt, endedAt }) => ({
         id, type, message, activityId, configuration, annotation, state: state as IncidentState, createdAt, endedAt,
       })),
@@ -88,7 +93,7 @@ function toVariable(variable: EngineVariable): VariableSnapshot {
   };
 }
 
-function toInstance(instance: EngineProcessInstance): Omit<InstanceSnapshot, 'tasks' | 'variables' | 'incidents'> {
+function toInstance(instance: EngineProcessInstance): Omit<InstanceSnapshot, 'tasks' | 'variables' | 'incidents' | 'startedBy'> {
   return {
     id: instance.id,
     definitionId: instance.definitionId,

@@ -14,6 +14,8 @@ export interface InstanceSnapshot {
   startedAt: Date;
   endedAt: Date | null;
   deleteReason: string | null;
+  /** The Camunda user who started it, when known (see started-by.ts). */
+  startedBy: string | null;
   tasks: TaskSnapshot[];
   variables: VariableSnapshot[];
   incidents: IncidentSnapshot[];

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager, type QueryDeepPartialEntity } from 'typeorm';
-import { EventType, type InstanceEvent } from '../events/event-types.js';
+import { EventType, type EventActor, type InstanceEvent } from '../events/event-types.js';
 import { OutboxWriter } from '../events/outbox-writer.js';
 import { INCIDENT_TEXT_FIELDS, IncidentRecord, IncidentState } from '../mirror/incident.entity.js';
 import { INSTANCE_TEXT_FIELDS, InstanceState, ProcessInstanceRecord } from '../mirror/process-instance.entity.js';
@@ -17,6 +17,12 @@ import { diffInstance, incidentEventData, instanceEventData, taskEventData, type
 export interface DomainEvent {
   type: EventType;
   data: Record<string, unknown>;
+}
+
+export interface RefreshOptions {
+  domainEvents?: DomainEvent[];
+  /** The caller whose command this refresh follows; every event it writes names them. */
+  actor?: EventActor | null;
 }
 
 const REMOVED_FROM_ENGINE = 'removed from engine';
@@ -44,7 +50,9 @@ export class MirrorApplier {
    * everything committed before this refresh began, and a later change is in the next poll's window), or, when it
    * carries domain events that must be written, read again.
    */
-  async refresh(instanceId: string, readSnapshot: () => Promise<InstanceSnapshot | null>, domainEvents: DomainEvent[] = []): Promise<number> {
+  async refresh(instanceId: string, readSnapshot: () => Promise<InstanceSnapshot | null>, options: RefreshOptions = {}): Promise<number> {
+    const domainEvents = options.domainEvents ?? [];
+    const actor = options.actor ?? null;
     for (let read = 1; ; read += 1) {
       // The database's clock, the same for every replica that compares with it.
       const [{ now: readStartedAt }]: { now: Date }[] = await this.dataSource.query('SELECT clock_timestamp() AS now');
@@ -58,8 +66,8 @@ export class MirrorApplier {
         const beforeTasks = (await manager.findBy(TaskRecord, { processInstanceId: instanceId })).map(restored);
         const beforeIncidents = (await manager.findBy(IncidentRecord, { processInstanceId: instanceId })).map(restored);
         await this.parked.release(manager, instanceId);
-        if (!snapshot) return this.markRemoved(manager, before, beforeTasks, beforeIncidents, readStartedAt);
-        return this.apply(manager, snapshot, { instance: before, tasks: beforeTasks, incidents: beforeIncidents }, domainEvents, readStartedAt);
+        if (!snapshot) return this.markRemoved(manager, before, beforeTasks, beforeIncidents, readStartedAt, actor);
+        return this.apply(manager, snapshot, { instance: before, tasks: beforeTasks, incidents: beforeIncidents }, domainEvents, readStartedAt, actor);
       });
       if (outcome !== STALE) return outcome;
     }
@@ -71,6 +79,7 @@ export class MirrorApplier {
     mirrored: { instance: ProcessInstanceRecord | null; tasks: TaskRecord[]; incidents: IncidentRecord[] },
     domainEvents: DomainEvent[],
     readStartedAt: Date,
+    actor: EventActor | null,
   ): Promise<number> {
     const now = new Date();
     // The engine tells no candidates of an ended task: it ended with those the mirror saw last, and its events say so.
@@ -99,6 +108,7 @@ export class MirrorApplier {
       definitionKey: snapshot.definitionKey,
       businessKey: snapshot.businessKey,
       tenantId: snapshot.tenantId,
+      startedBy: snapshot.startedBy,
       lastEventSequence: (before?.lastEventSequence ?? 0) + changes.length,
       lastSyncedAt: now,
       snapshotReadAt: readStartedAt,
@@ -134,7 +144,7 @@ export class MirrorApplier {
     const incidentRows = incidents.filter((incident) => !endedIncidents.has(incident.id)).map((incident) => ({ ...incident, processInstanceId: snapshot.id, lastSyncedAt: now }));
     if (incidentRows.length > 0) await manager.upsert(IncidentRecord, incidentRows.map((row) => storable(row, INCIDENT_TEXT_FIELDS)), ['id']);
 
-    await this.outbox.append(manager, this.sequence(instance, before?.lastEventSequence ?? 0, changes));
+    await this.outbox.append(manager, this.sequence(instance, before?.lastEventSequence ?? 0, changes, actor));
     return changes.length;
   }
 
@@ -144,6 +154,7 @@ export class MirrorApplier {
     beforeTasks: TaskRecord[],
     beforeIncidents: IncidentRecord[],
     readStartedAt: Date,
+    actor: EventActor | null,
   ): Promise<number> {
     if (!before || !OPEN_INSTANCE_STATES.has(before.state)) return 0;
     const now = new Date();
@@ -180,16 +191,18 @@ export class MirrorApplier {
       snapshotReadAt: readStartedAt,
     });
     await manager.upsert(ProcessInstanceRecord, storable(before, INSTANCE_TEXT_FIELDS), ['id']);
-    await this.outbox.append(manager, this.sequence(before, previousSequence, changes));
+    await this.outbox.append(manager, this.sequence(before, previousSequence, changes, actor));
     return changes.length;
   }
 
-  private sequence(instance: ProcessInstanceRecord, previousSequence: number, changes: ChangeEvent[]): InstanceEvent[] {
+  private sequence(instance: ProcessInstanceRecord, previousSequence: number, changes: ChangeEvent[], actor: EventActor | null): InstanceEvent[] {
     return changes.map((change, index) => ({
       ...change,
       processInstanceId: instance.id,
       businessKey: instance.businessKey,
       processDefinitionKey: instance.definitionKey,
+      tenantId: instance.tenantId,
+      actor,
       sequence: previousSequence + index + 1,
     }));
   }

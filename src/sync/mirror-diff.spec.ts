@@ -19,7 +19,7 @@ function task(overrides: Partial<TaskSnapshot> = {}): TaskSnapshot {
 function snapshot(overrides: Partial<InstanceSnapshot> = {}): InstanceSnapshot {
   return {
     id: 'p1', definitionId: 'd:1', definitionKey: 'ticket-approval', businessKey: 'T-1', tenantId: null,
-    state: InstanceState.Active, startedAt: at(0), endedAt: null, deleteReason: null, tasks: [], variables: [], incidents: [], ...overrides,
+    state: InstanceState.Active, startedAt: at(0), endedAt: null, deleteReason: null, startedBy: null, tasks: [], variables: [], incidents: [], ...overrides,
   };
 }
 

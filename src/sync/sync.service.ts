@@ -9,7 +9,7 @@ import { DefinitionSync } from './definition-sync.js';
 import { EngineChanges } from './engine-changes.js';
 import { FailureTriage } from './failure-triage.js';
 import { InstanceSnapshotReader } from './instance-snapshot-reader.js';
-import { MirrorApplier, type DomainEvent } from './mirror-applier.js';
+import { MirrorApplier, type RefreshOptions } from './mirror-applier.js';
 import { ParkedInstances, type ParkedStatus } from './parked-instances.js';
 import { Reconciler } from './reconciler.js';
 import { SyncCursorRecord } from './sync-cursor.entity.js';
@@ -84,18 +84,21 @@ export class SyncService {
     private readonly triage: FailureTriage,
   ) {}
 
-  /** Real-time path: called after a gateway write, before it answers, so the caller reads its own write. */
-  async refreshInstance(instanceId: string, domainEvents: DomainEvent[] = []): Promise<number> {
-    const changes = await this.applier.refresh(instanceId, () => this.reader.read(instanceId), domainEvents);
+  /**
+   * Real-time path: called after a gateway write, before it answers, so the caller reads its own write. With an
+   * actor (eventActorOf the caller), the events this refresh writes name who made the change.
+   */
+  async refreshInstance(instanceId: string, options: RefreshOptions = {}): Promise<number> {
+    const changes = await this.applier.refresh(instanceId, () => this.reader.read(instanceId), options);
     if (changes > 0) this.relay.kick();
     return changes;
   }
 
   /** Refreshes several instances, a few at a time; returns how many events that produced. The first failure fails the call. */
-  async refreshInstances(instanceIds: string[]): Promise<number> {
+  async refreshInstances(instanceIds: string[], options: Pick<RefreshOptions, 'actor'> = {}): Promise<number> {
     let total = 0;
     await this.eachConcurrently(instanceIds, async (id) => {
-      total += await this.refreshInstance(id);
+      total += await this.refreshInstance(id, options);
     });
     return total;
   }

@@ -34,7 +34,7 @@ export class TicketProcessingWorker implements ExternalTaskSubscription, OnAppli
       throw new Error(`Ticket ${job.businessKey ?? job.processInstanceId} reached processing without approval`);
     }
     const output = { ticketStatus: 'PROCESSED', processedAt: new Date().toISOString() };
-    await this.sync.refreshInstance(job.processInstanceId, [{ type: EventType.TicketProcessed, data: { externalTaskId: job.id, ...output } }]);
+    await this.sync.refreshInstance(job.processInstanceId, { domainEvents: [{ type: EventType.TicketProcessed, data: { externalTaskId: job.id, ...output } }] });
     return output;
   }
 

@@ -8,6 +8,7 @@ export interface ReceivedEvent {
   routingKey: string;
   persistent: boolean;
   contentType: string | undefined;
+  headers: Record<string, unknown>;
   body: EventMessage;
 }
 
@@ -32,6 +33,7 @@ export class EventCollector {
           routingKey: message.fields.routingKey,
           persistent: message.properties.deliveryMode === 2,
           contentType: message.properties.contentType,
+          headers: message.properties.headers ?? {},
           body: JSON.parse(message.content.toString('utf8')),
         });
       },

@@ -199,6 +199,7 @@ function toProcessInstance(dto: HistoricProcessInstanceDto): EngineProcessInstan
     startedAt: fromEngineDate(dto.startTime),
     endedAt: fromEngineDate(dto.endTime),
     deleteReason: dto.deleteReason,
+    startUserId: dto.startUserId,
   };
 }
 

@@ -1,0 +1,21 @@
+import { randomUUID } from 'node:crypto';
+import type { NextFunction, Request, Response } from 'express';
+
+export const REQUEST_ID_HEADER = 'X-Request-Id';
+const CALLER_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+export interface IdentifiedRequest extends Request {
+  requestId?: string;
+}
+
+/** The caller's X-Request-Id when it is safe to log, store and echo; otherwise a new one. */
+export function requestIdFor(header: string | string[] | undefined): string {
+  return typeof header === 'string' && CALLER_REQUEST_ID.test(header) ? header : randomUUID();
+}
+
+/** Names every request before any guard runs, so refusals, problems and the audit trail all carry the same id. */
+export function assignRequestId(request: IdentifiedRequest, response: Response, next: NextFunction): void {
+  request.requestId = requestIdFor(request.headers[REQUEST_ID_HEADER.toLowerCase()]);
+  response.setHeader(REQUEST_ID_HEADER, request.requestId);
+  next();
+}
