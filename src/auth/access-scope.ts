@@ -1,6 +1,8 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import type { Request } from 'express';
 import { Role, type Caller, type WorkspaceAccess } from '../identity/caller.js';
+import { eventActorOf } from '../events/event-actor.js';
+import type { EventActor } from '../events/event-types.js';
 import { GatewayError, GatewayErrorCode } from '../problem/gateway-error.js';
 
 export const WORKSPACE_HEADER = 'x-workspace';
@@ -24,6 +26,11 @@ export class AccessScope {
 
   get camundaUserId(): string {
     return this.caller.camundaUserId;
+  }
+
+  /** Who the events of a change made in this request name. */
+  get actor(): EventActor {
+    return eventActorOf(this.caller);
   }
 
   /** Holds one of the roles in a workspace in scope (admin holds them all). */

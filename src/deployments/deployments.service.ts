@@ -78,7 +78,7 @@ export class DeploymentsService {
     await this.deploymentClient.deleteDeployment(id, cascade);
     return afterEngineAccepted('delete deployment', { id }, async () => {
       await this.sync.refreshDefinitions();
-      await this.sync.refreshInstances(affected.map((instance) => instance.id));
+      await this.sync.refreshInstances(affected.map((instance) => instance.id), { actor: scope.actor });
       return undefined;
     });
   }

@@ -20,7 +20,7 @@ export class MessagesService {
     const tenantId = operatorTenant(scope, input.tenantId);
     const correlations = await this.instanceClient.correlateMessage({ ...input, tenantId, processVariables: input.variables });
     return afterEngineAccepted('correlate message', { correlations }, async () => {
-      await this.sync.refreshInstances([...new Set(correlations.map((correlation) => correlation.processInstanceId))]);
+      await this.sync.refreshInstances([...new Set(correlations.map((correlation) => correlation.processInstanceId))], { actor: scope.actor });
       return { correlations };
     });
   }

@@ -84,7 +84,7 @@ export class ProcessDefinitionsService {
       await this.sync.refreshDefinitions();
       if (includeInstances) {
         const affected = await this.instances.findBy({ definitionId: id, state: In([InstanceState.Active, InstanceState.Suspended]) });
-        await this.sync.refreshInstances(affected.map((instance) => instance.id));
+        await this.sync.refreshInstances(affected.map((instance) => instance.id), { actor: scope.actor });
       }
       return this.get(scope, id);
     });

@@ -69,7 +69,7 @@ export class ProcessInstancesService {
       'start process instance',
       known,
       async () => {
-        await this.sync.refreshInstance(started.id);
+        await this.sync.refreshInstance(started.id, { actor: scope.actor });
         const view = await this.get(scope, started.id);
         return started.variables ? { ...view, variables: started.variables } : view;
       },
@@ -110,7 +110,7 @@ export class ProcessInstancesService {
     await this.instanceClient.cancelProcessInstances([id], reason);
     return afterEngineAccepted('cancel process instance', { id }, async () => {
       const ended = await this.waitUntilEnded(id);
-      await this.sync.refreshInstance(id);
+      await this.sync.refreshInstance(id, { actor: scope.actor });
       return { view: await this.get(scope, id), ended };
     });
   }
@@ -119,7 +119,7 @@ export class ProcessInstancesService {
     await this.access.manageable(scope, id);
     await this.instanceClient.setProcessInstanceSuspended(id, suspended);
     return afterEngineAccepted(suspended ? 'suspend process instance' : 'activate process instance', { id, suspended }, async () => {
-      await this.sync.refreshInstance(id);
+      await this.sync.refreshInstance(id, { actor: scope.actor });
       return this.get(scope, id);
     });
   }

@@ -99,7 +99,7 @@ export class TasksService {
     const task = await this.access.checkCommand(scope, id, kind);
     await send();
     return afterEngineAccepted(command, { id, processInstanceId: task.processInstanceId }, async () => {
-      if (task.processInstanceId) await this.sync.refreshInstance(task.processInstanceId);
+      if (task.processInstanceId) await this.sync.refreshInstance(task.processInstanceId, { actor: scope.actor });
       return TaskView.of(await this.tasks.findOneByOrFail({ id }));
     });
   }
