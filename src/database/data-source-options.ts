@@ -3,6 +3,7 @@ import { InitialMirror1763712000000 } from '../../migrations/1763712000000-initi
 import { VariablesIncidents1763798400000 } from '../../migrations/1763798400000-variables-incidents.js';
 import { SyncRuns1763884800000 } from '../../migrations/1763884800000-sync-runs.js';
 import { IdempotencyKeys1764300000000 } from '../../migrations/1764300000000-idempotency-keys.js';
+import { Identity1764400000000 } from '../../migrations/1764400000000-identity.js';
 import { OutboxRetriesDeadLetters1764200000000 } from '../../migrations/1764200000000-outbox-retries-dead-letters.js';
 import { OutboxDeadLetterRecord } from '../events/outbox-dead-letter.entity.js';
 import { ParkedInstances1764100000000 } from '../../migrations/1764100000000-parked-instances.js';
@@ -11,6 +12,8 @@ import { SnapshotReadAt1764100000002 } from '../../migrations/1764100000002-snap
 import { TaskSuspension1764100000003 } from '../../migrations/1764100000003-task-suspension.js';
 import { OutboxEventRecord } from '../events/outbox-event.entity.js';
 import { IdempotencyRecord } from '../idempotency/idempotency-record.entity.js';
+import { IdentityUserRecord } from '../identity/identity-user.entity.js';
+import { WorkspaceRecord } from '../identity/workspace.entity.js';
 import { MIRROR_ENTITIES } from '../mirror/mirror-entities.js';
 import { ParkedInstanceRecord } from '../sync/parked-instance.entity.js';
 import { SyncCursorRecord } from '../sync/sync-cursor.entity.js';
@@ -20,7 +23,7 @@ export function dataSourceOptions(databaseUrl: string): DataSourceOptions {
   return {
     type: 'postgres',
     url: databaseUrl,
-    entities: [...MIRROR_ENTITIES, OutboxEventRecord, OutboxDeadLetterRecord, SyncCursorRecord, ParkedInstanceRecord, IdempotencyRecord],
+    entities: [...MIRROR_ENTITIES, OutboxEventRecord, OutboxDeadLetterRecord, SyncCursorRecord, ParkedInstanceRecord, IdempotencyRecord, IdentityUserRecord, WorkspaceRecord],
     migrations: [
       InitialMirror1763712000000,
       VariablesIncidents1763798400000,
@@ -31,6 +34,7 @@ export function dataSourceOptions(databaseUrl: string): DataSourceOptions {
       TaskSuspension1764100000003,
       OutboxRetriesDeadLetters1764200000000,
       IdempotencyKeys1764300000000,
+      Identity1764400000000,
     ],
     migrationsTableName: 'schema_migrations',
     synchronize: false,
