@@ -4,6 +4,7 @@ export class Identity1764400000000 implements MigrationInterface {
   name = 'Identity1764400000000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
+    // first_seen_at in milliseconds: it is the keyset of the user list, and cursors carry JavaScript dates.
     await queryRunner.query(`
       CREATE TABLE identity_users (
         id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
@@ -14,7 +15,7 @@ export class Identity1764400000000 implements MigrationInterface {
         username varchar(255),
         name varchar(255),
         email varchar(320),
-        first_seen_at timestamptz NOT NULL DEFAULT now(),
+        first_seen_at timestamptz(3) NOT NULL DEFAULT now(),
         last_seen_at timestamptz NOT NULL DEFAULT now(),
         provisioned_at timestamptz
       )`);

@@ -29,7 +29,7 @@ export class IdentityUserRecord {
   @Column({ type: 'varchar', length: 320, nullable: true })
   email!: string | null;
 
-  @Column({ name: 'first_seen_at', type: 'timestamptz', default: () => 'now()' })
+  @Column({ name: 'first_seen_at', type: 'timestamptz', precision: 3, default: () => 'now()' })
   firstSeenAt!: Date;
 
   @Column({ name: 'last_seen_at', type: 'timestamptz', default: () => 'now()' })
