@@ -72,6 +72,24 @@ describe('identity provisioning (real engine and PostgreSQL)', () => {
     expect(await engineRest('GET', `/user?id=${userId}`)).toHaveLength(1);
   });
 
+  it('provisions one identity from two replicas at once: both succeed with one Camunda user and its memberships', async () => {
+    const replica = await startGateway({ CAMUNDA_URL: proxy.url, WORKERS_ENABLED: 'false' });
+    try {
+      const workspace = `twin${run}`;
+      const twin = identity([{ workspace, role: Role.Approver }], { username: `twin${run}` });
+      const callers = await Promise.all([provisioner, replica.app.get(IdentityProvisioner)].flatMap((each) => Array.from({ length: 5 }, () => each.callerFor(twin))));
+
+      const userId = callers[0]!.camundaUserId;
+      expect(new Set(callers.map((caller) => caller.camundaUserId))).toEqual(new Set([userId]));
+      expect(await engineRest('GET', `/user?id=${userId}`)).toHaveLength(1);
+      expect(await groupsOf(userId)).toEqual(['managers']);
+      expect(await tenantsOf(userId)).toEqual([workspace]);
+      expect(await tenantsOf(testEnv.camundaUser)).toContain(workspace);
+    } finally {
+      await replica.close();
+    }
+  });
+
   it('keeps the Camunda user id when the user name changes, and updates the profile', async () => {
     const olga = identity([], { username: `olga${run}`, name: 'Olga' });
     const first = await provisioner.callerFor(olga);
