@@ -118,7 +118,8 @@ describe('identity provisioning (real engine and PostgreSQL)', () => {
   it('creates a new workspace’s tenant with the technical user in it, and ticket-approval starts there', async () => {
     const workspace = `team-${run}`;
     const caller = await provisioner.callerFor(identity([{ workspace, role: Role.Requester }], { username: `alice${run}` }));
-    const [{ tenantId }] = caller.workspaces as [{ tenantId: string }];
+    expect(caller.workspaces).toHaveLength(1);
+    const { tenantId } = caller.workspaces[0]!;
 
     expect(tenantId).toMatch(/^ws[0-9a-f]{20}$/);
     expect(await engineRest('GET', `/tenant/${tenantId}`)).toEqual({ id: tenantId, name: workspace });

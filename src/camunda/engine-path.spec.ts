@@ -108,7 +108,6 @@ const CALLS: Record<string, { path: boolean; call: Call }> = {
   'IdentityClient.createGroup': { path: false, call: (c, v) => c.IdentityClient.createGroup({ id: v, name: v, type: 'WORKFLOW' }) },
   'IdentityClient.addGroupMember': { path: true, call: (c, v) => c.IdentityClient.addGroupMember('managers', v) },
   'IdentityClient.removeGroupMember': { path: true, call: (c, v) => c.IdentityClient.removeGroupMember(v, 'u1') },
-  'IdentityClient.findTenant': { path: false, call: (c, v) => c.IdentityClient.findTenant(v) },
   'IdentityClient.listTenantIdsOfUser': { path: false, call: (c, v) => c.IdentityClient.listTenantIdsOfUser(v) },
   'IdentityClient.createTenant': { path: false, call: (c, v) => c.IdentityClient.createTenant({ id: v, name: v }) },
   'IdentityClient.renameTenant': { path: true, call: (c, v) => c.IdentityClient.renameTenant(v, 'name') },

@@ -50,12 +50,6 @@ export class IdentityClient {
     await this.engine.request('remove group member', { method: 'DELETE', url: enginePath`/group/${groupId}/members/${userId}` });
   }
 
-  async findTenant(id: string): Promise<{ id: string; name: string | null } | null> {
-    const dtos = await this.engine.request<TenantDto[]>('find tenant', { method: 'GET', url: enginePath`/tenant`, params: { id } });
-    const found = dtos.find((dto) => dto.id === id);
-    return found ? { id: found.id, name: found.name ?? null } : null;
-  }
-
   async listTenantIdsOfUser(userId: string): Promise<string[]> {
     const dtos = await this.engine.request<TenantDto[]>('list tenants of user', { method: 'GET', url: enginePath`/tenant`, params: { userMember: userId } });
     return dtos.map((dto) => dto.id);
