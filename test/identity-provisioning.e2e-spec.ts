@@ -129,12 +129,18 @@ describe('identity provisioning (real engine and PostgreSQL)', () => {
     await engineRest('DELETE', `/process-instance/${started.id}?skipCustomListeners=true`);
   });
 
-  it('gives an admin on every workspace role admin in each known workspace', async () => {
+  it('gives an admin on every workspace role admin in each known workspace, including one created after it was provisioned', async () => {
     await provisioner.callerFor(identity([{ workspace: `other${run}`, role: Role.Requester }], { username: `x${run}` }));
-    const root = await provisioner.callerFor(identity([{ workspace: '*', role: Role.Admin }], { username: `root${run}` }));
+    const rootIdentity = identity([{ workspace: '*', role: Role.Admin }], { username: `root${run}` });
+    const root = await provisioner.callerFor(rootIdentity);
     expect(root.admin).toBe(true);
     expect(root.workspaces).toEqual(expect.arrayContaining([expect.objectContaining({ workspaceId: `other${run}`, roles: [Role.Admin], camundaGroupIds: ['gatewayadmins'] })]));
     expect(await tenantsOf(root.camundaUserId)).toEqual(expect.arrayContaining([`other${run}`, `acme${run}`]));
+
+    await provisioner.callerFor(identity([{ workspace: `later${run}`, role: Role.Requester }], { username: `y${run}` }));
+    const again = await provisioner.callerFor(rootIdentity);
+    expect(again.workspaces.map((access) => access.workspaceId)).toContain(`later${run}`);
+    expect(await tenantsOf(root.camundaUserId)).toContain(`later${run}`);
   });
 
   it('POST /identity/users provisions users in bulk with one result each; workspaces can be listed and renamed', async () => {

@@ -4,6 +4,7 @@ import { Role, type Caller, type TokenIdentity } from './caller.js';
 import { IdentityProvisioner } from './identity-provisioner.js';
 import type { IdentityStore } from './identity-store.js';
 import type { ProvisionedCaller, UserProvisioning } from './user-provisioning.js';
+import type { WorkspaceProvisioner } from './workspace-provisioner.js';
 
 const REFRESH_MS = 300_000;
 const identity: TokenIdentity = {
@@ -26,15 +27,18 @@ function setup() {
     return { userId: 'row-1', caller: { identity: seen, camundaUserId: 'gwmary0123', admin: false, workspaces: [] } satisfies Caller };
   });
   const touchLastSeen = jest.fn(async (_id: string) => undefined);
+  const workspaces = { generation: 0 };
   const provisioner = new IdentityProvisioner(
     { provision } as unknown as UserProvisioning,
     { touchLastSeen } as unknown as IdentityStore,
+    workspaces as WorkspaceProvisioner,
     { AUTH_PROVISION_REFRESH_MS: REFRESH_MS, AUTH_CALLER_CACHE_SIZE: 100 } as GatewayConfig,
   );
   return {
     provisioner,
     provision,
     touchLastSeen,
+    workspaceCreated: () => (workspaces.generation += 1),
     advance: (ms: number) => (now += ms),
     hold: () => (gate = new Promise<void>((resolve) => (release = resolve))),
     release: () => release(),
@@ -93,6 +97,18 @@ describe('IdentityProvisioner', () => {
     advance(1);
     await provisioner.callerFor(identity);
     expect(provision).toHaveBeenCalledTimes(2);
+  });
+
+  it('provisions a caller granted every workspace again once this process created a workspace, and no other caller', async () => {
+    const { provisioner, provision, workspaceCreated } = setup();
+    const root = { ...identity, localId: 'root', grants: [{ workspace: '*', role: Role.Admin }] };
+    await provisioner.callerFor(root);
+    await provisioner.callerFor(identity);
+    workspaceCreated();
+    await provisioner.callerFor(root);
+    await provisioner.callerFor(identity);
+    await provisioner.callerFor(root);
+    expect(provision.mock.calls.map(([seen]) => seen.localId)).toEqual(['root', identity.localId, 'root']);
   });
 
   it('writes last_seen_at at most once a minute, however many requests come', async () => {

@@ -1,10 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { LRUCache } from 'lru-cache';
 import { GatewayConfig } from '../config/gateway-config.js';
-import type { Caller, TokenIdentity } from './caller.js';
+import { ALL_WORKSPACES, type Caller, type TokenIdentity } from './caller.js';
 import { identityFingerprint, identityKey } from './identity-fingerprint.js';
 import { IdentityStore } from './identity-store.js';
 import { UserProvisioning } from './user-provisioning.js';
+import { WorkspaceProvisioner } from './workspace-provisioner.js';
 
 const LAST_SEEN_INTERVAL_MS = 60_000;
 
@@ -13,13 +14,16 @@ interface CachedCaller {
   userId: string;
   fingerprint: string;
   provisionedAt: number;
+  /** WorkspaceProvisioner.generation when provisioned, for callers granted ALL_WORKSPACES; null for the others. */
+  workspaceGeneration: number | null;
   lastSeenWrittenAt: number;
 }
 
 /**
  * The Caller of a verified identity, for every authenticated request. The common path is a memory hit; a new
  * identity, a changed one (name, e-mail, grants) or one provisioned longer than AUTH_PROVISION_REFRESH_MS ago is
- * provisioned into Camunda, once per process however many requests ask at the same time.
+ * provisioned into Camunda, once per process however many requests ask at the same time. A caller granted every
+ * workspace is provisioned again as soon as this process created a workspace, so it reaches the new one at once.
  */
 @Injectable()
 export class IdentityProvisioner {
@@ -30,6 +34,7 @@ export class IdentityProvisioner {
   constructor(
     private readonly provisioning: UserProvisioning,
     private readonly store: IdentityStore,
+    private readonly workspaces: WorkspaceProvisioner,
     private readonly config: GatewayConfig,
   ) {
     this.cache = new LRUCache({ max: config.AUTH_CALLER_CACHE_SIZE });
@@ -40,7 +45,7 @@ export class IdentityProvisioner {
     const fingerprint = identityFingerprint(identity);
     const cached = this.cache.get(key);
     const now = Date.now();
-    if (cached && cached.fingerprint === fingerprint && now - cached.provisionedAt < this.config.AUTH_PROVISION_REFRESH_MS) {
+    if (cached && cached.fingerprint === fingerprint && now - cached.provisionedAt < this.config.AUTH_PROVISION_REFRESH_MS && this.knowsEveryWorkspace(cached)) {
       this.noteSeen(cached, now);
       return cached.caller;
     }
@@ -51,10 +56,13 @@ export class IdentityProvisioner {
     const flightKey = `${key}\n${fingerprint}`;
     let flight = this.inFlight.get(flightKey);
     if (!flight) {
+      const everywhere = identity.grants.some((grant) => grant.workspace === ALL_WORKSPACES);
+      // Read before provisioning starts: a workspace created meanwhile may be missing from its answer.
+      const workspaceGeneration = everywhere ? this.workspaces.generation : null;
       flight = this.provisioning
         .provision(identity)
         .then(({ caller, userId }) => {
-          const entry = { caller, userId, fingerprint, provisionedAt: Date.now(), lastSeenWrittenAt: Date.now() };
+          const entry = { caller, userId, fingerprint, provisionedAt: Date.now(), workspaceGeneration, lastSeenWrittenAt: Date.now() };
           this.cache.set(key, entry);
           return entry;
         })
@@ -62,6 +70,10 @@ export class IdentityProvisioner {
       this.inFlight.set(flightKey, flight);
     }
     return flight;
+  }
+
+  private knowsEveryWorkspace(entry: CachedCaller): boolean {
+    return entry.workspaceGeneration === null || entry.workspaceGeneration === this.workspaces.generation;
   }
 
   /** last_seen_at is written at most once a minute per caller: requests must not each cost a database write. */

@@ -16,6 +16,7 @@ import type { WorkspaceRecord } from './workspace.entity.js';
 export class WorkspaceProvisioner {
   private readonly logger = new Logger(WorkspaceProvisioner.name);
   private readonly inFlight = new Map<string, Promise<WorkspaceRecord>>();
+  private provisionedHere = 0;
 
   constructor(
     private readonly store: IdentityStore,
@@ -23,6 +24,11 @@ export class WorkspaceProvisioner {
     private readonly deployer: BpmnDeployer,
     private readonly config: GatewayConfig,
   ) {}
+
+  /** Counts workspaces this process provisioned: a caller granted every workspace is stale once it moved. */
+  get generation(): number {
+    return this.provisionedHere;
+  }
 
   /** The named workspaces, each provisioned; new ones are created with their id as name. */
   async ensure(ids: string[]): Promise<WorkspaceRecord[]> {
@@ -66,6 +72,7 @@ export class WorkspaceProvisioner {
     }
     await this.deployer.deployInto(tenantId);
     await this.store.markWorkspaceProvisioned(id);
+    this.provisionedHere += 1;
     return { ...workspace, provisionedAt: new Date() };
   }
 }
