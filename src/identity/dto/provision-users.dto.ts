@@ -28,7 +28,7 @@ export class UserToProvisionDto {
   @ApiPropertyOptional({ example: 'Mary Smith' }) @Optional() @IsString() @MinLength(1) @MaxLength(255)
   name?: string;
 
-  @ApiPropertyOptional({ example: 'mary@example.org' }) @Optional() @IsEmail() @MaxLength(320)
+  @ApiPropertyOptional({ example: 'mary@example.org', description: 'At most 255 characters: the length Camunda stores' }) @Optional() @IsEmail() @MaxLength(255)
   email?: string;
 
   @ApiProperty({ type: [GrantDto] })
