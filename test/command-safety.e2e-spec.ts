@@ -6,7 +6,8 @@ import { requestFingerprint } from '../src/idempotency/idempotency-key.js';
 import { userTaskProcess } from './fixtures/models.js';
 import { engineRest } from './support/engine-rest.js';
 import { eventually } from './support/eventually.js';
-import { startGateway, type RunningGateway } from './support/gateway-app.js';
+import { ADMIN_USER, startGateway, type RunningGateway } from './support/gateway-app.js';
+import { userToken } from './support/keycloak.js';
 import { RecordingProxy } from './support/recording-proxy.js';
 import { TcpProxy, throughLocalPort } from './support/tcp-proxy.js';
 import { testEnv } from './support/test-env.js';
@@ -260,7 +261,7 @@ describe('commands that are safe to retry', () => {
       const path = `/process-instances/${instanceId}/variables/scan/data`;
       const { port } = server.address() as { port: number };
       // An upload whose body is still arriving holds the only slot.
-      const slow = httpRequest({ host: '127.0.0.1', port, method: 'PUT', path, headers: { 'content-type': `multipart/form-data; boundary=${boundary}`, 'content-length': Buffer.byteLength(head + tail) } });
+      const slow = httpRequest({ host: '127.0.0.1', port, method: 'PUT', path, headers: { authorization: `Bearer ${await userToken(ADMIN_USER)}`, 'content-type': `multipart/form-data; boundary=${boundary}`, 'content-length': Buffer.byteLength(head + tail) } });
       const slowAnswer = new Promise<number>((resolve, reject) => slow.on('response', (response) => (response.resume(), resolve(response.statusCode ?? 0))).on('error', reject));
       slow.write(head);
 

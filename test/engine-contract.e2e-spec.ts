@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ENGINE_CLIENTS } from '../src/camunda/camunda.module.js';
+import { Role, type TokenIdentity } from '../src/identity/caller.js';
+import { IdentityProvisioner } from '../src/identity/identity-provisioner.js';
 import { userTaskProcess } from './fixtures/models.js';
 import { EngineOpenApi } from './support/engine-openapi.js';
 import { eventually } from './support/eventually.js';
@@ -18,6 +20,9 @@ describe('engine-rest contract', () => {
       .map((name) => ({ client, name, label: `${client.name}.${name}` })),
   );
   const called = new Set<string>();
+  // Groups of this run only, so the gateway creates them (a group left by an earlier run would skip the create).
+  const run = randomUUID().slice(0, 8);
+  const roleGroups = { [Role.Approver]: `contract${run}approvers`, [Role.Operator]: `contract${run}operators` };
   const originals = new Map<string, unknown>();
   let gateway: RunningGateway;
 
@@ -32,7 +37,7 @@ describe('engine-rest contract', () => {
       });
     }
     await proxy.start();
-    gateway = await startGateway({ CAMUNDA_URL: proxy.url });
+    gateway = await startGateway({ CAMUNDA_URL: proxy.url, AUTH_ROLE_GROUPS: JSON.stringify(roleGroups) });
   });
 
   afterAll(async () => {
@@ -105,6 +110,20 @@ describe('engine-rest contract', () => {
     await gateway.http.put('/external-tasks/no-such-task/retries').send({ retries: 1 }).expect(404);
     await gateway.http.post('/sync/run').expect(200);
     await gateway.http.post('/sync/reconcile').expect(200);
+    const provisioner = gateway.app.get(IdentityProvisioner);
+    const [kept, dropped] = [`contract${run}a`, `contract-${run}-b`];
+    const person: TokenIdentity = {
+      kind: 'user',
+      issuer: 'https://idp.test/realms/contract',
+      localId: randomUUID(),
+      username: 'contract@example.org',
+      name: 'Con Tract',
+      email: 'contract@example.org',
+      grants: [{ workspace: kept, role: Role.Approver }, { workspace: dropped, role: Role.Operator }],
+    };
+    await provisioner.callerFor(person);
+    await provisioner.callerFor({ ...person, name: 'Con Tracted', grants: [{ workspace: kept, role: Role.Approver }] });
+    await gateway.http.put(`/identity/workspaces/${kept}`).send({ name: 'Contract A' }).expect(200);
 
     expect(clientMethods.length).toBeGreaterThan(40);
     expect(clientMethods.map(({ label }) => label).filter((label) => !called.has(label))).toEqual([]);

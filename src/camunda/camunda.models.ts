@@ -286,3 +286,14 @@ export interface HistoricTaskQuery {
   firstResult?: number;
   maxResults?: number;
 }
+
+/** A user of the engine's identity service, as its profile says. */
+export interface EngineUserProfile {
+  id: string;
+  firstName: string | null;
+  lastName: string | null;
+  email: string | null;
+}
+
+/** What a create call found: the engine made the entity, or one with that id was already there. */
+export type CreateOutcome = 'created' | 'exists';

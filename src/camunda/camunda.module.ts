@@ -3,6 +3,7 @@ import { DefinitionClient } from './clients/definition.client.js';
 import { DeploymentClient } from './clients/deployment.client.js';
 import { EngineInfoClient } from './clients/engine-info.client.js';
 import { HistoryClient } from './clients/history.client.js';
+import { IdentityClient } from './clients/identity.client.js';
 import { IncidentClient } from './clients/incident.client.js';
 import { InstanceClient } from './clients/instance.client.js';
 import { TaskClient } from './clients/task.client.js';
@@ -11,7 +12,7 @@ import { EngineHttp } from './engine-http.js';
 import { ExternalTaskRunner } from './external-task-runner.js';
 
 /** The typed engine-rest clients, one per engine resource: the only code in the gateway that speaks Camunda's REST API. */
-export const ENGINE_CLIENTS = [EngineInfoClient, DeploymentClient, DefinitionClient, InstanceClient, TaskClient, VariableClient, HistoryClient, IncidentClient];
+export const ENGINE_CLIENTS = [EngineInfoClient, DeploymentClient, DefinitionClient, InstanceClient, TaskClient, VariableClient, HistoryClient, IncidentClient, IdentityClient];
 
 @Module({
   providers: [EngineHttp, ...ENGINE_CLIENTS, ExternalTaskRunner],

@@ -155,6 +155,18 @@ export interface GroupDto {
   id: string;
 }
 
+export interface UserProfileDto {
+  id: string;
+  firstName: string | null;
+  lastName: string | null;
+  email: string | null;
+}
+
+export interface TenantDto {
+  id: string;
+  name: string | null;
+}
+
 export interface ActivityInstanceDto {
   id: string;
   activityId: string;

@@ -3,6 +3,7 @@ import type { DefinitionClient } from './clients/definition.client.js';
 import type { DeploymentClient } from './clients/deployment.client.js';
 import type { EngineInfoClient } from './clients/engine-info.client.js';
 import type { HistoryClient } from './clients/history.client.js';
+import type { IdentityClient } from './clients/identity.client.js';
 import type { IncidentClient } from './clients/incident.client.js';
 import type { InstanceClient } from './clients/instance.client.js';
 import type { TaskClient } from './clients/task.client.js';
@@ -38,6 +39,7 @@ interface Clients {
   VariableClient: VariableClient;
   HistoryClient: HistoryClient;
   IncidentClient: IncidentClient;
+  IdentityClient: IdentityClient;
 }
 type Call = (clients: Clients, value: string) => Promise<unknown>;
 const file = { content: Buffer.from('x'), fileName: 'x.txt', mimeType: 'text/plain' };
@@ -98,6 +100,19 @@ const CALLS: Record<string, { path: boolean; call: Call }> = {
   'IncidentClient.getExternalTaskTenant': { path: true, call: (c, v) => c.IncidentClient.getExternalTaskTenant(v) },
   'IncidentClient.setJobRetries': { path: true, call: (c, v) => c.IncidentClient.setJobRetries(v, 1) },
   'IncidentClient.setExternalTaskRetries': { path: true, call: (c, v) => c.IncidentClient.setExternalTaskRetries(v, 1) },
+  'IdentityClient.findUser': { path: false, call: (c, v) => c.IdentityClient.findUser(v) },
+  'IdentityClient.createUser': { path: false, call: (c, v) => c.IdentityClient.createUser({ id: v, firstName: v, lastName: null, email: null }, v) },
+  'IdentityClient.updateUserProfile': { path: true, call: (c, v) => c.IdentityClient.updateUserProfile({ id: v, firstName: v, lastName: null, email: null }) },
+  'IdentityClient.findGroupIds': { path: false, call: (c, v) => c.IdentityClient.findGroupIds([v]) },
+  'IdentityClient.listGroupIdsOfUser': { path: false, call: (c, v) => c.IdentityClient.listGroupIdsOfUser(v) },
+  'IdentityClient.createGroup': { path: false, call: (c, v) => c.IdentityClient.createGroup({ id: v, name: v, type: 'WORKFLOW' }) },
+  'IdentityClient.addGroupMember': { path: true, call: (c, v) => c.IdentityClient.addGroupMember('managers', v) },
+  'IdentityClient.removeGroupMember': { path: true, call: (c, v) => c.IdentityClient.removeGroupMember(v, 'u1') },
+  'IdentityClient.listTenantIdsOfUser': { path: false, call: (c, v) => c.IdentityClient.listTenantIdsOfUser(v) },
+  'IdentityClient.createTenant': { path: false, call: (c, v) => c.IdentityClient.createTenant({ id: v, name: v }) },
+  'IdentityClient.renameTenant': { path: true, call: (c, v) => c.IdentityClient.renameTenant(v, 'name') },
+  'IdentityClient.addTenantUserMember': { path: true, call: (c, v) => c.IdentityClient.addTenantUserMember('acme', v) },
+  'IdentityClient.removeTenantUserMember': { path: true, call: (c, v) => c.IdentityClient.removeTenantUserMember(v, 'u1') },
 };
 
 function clientsOn(http: RecordingHttp): Clients {

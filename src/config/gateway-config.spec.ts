@@ -40,6 +40,14 @@ describe('validateGatewayConfig', () => {
     ).toThrow(/OUTBOX_MAX_ATTEMPTS[\s\S]*OUTBOX_CONFIRM_TIMEOUT_MS[\s\S]*OUTBOX_RETENTION_MS[\s\S]*OUTBOX_RETENTION_SWEEP_MS/);
   });
 
+  it('maps roles to Camunda groups from JSON, and never to camunda-admin', () => {
+    expect(validateGatewayConfig({}).AUTH_ROLE_GROUPS).toEqual({ requester: 'requesters', approver: 'managers', operator: 'operators', admin: 'gatewayadmins' });
+    expect(validateGatewayConfig({ AUTH_ROLE_GROUPS: '{"approver":"approvers"}' }).AUTH_ROLE_GROUPS).toEqual({ approver: 'approvers' });
+    for (const bad of ['{"admin":"camunda-admin"}', '{"superuser":"x"}', '{"approver":"man agers"}', '["managers"]', 'managers', '{"approver":7}']) {
+      expect(() => validateGatewayConfig({ AUTH_ROLE_GROUPS: bad })).toThrow('AUTH_ROLE_GROUPS');
+    }
+  });
+
   it('never echoes a value, which may be a secret', () => {
     const secret = 'amqp://user:s3cr3t@host:99999999';
     let message = '';

@@ -25,6 +25,8 @@ export interface ServiceAccount {
   roles: Role[];
 }
 const toInt = ({ value }: { value: unknown }) => (typeof value === 'string' && value.trim() !== '' ? Number(value) : value);
+// Camunda's default resource id whitelist (the engine answers HTTP 500 for any other id); it also keeps out camunda-admin.
+const ENGINE_ID = /^[a-zA-Z0-9]{1,64}$/;
 
 /**
  * Every setting of the gateway, read from the environment once at boot. A value that fails validation
@@ -194,6 +196,37 @@ export class GatewayConfig {
   /** Whether /metrics answers without a token (for a Prometheus that scrapes without credentials). */
   @Transform(toBoolean) @IsBoolean()
   METRICS_PUBLIC = true;
+
+  /** How long a provisioned caller is trusted before its Camunda user, groups and tenants are checked again. */
+  @Transform(toInt) @IsInt() @Min(1_000) @Max(86_400_000)
+  AUTH_PROVISION_REFRESH_MS = 300_000;
+
+  /** Callers kept provisioned in memory; one past it is provisioned again on its next request. */
+  @Transform(toInt) @IsInt() @Min(1) @Max(1_000_000)
+  AUTH_CALLER_CACHE_SIZE = 10_000;
+
+  /** The Camunda group each role makes its holders members of (JSON object role → group id). */
+  @Transform(toJson) @IsRoleGroups()
+  AUTH_ROLE_GROUPS: Partial<Record<Role, string>> = {
+    [Role.Requester]: 'requesters',
+    [Role.Approver]: 'managers',
+    [Role.Operator]: 'operators',
+    [Role.Admin]: 'gatewayadmins',
+  };
+}
+
+function IsRoleGroups(): PropertyDecorator {
+  return ValidateBy({
+    name: 'isRoleGroups',
+    validator: {
+      validate: (value: unknown) =>
+        typeof value === 'object' &&
+        value !== null &&
+        !Array.isArray(value) &&
+        Object.entries(value).every(([role, group]) => ROLES.includes(role) && typeof group === 'string' && ENGINE_ID.test(group)),
+      defaultMessage: () => `$property must be a JSON object from role (${ROLES.join(', ')}) to a Camunda group id of letters and digits; camunda-admin is never one`,
+    },
+  });
 }
 
 function IsServiceAccounts(): PropertyDecorator {

@@ -7,6 +7,7 @@ import { InstanceStartedBy1764500000000 } from '../../migrations/1764500000000-i
 import { EventTenantActor1764500000001 } from '../../migrations/1764500000001-event-tenant-actor.js';
 import { AuditLog1764500000002 } from '../../migrations/1764500000002-audit-log.js';
 import { AuditLogRecord } from '../audit/audit-log.entity.js';
+import { Identity1764400000000 } from '../../migrations/1764400000000-identity.js';
 import { OutboxRetriesDeadLetters1764200000000 } from '../../migrations/1764200000000-outbox-retries-dead-letters.js';
 import { OutboxDeadLetterRecord } from '../events/outbox-dead-letter.entity.js';
 import { ParkedInstances1764100000000 } from '../../migrations/1764100000000-parked-instances.js';
@@ -15,6 +16,8 @@ import { SnapshotReadAt1764100000002 } from '../../migrations/1764100000002-snap
 import { TaskSuspension1764100000003 } from '../../migrations/1764100000003-task-suspension.js';
 import { OutboxEventRecord } from '../events/outbox-event.entity.js';
 import { IdempotencyRecord } from '../idempotency/idempotency-record.entity.js';
+import { IdentityUserRecord } from '../identity/identity-user.entity.js';
+import { WorkspaceRecord } from '../identity/workspace.entity.js';
 import { MIRROR_ENTITIES } from '../mirror/mirror-entities.js';
 import { ParkedInstanceRecord } from '../sync/parked-instance.entity.js';
 import { SyncCursorRecord } from '../sync/sync-cursor.entity.js';
@@ -24,7 +27,7 @@ export function dataSourceOptions(databaseUrl: string): DataSourceOptions {
   return {
     type: 'postgres',
     url: databaseUrl,
-    entities: [...MIRROR_ENTITIES, OutboxEventRecord, OutboxDeadLetterRecord, SyncCursorRecord, ParkedInstanceRecord, IdempotencyRecord, AuditLogRecord],
+    entities: [...MIRROR_ENTITIES, OutboxEventRecord, OutboxDeadLetterRecord, SyncCursorRecord, ParkedInstanceRecord, IdempotencyRecord, AuditLogRecord, IdentityUserRecord, WorkspaceRecord],
     migrations: [
       InitialMirror1763712000000,
       VariablesIncidents1763798400000,
@@ -35,6 +38,7 @@ export function dataSourceOptions(databaseUrl: string): DataSourceOptions {
       TaskSuspension1764100000003,
       OutboxRetriesDeadLetters1764200000000,
       IdempotencyKeys1764300000000,
+      Identity1764400000000,
       InstanceStartedBy1764500000000,
       EventTenantActor1764500000001,
       AuditLog1764500000002,

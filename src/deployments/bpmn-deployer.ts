@@ -35,16 +35,26 @@ export class BpmnDeployer implements OnApplicationBootstrap, BeforeApplicationSh
   }
 
   async deployAll(): Promise<void> {
+    await this.deploy(undefined);
+  }
+
+  /** The same models into one tenant, so a workspace can start them; unchanged ones are skipped per tenant too. */
+  async deployInto(tenantId: string): Promise<void> {
+    await this.deploy(tenantId);
+  }
+
+  private async deploy(tenantId: string | undefined): Promise<void> {
     const directory = resolve(this.config.BPMN_DIR);
     const files = (await readdir(directory)).filter((file) => file.endsWith('.bpmn')).sort();
+    const where = tenantId ? ` for tenant ${tenantId}` : '';
     if (files.length === 0) {
-      this.logger.warn(`No .bpmn files in ${directory}; nothing deployed`);
+      this.logger.warn(`No .bpmn files in ${directory}; nothing deployed${where}`);
       return;
     }
     const resources = await Promise.all(files.map(async (fileName) => ({ fileName, content: await readFile(join(directory, fileName)) })));
-    const deployment = await this.deploymentClient.deploy({ name: GATEWAY_DEPLOYMENT_SOURCE, source: GATEWAY_DEPLOYMENT_SOURCE, deployChangedOnly: true, resources });
+    const deployment = await this.deploymentClient.deploy({ name: GATEWAY_DEPLOYMENT_SOURCE, source: GATEWAY_DEPLOYMENT_SOURCE, deployChangedOnly: true, tenantId, resources });
     const created = deployment.processDefinitions.map((definition) => `${definition.key}:${definition.version}`);
-    this.logger.log(created.length > 0 ? `Deployed ${created.join(', ')}` : `BPMN unchanged (${files.join(', ')}); nothing new deployed`);
+    this.logger.log(created.length > 0 ? `Deployed ${created.join(', ')}${where}` : `BPMN unchanged (${files.join(', ')}); nothing new deployed${where}`);
     await this.sync.refreshDefinitions();
   }
 

@@ -10,5 +10,6 @@ import { DeploymentsService } from './deployments.service.js';
   imports: [CamundaModule, MirrorModule, SyncModule],
   controllers: [DeploymentsController],
   providers: [BpmnDeployer, DeploymentsService],
+  exports: [BpmnDeployer],
 })
 export class DeploymentsModule {}

@@ -1,22 +1,85 @@
-import { Injectable } from '@nestjs/common';
-import { createHash } from 'node:crypto';
-import { ALL_WORKSPACES, Role, type Caller, type TokenIdentity } from './caller.js';
+import { Injectable, Logger } from '@nestjs/common';
+import { LRUCache } from 'lru-cache';
+import { GatewayConfig } from '../config/gateway-config.js';
+import { ALL_WORKSPACES, type Caller, type TokenIdentity } from './caller.js';
+import { identityFingerprint, identityKey } from './identity-fingerprint.js';
+import { IdentityStore } from './identity-store.js';
+import { UserProvisioning } from './user-provisioning.js';
+import { WorkspaceProvisioner } from './workspace-provisioner.js';
 
-/** Placeholder until the provisioning branch lands: maps ids without calling the engine. */
+const LAST_SEEN_INTERVAL_MS = 60_000;
+
+interface CachedCaller {
+  caller: Caller;
+  userId: string;
+  fingerprint: string;
+  provisionedAt: number;
+  /** WorkspaceProvisioner.generation when provisioned, for callers granted ALL_WORKSPACES; null for the others. */
+  workspaceGeneration: number | null;
+  lastSeenWrittenAt: number;
+}
+
+/**
+ * The Caller of a verified identity, for every authenticated request. The common path is a memory hit; a new
+ * identity, a changed one (name, e-mail, grants) or one provisioned longer than AUTH_PROVISION_REFRESH_MS ago is
+ * provisioned into Camunda, once per process however many requests ask at the same time. A caller granted every
+ * workspace is provisioned again as soon as this process created a workspace, so it reaches the new one at once.
+ */
 @Injectable()
 export class IdentityProvisioner {
+  private readonly logger = new Logger(IdentityProvisioner.name);
+  private readonly cache: LRUCache<string, CachedCaller>;
+  private readonly inFlight = new Map<string, Promise<CachedCaller>>();
+
+  constructor(
+    private readonly provisioning: UserProvisioning,
+    private readonly store: IdentityStore,
+    private readonly workspaces: WorkspaceProvisioner,
+    private readonly config: GatewayConfig,
+  ) {
+    this.cache = new LRUCache({ max: config.AUTH_CALLER_CACHE_SIZE });
+  }
+
   async callerFor(identity: TokenIdentity): Promise<Caller> {
-    const hash = createHash('sha256').update(`${identity.issuer}\n${identity.localId}`).digest('hex').slice(0, 16);
-    const byWorkspace = new Map<string, Role[]>();
-    for (const grant of identity.grants) {
-      if (grant.workspace === ALL_WORKSPACES) continue;
-      byWorkspace.set(grant.workspace, [...(byWorkspace.get(grant.workspace) ?? []), grant.role]);
+    const key = identityKey(identity);
+    const fingerprint = identityFingerprint(identity);
+    const cached = this.cache.get(key);
+    const now = Date.now();
+    if (cached && cached.fingerprint === fingerprint && now - cached.provisionedAt < this.config.AUTH_PROVISION_REFRESH_MS && this.knowsEveryWorkspace(cached)) {
+      this.noteSeen(cached, now);
+      return cached.caller;
     }
-    return {
-      identity,
-      camundaUserId: `gw${(identity.username ?? '').toLowerCase().replace(/[^a-z0-9]/g, '').slice(0, 16)}${hash}`,
-      admin: identity.grants.some((grant) => grant.role === Role.Admin),
-      workspaces: [...byWorkspace].map(([workspaceId, roles]) => ({ workspaceId, tenantId: workspaceId, roles, camundaGroupIds: roles.includes(Role.Approver) ? ['managers'] : [] })),
-    };
+    return (await this.provisionOnce(key, fingerprint, identity)).caller;
+  }
+
+  private provisionOnce(key: string, fingerprint: string, identity: TokenIdentity): Promise<CachedCaller> {
+    const flightKey = `${key}\n${fingerprint}`;
+    let flight = this.inFlight.get(flightKey);
+    if (!flight) {
+      const everywhere = identity.grants.some((grant) => grant.workspace === ALL_WORKSPACES);
+      // Read before provisioning starts: a workspace created meanwhile may be missing from its answer.
+      const workspaceGeneration = everywhere ? this.workspaces.generation : null;
+      flight = this.provisioning
+        .provision(identity)
+        .then(({ caller, userId }) => {
+          const entry = { caller, userId, fingerprint, provisionedAt: Date.now(), workspaceGeneration, lastSeenWrittenAt: Date.now() };
+          this.cache.set(key, entry);
+          return entry;
+        })
+        .finally(() => this.inFlight.delete(flightKey));
+      this.inFlight.set(flightKey, flight);
+    }
+    return flight;
+  }
+
+  private knowsEveryWorkspace(entry: CachedCaller): boolean {
+    return entry.workspaceGeneration === null || entry.workspaceGeneration === this.workspaces.generation;
+  }
+
+  /** last_seen_at is written at most once a minute per caller: requests must not each cost a database write. */
+  private noteSeen(entry: CachedCaller, now: number): void {
+    if (now - entry.lastSeenWrittenAt < LAST_SEEN_INTERVAL_MS) return;
+    entry.lastSeenWrittenAt = now;
+    this.store.touchLastSeen(entry.userId).catch((error: unknown) => this.logger.warn(`Could not record when ${entry.caller.camundaUserId} was last seen: ${(error as Error).message}`));
   }
 }
