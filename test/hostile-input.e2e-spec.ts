@@ -105,11 +105,14 @@ describe('hostile input never reaches the engine or the mirror', () => {
 
   it('unknown ids are 404 wherever they appear', async () => {
     const unknown = '00000000-0000-0000-0000-000000000000';
-    expectProblem(await gateway.http.get(`/process-instances/${unknown}/variables/title/data`), 404, 'CAMUNDA_NOT_FOUND');
+    // An unknown instance or task reads like one out of reach (RESOURCE_NOT_FOUND); a missing part of one in reach is the engine's 404.
+    expectProblem(await gateway.http.get(`/process-instances/${unknown}/variables/title/data`), 404, 'RESOURCE_NOT_FOUND');
     expectProblem(await gateway.http.get(`/process-instances/${instanceId}/variables/nothing-here/data`), 404, 'CAMUNDA_NOT_FOUND');
-    expectProblem(await gateway.http.get(`/tasks/${unknown}/form-variables`), 404, 'CAMUNDA_NOT_FOUND');
-    expectProblem(await gateway.http.get(`/tasks/${unknown}/comments`), 404, 'CAMUNDA_NOT_FOUND');
-    expectProblem(await gateway.http.post(`/tasks/${unknown}/comments`).send({ message: 'x' }), 404, 'CAMUNDA_NOT_FOUND');
+    expectProblem(await gateway.http.get(`/tasks/${unknown}/form-variables`), 404, 'RESOURCE_NOT_FOUND');
+    expectProblem(await gateway.http.get(`/tasks/${unknown}/comments`), 404, 'RESOURCE_NOT_FOUND');
+    expectProblem(await gateway.http.post(`/tasks/${unknown}/comments`).send({ message: 'x' }), 404, 'RESOURCE_NOT_FOUND');
+    expectProblem(await gateway.http.put(`/jobs/${unknown}/retries`).send({ retries: 1 }), 404, 'RESOURCE_NOT_FOUND');
+    expectProblem(await gateway.http.get(`/deployments/${unknown}`), 404, 'RESOURCE_NOT_FOUND');
     expectProblem(await gateway.http.get(`/process-instances/${unknown}/incidents`), 404, 'RESOURCE_NOT_FOUND');
   });
 

@@ -34,3 +34,8 @@ export class CamundaError extends Error {
     this.name = 'CamundaError';
   }
 }
+
+/** The engine answered that the thing asked for does not exist. */
+export function isEngineNotFound(error: unknown): boolean {
+  return error instanceof CamundaError && error.code === CamundaErrorCode.NotFound;
+}

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { In, Repository } from 'typeorm';
+import { isEngineNotFound } from '../camunda/camunda.errors.js';
 import { DeploymentClient } from '../camunda/clients/deployment.client.js';
 import type { DeploymentResource, EngineDeployment, EngineDeploymentSummary } from '../camunda/camunda.models.js';
 import { type AcceptedWrite, afterEngineAccepted } from '../commands/accepted-write.js';
@@ -56,8 +57,12 @@ export class DeploymentsService {
   }
 
   async get(scope: AccessScope, id: string, ...roles: Role[]): Promise<EngineDeploymentSummary> {
-    const deployment = await this.deploymentClient.getDeployment(id);
-    if (!scope.reaches(deployment.tenantId, ...(roles.length > 0 ? roles : [Role.Operator]))) {
+    const deployment = await this.deploymentClient.getDeployment(id).catch((error: unknown) => {
+      if (isEngineNotFound(error)) return null;
+      throw error;
+    });
+    // Unknown and out of reach read the same, or the answer tells which deployments exist.
+    if (!deployment || !scope.reaches(deployment.tenantId, ...(roles.length > 0 ? roles : [Role.Operator]))) {
       throw new GatewayError(GatewayErrorCode.ResourceNotFound, `Deployment '${id}' does not exist`);
     }
     return deployment;

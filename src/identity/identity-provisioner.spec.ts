@@ -2,6 +2,8 @@ import { jest } from '@jest/globals';
 import type { GatewayConfig } from '../config/gateway-config.js';
 import { Role, type Caller, type TokenIdentity } from './caller.js';
 import { IdentityProvisioner } from './identity-provisioner.js';
+import { CamundaError, CamundaErrorCode } from '../camunda/camunda.errors.js';
+import type { RoleGroups } from './role-groups.js';
 import type { IdentityStore } from './identity-store.js';
 import type { ProvisionedCaller, UserProvisioning } from './user-provisioning.js';
 import type { WorkspaceProvisioner } from './workspace-provisioner.js';
@@ -27,17 +29,22 @@ function setup() {
     return { userId: 'row-1', caller: { identity: seen, camundaUserId: 'gwmary0123', admin: false, workspaces: [] } satisfies Caller };
   });
   const touchLastSeen = jest.fn(async (_id: string) => undefined);
+  const findProvisionedUser = jest.fn(async (_identity: TokenIdentity): Promise<{ camundaUserId: string } | null> => null);
+  const allWorkspaces = jest.fn(async () => [{ id: 'acme', tenantId: 'acme' }]);
   const workspaces = { generation: 0 };
   const provisioner = new IdentityProvisioner(
     { provision } as unknown as UserProvisioning,
-    { touchLastSeen } as unknown as IdentityStore,
+    { touchLastSeen, findProvisionedUser, allWorkspaces } as unknown as IdentityStore,
     workspaces as WorkspaceProvisioner,
+    { groupsOf: (roles: Iterable<Role>) => ([...roles].includes(Role.Approver) ? ['managers'] : []) } as unknown as RoleGroups,
     { AUTH_PROVISION_REFRESH_MS: REFRESH_MS, AUTH_CALLER_CACHE_SIZE: 100 } as GatewayConfig,
   );
   return {
     provisioner,
     provision,
     touchLastSeen,
+    findProvisionedUser,
+    allWorkspaces,
     workspaceCreated: () => (workspaces.generation += 1),
     advance: (ms: number) => (now += ms),
     hold: () => (gate = new Promise<void>((resolve) => (release = resolve))),
@@ -129,5 +136,40 @@ describe('IdentityProvisioner', () => {
     await expect(provisioner.callerFor(identity)).rejects.toThrow('engine down');
     await expect(provisioner.callerFor(identity)).resolves.toMatchObject({ camundaUserId: 'gwmary0123' });
     expect(provision).toHaveBeenCalledTimes(2);
+  });
+
+  describe('while the engine or the database is out', () => {
+    const outage = new CamundaError(CamundaErrorCode.Unavailable, 'engine unreachable');
+    const approverInAcme = { ...identity, grants: [{ workspace: 'acme', role: Role.Approver }] };
+
+    it('lets a caller provisioned before in with what its token grants now, and pauses provisioning', async () => {
+      const { provisioner, provision, findProvisionedUser, advance } = setup();
+      findProvisionedUser.mockResolvedValue({ camundaUserId: 'gwmary0123' });
+      provision.mockRejectedValue(outage);
+      const caller = await provisioner.callerFor(approverInAcme);
+      expect(caller).toMatchObject({ camundaUserId: 'gwmary0123', admin: false, workspaces: [{ workspaceId: 'acme', tenantId: 'acme', roles: [Role.Approver], camundaGroupIds: ['managers'] }] });
+      await provisioner.callerFor(approverInAcme);
+      expect(provision).toHaveBeenCalledTimes(1);
+      advance(10_001);
+      provision.mockResolvedValue({ userId: 'row-1', caller: { identity: approverInAcme, camundaUserId: 'gwmary0123', admin: false, workspaces: [] } });
+      await provisioner.callerFor(approverInAcme);
+      expect(provision).toHaveBeenCalledTimes(2);
+    });
+
+    it('uses what this process knew when the database is out too', async () => {
+      const { provisioner, provision, findProvisionedUser, allWorkspaces, advance } = setup();
+      await provisioner.callerFor(identity);
+      advance(REFRESH_MS + 1);
+      provision.mockRejectedValue(outage);
+      findProvisionedUser.mockRejectedValue(new Error('Connection terminated'));
+      allWorkspaces.mockRejectedValue(new Error('Connection terminated'));
+      await expect(provisioner.callerFor(identity)).resolves.toMatchObject({ camundaUserId: 'gwmary0123' });
+    });
+
+    it('refuses a caller never provisioned with the outage', async () => {
+      const { provisioner, provision } = setup();
+      provision.mockRejectedValue(outage);
+      await expect(provisioner.callerFor(identity)).rejects.toBe(outage);
+    });
   });
 });

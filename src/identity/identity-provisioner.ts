@@ -1,6 +1,10 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { LRUCache } from 'lru-cache';
+import { CamundaError, CamundaErrorCode } from '../camunda/camunda.errors.js';
 import { GatewayConfig } from '../config/gateway-config.js';
+import { isDatabaseUnavailable } from '../problem/problem-details.filter.js';
+import { holdsAdmin, workspaceAccessOf } from './caller-access.js';
+import { RoleGroups } from './role-groups.js';
 import { ALL_WORKSPACES, type Caller, type TokenIdentity } from './caller.js';
 import { identityFingerprint, identityKey } from './identity-fingerprint.js';
 import { IdentityStore } from './identity-store.js';
@@ -8,6 +12,12 @@ import { UserProvisioning } from './user-provisioning.js';
 import { WorkspaceProvisioner } from './workspace-provisioner.js';
 
 const LAST_SEEN_INTERVAL_MS = 60_000;
+const PROVISION_RETRY_PAUSE_MS = 10_000;
+const OUTAGE_CODES = new Set([CamundaErrorCode.Unavailable, CamundaErrorCode.EngineFailure, CamundaErrorCode.CredentialsRejected]);
+
+function isOutage(error: unknown): boolean {
+  return (error instanceof CamundaError && OUTAGE_CODES.has(error.code)) || isDatabaseUnavailable(error);
+}
 
 interface CachedCaller {
   caller: Caller;
@@ -30,11 +40,14 @@ export class IdentityProvisioner {
   private readonly logger = new Logger(IdentityProvisioner.name);
   private readonly cache: LRUCache<string, CachedCaller>;
   private readonly inFlight = new Map<string, Promise<CachedCaller>>();
+  /** Callers whose provisioning failed for an outage are not tried again on every request. */
+  private readonly pausedUntil = new LRUCache<string, number>({ max: 10_000 });
 
   constructor(
     private readonly provisioning: UserProvisioning,
     private readonly store: IdentityStore,
     private readonly workspaces: WorkspaceProvisioner,
+    private readonly roleGroups: RoleGroups,
     private readonly config: GatewayConfig,
   ) {
     this.cache = new LRUCache({ max: config.AUTH_CALLER_CACHE_SIZE });
@@ -49,7 +62,40 @@ export class IdentityProvisioner {
       this.noteSeen(cached, now);
       return cached.caller;
     }
-    return (await this.provisionOnce(key, fingerprint, identity)).caller;
+    if ((this.pausedUntil.get(key) ?? 0) > now) return this.unprovisioned(identity, key, new Error('provisioning paused after an outage'));
+    try {
+      return (await this.provisionOnce(key, fingerprint, identity)).caller;
+    } catch (error) {
+      if (!isOutage(error)) throw error;
+      this.pausedUntil.set(key, now + PROVISION_RETRY_PAUSE_MS);
+      return this.unprovisioned(identity, key, error);
+    }
+  }
+
+  /**
+   * While the engine or the database cannot be reached, a caller provisioned before still gets in, with what its
+   * token grants now (Camunda's memberships catch up on the next provisioning): mirror reads keep working through
+   * an engine outage. A caller never provisioned cannot be, and gets the outage's error.
+   */
+  private async unprovisioned(identity: TokenIdentity, key: string, outage: unknown): Promise<Caller> {
+    const cached = this.cache.get(key);
+    let camundaUserId = cached?.caller.camundaUserId;
+    let known = cached?.caller.workspaces.map((access) => ({ id: access.workspaceId, tenantId: access.tenantId }));
+    try {
+      const stored = await this.store.findProvisionedUser(identity);
+      camundaUserId = stored?.camundaUserId ?? camundaUserId;
+      known = await this.store.allWorkspaces();
+    } catch {
+      // The database is out too: what this process knew is all there is.
+    }
+    if (!camundaUserId || !known) throw outage;
+    this.logger.warn(`Provisioning ${camundaUserId} failed (${(outage as Error).message}); serving what its token grants until it succeeds`);
+    return {
+      identity,
+      camundaUserId,
+      admin: holdsAdmin(identity.grants),
+      workspaces: workspaceAccessOf(identity.grants, known, (roles) => this.roleGroups.groupsOf(roles)),
+    };
   }
 
   private provisionOnce(key: string, fingerprint: string, identity: TokenIdentity): Promise<CachedCaller> {

@@ -30,6 +30,12 @@ export class IdentityStore {
     return this.users.findOneByOrFail({ issuer: identity.issuer, localId: identity.localId });
   }
 
+  /** The row of an identity provisioned at least once, if any. */
+  async findProvisionedUser(identity: TokenIdentity): Promise<IdentityUserRecord | null> {
+    const user = await this.users.findOneBy({ issuer: identity.issuer, localId: identity.localId });
+    return user?.provisionedAt ? user : null;
+  }
+
   async markUserProvisioned(id: string): Promise<void> {
     await this.users.update({ id }, { provisionedAt: () => 'now()' });
   }

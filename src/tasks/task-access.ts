@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { SelectQueryBuilder } from 'typeorm';
 import type { TaskHolder } from '../camunda/camunda.models.js';
+import { isEngineNotFound } from '../camunda/camunda.errors.js';
 import { TaskClient } from '../camunda/clients/task.client.js';
 import type { AccessScope } from '../auth/access-scope.js';
 import { Role } from '../identity/caller.js';
@@ -55,12 +56,15 @@ export class TaskAccess {
    * A task the caller may not see is not found; one held by someone else is refused.
    */
   async checkCommand(scope: AccessScope, taskId: string, command: TaskCommand): Promise<TaskHolder> {
-    const holder = await this.taskClient.getTaskHolder(taskId);
+    const holder = await this.taskClient.getTaskHolder(taskId).catch((error: unknown) => {
+      // Unknown and out of reach must read the same, or the answer tells which tasks exist.
+      throw isEngineNotFound(error) ? notFound(taskId) : error;
+    });
     const mayActForOthers = scope.reaches(holder.tenantId, Role.Operator);
     if (!mayActForOthers) {
       const candidates = await this.taskClient.getTaskCandidates(taskId);
       const visible = this.canSee(scope, { ...holder, candidateUsers: candidates.users, candidateGroups: candidates.groups });
-      if (!visible) throw new GatewayError(GatewayErrorCode.ResourceNotFound, `Task '${taskId}' does not exist`);
+      if (!visible) throw notFound(taskId);
       if (command === TaskCommand.ActForOthers) throw new GatewayError(GatewayErrorCode.AccessDenied, 'Only operators may act on tasks for someone else');
       if (command === TaskCommand.Hold && holder.assignee !== scope.camundaUserId) {
         throw new GatewayError(GatewayErrorCode.TaskHeldByOther, holder.assignee ? 'The task is held by someone else' : 'Claim the task first');
@@ -68,4 +72,8 @@ export class TaskAccess {
     }
     return holder;
   }
+}
+
+export function notFound(taskId: string): GatewayError {
+  return new GatewayError(GatewayErrorCode.ResourceNotFound, `Task '${taskId}' does not exist`);
 }

@@ -7,14 +7,13 @@ import type { TaskComment, TypedVariables } from '../camunda/camunda.models.js';
 import { type AcceptedWrite, afterEngineAccepted } from '../commands/accepted-write.js';
 import { TaskRecord } from '../mirror/task.entity.js';
 import { keysetPage, type Page } from '../pagination/keyset-page.js';
-import { GatewayError, GatewayErrorCode } from '../problem/gateway-error.js';
 import { SyncService } from '../sync/sync.service.js';
 import type { UpdateTaskDto } from './dto/task-commands.dto.js';
 import type { TaskQueryDto } from './dto/task-query.dto.js';
 import { applyTaskFilters, TASK_SORT_KEYS } from './task-list-query.js';
 import { TaskView } from './task.view.js';
 import { UserGroups } from './user-groups.js';
-import { TaskAccess, TaskCommand } from './task-access.js';
+import { notFound, TaskAccess, TaskCommand } from './task-access.js';
 import type { AccessScope } from '../auth/access-scope.js';
 
 const DEFAULT_LIMIT = 100;
@@ -106,7 +105,7 @@ export class TasksService {
 
   private async findVisible(scope: AccessScope, id: string): Promise<TaskRecord> {
     const task = await this.find(id);
-    if (!this.access.canSee(scope, task)) throw new GatewayError(GatewayErrorCode.ResourceNotFound, `Task '${id}' does not exist`);
+    if (!this.access.canSee(scope, task)) throw notFound(id);
     return task;
   }
 
@@ -117,7 +116,7 @@ export class TasksService {
     const [engineTask] = await this.historyClient.listHistoricTasks({ taskId: id, maxResults: 1 });
     if (engineTask?.processInstanceId) await this.sync.refreshInstance(engineTask.processInstanceId);
     const refreshed = await this.tasks.findOneBy({ id });
-    if (!refreshed) throw new GatewayError(GatewayErrorCode.ResourceNotFound, `Task '${id}' does not exist`);
+    if (!refreshed) throw notFound(id);
     return refreshed;
   }
 }
