@@ -2,12 +2,12 @@ import pg from 'pg';
 import { randomUUID } from 'node:crypto';
 import { request as httpRequest, type Server } from 'node:http';
 import { IdempotencyStore } from '../src/idempotency/idempotency-store.js';
-import { requestFingerprint } from '../src/idempotency/idempotency-key.js';
+import { callerScopedKey, requestFingerprint } from '../src/idempotency/idempotency-key.js';
 import { userTaskProcess } from './fixtures/models.js';
 import { engineRest } from './support/engine-rest.js';
 import { eventually } from './support/eventually.js';
 import { ADMIN_USER, startGateway, type RunningGateway } from './support/gateway-app.js';
-import { userToken } from './support/keycloak.js';
+import { decodeJwt, keycloak, userToken } from './support/keycloak.js';
 import { RecordingProxy } from './support/recording-proxy.js';
 import { TcpProxy, throughLocalPort } from './support/tcp-proxy.js';
 import { testEnv } from './support/test-env.js';
@@ -156,10 +156,15 @@ describe('commands that are safe to retry', () => {
       expect(refused.body).toMatchObject({ code: 'VALIDATION_FAILED', errors: [{ field: 'Idempotency-Key' }] });
     });
 
+    /** The key as the gateway stores it for the suite's caller (root): keys are per caller. */
+    async function storedKey(key: string): Promise<string> {
+      return callerScopedKey(`${keycloak.issuer}\n${String(decodeJwt(await userToken(ADMIN_USER)).payload.sub)}`, key);
+    }
+
     it('answers 409 with Retry-After while the first request with the key has not finished', async () => {
       const key = randomUUID();
       const body = { name: `safe-${run}` };
-      await direct.query(`INSERT INTO idempotency_keys (key, fingerprint, expires_at) VALUES ($1, $2, now() + interval '1 hour')`, [key, requestFingerprint('POST', '/signals', body)]);
+      await direct.query(`INSERT INTO idempotency_keys (key, fingerprint, expires_at) VALUES ($1, $2, now() + interval '1 hour')`, [await storedKey(key), requestFingerprint('POST', '/signals', body)]);
 
       const busy = await gateway.http.post('/signals').set('Idempotency-Key', key).send(body).expect(409);
       expect(busy.body).toMatchObject({ status: 409, code: 'IDEMPOTENCY_KEY_IN_PROGRESS' });
@@ -171,7 +176,7 @@ describe('commands that are safe to retry', () => {
       const body = { name: `safe-${run}` };
       const stale = [key, randomUUID(), randomUUID()];
       for (const staleKey of stale) {
-        await direct.query(`INSERT INTO idempotency_keys (key, fingerprint, status, body, expires_at) VALUES ($1, $2, 204, 'null', now() - interval '1 second')`, [staleKey, requestFingerprint('POST', '/signals', body)]);
+        await direct.query(`INSERT INTO idempotency_keys (key, fingerprint, status, body, expires_at) VALUES ($1, $2, 204, 'null', now() - interval '1 second')`, [await storedKey(staleKey), requestFingerprint('POST', '/signals', body)]);
       }
       const signalsBefore = engineCalls('POST', '/signal');
       const fresh = await gateway.http.post('/signals').set('Idempotency-Key', key).send(body).expect(204);
@@ -179,8 +184,8 @@ describe('commands that are safe to retry', () => {
       expect(engineCalls('POST', '/signal')).toBe(signalsBefore + 1);
 
       await expect(gateway.app.get(IdempotencyStore).deleteExpired()).resolves.toBeGreaterThanOrEqual(2);
-      const { rows } = await direct.query('SELECT key FROM idempotency_keys WHERE key = ANY($1)', [stale]);
-      expect(rows).toEqual([{ key }]);
+      const { rows } = await direct.query('SELECT key FROM idempotency_keys WHERE key = ANY($1)', [await Promise.all(stale.map(storedKey))]);
+      expect(rows).toEqual([{ key: await storedKey(key) }]);
     });
   });
 

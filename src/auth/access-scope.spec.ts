@@ -38,7 +38,7 @@ describe('AccessScope', () => {
 });
 
 describe('TaskAccess.canSee', () => {
-  const access = new TaskAccess({} as never);
+  const access = new TaskAccess({} as never, {} as never);
   const task = (overrides: Partial<{ tenantId: string | null; assignee: string | null; owner: string | null; candidateUsers: string[]; candidateGroups: string[] }>) => ({
     tenantId: 'tacme', assignee: null, owner: null, candidateUsers: [], candidateGroups: [], ...overrides,
   });

@@ -1,6 +1,6 @@
 import { applyDecorators, SetMetadata } from '@nestjs/common';
 import { ApiExtension } from '@nestjs/swagger';
-import type { Role } from '../identity/caller.js';
+import { Role } from '../identity/caller.js';
 
 export const ACCESS_KEY = 'gateway:access';
 /** Marks public operations in the OpenAPI document, which then get `security: []`. */
@@ -10,7 +10,7 @@ export const PUBLIC_OPERATION_EXTENSION = 'x-gateway-public';
 export type PublicSwitch = 'METRICS_PUBLIC';
 
 /** What a route declares about who may call it; a route that declares nothing is refused to everyone. */
-export type Access = { public: true } | { roles: Role[]; publicWhen?: PublicSwitch };
+export type Access = { public: true } | { roles: Role[]; publicWhen?: PublicSwitch; engineWide?: true };
 
 /** Answers without a token (liveness, readiness). */
 export const Public = () => applyDecorators(SetMetadata(ACCESS_KEY, { public: true } satisfies Access), ApiExtension(PUBLIC_OPERATION_EXTENSION, true));
@@ -21,3 +21,9 @@ export const Roles = (...roles: Role[]) => SetMetadata(ACCESS_KEY, { roles } sat
 /** Like Roles, but open to everyone while the named setting is true. */
 export const RolesUnless = (publicWhen: PublicSwitch, ...roles: Role[]) =>
   applyDecorators(SetMetadata(ACCESS_KEY, { roles, publicWhen } satisfies Access), ApiExtension(PUBLIC_OPERATION_EXTENSION, publicWhen));
+
+/**
+ * Engine-wide operations (sync, outbox, identity administration, health in detail): an admin of every workspace
+ * (`*`) without X-Workspace. An admin of some workspaces only is refused.
+ */
+export const EngineAdmin = () => SetMetadata(ACCESS_KEY, { roles: [Role.Admin], engineWide: true } satisfies Access);

@@ -42,6 +42,9 @@ export class AuthGuard implements CanActivate {
     request.caller = caller;
     const scope = AccessScope.of(caller, headerValue(request.headers[WORKSPACE_HEADER]));
     if (!access) throw new GatewayError(GatewayErrorCode.AccessDenied, 'This route declares no access and is closed');
+    if (access.engineWide && !scope.engineWide) {
+      throw new GatewayError(GatewayErrorCode.AccessDenied, 'Needs an admin of every workspace, without X-Workspace: this acts on the whole engine');
+    }
     if (!scope.holds(...access.roles)) {
       throw new GatewayError(GatewayErrorCode.AccessDenied, `Needs one of the roles ${access.roles.join(', ')}${scope.workspaces.length === 1 ? ` in workspace ${scope.workspaces[0].workspaceId}` : ''}`);
     }

@@ -75,7 +75,6 @@ const CALLS: Record<string, { path: boolean; call: Call }> = {
   'TaskClient.getTaskFormVariables': { path: true, call: (c, v) => c.TaskClient.getTaskFormVariables(v) },
   'TaskClient.listTaskComments': { path: true, call: (c, v) => c.TaskClient.listTaskComments(v) },
   'TaskClient.addTaskComment': { path: true, call: (c, v) => c.TaskClient.addTaskComment(v, 'hi') },
-  'TaskClient.listGroupIdsOfMember': { path: false, call: (c, v) => c.TaskClient.listGroupIdsOfMember(v) },
   // Private, but it sends requests too: reached through the instance as the client itself calls it.
   'TaskClient.listRecentTaskUpdates': { path: false, call: (c, v) => (c.TaskClient as unknown as { listRecentTaskUpdates(id: string): Promise<unknown> }).listRecentTaskUpdates(v) },
   'TaskClient.listOpenTasks': { path: false, call: (c) => c.TaskClient.listOpenTasks(page) },

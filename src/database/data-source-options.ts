@@ -8,6 +8,8 @@ import { EventTenantActor1764500000001 } from '../../migrations/1764500000001-ev
 import { AuditLog1764500000002 } from '../../migrations/1764500000002-audit-log.js';
 import { AuditLogRecord } from '../audit/audit-log.entity.js';
 import { Identity1764400000000 } from '../../migrations/1764400000000-identity.js';
+import { CommentAuthors1764600000000 } from '../../migrations/1764600000000-comment-authors.js';
+import { CommentAuthorRecord } from '../tasks/comment-author.entity.js';
 import { OutboxRetriesDeadLetters1764200000000 } from '../../migrations/1764200000000-outbox-retries-dead-letters.js';
 import { OutboxDeadLetterRecord } from '../events/outbox-dead-letter.entity.js';
 import { ParkedInstances1764100000000 } from '../../migrations/1764100000000-parked-instances.js';
@@ -27,7 +29,7 @@ export function dataSourceOptions(databaseUrl: string): DataSourceOptions {
   return {
     type: 'postgres',
     url: databaseUrl,
-    entities: [...MIRROR_ENTITIES, OutboxEventRecord, OutboxDeadLetterRecord, SyncCursorRecord, ParkedInstanceRecord, IdempotencyRecord, AuditLogRecord, IdentityUserRecord, WorkspaceRecord],
+    entities: [...MIRROR_ENTITIES, OutboxEventRecord, OutboxDeadLetterRecord, SyncCursorRecord, ParkedInstanceRecord, IdempotencyRecord, AuditLogRecord, IdentityUserRecord, WorkspaceRecord, CommentAuthorRecord],
     migrations: [
       InitialMirror1763712000000,
       VariablesIncidents1763798400000,
@@ -42,6 +44,7 @@ export function dataSourceOptions(databaseUrl: string): DataSourceOptions {
       InstanceStartedBy1764500000000,
       EventTenantActor1764500000001,
       AuditLog1764500000002,
+      CommentAuthors1764600000000,
     ],
     migrationsTableName: 'schema_migrations',
     synchronize: false,

@@ -4,8 +4,7 @@ import { GatewayError, GatewayErrorCode } from '../problem/gateway-error.js';
 import { IntParam } from '../problem/int-param.js';
 import { Optional } from '../problem/optional.js';
 import { OutboxDeadLetters, type DeadLetterView } from './outbox-dead-letters.js';
-import { Roles } from '../auth/access.js';
-import { Role } from '../identity/caller.js';
+import { EngineAdmin } from '../auth/access.js';
 
 export class DeadLetterQueryDto {
   @ApiPropertyOptional({ default: 100, minimum: 1, maximum: 1000 })
@@ -23,14 +22,14 @@ const uuidPipe = new ParseUUIDPipe({
 export class DeadLettersController {
   constructor(private readonly deadLetters: OutboxDeadLetters) {}
 
-  @Roles(Role.Admin)
+  @EngineAdmin()
   @Get()
   @ApiOperation({ summary: 'Events RabbitMQ refused OUTBOX_MAX_ATTEMPTS times, oldest first, with the last error' })
   async list(@Query() query: DeadLetterQueryDto): Promise<{ items: DeadLetterView[] }> {
     return { items: await this.deadLetters.list(query.limit ?? 100) };
   }
 
-  @Roles(Role.Admin)
+  @EngineAdmin()
   @Post('replay')
   @HttpCode(200)
   @ApiOperation({ summary: 'Put every dead letter back into the outbox; the relay publishes them again' })
@@ -39,7 +38,7 @@ export class DeadLettersController {
     return { replayed: await this.deadLetters.replayAll() };
   }
 
-  @Roles(Role.Admin)
+  @EngineAdmin()
   @Post(':id/replay')
   @HttpCode(200)
   @ApiOperation({ summary: 'Put one dead letter back into the outbox; 404 if there is none with that id' })

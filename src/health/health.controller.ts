@@ -7,8 +7,7 @@ import { DataSource } from 'typeorm';
 import { EngineInfoClient } from '../camunda/clients/engine-info.client.js';
 import { OutboxRelay } from '../events/outbox-relay.js';
 import { SyncService } from '../sync/sync.service.js';
-import { Public, Roles } from '../auth/access.js';
-import { Role } from '../identity/caller.js';
+import { EngineAdmin, Public } from '../auth/access.js';
 
 const CHECK_TIMEOUT_MS = 3_000;
 
@@ -24,7 +23,7 @@ export class HealthController {
     private readonly sync: SyncService,
   ) {}
 
-  @Roles(Role.Operator)
+  @EngineAdmin()
   @Get()
   @ApiOperation({ summary: 'Readiness in detail: database, engine and broker reachable; sync and outbox state' })
   @ApiOkResponse({ description: 'Everything the gateway depends on answers' })

@@ -1,5 +1,5 @@
 import { GatewayError } from '../problem/gateway-error.js';
-import { idempotencyKeyOf, requestFingerprint } from './idempotency-key.js';
+import { callerScopedKey, idempotencyKeyOf, requestFingerprint } from './idempotency-key.js';
 
 describe('Idempotency-Key header', () => {
   it('is optional', () => {
@@ -38,5 +38,11 @@ describe('request fingerprint', () => {
     ['a value type', 'POST', '/messages', { a: '1' }],
   ])('changes with %s', (_, method, url, body) => {
     expect(requestFingerprint(method, url, body)).not.toBe(requestFingerprint('POST', '/messages', { a: 1 }));
+  });
+
+  it('keeps callers apart: the same key of another caller is another key, the same request in another workspace another request', () => {
+    expect(callerScopedKey('issuer\nalice', 'k1')).not.toBe(callerScopedKey('issuer\nbob', 'k1'));
+    expect(callerScopedKey('issuer\nalice', 'k1')).toBe(callerScopedKey('issuer\nalice', 'k1'));
+    expect(requestFingerprint('POST', '/messages', { a: 1 }, 'acme')).not.toBe(requestFingerprint('POST', '/messages', { a: 1 }, 'globex'));
   });
 });

@@ -22,11 +22,19 @@ export function idempotencyKeyOf(header: string | string[] | undefined): string 
 }
 
 /**
- * What makes two requests "the same": method, path with query, and the JSON body with its keys sorted. Multipart
+ * The key as stored: one caller's keys are their own, so another caller's equal key neither replays their answer
+ * nor tells that it is in use.
+ */
+export function callerScopedKey(callerId: string, key: string): string {
+  return createHash('sha256').update(`${callerId}\n${key}`).digest('hex');
+}
+
+/**
+ * What makes two requests "the same": method, path with query, the workspace, and the JSON body with its keys sorted. Multipart
  * bodies are parsed only later, by the route, so for them the key stands for method and path alone.
  */
-export function requestFingerprint(method: string, url: string, body: unknown): string {
-  return createHash('sha256').update(`${method} ${url}\n${canonicalJson(body)}`).digest('hex');
+export function requestFingerprint(method: string, url: string, body: unknown, workspace = ''): string {
+  return createHash('sha256').update(`${method} ${url}\n${workspace}\n${canonicalJson(body)}`).digest('hex');
 }
 
 function canonicalJson(value: unknown): string {

@@ -2,7 +2,7 @@ import type { CallHandler, ExecutionContext } from '@nestjs/common';
 import { lastValueFrom, of, throwError } from 'rxjs';
 import { CamundaError, CamundaErrorCode } from '../camunda/camunda.errors.js';
 import { GatewayError, GatewayErrorCode } from '../problem/gateway-error.js';
-import { requestFingerprint } from './idempotency-key.js';
+import { callerScopedKey, requestFingerprint } from './idempotency-key.js';
 import { IdempotencyInterceptor } from './idempotency.interceptor.js';
 import type { Claim, IdempotencyStore, StoredAnswer } from './idempotency-store.js';
 import { UnrecordedAnswers } from './unrecorded-answers.js';
@@ -38,7 +38,7 @@ function httpContext(headers: Record<string, string>, statusCode = 200) {
     type: (type: string) => (calls.push(`type ${type}`), response),
     location: (url: string) => (calls.push(`location ${url}`), response),
   };
-  const request = { method: 'POST', originalUrl: URL, headers, body: BODY };
+  const request = { method: 'POST', originalUrl: URL, headers, body: BODY, caller: { identity: { issuer: 'https://idp.example', localId: 'alice' } } };
   const context = { switchToHttp: () => ({ getRequest: () => request, getResponse: () => response }) } as unknown as ExecutionContext;
   return { context, response };
 }
@@ -75,7 +75,7 @@ describe('IdempotencyInterceptor', () => {
     const { context } = httpContext({ 'idempotency-key': 'k1' });
     const failing = handler(() => throwError(() => new CamundaError(CamundaErrorCode.Unavailable, 'engine unreachable')));
     await expect(lastValueFrom(new IdempotencyInterceptor(store as unknown as IdempotencyStore, new UnrecordedAnswers(store as unknown as IdempotencyStore)).intercept(context, failing))).rejects.toBeInstanceOf(CamundaError);
-    expect(store.released).toEqual(['k1']);
+    expect(store.released).toEqual([callerScopedKey('https://idp.example\nalice', 'k1')]);
     expect(store.completed).toEqual([]);
   });
 

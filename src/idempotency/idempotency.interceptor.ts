@@ -4,7 +4,8 @@ import { catchError, from, mergeMap, of, type Observable } from 'rxjs';
 import type { IdentifiedRequest } from '../http/request-id.js';
 import { ProblemDetailsFilter } from '../problem/problem-details.filter.js';
 import { GatewayError, GatewayErrorCode } from '../problem/gateway-error.js';
-import { IDEMPOTENCY_HEADER, idempotencyKeyOf, requestFingerprint } from './idempotency-key.js';
+import { callerScopedKey, IDEMPOTENCY_HEADER, idempotencyKeyOf, requestFingerprint } from './idempotency-key.js';
+import { WORKSPACE_HEADER, type ScopedRequest } from '../auth/access-scope.js';
 import { IdempotencyStore, type StoredAnswer } from './idempotency-store.js';
 import { UnrecordedAnswers } from './unrecorded-answers.js';
 
@@ -30,9 +31,12 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const request = context.switchToHttp().getRequest<Request>();
     const response = context.switchToHttp().getResponse<Response>();
     if (request.method !== 'POST') return next.handle();
-    const key = idempotencyKeyOf(request.headers[IDEMPOTENCY_HEADER.toLowerCase()]);
-    if (key === undefined) return next.handle();
-    const fingerprint = requestFingerprint(request.method, request.originalUrl, request.body);
+    const header = idempotencyKeyOf(request.headers[IDEMPOTENCY_HEADER.toLowerCase()]);
+    if (header === undefined) return next.handle();
+    // Routes with an Idempotency-Key are never public: the guard has authenticated the caller.
+    const { identity } = (request as ScopedRequest).caller!;
+    const key = callerScopedKey(`${identity.issuer}\n${identity.localId}`, header);
+    const fingerprint = requestFingerprint(request.method, request.originalUrl, request.body, String(request.headers[WORKSPACE_HEADER] ?? ''));
     return from(this.store.claim(key, fingerprint)).pipe(
       mergeMap((claim) => {
         if (claim.kind === 'claimed') return this.runAndRecord(key, request, response, next);

@@ -40,6 +40,8 @@ describe('grant helpers', () => {
     const grants = [{ workspace: ALL_WORKSPACES, role: Role.Admin }, { workspace: 'b', role: Role.Approver }, { workspace: 'a', role: Role.Approver }, { workspace: 'b', role: Role.Operator }];
     expect(holdsAdmin(grants)).toBe(true);
     expect(holdsAdmin(grants.slice(1))).toBe(false);
+    // An admin of some workspaces is an admin there, never engine-wide.
+    expect(holdsAdmin([{ workspace: 'a', role: Role.Admin }])).toBe(false);
     expect(namedWorkspaces(grants)).toEqual(['a', 'b']);
   });
 

@@ -16,8 +16,9 @@ export function workspaceAccessOf(grants: Grant[], workspaces: Pick<WorkspaceRec
     .sort((a, b) => a.workspaceId.localeCompare(b.workspaceId));
 }
 
+/** Admin of every workspace: the only kind that acts engine-wide. An admin of some workspaces is one there only. */
 export function holdsAdmin(grants: Grant[]): boolean {
-  return grants.some((grant) => grant.role === Role.Admin);
+  return grants.some((grant) => grant.role === Role.Admin && grant.workspace === ALL_WORKSPACES);
 }
 
 /** Workspaces a grant names by id (not ALL_WORKSPACES), each once. */

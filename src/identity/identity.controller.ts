@@ -1,9 +1,8 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
 import { ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags, getSchemaPath } from '@nestjs/swagger';
-import { Roles } from '../auth/access.js';
+import { EngineAdmin } from '../auth/access.js';
 import type { Page } from '../pagination/keyset-page.js';
 import { EngineIdPipe } from '../problem/engine-id.pipe.js';
-import { Role } from './caller.js';
 import { IdentityAdminService } from './identity-admin.service.js';
 import { IdentityUserView, ProvisionedUserView, WorkspaceView } from './identity.views.js';
 import { IdentityUserQueryDto } from './dto/identity-user-query.dto.js';
@@ -11,7 +10,7 @@ import { ProvisionUsersDto, RenameWorkspaceDto } from './dto/provision-users.dto
 
 @ApiTags('identity')
 @ApiExtraModels(IdentityUserView, ProvisionedUserView)
-@Roles(Role.Admin)
+@EngineAdmin()
 @Controller('identity')
 export class IdentityController {
   constructor(private readonly admin: IdentityAdminService) {}

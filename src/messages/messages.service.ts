@@ -3,6 +3,7 @@ import { InstanceClient } from '../camunda/clients/instance.client.js';
 import type { CorrelationResult } from '../camunda/camunda.models.js';
 import { AcceptedWrite, afterEngineAccepted } from '../commands/accepted-write.js';
 import { SyncService } from '../sync/sync.service.js';
+import { refuseStartedBy } from '../sync/started-by.js';
 import type { AccessScope } from '../auth/access-scope.js';
 import { Role } from '../identity/caller.js';
 import { GatewayError, GatewayErrorCode } from '../problem/gateway-error.js';
@@ -17,6 +18,7 @@ export class MessagesService {
 
   /** The instances the message reached are refreshed before the answer. */
   async correlate(scope: AccessScope, input: CorrelateMessageDto): Promise<{ correlations: CorrelationResult[] } | AcceptedWrite> {
+    refuseStartedBy(Object.keys(input.variables ?? {}));
     const tenantId = operatorTenant(scope, input.tenantId);
     const correlations = await this.instanceClient.correlateMessage({ ...input, tenantId, processVariables: input.variables });
     return afterEngineAccepted('correlate message', { correlations }, async () => {
@@ -30,6 +32,7 @@ export class MessagesService {
    * another replica is running rather than skipping it. Once the engine took the signal, a sync that fails is a 202.
    */
   async signal(scope: AccessScope, input: ThrowSignalDto): Promise<AcceptedWrite | undefined> {
+    refuseStartedBy(Object.keys(input.variables ?? {}));
     await this.instanceClient.throwSignal({ ...input, tenantId: operatorTenant(scope, input.tenantId) });
     return afterEngineAccepted('throw signal', { name: input.name }, async () => {
       // Not having run after the wait means the mirror may not show the signal's effects yet: say so.

@@ -78,7 +78,9 @@ export class ProcessDefinitionsService {
 
   /** With includeInstances, the definition's open instances are refreshed too, so their state shows at once. */
   async setSuspended(scope: AccessScope, id: string, suspended: boolean, includeInstances: boolean): Promise<ProcessDefinitionView | AcceptedWrite> {
-    await this.access.visible(scope, id);
+    const definition = await this.access.visible(scope, id);
+    // A shared definition (no tenant) serves every workspace: only an engine-wide admin suspends it.
+    if (!scope.reaches(definition.tenantId, Role.Admin)) throw new GatewayError(GatewayErrorCode.AccessDenied, 'Suspending this definition needs an admin of every workspace it serves');
     await this.definitionClient.setProcessDefinitionSuspended(id, suspended, includeInstances);
     return afterEngineAccepted(suspended ? 'suspend process definition' : 'activate process definition', { id, suspended }, async () => {
       await this.sync.refreshDefinitions();

@@ -18,7 +18,7 @@ import { InstanceAccess } from './instance-access.js';
 import type { AccessScope } from '../auth/access-scope.js';
 import { Role } from '../identity/caller.js';
 import { DefinitionAccess } from '../process-definitions/definition-access.js';
-import { STARTED_BY_VARIABLE } from '../sync/started-by.js';
+import { refuseStartedBy, STARTED_BY_VARIABLE } from '../sync/started-by.js';
 
 const DEFAULT_LIMIT = 100;
 const CANCEL_WAIT_MS = 10_000;
@@ -52,10 +52,7 @@ export class ProcessInstancesService {
       const message = 'give processDefinitionKey or processDefinitionId, not both';
       throw new GatewayError(GatewayErrorCode.ValidationFailed, message, [{ field: 'processDefinitionId', messages: [message] }]);
     }
-    if (input.variables && Object.hasOwn(input.variables, STARTED_BY_VARIABLE)) {
-      const message = `"${STARTED_BY_VARIABLE}" is set by the gateway to who starts the instance`;
-      throw new GatewayError(GatewayErrorCode.ValidationFailed, message, [{ field: `variables.${STARTED_BY_VARIABLE}`, messages: [message] }]);
-    }
+    refuseStartedBy(Object.keys(input.variables ?? {}));
     const started = await this.instanceClient.startProcessInstance({
       key: input.processDefinitionKey,
       id: input.processDefinitionId && (await this.startableDefinition(scope, input.processDefinitionId)),

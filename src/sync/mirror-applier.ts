@@ -108,7 +108,8 @@ export class MirrorApplier {
       definitionKey: snapshot.definitionKey,
       businessKey: snapshot.businessKey,
       tenantId: snapshot.tenantId,
-      startedBy: snapshot.startedBy,
+      // Written once: who started an instance does not change with its variables later.
+      startedBy: before?.startedBy ?? snapshot.startedBy,
       lastEventSequence: (before?.lastEventSequence ?? 0) + changes.length,
       lastSyncedAt: now,
       snapshotReadAt: readStartedAt,

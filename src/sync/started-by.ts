@@ -1,3 +1,4 @@
+import { GatewayError, GatewayErrorCode } from '../problem/gateway-error.js';
 import type { VariableSnapshot } from './instance-snapshot.js';
 
 /** The process variable the gateway sets to the caller's Camunda user id on every start it makes (a caller may not set it). */
@@ -18,4 +19,13 @@ export function startedByOf(variables: VariableSnapshot[], startUserId: string |
 
 function isUserId(value: unknown): value is string {
   return typeof value === 'string' && value.length > 0 && value.length <= MAX_USER_ID_LENGTH;
+}
+
+/** Callers never write the starter variable, on any path (start, task completion, messages, variable writes). */
+export function refuseStartedBy(names: Iterable<string>, field = 'variables'): void {
+  for (const name of names) {
+    if (name !== STARTED_BY_VARIABLE) continue;
+    const message = `"${STARTED_BY_VARIABLE}" is set by the gateway to who starts the instance`;
+    throw new GatewayError(GatewayErrorCode.ValidationFailed, message, [{ field: field === 'name' ? 'name' : `${field}.${STARTED_BY_VARIABLE}`, messages: [message] }]);
+  }
 }

@@ -3,8 +3,7 @@ import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { OutboxRelay, type OutboxStatus } from '../events/outbox-relay.js';
 import type { ParkedStatus } from './parked-instances.js';
 import { SyncService, type CursorStatus, type SyncRunResult } from './sync.service.js';
-import { Roles } from '../auth/access.js';
-import { Role } from '../identity/caller.js';
+import { EngineAdmin } from '../auth/access.js';
 
 @ApiTags('sync')
 @Controller('sync')
@@ -14,7 +13,7 @@ export class SyncController {
     private readonly relay: OutboxRelay,
   ) {}
 
-  @Roles(Role.Operator)
+  @EngineAdmin()
   @Get('status')
   @ApiOperation({ summary: 'Per-cursor last run, lag and errors, the parked instances and the outbox backlog' })
   @ApiOkResponse({ description: 'Sync and event-relay status' })
@@ -23,7 +22,7 @@ export class SyncController {
     return { cursors, parked, outbox };
   }
 
-  @Roles(Role.Admin)
+  @EngineAdmin()
   @Post('run')
   @HttpCode(200)
   @ApiOperation({ summary: 'Run an incremental sync now and wait for it' })
@@ -31,7 +30,7 @@ export class SyncController {
     return this.sync.runPoll();
   }
 
-  @Roles(Role.Admin)
+  @EngineAdmin()
   @Post('reconcile')
   @HttpCode(200)
   @ApiOperation({ summary: 'Run a full reconcile now and wait for it: every open instance and task compared with the engine' })

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { SelectQueryBuilder } from 'typeorm';
 import type { TaskHolder } from '../camunda/camunda.models.js';
 import { isEngineNotFound } from '../camunda/camunda.errors.js';
+import { IdentityClient } from '../camunda/clients/identity.client.js';
 import { TaskClient } from '../camunda/clients/task.client.js';
 import type { AccessScope } from '../auth/access-scope.js';
 import { Role } from '../identity/caller.js';
@@ -26,7 +27,10 @@ type TaskPeople = Pick<TaskRecord, 'tenantId' | 'assignee' | 'owner' | 'candidat
  */
 @Injectable()
 export class TaskAccess {
-  constructor(private readonly taskClient: TaskClient) {}
+  constructor(
+    private readonly taskClient: TaskClient,
+    private readonly identityClient: IdentityClient,
+  ) {}
 
   canSee(scope: AccessScope, task: TaskPeople): boolean {
     if (scope.reaches(task.tenantId, Role.Operator)) return true;
@@ -49,6 +53,14 @@ export class TaskAccess {
       parameters[`approverGroups${index}`] = scope.groupsIn(tenantId);
     });
     builder.andWhere(`(${clauses.join(' OR ')})`, parameters);
+  }
+
+  /** Someone a task is handed to (claim for, assign, delegate) must be a member of its workspace, or it is stuck. */
+  async recipientCheck(holder: TaskHolder, userId: string): Promise<void> {
+    if (holder.tenantId === null) return;
+    if ((await this.identityClient.listTenantIdsOfUser(userId)).includes(holder.tenantId)) return;
+    const message = `'${userId}' is not a member of the task's workspace`;
+    throw new GatewayError(GatewayErrorCode.ValidationFailed, message, [{ field: 'userId', messages: [message] }]);
   }
 
   /**

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { HistoryClient } from '../camunda/clients/history.client.js';
@@ -8,11 +8,13 @@ import { type AcceptedWrite, afterEngineAccepted } from '../commands/accepted-wr
 import { TaskRecord } from '../mirror/task.entity.js';
 import { keysetPage, type Page } from '../pagination/keyset-page.js';
 import { SyncService } from '../sync/sync.service.js';
+import { refuseStartedBy } from '../sync/started-by.js';
 import type { UpdateTaskDto } from './dto/task-commands.dto.js';
 import type { TaskQueryDto } from './dto/task-query.dto.js';
 import { applyTaskFilters, TASK_SORT_KEYS } from './task-list-query.js';
 import { TaskView } from './task.view.js';
 import { UserGroups } from './user-groups.js';
+import { CommentAuthors } from './comment-authors.js';
 import { notFound, TaskAccess, TaskCommand } from './task-access.js';
 import type { AccessScope } from '../auth/access-scope.js';
 
@@ -21,12 +23,15 @@ const DEFAULT_LIMIT = 100;
 /** Reads tasks from the mirror; every command goes to the engine, then refreshes the task's instance before answering. */
 @Injectable()
 export class TasksService {
+  private readonly logger = new Logger(TasksService.name);
+
   constructor(
     private readonly historyClient: HistoryClient,
     private readonly taskClient: TaskClient,
     private readonly sync: SyncService,
     private readonly userGroups: UserGroups,
     private readonly access: TaskAccess,
+    private readonly commentAuthors: CommentAuthors,
     @InjectRepository(TaskRecord) private readonly tasks: Repository<TaskRecord>,
   ) {}
 
@@ -52,7 +57,7 @@ export class TasksService {
   claim(scope: AccessScope, id: string, userId: string | undefined): Promise<TaskView | AcceptedWrite> {
     const claimant = userId ?? scope.camundaUserId;
     const command = claimant === scope.camundaUserId ? TaskCommand.Work : TaskCommand.ActForOthers;
-    return this.command(scope, id, command, 'claim task', () => this.taskClient.claimTask(id, claimant));
+    return this.command(scope, id, command, 'claim task', () => this.taskClient.claimTask(id, claimant), command === TaskCommand.ActForOthers ? claimant : null);
   }
 
   unclaim(scope: AccessScope, id: string): Promise<TaskView | AcceptedWrite> {
@@ -60,18 +65,20 @@ export class TasksService {
   }
 
   assign(scope: AccessScope, id: string, userId: string | null): Promise<TaskView | AcceptedWrite> {
-    return this.command(scope, id, TaskCommand.ActForOthers, 'assign task', () => this.taskClient.setTaskAssignee(id, userId));
+    return this.command(scope, id, TaskCommand.ActForOthers, 'assign task', () => this.taskClient.setTaskAssignee(id, userId), userId);
   }
 
   delegate(scope: AccessScope, id: string, userId: string): Promise<TaskView | AcceptedWrite> {
-    return this.command(scope, id, TaskCommand.Hold, 'delegate task', () => this.taskClient.delegateTask(id, userId));
+    return this.command(scope, id, TaskCommand.Hold, 'delegate task', () => this.taskClient.delegateTask(id, userId), userId);
   }
 
   resolve(scope: AccessScope, id: string, variables?: Record<string, unknown>): Promise<TaskView | AcceptedWrite> {
+    refuseStartedBy(Object.keys(variables ?? {}));
     return this.command(scope, id, TaskCommand.Hold, 'resolve task', () => this.taskClient.resolveTask(id, variables));
   }
 
   complete(scope: AccessScope, id: string, variables?: Record<string, unknown>): Promise<TaskView | AcceptedWrite> {
+    refuseStartedBy(Object.keys(variables ?? {}));
     return this.command(scope, id, TaskCommand.Hold, 'complete task', () => this.taskClient.completeTask(id, variables));
   }
 
@@ -86,16 +93,26 @@ export class TasksService {
 
   async comments(scope: AccessScope, id: string): Promise<TaskComment[]> {
     await this.findVisible(scope, id);
-    return this.taskClient.listTaskComments(id);
+    return this.commentAuthors.attribute(await this.taskClient.listTaskComments(id));
   }
 
+  /** The comment is the caller's: the engine records the gateway's user, so the gateway records the author. */
   async addComment(scope: AccessScope, id: string, message: string): Promise<TaskComment> {
     await this.access.checkCommand(scope, id, TaskCommand.Work);
-    return this.taskClient.addTaskComment(id, message);
+    const comment = await this.taskClient.addTaskComment(id, message);
+    try {
+      await this.commentAuthors.record(comment.id, scope.camundaUserId);
+    } catch (error) {
+      // The engine has the comment: a failure here must not make the caller write it twice.
+      this.logger.warn(`Comment ${comment.id} was added, but its author could not be recorded: ${(error as Error).message}`);
+    }
+    return { ...comment, userId: scope.camundaUserId };
   }
 
-  private async command(scope: AccessScope, id: string, kind: TaskCommand, command: string, send: () => Promise<void>): Promise<TaskView | AcceptedWrite> {
+  /** `recipient`: whom the command hands the task to, who must be a member of its workspace. */
+  private async command(scope: AccessScope, id: string, kind: TaskCommand, command: string, send: () => Promise<void>, recipient: string | null = null): Promise<TaskView | AcceptedWrite> {
     const task = await this.access.checkCommand(scope, id, kind);
+    if (recipient !== null) await this.access.recipientCheck(task, recipient);
     await send();
     return afterEngineAccepted(command, { id, processInstanceId: task.processInstanceId }, async () => {
       if (task.processInstanceId) await this.sync.refreshInstance(task.processInstanceId, { actor: scope.actor });

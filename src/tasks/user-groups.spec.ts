@@ -1,11 +1,11 @@
 import { jest } from '@jest/globals';
-import type { TaskClient } from '../camunda/clients/task.client.js';
+import type { IdentityClient } from '../camunda/clients/identity.client.js';
 import { GatewayConfig } from '../config/gateway-config.js';
 import { UserGroups } from './user-groups.js';
 
 function userGroupsWith(settings: Partial<GatewayConfig>) {
   const lookups: string[] = [];
-  const client = { listGroupIdsOfMember: async (userId: string) => (lookups.push(userId), [`${userId}-group`]) } as unknown as TaskClient;
+  const client = { listGroupIdsOfUser: async (userId: string) => (lookups.push(userId), [`${userId}-group`]) } as unknown as IdentityClient;
   return { userGroups: new UserGroups(client, Object.assign(new GatewayConfig(), settings)), lookups };
 }
 

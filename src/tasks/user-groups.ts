@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { LRUCache } from 'lru-cache';
-import { TaskClient } from '../camunda/clients/task.client.js';
+import { IdentityClient } from '../camunda/clients/identity.client.js';
 import { GatewayConfig } from '../config/gateway-config.js';
 
 /**
@@ -12,7 +12,7 @@ export class UserGroups {
   private readonly cache: LRUCache<string, string[]>;
 
   constructor(
-    private readonly taskClient: TaskClient,
+    private readonly identityClient: IdentityClient,
     config: GatewayConfig,
   ) {
     // Ages on Date.now rather than the monotonic clock: a minute-long TTL needs no better, and tests can move Date.
@@ -22,7 +22,7 @@ export class UserGroups {
   async of(userId: string): Promise<string[]> {
     const cached = this.cache.get(userId);
     if (cached) return cached;
-    const groups = await this.taskClient.listGroupIdsOfMember(userId);
+    const groups = await this.identityClient.listGroupIdsOfUser(userId);
     this.cache.set(userId, groups);
     return groups;
   }

@@ -6,6 +6,7 @@ import { type AcceptedWrite, afterEngineAccepted } from '../commands/accepted-wr
 import { InstanceAccess } from '../process-instances/instance-access.js';
 import { TaskAccess, TaskCommand } from '../tasks/task-access.js';
 import type { SetVariableDto } from './dto/set-variable.dto.js';
+import { refuseStartedBy } from '../sync/started-by.js';
 
 /**
  * Variables of instances and tasks, read and written on the engine through one codec. Reading needs sight of the
@@ -31,6 +32,7 @@ export class VariablesService {
 
   /** Answers with the variable as the engine stored it; if it cannot be read back, with its name only (202). */
   async set(access: AccessScope, scope: VariableScope, name: string, body: SetVariableDto): Promise<TypedVariable | AcceptedWrite> {
+    refuseStartedBy([name], 'name');
     await this.check(access, scope, 'write');
     const input = body.type ? { value: body.value ?? null, type: body.type, ...(body.valueInfo ? { valueInfo: body.valueInfo } : {}) } : (body.value ?? null);
     await this.variableClient.setVariable(scope, name, input);
@@ -38,11 +40,13 @@ export class VariablesService {
   }
 
   async delete(access: AccessScope, scope: VariableScope, name: string): Promise<void> {
+    refuseStartedBy([name], 'name');
     await this.check(access, scope, 'write');
     await this.variableClient.deleteVariable(scope, name);
   }
 
   async upload(access: AccessScope, scope: VariableScope, name: string, valueType: 'File' | 'Bytes', file: BinaryContent): Promise<TypedVariable | AcceptedWrite> {
+    refuseStartedBy([name], 'name');
     await this.check(access, scope, 'write');
     await this.variableClient.uploadVariableData(scope, name, valueType, file);
     return afterEngineAccepted('upload variable', { name, type: valueType }, () => this.variableClient.getVariable(scope, name));

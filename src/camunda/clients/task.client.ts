@@ -10,7 +10,6 @@ import type {
 } from '../camunda.models.js';
 import type {
   CommentDto,
-  GroupDto,
   IdentityLinkDto,
   TaskDto,
   UserOperationLogEntryDto,
@@ -129,11 +128,6 @@ export class TaskClient {
   async addTaskComment(taskId: string, message: string): Promise<TaskComment> {
     const url = enginePath`/task/${taskId}/comment/create`;
     return toComment(await this.engine.request<CommentDto>('add task comment', { method: 'POST', url, data: { message } }));
-  }
-
-  async listGroupIdsOfMember(userId: string): Promise<string[]> {
-    const groups = await this.engine.request<GroupDto[]>('list groups of user', { method: 'GET', url: enginePath`/group`, params: { member: userId } });
-    return groups.map((group) => group.id);
   }
 
   /** Open user tasks (optionally only those changed since a time), by id so pages stay stable. */
