@@ -87,16 +87,19 @@ engine_start() {
   die "Camunda engine did not answer within 240s; see .run/engine.log"
 }
 
-engine_stop() {
-  [ -f "$RUN_DIR/engine.pid" ] || return 0
-  local pid; pid="$(cat "$RUN_DIR/engine.pid")"
+# Stops the process a pid file in .run names (what this project started), waiting up to 30 s for it to exit.
+stop_started_process() { # pid-file-name description
+  [ -f "$RUN_DIR/$1" ] || return 0
+  local pid; pid="$(cat "$RUN_DIR/$1")"
   if kill -0 "$pid" 2>/dev/null; then
-    log "Stopping the dev Camunda engine (pid $pid)"
+    log "Stopping $2 (pid $pid)"
     kill "$pid"
     for ((i = 0; i < 30; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 1; done
   fi
-  rm -f "$RUN_DIR/engine.pid"
+  rm -f "$RUN_DIR/$1"
 }
+
+engine_stop() { stop_started_process engine.pid 'the dev Camunda engine'; }
 
 # Everything but the engine: toolchain, npm packages, PostgreSQL, RabbitMQ, and the named databases.
 ensure_stack() {
@@ -197,13 +200,4 @@ keycloak_start() {
   die "Keycloak did not answer within 180s; see .run/keycloak.log"
 }
 
-keycloak_stop() {
-  [ -f "$RUN_DIR/keycloak.pid" ] || return 0
-  local pid; pid="$(cat "$RUN_DIR/keycloak.pid")"
-  if kill -0 "$pid" 2>/dev/null; then
-    log "Stopping Keycloak (pid $pid)"
-    kill "$pid"
-    for ((i = 0; i < 30; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 1; done
-  fi
-  rm -f "$RUN_DIR/keycloak.pid"
-}
+keycloak_stop() { stop_started_process keycloak.pid Keycloak; }

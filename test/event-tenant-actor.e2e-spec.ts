@@ -3,7 +3,7 @@ import pg from 'pg';
 import type { EventActor } from '../src/events/event-types.js';
 import { SyncService } from '../src/sync/sync.service.js';
 import { userTaskProcess } from './fixtures/models.js';
-import { engineRest } from './support/engine-rest.js';
+import { deployBehindGateway, engineRest } from './support/engine-rest.js';
 import { EventCollector } from './support/event-collector.js';
 import { eventually } from './support/eventually.js';
 import { startGateway, type RunningGateway } from './support/gateway-app.js';
@@ -28,17 +28,7 @@ describe('started by, tenant and actor on events (real engine, broker)', () => {
     events = await EventCollector.bind();
     gateway = await startGateway({ WORKERS_ENABLED: 'false', SYNC_INTERVAL_MS: '3600000', SYNC_RECONCILE_CRON: '0 0 0 1 1 *' });
     sync = gateway.app.get(SyncService, { strict: false });
-    const form = new FormData();
-    form.append('deployment-name', key);
-    form.append('tenant-id', tenant);
-    form.append('data', new Blob([userTaskProcess(key)]), `${key}.bpmn`);
-    const deployed = await fetch(`${testEnv.camundaUrl}/deployment/create`, {
-      method: 'POST',
-      headers: { Authorization: `Basic ${Buffer.from(`${testEnv.camundaUser}:${testEnv.camundaPassword}`).toString('base64')}` },
-      body: form,
-    });
-    expect(deployed.status).toBe(200);
-    deploymentId = ((await deployed.json()) as { id: string }).id;
+    deploymentId = await deployBehindGateway(key, userTaskProcess(key), tenant);
   });
 
   afterAll(async () => {

@@ -6,7 +6,7 @@ import { InstanceSnapshotReader } from '../src/sync/instance-snapshot-reader.js'
 import { MirrorApplier } from '../src/sync/mirror-applier.js';
 import { SyncService } from '../src/sync/sync.service.js';
 import { userTaskProcess } from './fixtures/models.js';
-import { engineRest } from './support/engine-rest.js';
+import { deployBehindGateway, engineRest } from './support/engine-rest.js';
 import { eventually } from './support/eventually.js';
 import { startGateway, type RunningGateway } from './support/gateway-app.js';
 import { TcpProxy, throughLocalPort } from './support/tcp-proxy.js';
@@ -230,16 +230,7 @@ describe('sync isolation', () => {
     const sync = gateway.app.get(SyncService, { strict: false });
     const key = `race${run}`;
     // Deployed behind the gateway's back, so every refresh below finds the definition new.
-    const form = new FormData();
-    form.append('deployment-name', key);
-    form.append('data', new Blob([userTaskProcess(key)]), `${key}.bpmn`);
-    const deployed = await fetch(`${testEnv.camundaUrl}/deployment/create`, {
-      method: 'POST',
-      headers: { Authorization: `Basic ${Buffer.from(`${testEnv.camundaUser}:${testEnv.camundaPassword}`).toString('base64')}` },
-      body: form,
-    });
-    expect(deployed.status).toBe(200);
-    const { id: deploymentId } = (await deployed.json()) as { id: string };
+    const deploymentId = await deployBehindGateway(key, userTaskProcess(key));
     try {
       await Promise.all(Array.from({ length: 4 }, () => sync.refreshDefinitions()));
       expect(await rows('SELECT id FROM process_definitions WHERE key = $1', key)).toHaveLength(1);

@@ -115,10 +115,12 @@ describe('tasks through the gateway (real engine, mirror reads)', () => {
 
   it('keeps comments', async () => {
     const id = taskIdByKey.get('c')!;
+    const me = (await gateway.http.get('/me').expect(200)).body.camundaUserId as string;
     const added = await gateway.http.post(`/tasks/${id}/comments`).send({ message: 'Checked with the requester' }).expect(201);
-    expect(added.body).toMatchObject({ message: 'Checked with the requester', userId: 'demo' });
+    // The caller's, not the gateway's technical engine user (whom the engine records).
+    expect(added.body).toMatchObject({ message: 'Checked with the requester', userId: me });
     const comments = await gateway.http.get(`/tasks/${id}/comments`).expect(200);
-    expect(comments.body.map((comment: { message: string }) => comment.message)).toContain('Checked with the requester');
+    expect(comments.body).toContainEqual(expect.objectContaining({ id: added.body.id, message: 'Checked with the requester', userId: me }));
   });
 
   it('refuses cursors it did not make, or made for another sort order', async () => {
