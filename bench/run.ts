@@ -141,7 +141,7 @@ async function main(): Promise<void> {
     const metrics = await (await fetch(`${gateway!.url}/metrics`, admin)).text();
     const rss = Number(/^camunda_gateway_process_resident_memory_bytes (\S+)/m.exec(metrics)?.[1] ?? NaN);
     report(`\nGateway resident memory after the run: ${round(rss / 1024 / 1024)} MiB.`);
-    writeFileSync('bench/results.md', `${rows.join('\n')}\n`);
+    writeFileSync(process.env.BENCH_RESULTS ?? 'bench/results.md', `${rows.join('\n')}\n`);
   } finally {
     await gateway?.stop();
     await proxy.stop();

@@ -188,6 +188,21 @@ describe('Authentication', () => {
     }
   });
 
+  it('closes /metrics with METRICS_PUBLIC=false, and says so in the OpenAPI document', async () => {
+    const closed = await startGateway({ WORKERS_ENABLED: 'false', METRICS_PUBLIC: 'false' });
+    try {
+      const refused = await closed.anonymous.get('/metrics').expect(401);
+      expect(refused.headers['www-authenticate']).toBe('Bearer realm="camunda-gateway"');
+      await (await closed.as('olga')).get('/metrics').expect(200);
+      await (await closed.as('alice')).get('/metrics').expect(403);
+      const document = (await closed.anonymous.get('/docs-json').expect(200)).body as { paths: Record<string, Record<string, { security?: unknown[] }>> };
+      expect(document.paths['/metrics']?.get?.security).toBeUndefined();
+      await gateway.anonymous.get('/metrics').expect(200);
+    } finally {
+      await closed.close();
+    }
+  });
+
   it('refuses a workspace the caller is not in', async () => {
     const response = await (await gateway.as('bob', 'acme')).get('/tasks').expect(403);
     expect(response.body.code).toBe('WORKSPACE_NOT_ALLOWED');
