@@ -1,9 +1,8 @@
 import type { JWTPayload } from 'jose';
 import type { GatewayConfig } from '../config/gateway-config.js';
-import { ALL_WORKSPACES, Role, type Grant, type TokenIdentity } from '../identity/caller.js';
+import { isWorkspaceGrant, Role, type Grant, type TokenIdentity } from '../identity/caller.js';
 
 const ROLES = new Set<string>(Object.values(Role));
-const WORKSPACE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 const MAX_CLAIM_LENGTH = 255;
 
 export type ClaimSettings = Pick<
@@ -37,10 +36,10 @@ export function identityFromClaims(payload: JWTPayload, issuer: string, settings
  * Unknown roles and malformed workspace ids are ignored: they grant nothing.
  */
 function grantsFrom(roles: string[], workspaces: string[]): Grant[] {
-  const validWorkspaces = workspaces.filter(isWorkspace);
+  const validWorkspaces = workspaces.filter(isWorkspaceGrant);
   const grants = new Map<string, Grant>();
   const add = (workspace: string, role: string) => {
-    if (ROLES.has(role) && isWorkspace(workspace)) grants.set(`${workspace}\n${role}`, { workspace, role: role as Role });
+    if (ROLES.has(role) && isWorkspaceGrant(workspace)) grants.set(`${workspace}\n${role}`, { workspace, role: role as Role });
   };
   for (const entry of roles) {
     const separator = entry.lastIndexOf(':');
@@ -48,10 +47,6 @@ function grantsFrom(roles: string[], workspaces: string[]): Grant[] {
     else for (const workspace of validWorkspaces) add(workspace, entry);
   }
   return [...grants.values()];
-}
-
-function isWorkspace(value: string): boolean {
-  return value === ALL_WORKSPACES || WORKSPACE_ID.test(value);
 }
 
 function claim(payload: JWTPayload, path: string): unknown {

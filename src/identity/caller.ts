@@ -8,6 +8,13 @@ export enum Role {
 
 export const ALL_WORKSPACES = '*';
 
+/** What a workspace id may look like, wherever one comes from (a token, the admin API). */
+export const WORKSPACE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
+export function isWorkspaceGrant(value: string): boolean {
+  return value === ALL_WORKSPACES || WORKSPACE_ID.test(value);
+}
+
 /** A role in a workspace, as the token (or the service-account configuration) grants it. */
 export interface Grant {
   /** A workspace id, or ALL_WORKSPACES. */

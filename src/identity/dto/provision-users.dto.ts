@@ -2,14 +2,16 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsEmail, IsEnum, IsString, Matches, MaxLength, MinLength, ValidateNested } from 'class-validator';
 import { Optional } from '../../problem/optional.js';
-import { ALL_WORKSPACES, Role } from '../caller.js';
+import { ALL_WORKSPACES, Role, WORKSPACE_ID } from '../caller.js';
+
+// A workspace id as tokens can name one, or every workspace.
+const WORKSPACE_GRANT = new RegExp(`^\\*$|${WORKSPACE_ID.source}`);
 
 export const MAX_BULK_USERS = 500;
-const WORKSPACE_ID = /^(\*|[A-Za-z0-9][\w:.-]{0,254})$/;
 
 export class GrantDto {
   @ApiProperty({ example: 'acme', description: `A workspace id, or ${ALL_WORKSPACES} for every workspace` })
-  @IsString() @Matches(WORKSPACE_ID, { message: 'workspace must be * or 1-255 letters, digits, _, -, : or . starting with a letter or digit' })
+  @IsString() @Matches(WORKSPACE_GRANT, { message: 'workspace must be * or 1-64 letters, digits, _, - or . starting with a letter or digit, as in tokens' })
   workspace!: string;
 
   @ApiProperty({ enum: Role })
