@@ -41,7 +41,7 @@ export class IdentityProvisioner {
   private readonly cache: LRUCache<string, CachedCaller>;
   private readonly inFlight = new Map<string, Promise<CachedCaller>>();
   /** Callers whose provisioning failed for an outage are not tried again on every request. */
-  private readonly pausedUntil = new LRUCache<string, number>({ max: 10_000 });
+  private readonly pausedUntil = new LRUCache<string, { until: number; error: unknown }>({ max: 10_000 });
 
   constructor(
     private readonly provisioning: UserProvisioning,
@@ -62,12 +62,14 @@ export class IdentityProvisioner {
       this.noteSeen(cached, now);
       return cached.caller;
     }
-    if ((this.pausedUntil.get(key) ?? 0) > now) return this.unprovisioned(identity, key, new Error('provisioning paused after an outage'));
+    const pause = this.pausedUntil.get(key);
+    if (pause && pause.until > now) return this.unprovisioned(identity, key, pause.error);
     try {
       return (await this.provisionOnce(key, fingerprint, identity)).caller;
     } catch (error) {
       if (!isOutage(error)) throw error;
-      this.pausedUntil.set(key, now + PROVISION_RETRY_PAUSE_MS);
+      this.pausedUntil.set(key, { until: now + PROVISION_RETRY_PAUSE_MS, error });
+      this.logger.warn(`Provisioning ${identity.username ?? identity.localId} failed (${(error as Error).message}); a caller provisioned before is served with what its token grants, retrying in ${PROVISION_RETRY_PAUSE_MS / 1000} s`);
       return this.unprovisioned(identity, key, error);
     }
   }
@@ -89,7 +91,6 @@ export class IdentityProvisioner {
       // The database is out too: what this process knew is all there is.
     }
     if (!camundaUserId || !known) throw outage;
-    this.logger.warn(`Provisioning ${camundaUserId} failed (${(outage as Error).message}); serving what its token grants until it succeeds`);
     return {
       identity,
       camundaUserId,
