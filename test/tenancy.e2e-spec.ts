@@ -60,9 +60,7 @@ describe('Workspaces and roles (real Keycloak, engine, PostgreSQL, RabbitMQ)', (
   }
 
   beforeAll(async () => {
-    // No scheduled poll: every change here is the gateway's own, and its refresh (which names the actor) is what
-    // the events come from; a poll seeing a change first would publish it without one (see docs/events.md).
-    gateway = await startGateway({ WORKERS_ENABLED: 'false', SYNC_INTERVAL_MS: '3600000', SYNC_RECONCILE_CRON: '0 0 0 1 1 *' });
+    gateway = await startGateway({ WORKERS_ENABLED: 'false' });
     [alice, mary, olga, bob] = await Promise.all(['alice', 'mary', 'olga', 'bob'].map((user) => gateway.as(user)));
     // The first requests of acme's and globex's users bring both workspaces (tenants) into being.
     await Promise.all([alice, bob].map((client) => client.get('/me').expect(200)));

@@ -61,6 +61,7 @@ export class ProcessInstancesService {
       variables: { ...input.variables, [STARTED_BY_VARIABLE]: scope.camundaUserId },
       withVariablesInReturn: input.withVariablesInReturn,
     });
+    this.sync.expectChangeBy(started.id, scope.actor);
     const known = { id: started.id, definitionId: started.definitionId, businessKey: started.businessKey };
     return afterEngineAccepted(
       'start process instance',
@@ -104,6 +105,7 @@ export class ProcessInstancesService {
     if (!OPEN_STATES.includes(instance.state)) {
       throw new GatewayError(GatewayErrorCode.Conflict, `Process instance '${id}' has already ended (${instance.state})`);
     }
+    this.sync.expectChangeBy(id, scope.actor);
     await this.instanceClient.cancelProcessInstances([id], reason);
     return afterEngineAccepted('cancel process instance', { id }, async () => {
       const ended = await this.waitUntilEnded(id);
@@ -114,6 +116,7 @@ export class ProcessInstancesService {
 
   async setSuspended(scope: AccessScope, id: string, suspended: boolean): Promise<ProcessInstanceView | AcceptedWrite> {
     await this.access.manageable(scope, id);
+    this.sync.expectChangeBy(id, scope.actor);
     await this.instanceClient.setProcessInstanceSuspended(id, suspended);
     return afterEngineAccepted(suspended ? 'suspend process instance' : 'activate process instance', { id, suspended }, async () => {
       await this.sync.refreshInstance(id, { actor: scope.actor });

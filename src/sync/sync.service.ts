@@ -4,6 +4,7 @@ import { hostname } from 'node:os';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type QueryRunner } from 'typeorm';
 import { GatewayConfig } from '../config/gateway-config.js';
+import type { EventActor } from '../events/event-types.js';
 import { OutboxRelay } from '../events/outbox-relay.js';
 import { DefinitionSync } from './definition-sync.js';
 import { EngineChanges } from './engine-changes.js';
@@ -11,6 +12,7 @@ import { FailureTriage } from './failure-triage.js';
 import { InstanceSnapshotReader } from './instance-snapshot-reader.js';
 import { MirrorApplier, type RefreshOptions } from './mirror-applier.js';
 import { ParkedInstances, type ParkedStatus } from './parked-instances.js';
+import { PendingActors } from './pending-actors.js';
 import { Reconciler } from './reconciler.js';
 import { SyncCursorRecord } from './sync-cursor.entity.js';
 
@@ -70,6 +72,7 @@ export class SyncService {
   private running = false;
   /** Names this process in sync_runs, so operators see which replica ran what. */
   private readonly replica = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  private readonly pendingActors = new PendingActors();
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -89,9 +92,19 @@ export class SyncService {
    * actor (eventActorOf the caller), the events this refresh writes name who made the change.
    */
   async refreshInstance(instanceId: string, options: RefreshOptions = {}): Promise<number> {
-    const changes = await this.applier.refresh(instanceId, () => this.reader.read(instanceId), options);
+    const actor = options.actor ?? this.pendingActors.actorOf(instanceId);
+    const changes = await this.applier.refresh(instanceId, () => this.reader.read(instanceId), { ...options, actor });
+    if (options.actor) this.pendingActors.settled(instanceId);
     if (changes > 0) this.relay.kick();
     return changes;
+  }
+
+  /**
+   * Says, just before a gateway command reaches the engine, who is changing the instance: a poll refreshing it
+   * before the command's own refresh does still names them in the events.
+   */
+  expectChangeBy(instanceId: string, actor: EventActor): void {
+    this.pendingActors.expect(instanceId, actor);
   }
 
   /** Refreshes several instances, a few at a time; returns how many events that produced. The first failure fails the call. */

@@ -113,6 +113,7 @@ export class TasksService {
   private async command(scope: AccessScope, id: string, kind: TaskCommand, command: string, send: () => Promise<void>, recipient: string | null = null): Promise<TaskView | AcceptedWrite> {
     const task = await this.access.checkCommand(scope, id, kind);
     if (recipient !== null) await this.access.recipientCheck(task, recipient);
+    if (task.processInstanceId) this.sync.expectChangeBy(task.processInstanceId, scope.actor);
     await send();
     return afterEngineAccepted(command, { id, processInstanceId: task.processInstanceId }, async () => {
       if (task.processInstanceId) await this.sync.refreshInstance(task.processInstanceId, { actor: scope.actor });
