@@ -3,9 +3,6 @@ import { allPages } from '../camunda/all-pages.js';
 import { HistoryClient } from '../camunda/clients/history.client.js';
 import { TaskClient } from '../camunda/clients/task.client.js';
 
-// The user-operation log has no stable paging under inserts, so it is read in one large page; a poll interval
-// that produces more than that is caught by the next overlap window and the reconcile.
-const OPERATIONS_PAGE = 5_000;
 const DEFINITION_ENTITIES = new Set(['Deployment', 'ProcessDefinition']);
 
 export interface ChangedSince {
@@ -34,7 +31,8 @@ export class EngineChanges {
       allPages((first, max) => this.historyClient.listHistoricIncidents({ createTimeAfter: from, firstResult: first, maxResults: max })),
       allPages((first, max) => this.historyClient.listHistoricIncidents({ endTimeAfter: from, firstResult: first, maxResults: max })),
       // Claims, assignments, suspensions, deletions: changes that leave no start or end time behind.
-      this.historyClient.listUserOperations({ after: from, maxResults: OPERATIONS_PAGE }),
+      // All of them, oldest first, however many an outage or a bulk operation left: no page is the last by accident.
+      allPages((first, max) => this.historyClient.listUserOperations({ after: from, firstResult: first, maxResults: max })),
     ]);
     const instanceIds = new Set<string>();
     for (const instance of [...started, ...finished]) instanceIds.add(instance.id);

@@ -170,8 +170,9 @@ export class HistoryClient {
     return dtos.map((dto) => ({ processInstanceId: dto.processInstanceId }));
   }
 
-  async listUserOperations(query: { after: Date; maxResults: number }): Promise<EngineUserOperation[]> {
-    const params = { afterTimestamp: toEngineDate(query.after), sortBy: 'timestamp', sortOrder: 'asc', maxResults: query.maxResults };
+  /** Oldest first: entries appended while the pages are read land after them, so no page boundary moves. */
+  async listUserOperations(query: { after: Date; firstResult: number; maxResults: number }): Promise<EngineUserOperation[]> {
+    const params = { afterTimestamp: toEngineDate(query.after), sortBy: 'timestamp', sortOrder: 'asc', firstResult: query.firstResult, maxResults: query.maxResults };
     const dtos = await this.engine.request<UserOperationLogEntryDto[]>('list user operations', { method: 'GET', url: enginePath`/history/user-operation`, params });
     return dtos.map((dto) => ({
       id: dto.id,
