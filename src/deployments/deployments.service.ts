@@ -6,7 +6,8 @@ import { DeploymentClient } from '../camunda/clients/deployment.client.js';
 import type { DeploymentResource, EngineDeployment, EngineDeploymentSummary } from '../camunda/camunda.models.js';
 import { type AcceptedWrite, afterEngineAccepted } from '../commands/accepted-write.js';
 import { ProcessDefinitionRecord } from '../mirror/process-definition.entity.js';
-import { InstanceState, ProcessInstanceRecord } from '../mirror/process-instance.entity.js';
+import { OPEN_INSTANCE_STATES } from '../mirror/open-states.js';
+import { ProcessInstanceRecord } from '../mirror/process-instance.entity.js';
 import { GatewayError, GatewayErrorCode } from '../problem/gateway-error.js';
 import { SyncService } from '../sync/sync.service.js';
 import type { CreateDeploymentDto } from './dto/create-deployment.dto.js';
@@ -78,7 +79,7 @@ export class DeploymentsService {
     await this.get(scope, id, Role.Admin);
     const definitionIds = (await this.definitions.findBy({ deploymentId: id })).map((definition) => definition.id);
     const affected = definitionIds.length
-      ? await this.instances.findBy({ definitionId: In(definitionIds), state: In([InstanceState.Active, InstanceState.Suspended]) })
+      ? await this.instances.findBy({ definitionId: In(definitionIds), state: In([...OPEN_INSTANCE_STATES]) })
       : [];
     await this.deploymentClient.deleteDeployment(id, cascade);
     return afterEngineAccepted('delete deployment', { id }, async () => {

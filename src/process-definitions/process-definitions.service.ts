@@ -5,7 +5,8 @@ import { DefinitionClient } from '../camunda/clients/definition.client.js';
 import type { DefinitionStatistics } from '../camunda/camunda.models.js';
 import { type AcceptedWrite, afterEngineAccepted } from '../commands/accepted-write.js';
 import { ProcessDefinitionRecord } from '../mirror/process-definition.entity.js';
-import { InstanceState, ProcessInstanceRecord } from '../mirror/process-instance.entity.js';
+import { OPEN_INSTANCE_STATES } from '../mirror/open-states.js';
+import { ProcessInstanceRecord } from '../mirror/process-instance.entity.js';
 import { GatewayError, GatewayErrorCode } from '../problem/gateway-error.js';
 import { SyncService } from '../sync/sync.service.js';
 import type { DefinitionQueryDto } from './dto/definition-query.dto.js';
@@ -85,7 +86,7 @@ export class ProcessDefinitionsService {
     return afterEngineAccepted(suspended ? 'suspend process definition' : 'activate process definition', { id, suspended }, async () => {
       await this.sync.refreshDefinitions();
       if (includeInstances) {
-        const affected = await this.instances.findBy({ definitionId: id, state: In([InstanceState.Active, InstanceState.Suspended]) });
+        const affected = await this.instances.findBy({ definitionId: id, state: In([...OPEN_INSTANCE_STATES]) });
         await this.sync.refreshInstances(affected.map((instance) => instance.id), { actor: scope.actor });
       }
       return this.get(scope, id);

@@ -5,7 +5,8 @@ import { HistoryClient } from '../camunda/clients/history.client.js';
 import { InstanceClient } from '../camunda/clients/instance.client.js';
 import type { ActivityInstanceNode, TypedVariables } from '../camunda/camunda.models.js';
 import { type AcceptedWrite, afterEngineAccepted } from '../commands/accepted-write.js';
-import { InstanceState, ProcessInstanceRecord } from '../mirror/process-instance.entity.js';
+import { isOpenInstance } from '../mirror/open-states.js';
+import { ProcessInstanceRecord } from '../mirror/process-instance.entity.js';
 import { keysetPage, type Page, type SortKey } from '../pagination/keyset-page.js';
 import { whereEquals } from '../pagination/where-equals.js';
 import { GatewayError, GatewayErrorCode } from '../problem/gateway-error.js';
@@ -29,7 +30,6 @@ const BY_START: SortKey<ProcessInstanceRecord> = {
   sqlType: 'timestamptz',
   valueOf: (instance) => instance.startedAt.toISOString(),
 };
-const OPEN_STATES = [InstanceState.Active, InstanceState.Suspended];
 
 /** Commands go to the engine, then the instance is refreshed in the mirror; reads come from the mirror. */
 @Injectable()
@@ -102,7 +102,7 @@ export class ProcessInstancesService {
    */
   async cancel(scope: AccessScope, id: string, reason: string | undefined): Promise<{ view: ProcessInstanceView; ended: boolean } | AcceptedWrite> {
     const instance = await this.access.manageable(scope, id);
-    if (!OPEN_STATES.includes(instance.state)) {
+    if (!isOpenInstance(instance.state)) {
       throw new GatewayError(GatewayErrorCode.Conflict, `Process instance '${id}' has already ended (${instance.state})`);
     }
     this.sync.expectChangeBy(id, scope.actor);
@@ -150,7 +150,7 @@ export class ProcessInstancesService {
     while (!ended && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, CANCEL_POLL_MS));
       const state = (await this.historyClient.findHistoricProcessInstance(id))?.state;
-      ended = state === undefined || !OPEN_STATES.includes(state);
+      ended = state === undefined || !isOpenInstance(state);
     }
     return ended;
   }

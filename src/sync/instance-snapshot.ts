@@ -64,9 +64,6 @@ export interface TaskSnapshot {
   tenantId: string | null;
 }
 
-export const OPEN_INSTANCE_STATES: ReadonlySet<InstanceState> = new Set([InstanceState.Active, InstanceState.Suspended]);
-export const OPEN_TASK_STATES: ReadonlySet<TaskState> = new Set([TaskState.Created, TaskState.Assigned]);
-
 export function taskStateOf(task: { endedAt: Date | null; deleteReason: string | null; assignee: string | null }): TaskState {
   if (task.endedAt) return task.deleteReason === 'completed' ? TaskState.Completed : TaskState.Deleted;
   return task.assignee ? TaskState.Assigned : TaskState.Created;

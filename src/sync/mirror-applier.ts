@@ -9,7 +9,7 @@ import { TASK_TEXT_FIELDS, TaskRecord, TaskState } from '../mirror/task.entity.j
 import { restored, storable } from '../mirror/unstorable-text.js';
 import { VARIABLE_TEXT_FIELDS, VariableRecord } from '../mirror/variable.entity.js';
 import type { InstanceSnapshot } from './instance-snapshot.js';
-import { OPEN_INSTANCE_STATES, OPEN_TASK_STATES } from './instance-snapshot.js';
+import { isOpenInstance, isOpenTask } from '../mirror/open-states.js';
 import { ParkedInstances } from './parked-instances.js';
 import { diffInstance, incidentEventData, instanceEventData, taskEventData, type ChangeEvent } from './mirror-diff.js';
 
@@ -99,7 +99,7 @@ export class MirrorApplier {
     const restoredEvents: ChangeEvent[] = restoring ? [{ type: EventType.ProcessRestored, occurredAt: now, data: instanceEventData(snapshot) }] : [];
     const changes = [...restoredEvents, ...startEvents, ...taskEvents, ...domain, ...endEvents];
 
-    const keepEnded = before !== null && !OPEN_INSTANCE_STATES.has(before.state);
+    const keepEnded = before !== null && !isOpenInstance(before.state);
     const { tasks: snapshotTasks, variables, incidents, ...engineInstance } = snapshot;
     const instance = manager.create(ProcessInstanceRecord, {
       ...(keepEnded ? before : engineInstance),
@@ -121,7 +121,7 @@ export class MirrorApplier {
     const tasks = snapshotTasks
       .filter((task) => {
         const previous = known.get(task.id);
-        return !previous || OPEN_TASK_STATES.has(previous.state);
+        return !previous || isOpenTask(previous.state);
       })
       .map((task) =>
         manager.create(TaskRecord, {
@@ -157,9 +157,9 @@ export class MirrorApplier {
     readStartedAt: Date,
     actor: EventActor | null,
   ): Promise<number> {
-    if (!before || !OPEN_INSTANCE_STATES.has(before.state)) return 0;
+    if (!before || !isOpenInstance(before.state)) return 0;
     const now = new Date();
-    const openTasks = beforeTasks.filter((task) => OPEN_TASK_STATES.has(task.state));
+    const openTasks = beforeTasks.filter((task) => isOpenTask(task.state));
     const openIncidents = beforeIncidents.filter((incident) => incident.state === IncidentState.Open);
     const changes: ChangeEvent[] = [
       ...openIncidents.map((incident) => ({
@@ -222,11 +222,11 @@ function reopenedForRestore(
   mirrored: { instance: ProcessInstanceRecord | null; tasks: TaskRecord[]; incidents: IncidentRecord[] },
   snapshot: InstanceSnapshot,
 ): { instance: ProcessInstanceRecord; tasks: TaskRecord[]; incidents: IncidentRecord[] } {
-  const openTasks = new Set(snapshot.tasks.filter((task) => OPEN_TASK_STATES.has(task.state)).map((task) => task.id));
+  const openTasks = new Set(snapshot.tasks.filter((task) => isOpenTask(task.state)).map((task) => task.id));
   const openIncidents = new Set(snapshot.incidents.filter((incident) => incident.state === IncidentState.Open).map((incident) => incident.id));
   return {
     instance: Object.assign(Object.create(ProcessInstanceRecord.prototype) as ProcessInstanceRecord, mirrored.instance, { state: InstanceState.Active, endedAt: null, deleteReason: null }),
-    tasks: mirrored.tasks.filter((task) => OPEN_TASK_STATES.has(task.state) || !openTasks.has(task.id)),
+    tasks: mirrored.tasks.filter((task) => isOpenTask(task.state) || !openTasks.has(task.id)),
     incidents: mirrored.incidents.filter((incident) => incident.state === IncidentState.Open || !openIncidents.has(incident.id)),
   };
 }

@@ -2,7 +2,8 @@ import { EventType } from '../events/event-types.js';
 import { IncidentState } from '../mirror/incident.entity.js';
 import { InstanceState } from '../mirror/process-instance.entity.js';
 import { TaskState } from '../mirror/task.entity.js';
-import { OPEN_INSTANCE_STATES, OPEN_TASK_STATES, type IncidentSnapshot, type InstanceSnapshot, type TaskSnapshot } from './instance-snapshot.js';
+import { isOpenInstance, isOpenTask } from '../mirror/open-states.js';
+import type { IncidentSnapshot, InstanceSnapshot, TaskSnapshot } from './instance-snapshot.js';
 
 /** What the mirror held before; only the fields whose change is an event. */
 export interface MirroredInstance {
@@ -71,7 +72,7 @@ export function diffInstance(
   const endEvents: ChangeEvent[] = [];
   if (!before) startEvents.push({ type: EventType.ProcessStarted, occurredAt: after.startedAt, data: instanceData });
 
-  const wasOpen = !before || OPEN_INSTANCE_STATES.has(before.state);
+  const wasOpen = !before || isOpenInstance(before.state);
   if (wasOpen) {
     const previous = before?.state ?? InstanceState.Active;
     if (after.state === InstanceState.Suspended && previous !== InstanceState.Suspended) {
@@ -111,7 +112,7 @@ function diffIncident(before: MirroredIncident | null, after: IncidentSnapshot, 
 }
 
 function diffTask(before: MirroredTask | null, after: TaskSnapshot, now: Date): ChangeEvent[] {
-  if (before && !OPEN_TASK_STATES.has(before.state)) return [];
+  if (before && !isOpenTask(before.state)) return [];
   const data = taskEventData(after);
   const events: ChangeEvent[] = [];
   if (!before) events.push({ type: EventType.TaskCreated, occurredAt: after.createdAt, data });
@@ -119,7 +120,7 @@ function diffTask(before: MirroredTask | null, after: TaskSnapshot, now: Date): 
   if (after.assignee !== previousAssignee && (after.assignee !== null || before !== null)) {
     events.push({ type: EventType.TaskAssigned, occurredAt: after.endedAt ?? now, data: { ...data, previousAssignee } });
   }
-  if (!OPEN_TASK_STATES.has(after.state)) {
+  if (!isOpenTask(after.state)) {
     const type = after.state === TaskState.Completed ? EventType.TaskCompleted : EventType.TaskDeleted;
     events.push({ type, occurredAt: after.endedAt ?? now, data });
   }

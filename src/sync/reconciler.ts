@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { OPEN_INSTANCE_STATES, OPEN_TASK_STATES } from '../mirror/open-states.js';
 import { allPages } from '../camunda/all-pages.js';
 import { HistoryClient } from '../camunda/clients/history.client.js';
 import { TaskClient } from '../camunda/clients/task.client.js';
@@ -26,9 +27,9 @@ export class Reconciler {
 
   async findDrift(): Promise<Drift> {
     const [mirrorInstances, engineInstances, mirrorTasks, engineTasks] = await Promise.all([
-      this.dataSource.query(`SELECT id, state FROM process_instances WHERE state IN ('ACTIVE', 'SUSPENDED')`) as Promise<{ id: string; state: string }[]>,
+      this.dataSource.query(`SELECT id, state FROM process_instances WHERE state = ANY($1)`, [OPEN_INSTANCE_STATES]) as Promise<{ id: string; state: string }[]>,
       allPages((firstResult, maxResults) => this.historyClient.listHistoricProcessInstances({ unfinished: true, firstResult, maxResults })),
-      this.dataSource.query(`SELECT id, assignee, process_instance_id AS "processInstanceId" FROM tasks WHERE state IN ('CREATED', 'ASSIGNED')`) as Promise<
+      this.dataSource.query(`SELECT id, assignee, process_instance_id AS "processInstanceId" FROM tasks WHERE state = ANY($1)`, [OPEN_TASK_STATES]) as Promise<
         { id: string; assignee: string | null; processInstanceId: string | null }[]
       >,
       allPages((firstResult, maxResults) => this.taskClient.listOpenTasks({ firstResult, maxResults })),

@@ -10,6 +10,7 @@ import { DefinitionSync } from './definition-sync.js';
 import { EngineChanges } from './engine-changes.js';
 import { FailureTriage } from './failure-triage.js';
 import { InstanceSnapshotReader } from './instance-snapshot-reader.js';
+import { OPEN_INSTANCE_STATES } from '../mirror/open-states.js';
 import { MirrorApplier, type RefreshOptions } from './mirror-applier.js';
 import { ParkedInstances, type ParkedStatus } from './parked-instances.js';
 import { PendingActors } from './pending-actors.js';
@@ -167,8 +168,8 @@ export class SyncService {
     const removed = await this.definitions.refreshAll();
     if (removed.length === 0) return [];
     const orphans: { id: string }[] = await this.dataSource.query(
-      `SELECT id FROM process_instances WHERE definition_id = ANY($1) AND state IN ('ACTIVE', 'SUSPENDED')`,
-      [removed],
+      `SELECT id FROM process_instances WHERE definition_id = ANY($1) AND state = ANY($2)`,
+      [removed, OPEN_INSTANCE_STATES],
     );
     return orphans.map((orphan) => orphan.id);
   }

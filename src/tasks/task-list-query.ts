@@ -1,7 +1,8 @@
 import type { SelectQueryBuilder } from 'typeorm';
 import type { SortKey } from '../pagination/keyset-page.js';
 import { whereEquals } from '../pagination/where-equals.js';
-import { TaskRecord, TaskState } from '../mirror/task.entity.js';
+import { OPEN_TASK_STATES } from '../mirror/open-states.js';
+import type { TaskRecord } from '../mirror/task.entity.js';
 import type { TASK_SORT_FIELDS, TaskQueryDto } from './dto/task-query.dto.js';
 
 export const TASK_SORT_KEYS: Record<(typeof TASK_SORT_FIELDS)[number], SortKey<TaskRecord>> = {
@@ -15,7 +16,7 @@ export const TASK_SORT_KEYS: Record<(typeof TASK_SORT_FIELDS)[number], SortKey<T
 /** The filters of GET /tasks, as SQL on the mirror. `groupsOfCandidateUser` is resolved by the caller. */
 export function applyTaskFilters(builder: SelectQueryBuilder<TaskRecord>, query: TaskQueryDto, groupsOfCandidateUser: string[]): void {
   if (query.state) builder.andWhere('task.state = :state', { state: query.state });
-  else builder.andWhere('task.state IN (:...open)', { open: [TaskState.Created, TaskState.Assigned] });
+  else builder.andWhere('task.state IN (:...open)', { open: OPEN_TASK_STATES });
   whereEquals(builder, 'task', {
     process_instance_id: query.processInstanceId,
     process_definition_key: query.processDefinitionKey,
