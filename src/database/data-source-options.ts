@@ -9,6 +9,7 @@ import { AuditLog1764500000002 } from '../../migrations/1764500000002-audit-log.
 import { AuditLogRecord } from '../audit/audit-log.entity.js';
 import { Identity1764400000000 } from '../../migrations/1764400000000-identity.js';
 import { CommentAuthors1764600000000 } from '../../migrations/1764600000000-comment-authors.js';
+import { ListIndexes1764700000000 } from '../../migrations/1764700000000-list-indexes.js';
 import { CommentAuthorRecord } from '../tasks/comment-author.entity.js';
 import { OutboxRetriesDeadLetters1764200000000 } from '../../migrations/1764200000000-outbox-retries-dead-letters.js';
 import { OutboxDeadLetterRecord } from '../events/outbox-dead-letter.entity.js';
@@ -45,6 +46,7 @@ export function dataSourceOptions(databaseUrl: string): DataSourceOptions {
       EventTenantActor1764500000001,
       AuditLog1764500000002,
       CommentAuthors1764600000000,
+      ListIndexes1764700000000,
     ],
     migrationsTableName: 'schema_migrations',
     synchronize: false,

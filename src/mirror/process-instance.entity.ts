@@ -9,6 +9,8 @@ export { InstanceState };
 @Index('ix_process_instances_business_key', ['businessKey'])
 @Index('ix_process_instances_state', ['state'])
 @Index('ix_process_instances_tenant_started_by', ['tenantId', 'startedBy'])
+@Index('ix_process_instances_tenant', ['tenantId'])
+@Index('ix_process_instances_by_started', ['startedAt', 'id'])
 export class ProcessInstanceRecord {
   @PrimaryColumn({ type: 'varchar', length: 64 })
   id!: string;

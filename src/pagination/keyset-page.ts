@@ -30,8 +30,26 @@ interface CursorPayload {
  */
 export async function keysetPage<Row extends ObjectLiteral & { id: string }, Item>(
   builder: SelectQueryBuilder<Row>,
-  options: { key: SortKey<Row>; idColumn: string; descending: boolean; cursor?: string; limit: number; map: (row: Row) => Item },
+  options: KeysetOptions<Row> & { map: (row: Row) => Item },
 ): Promise<Page<Item>> {
+  const { key, limit } = options;
+  const rows = await keysetQuery(builder, options).getMany();
+  const items = rows.slice(0, limit);
+  const last = items.at(-1);
+  const nextCursor = rows.length > limit && last ? encodeCursor({ k: key.name, v: key.valueOf(last), id: last.id }) : null;
+  return { items: items.map(options.map), nextCursor };
+}
+
+interface KeysetOptions<Row> {
+  key: SortKey<Row>;
+  idColumn: string;
+  descending: boolean;
+  cursor?: string;
+  limit: number;
+}
+
+/** The page's window and order on the query (one row more than the page, to tell whether another follows). */
+export function keysetQuery<Row extends ObjectLiteral>(builder: SelectQueryBuilder<Row>, options: KeysetOptions<Row>): SelectQueryBuilder<Row> {
   const { key, idColumn, descending, limit } = options;
   const direction = descending ? 'DESC' : 'ASC';
   if (options.cursor) {
@@ -41,11 +59,7 @@ export async function keysetPage<Row extends ObjectLiteral & { id: string }, Ite
       cursorId: after.id,
     });
   }
-  const rows = await builder.orderBy(key.expression, direction).addOrderBy(idColumn, direction).limit(limit + 1).getMany();
-  const items = rows.slice(0, limit);
-  const last = items.at(-1);
-  const nextCursor = rows.length > limit && last ? encodeCursor({ k: key.name, v: key.valueOf(last), id: last.id }) : null;
-  return { items: items.map(options.map), nextCursor };
+  return builder.orderBy(key.expression, direction).addOrderBy(idColumn, direction).limit(limit + 1);
 }
 
 function encodeCursor(payload: CursorPayload): string {

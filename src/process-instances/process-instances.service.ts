@@ -7,14 +7,14 @@ import type { ActivityInstanceNode, TypedVariables } from '../camunda/camunda.mo
 import { type AcceptedWrite, afterEngineAccepted } from '../commands/accepted-write.js';
 import { isOpenInstance } from '../mirror/open-states.js';
 import { ProcessInstanceRecord } from '../mirror/process-instance.entity.js';
-import { keysetPage, type Page, type SortKey } from '../pagination/keyset-page.js';
-import { whereEquals } from '../pagination/where-equals.js';
+import { keysetPage, type Page } from '../pagination/keyset-page.js';
 import { GatewayError, GatewayErrorCode } from '../problem/gateway-error.js';
 import { SyncService } from '../sync/sync.service.js';
 import type { ProcessInstanceQueryDto } from './dto/process-instance-query.dto.js';
 import type { StartProcessInstanceDto } from './dto/start-process-instance.dto.js';
 import type { ProcessInstanceHistory } from './process-instance-history.js';
 import { ProcessInstanceView } from './process-instance.view.js';
+import { instanceListQuery, INSTANCES_BY_START } from './process-instance-list-query.js';
 import { InstanceAccess } from './instance-access.js';
 import type { AccessScope } from '../auth/access-scope.js';
 import { Role } from '../identity/caller.js';
@@ -24,12 +24,6 @@ import { refuseStartedBy, STARTED_BY_VARIABLE } from '../sync/started-by.js';
 const DEFAULT_LIMIT = 100;
 const CANCEL_WAIT_MS = 10_000;
 const CANCEL_POLL_MS = 100;
-const BY_START: SortKey<ProcessInstanceRecord> = {
-  name: 'started',
-  expression: 'instance.started_at',
-  sqlType: 'timestamptz',
-  valueOf: (instance) => instance.startedAt.toISOString(),
-};
 
 /** Commands go to the engine, then the instance is refreshed in the mirror; reads come from the mirror. */
 @Injectable()
@@ -76,13 +70,10 @@ export class ProcessInstancesService {
   }
 
   async list(scope: AccessScope, query: ProcessInstanceQueryDto): Promise<Page<ProcessInstanceView>> {
-    const builder = this.instances.createQueryBuilder('instance');
+    const builder = instanceListQuery(this.instances.createQueryBuilder('instance'), query);
     this.access.restrict(builder, scope);
-    whereEquals(builder, 'instance', { definition_key: query.definitionKey, business_key: query.businessKey, state: query.state, tenant_id: query.tenantId });
-    if (query.startedAfter) builder.andWhere('instance.started_at > :startedAfter', { startedAfter: query.startedAfter });
-    if (query.startedBefore) builder.andWhere('instance.started_at < :startedBefore', { startedBefore: query.startedBefore });
     return keysetPage(builder, {
-      key: BY_START,
+      key: INSTANCES_BY_START,
       idColumn: 'instance.id',
       descending: query.sortOrder !== 'asc',
       cursor: query.cursor,

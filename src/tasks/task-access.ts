@@ -47,7 +47,7 @@ export class TaskAccess {
     const parameters: Record<string, unknown> = { operatorTenants: scope.tenantsWhere(Role.Operator), me: scope.camundaUserId };
     scope.tenantsWhere(Role.Approver).forEach((tenantId, index) => {
       clauses.push(
-        `(task.tenant_id = :approverTenant${index} AND (task.assignee = :me OR task.owner = :me OR :me = ANY(task.candidate_users) OR task.candidate_groups && CAST(:approverGroups${index} AS text[])))`,
+        `(task.tenant_id = :approverTenant${index} AND (task.assignee = :me OR task.owner = :me OR task.candidate_users @> ARRAY[CAST(:me AS text)] OR task.candidate_groups && CAST(:approverGroups${index} AS text[])))`,
       );
       parameters[`approverTenant${index}`] = tenantId;
       parameters[`approverGroups${index}`] = scope.groupsIn(tenantId);

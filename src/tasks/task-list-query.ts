@@ -27,10 +27,11 @@ export function applyTaskFilters(builder: SelectQueryBuilder<TaskRecord>, query:
     suspended: query.suspended,
   });
   if (query.unassigned) builder.andWhere('task.assignee IS NULL');
-  if (query.candidateGroup) builder.andWhere(':candidateGroup = ANY(task.candidate_groups)', { candidateGroup: query.candidateGroup });
+  // @> and && (not = ANY) let PostgreSQL use the GIN indexes on the candidate arrays.
+  if (query.candidateGroup) builder.andWhere('task.candidate_groups @> ARRAY[CAST(:candidateGroup AS text)]', { candidateGroup: query.candidateGroup });
   if (query.candidateGroups?.length) builder.andWhere('task.candidate_groups && CAST(:candidateGroups AS text[])', { candidateGroups: query.candidateGroups });
   if (query.candidateUser) {
-    builder.andWhere('(:candidateUser = ANY(task.candidate_users) OR task.candidate_groups && CAST(:userGroups AS text[]))', {
+    builder.andWhere('(task.candidate_users @> ARRAY[CAST(:candidateUser AS text)] OR task.candidate_groups && CAST(:userGroups AS text[]))', {
       candidateUser: query.candidateUser,
       userGroups: groupsOfCandidateUser,
     });
