@@ -135,6 +135,13 @@ export class GatewayConfig {
   @Transform(toInt) @IsInt() @Min(1_000) @Max(86_400_000)
   OUTBOX_RETENTION_SWEEP_MS = 60_000;
 
+  /** How long mirror rows of ended instances are kept (with their tasks, variables, incidents); 0 keeps them. */
+  @Transform(toInt) @IsInt() @Min(0) @Max(315_360_000_000)
+  MIRROR_RETENTION_MS = 0;
+
+  @Transform(toInt) @IsInt() @Min(1_000) @Max(86_400_000)
+  MIRROR_RETENTION_SWEEP_MS = 3_600_000;
+
   /** How long audit entries are kept before the retention sweep deletes them; 400 days by default. */
   @Transform(toInt) @IsInt() @Min(86_400_000) @Max(315_360_000_000)
   AUDIT_RETENTION_MS = 34_560_000_000;

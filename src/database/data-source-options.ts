@@ -10,6 +10,7 @@ import { AuditLogRecord } from '../audit/audit-log.entity.js';
 import { Identity1764400000000 } from '../../migrations/1764400000000-identity.js';
 import { CommentAuthors1764600000000 } from '../../migrations/1764600000000-comment-authors.js';
 import { ListIndexes1764700000000 } from '../../migrations/1764700000000-list-indexes.js';
+import { EndedInstances1764800000000 } from '../../migrations/1764800000000-ended-instances.js';
 import { CommentAuthorRecord } from '../tasks/comment-author.entity.js';
 import { OutboxRetriesDeadLetters1764200000000 } from '../../migrations/1764200000000-outbox-retries-dead-letters.js';
 import { OutboxDeadLetterRecord } from '../events/outbox-dead-letter.entity.js';
@@ -47,6 +48,7 @@ export function dataSourceOptions(databaseUrl: string): DataSourceOptions {
       AuditLog1764500000002,
       CommentAuthors1764600000000,
       ListIndexes1764700000000,
+      EndedInstances1764800000000,
     ],
     migrationsTableName: 'schema_migrations',
     synchronize: false,
