@@ -80,28 +80,6 @@ describe('security review findings (real Keycloak, engine, PostgreSQL, RabbitMQ)
     expect(again.body.id).toBe(first.body.id);
   });
 
-  it('who started an instance cannot be rewritten by an approver through a task variable', async () => {
-    const started = await start(alice, { businessKey: `RV-OWNER-${run}`, variables: { title: 'mine' } });
-    expect(started.status).toBe(201);
-    const instanceId = started.body.id as string;
-    const aliceId = started.body.startedBy as string;
-    const taskId = await eventually(async () => {
-      const [task] = (await mary.get('/tasks').query({ processInstanceId: instanceId }).expect(200)).body.items;
-      expect(task).toBeDefined();
-      return task.id as string;
-    });
-    await mary.post(`/tasks/${taskId}/claim`).send({}).expect(200);
-    const marysId = (await mary.get('/me').expect(200)).body.camundaUserId as string;
-
-    await mary.put(`/tasks/${taskId}/variables/startedBy`).send({ value: marysId }).expect(400);
-    await mary.post(`/tasks/${taskId}/resolve`).send({ variables: { startedBy: marysId } }).expect(400);
-    // A task command refreshes the task's instance in the mirror before it answers.
-    await mary.post(`/tasks/${taskId}/unclaim`).expect(200);
-
-    const seen = await alice.get(`/process-instances/${instanceId}`).expect(200);
-    expect(seen.body.startedBy).toBe(aliceId);
-  });
-
   async function claimedByMary(businessKey: string): Promise<{ instanceId: string; taskId: string }> {
     const started = await start(alice, { businessKey, variables: { title: 'review' } });
     expect(started.status).toBe(201);
@@ -114,6 +92,20 @@ describe('security review findings (real Keycloak, engine, PostgreSQL, RabbitMQ)
     await mary.post(`/tasks/${taskId}/claim`).send({}).expect(200);
     return { instanceId, taskId };
   }
+
+  it('who started an instance cannot be rewritten by an approver through a task variable', async () => {
+    const { instanceId, taskId } = await claimedByMary(`RV-OWNER-${run}`);
+    const aliceId = (await alice.get('/me').expect(200)).body.camundaUserId as string;
+    const marysId = (await mary.get('/me').expect(200)).body.camundaUserId as string;
+
+    await mary.put(`/tasks/${taskId}/variables/startedBy`).send({ value: marysId }).expect(400);
+    await mary.post(`/tasks/${taskId}/resolve`).send({ variables: { startedBy: marysId } }).expect(400);
+    // A task command refreshes the task's instance in the mirror before it answers.
+    await mary.post(`/tasks/${taskId}/unclaim`).expect(200);
+
+    const seen = await alice.get(`/process-instances/${instanceId}`).expect(200);
+    expect(seen.body.startedBy).toBe(aliceId);
+  });
 
   it("a comment is the caller's, not the gateway's technical engine user's", async () => {
     const { taskId } = await claimedByMary(`RV-COMMENT-${run}`);
