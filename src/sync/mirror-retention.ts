@@ -1,4 +1,4 @@
-import { BeforeApplicationShutdown, Injectable, OnApplicationBootstrap } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { GatewayConfig } from '../config/gateway-config.js';
@@ -10,38 +10,25 @@ import { BatchedSweep } from '../database/batched-sweep.js';
  * by id fetches it from the engine's history again, as for any instance the mirror has not seen.
  */
 @Injectable()
-export class MirrorRetention implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private readonly sweeper: BatchedSweep;
-
+export class MirrorRetention extends BatchedSweep {
   constructor(
-    @InjectDataSource() dataSource: DataSource,
+    @InjectDataSource() private readonly dataSource: DataSource,
     private readonly config: GatewayConfig,
   ) {
-    this.sweeper = new BatchedSweep('Mirror retention', async (limit) => {
-      const [{ purged }]: { purged: number }[] = await dataSource.query(
-        `WITH doomed AS (
-           SELECT id FROM process_instances WHERE ended_at < now() - $1 * interval '1 millisecond' ORDER BY ended_at LIMIT $2),
-         tasks_gone AS (DELETE FROM tasks WHERE process_instance_id IN (SELECT id FROM doomed)),
-         variables_gone AS (DELETE FROM variables WHERE process_instance_id IN (SELECT id FROM doomed)),
-         incidents_gone AS (DELETE FROM incidents WHERE process_instance_id IN (SELECT id FROM doomed)),
-         instances_gone AS (DELETE FROM process_instances WHERE id IN (SELECT id FROM doomed) RETURNING id)
-         SELECT count(*)::int AS purged FROM instances_gone`,
-        [config.MIRROR_RETENTION_MS, limit],
-      );
-      return purged;
-    });
+    super('Mirror retention', config.MIRROR_RETENTION_MS > 0 ? config.MIRROR_RETENTION_SWEEP_MS : null);
   }
 
-  onApplicationBootstrap(): void {
-    if (this.config.MIRROR_RETENTION_MS > 0) this.sweeper.start(this.config.MIRROR_RETENTION_SWEEP_MS);
-  }
-
-  beforeApplicationShutdown(): Promise<void> {
-    return this.sweeper.stop();
-  }
-
-  /** Returns how many instances it purged; nothing while retention is off. */
-  sweep(): Promise<number> {
-    return this.config.MIRROR_RETENTION_MS > 0 ? this.sweeper.run() : Promise.resolve(0);
+  protected async deleteBatch(limit: number): Promise<number> {
+    const [{ purged }]: { purged: number }[] = await this.dataSource.query(
+      `WITH doomed AS (
+         SELECT id FROM process_instances WHERE ended_at < now() - $1 * interval '1 millisecond' ORDER BY ended_at LIMIT $2),
+       tasks_gone AS (DELETE FROM tasks WHERE process_instance_id IN (SELECT id FROM doomed)),
+       variables_gone AS (DELETE FROM variables WHERE process_instance_id IN (SELECT id FROM doomed)),
+       incidents_gone AS (DELETE FROM incidents WHERE process_instance_id IN (SELECT id FROM doomed)),
+       instances_gone AS (DELETE FROM process_instances WHERE id IN (SELECT id FROM doomed) RETURNING id)
+       SELECT count(*)::int AS purged FROM instances_gone`,
+      [this.config.MIRROR_RETENTION_MS, limit],
+    );
+    return purged;
   }
 }
