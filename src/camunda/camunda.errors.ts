@@ -35,7 +35,19 @@ export class CamundaError extends Error {
   }
 }
 
-/** The engine answered that the thing asked for does not exist. */
-export function isEngineNotFound(error: unknown): boolean {
-  return error instanceof CamundaError && error.code === CamundaErrorCode.NotFound;
+/** What the engine answers, or undefined where it says the thing asked for does not exist. */
+export async function unlessUnknown<T>(request: Promise<T>): Promise<T | undefined> {
+  try {
+    return await request;
+  } catch (error) {
+    if (error instanceof CamundaError && error.code === CamundaErrorCode.NotFound) return undefined;
+    throw error;
+  }
+}
+
+const UNREACHABLE_CODES: ReadonlySet<CamundaErrorCode> = new Set([CamundaErrorCode.Unavailable, CamundaErrorCode.CredentialsRejected]);
+
+/** The engine cannot be used at all (down, or refusing the gateway): says nothing about what was asked. */
+export function isEngineUnreachable(error: unknown): boolean {
+  return error instanceof CamundaError && UNREACHABLE_CODES.has(error.code);
 }

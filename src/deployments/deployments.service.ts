@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { In, Repository } from 'typeorm';
-import { isEngineNotFound } from '../camunda/camunda.errors.js';
+import { unlessUnknown } from '../camunda/camunda.errors.js';
 import { DeploymentClient } from '../camunda/clients/deployment.client.js';
 import type { DeploymentResource, EngineDeployment, EngineDeploymentSummary } from '../camunda/camunda.models.js';
 import { type AcceptedWrite, afterEngineAccepted } from '../commands/accepted-write.js';
@@ -57,13 +57,11 @@ export class DeploymentsService {
     return this.deploymentClient.listDeployments({ name: query.name, tenantIds, firstResult: query.offset ?? 0, maxResults: query.limit ?? 50 });
   }
 
-  async get(scope: AccessScope, id: string, ...roles: Role[]): Promise<EngineDeploymentSummary> {
-    const deployment = await this.deploymentClient.getDeployment(id).catch((error: unknown) => {
-      if (isEngineNotFound(error)) return null;
-      throw error;
-    });
+  /** The deployment if the caller holds `role` in its workspace (operators read them, admins delete them). */
+  async get(scope: AccessScope, id: string, role = Role.Operator): Promise<EngineDeploymentSummary> {
+    const deployment = await unlessUnknown(this.deploymentClient.getDeployment(id));
     // Unknown and out of reach read the same, or the answer tells which deployments exist.
-    if (!deployment || !scope.reaches(deployment.tenantId, ...(roles.length > 0 ? roles : [Role.Operator]))) {
+    if (!deployment || !scope.reaches(deployment.tenantId, role)) {
       throw new GatewayError(GatewayErrorCode.ResourceNotFound, `Deployment '${id}' does not exist`);
     }
     return deployment;

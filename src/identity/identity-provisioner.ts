@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { LRUCache } from 'lru-cache';
-import { CamundaError, CamundaErrorCode } from '../camunda/camunda.errors.js';
+import { CamundaError, CamundaErrorCode, isEngineUnreachable } from '../camunda/camunda.errors.js';
 import { GatewayConfig } from '../config/gateway-config.js';
 import { isDatabaseUnavailable } from '../problem/problem-details.filter.js';
 import { holdsAdmin, workspaceAccessOf } from './caller-access.js';
@@ -13,10 +13,9 @@ import { WorkspaceProvisioner } from './workspace-provisioner.js';
 
 const LAST_SEEN_INTERVAL_MS = 60_000;
 const PROVISION_RETRY_PAUSE_MS = 10_000;
-const OUTAGE_CODES = new Set([CamundaErrorCode.Unavailable, CamundaErrorCode.EngineFailure, CamundaErrorCode.CredentialsRejected]);
-
+/** Provisioning cannot be done now: engine unreachable or failing, or the gateway's database gone. */
 function isOutage(error: unknown): boolean {
-  return (error instanceof CamundaError && OUTAGE_CODES.has(error.code)) || isDatabaseUnavailable(error);
+  return isEngineUnreachable(error) || (error instanceof CamundaError && error.code === CamundaErrorCode.EngineFailure) || isDatabaseUnavailable(error);
 }
 
 interface CachedCaller {

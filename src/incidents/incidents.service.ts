@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { isEngineNotFound } from '../camunda/camunda.errors.js';
+import { unlessUnknown } from '../camunda/camunda.errors.js';
 import { IncidentClient } from '../camunda/clients/incident.client.js';
 import type { EngineIncident } from '../camunda/camunda.models.js';
 import type { AccessScope } from '../auth/access-scope.js';
@@ -39,23 +39,17 @@ export class IncidentsService {
   }
 
   async setJobRetries(scope: AccessScope, jobId: string, retries: number): Promise<void> {
-    this.checkReach(scope, await this.incidentClient.getJobTenant(jobId).catch(unknownAsUndefined), `Job '${jobId}'`);
+    this.checkReach(scope, await unlessUnknown(this.incidentClient.getJobTenant(jobId)), `Job '${jobId}'`);
     return this.incidentClient.setJobRetries(jobId, retries);
   }
 
   async setExternalTaskRetries(scope: AccessScope, externalTaskId: string, retries: number): Promise<void> {
-    this.checkReach(scope, await this.incidentClient.getExternalTaskTenant(externalTaskId).catch(unknownAsUndefined), `External task '${externalTaskId}'`);
+    this.checkReach(scope, await unlessUnknown(this.incidentClient.getExternalTaskTenant(externalTaskId)), `External task '${externalTaskId}'`);
     return this.incidentClient.setExternalTaskRetries(externalTaskId, retries);
   }
 
-  /** `undefined`: the engine has no such thing; out of reach reads the same. */
+  /** `undefined`: the engine has no such thing; out of reach reads the same, or the answer tells which ids exist. */
   private checkReach(scope: AccessScope, tenantId: string | null | undefined, what: string): void {
     if (tenantId === undefined || !scope.reaches(tenantId, Role.Operator)) throw new GatewayError(GatewayErrorCode.ResourceNotFound, `${what} does not exist`);
   }
-}
-
-/** Unknown and out of reach must read the same, or the answer tells which ids exist. */
-function unknownAsUndefined(error: unknown): undefined {
-  if (isEngineNotFound(error)) return undefined;
-  throw error;
 }

@@ -2,11 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { HistoryClient } from '../camunda/clients/history.client.js';
-import { CamundaError, CamundaErrorCode } from '../camunda/camunda.errors.js';
+import { isEngineUnreachable } from '../camunda/camunda.errors.js';
 import { isDatabaseUnavailable } from '../problem/problem-details.filter.js';
 
-// Failures that say nothing about the instance being refreshed: every other instance would fail the same way.
-const OUTAGE_CODES: ReadonlySet<CamundaErrorCode> = new Set([CamundaErrorCode.Unavailable, CamundaErrorCode.CredentialsRejected]);
 
 /**
  * Tells a poison instance from an outage. A sync run parks the former and goes on; the latter fails the run and
@@ -20,7 +18,8 @@ export class FailureTriage {
   ) {}
 
   async isOutage(error: unknown): Promise<boolean> {
-    if (error instanceof CamundaError && OUTAGE_CODES.has(error.code)) return true;
+    // An unreachable engine says nothing about the instance being refreshed: every other one would fail the same way.
+    if (isEngineUnreachable(error)) return true;
     if (isDatabaseUnavailable(error)) return true;
     // An engine whose own database is down answers 500 to everything, which reads like an instance's error: the
     // failure counts as the instance's own only if both sides still answer a question about something else.

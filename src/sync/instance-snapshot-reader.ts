@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { allPages } from '../camunda/all-pages.js';
 import { HistoryClient } from '../camunda/clients/history.client.js';
 import { TaskClient } from '../camunda/clients/task.client.js';
-import { CamundaError, CamundaErrorCode } from '../camunda/camunda.errors.js';
+import { unlessUnknown } from '../camunda/camunda.errors.js';
 import { GatewayConfig } from '../config/gateway-config.js';
 import type { EngineProcessInstance, EngineTask, EngineVariable, TaskCandidates } from '../camunda/camunda.models.js';
 import { IncidentState } from '../mirror/incident.entity.js';
@@ -68,14 +68,9 @@ export class InstanceSnapshotReader {
     };
   }
 
-  private async candidatesOf(taskId: string): Promise<TaskCandidates | undefined> {
-    try {
-      return await this.taskClient.getTaskCandidates(taskId);
-    } catch (error) {
-      // The task ended between the history read and this one; the next refresh sees it ended.
-      if (error instanceof CamundaError && error.code === CamundaErrorCode.NotFound) return undefined;
-      throw error;
-    }
+  /** Undefined when the task ended between the history read and this one; the next refresh sees it ended. */
+  private candidatesOf(taskId: string): Promise<TaskCandidates | undefined> {
+    return unlessUnknown(this.taskClient.getTaskCandidates(taskId));
   }
 }
 

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { SelectQueryBuilder } from 'typeorm';
 import type { TaskHolder } from '../camunda/camunda.models.js';
-import { isEngineNotFound } from '../camunda/camunda.errors.js';
+import { unlessUnknown } from '../camunda/camunda.errors.js';
 import { IdentityClient } from '../camunda/clients/identity.client.js';
 import { TaskClient } from '../camunda/clients/task.client.js';
 import type { AccessScope } from '../auth/access-scope.js';
@@ -68,10 +68,9 @@ export class TaskAccess {
    * A task the caller may not see is not found; one held by someone else is refused.
    */
   async checkCommand(scope: AccessScope, taskId: string, command: TaskCommand): Promise<TaskHolder> {
-    const holder = await this.taskClient.getTaskHolder(taskId).catch((error: unknown) => {
-      // Unknown and out of reach must read the same, or the answer tells which tasks exist.
-      throw isEngineNotFound(error) ? notFound(taskId) : error;
-    });
+    const holder = await unlessUnknown(this.taskClient.getTaskHolder(taskId));
+    // Unknown and out of reach must read the same, or the answer tells which tasks exist.
+    if (!holder) throw notFound(taskId);
     const mayActForOthers = scope.reaches(holder.tenantId, Role.Operator);
     if (!mayActForOthers) {
       const candidates = await this.taskClient.getTaskCandidates(taskId);

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { CamundaError, CamundaErrorCode } from '../camunda.errors.js';
+import { CamundaError, CamundaErrorCode, unlessUnknown } from '../camunda.errors.js';
 import type {
   EngineHistoricIncident,
   EngineVariable,
@@ -34,16 +34,10 @@ export class HistoryClient {
 
   /** The instance as history knows it, or null when the engine has no record of it at all. */
   async findHistoricProcessInstance(id: string): Promise<EngineProcessInstance | null> {
-    try {
-      const dto = await this.engine.request<HistoricProcessInstanceDto>('read historic process instance', {
-        method: 'GET',
-        url: enginePath`/history/process-instance/${id}`,
-      });
-      return toProcessInstance(dto);
-    } catch (error) {
-      if (error instanceof CamundaError && error.code === CamundaErrorCode.NotFound) return null;
-      throw error;
-    }
+    const dto = await unlessUnknown(
+      this.engine.request<HistoricProcessInstanceDto>('read historic process instance', { method: 'GET', url: enginePath`/history/process-instance/${id}` }),
+    );
+    return dto ? toProcessInstance(dto) : null;
   }
 
   async listHistoricProcessInstances(query: HistoricInstanceQuery): Promise<EngineProcessInstance[]> {
