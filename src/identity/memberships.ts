@@ -23,3 +23,14 @@ export async function addMembership(add: () => Promise<void>, isMember: () => Pr
     throw error;
   }
 }
+
+/** Makes a user's memberships of the managed groups or tenants exactly the desired ones; others stay as they are. */
+export async function syncMemberships(
+  desired: string[],
+  managed: Set<string>,
+  memberships: { held: () => Promise<string[]>; add: (id: string) => Promise<void>; remove: (id: string) => Promise<void> },
+): Promise<void> {
+  const { add, remove } = membershipChanges(await memberships.held(), desired, managed);
+  for (const id of add) await addMembership(() => memberships.add(id), async () => (await memberships.held()).includes(id));
+  for (const id of remove) await memberships.remove(id);
+}

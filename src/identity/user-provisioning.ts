@@ -6,7 +6,7 @@ import type { Caller, TokenIdentity } from './caller.js';
 import { holdsAdmin, namedWorkspaces, profileNames, workspaceAccessOf } from './caller-access.js';
 import { camundaUserIdFor } from './camunda-ids.js';
 import { IdentityStore } from './identity-store.js';
-import { addMembership, membershipChanges } from './memberships.js';
+import { syncMemberships } from './memberships.js';
 import { RoleGroups } from './role-groups.js';
 import { WorkspaceProvisioner } from './workspace-provisioner.js';
 
@@ -53,26 +53,20 @@ export class UserProvisioning {
     }
   }
 
-  private async syncGroups(userId: string, desired: string[]): Promise<void> {
-    const { add, remove } = membershipChanges(await this.identityClient.listGroupIdsOfUser(userId), desired, this.roleGroups.managedGroupIds);
-    for (const groupId of add) {
-      await addMembership(
-        () => this.identityClient.addGroupMember(groupId, userId),
-        async () => (await this.identityClient.listGroupIdsOfUser(userId)).includes(groupId),
-      );
-    }
-    for (const groupId of remove) await this.identityClient.removeGroupMember(groupId, userId);
+  private syncGroups(userId: string, desired: string[]): Promise<void> {
+    return syncMemberships(desired, this.roleGroups.managedGroupIds, {
+      held: () => this.identityClient.listGroupIdsOfUser(userId),
+      add: (groupId) => this.identityClient.addGroupMember(groupId, userId),
+      remove: (groupId) => this.identityClient.removeGroupMember(groupId, userId),
+    });
   }
 
-  private async syncTenants(userId: string, desired: string[], managed: Set<string>): Promise<void> {
-    const { add, remove } = membershipChanges(await this.identityClient.listTenantIdsOfUser(userId), desired, managed);
-    for (const tenantId of add) {
-      await addMembership(
-        () => this.identityClient.addTenantUserMember(tenantId, userId),
-        async () => (await this.identityClient.listTenantIdsOfUser(userId)).includes(tenantId),
-      );
-    }
-    for (const tenantId of remove) await this.identityClient.removeTenantUserMember(tenantId, userId);
+  private syncTenants(userId: string, desired: string[], managed: Set<string>): Promise<void> {
+    return syncMemberships(desired, managed, {
+      held: () => this.identityClient.listTenantIdsOfUser(userId),
+      add: (tenantId) => this.identityClient.addTenantUserMember(tenantId, userId),
+      remove: (tenantId) => this.identityClient.removeTenantUserMember(tenantId, userId),
+    });
   }
 }
 
