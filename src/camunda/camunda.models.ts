@@ -273,9 +273,20 @@ export interface HistoricInstanceQuery {
   startedAfter?: Date;
   finishedAfter?: Date;
   unfinished?: boolean;
-  processInstanceIds?: string[];
   firstResult?: number;
   maxResults?: number;
+}
+
+/** Which historic process instances a query selects; the date bounds are inclusive, as the engine's are. */
+export interface HistoricInstanceFilter {
+  processInstanceIds?: string[];
+  unfinished?: boolean;
+  finished?: boolean;
+  /** Only those with an incident, open or resolved. */
+  withIncidents?: boolean;
+  startedAfter?: Date;
+  startedBefore?: Date;
+  finishedAfter?: Date;
 }
 
 export interface HistoricTaskQuery {

@@ -17,9 +17,9 @@ const task = (id: string, endedAt: Date | null): EngineTask => ({
 
 function reader(answer: () => Promise<EngineProcessInstance[]>, tasks: EngineTask[] = []): InstanceSnapshotReader {
   const history = {
-    listHistoricProcessInstances: answer,
+    listHistoricProcessInstancesByStart: answer,
     listHistoricTasks: async ({ firstResult }: { firstResult: number }) => (firstResult === 0 ? tasks : []),
-    listHistoricVariables: async () => [],
+    listHistoricVariablesOf: async () => [],
     listHistoricIncidents: async () => [],
   } as unknown as HistoryClient;
   const taskClient = { getTaskCandidates: async () => ({ users: [], groups: ['managers'] }) } as unknown as TaskClient;
@@ -38,6 +38,15 @@ describe('InstanceSnapshotReader', () => {
 
   it('refuses an answer about another instance', async () => {
     await expect(reader(async () => [instance('p2')]).read('p1')).rejects.toThrow(/p2/);
+  });
+
+  it('reads a batch, with null for each id history has no record of', async () => {
+    const snapshots = await reader(async () => [instance('p1'), instance('p3')]).readMany(['p1', 'p2', 'p3']);
+    expect([...snapshots].map(([id, snapshot]) => [id, snapshot?.id ?? null])).toEqual([
+      ['p1', 'p1'],
+      ['p2', null],
+      ['p3', 'p3'],
+    ]);
   });
 
   it('reads the instance when the engine has it', async () => {

@@ -4,13 +4,24 @@ import { HistoryClient } from '../camunda/clients/history.client.js';
 import { TaskClient } from '../camunda/clients/task.client.js';
 import { unlessUnknown } from '../camunda/camunda.errors.js';
 import { GatewayConfig } from '../config/gateway-config.js';
-import type { EngineProcessInstance, EngineTask, EngineVariable, TaskCandidates } from '../camunda/camunda.models.js';
+import type { EngineHistoricIncident, EngineProcessInstance, EngineTask, EngineVariable, TaskCandidates } from '../camunda/camunda.models.js';
 import { IncidentState } from '../mirror/incident.entity.js';
 import { InstanceState } from '../mirror/process-instance.entity.js';
-import { taskStateOf, type InstanceSnapshot, type TaskSnapshot, type VariableSnapshot } from './instance-snapshot.js';
+import { mapConcurrently } from './concurrency.js';
+import { taskStateOf, type IncidentSnapshot, type InstanceSnapshot, type TaskSnapshot, type VariableSnapshot } from './instance-snapshot.js';
 import { startedByOf } from './started-by.js';
 
-/** Reads one instance's full current state from the engine: history for states, runtime for candidates. */
+/** The most instances one batch read asks the engine about: their ids travel in one request body. */
+export const MAX_BATCH_READ = 200;
+// Requests a batch read keeps in flight for what the engine only answers per instance or per task.
+const ENGINE_CONCURRENCY = 8;
+const LIST_PAGE = 1_000;
+
+/**
+ * Reads instances' full current state from the engine: history for states, runtime for candidates. A batch reads
+ * instances and variables with one list query each; tasks (history has no filter for many instances) and candidates
+ * (the engine has no list of them) are read per instance and per open task, a few at a time.
+ */
 @Injectable()
 export class InstanceSnapshotReader {
   constructor(
@@ -24,26 +35,58 @@ export class InstanceSnapshotReader {
    * deleted with cascade). Any failure, a 404 included, is an error, never taken for proof of removal.
    */
   async read(instanceId: string): Promise<InstanceSnapshot | null> {
-    const [instance] = await this.historyClient.listHistoricProcessInstances({ processInstanceIds: [instanceId], firstResult: 0, maxResults: 1 });
-    if (!instance) return null;
-    // An engine that ignored the id filter would answer with some other instance: never mirror that one under this id.
-    if (instance.id !== instanceId) throw new Error(`Engine answered the history query for instance ${instanceId} with instance ${instance.id}`);
-    const [tasks, variables, incidents] = await Promise.all([
-      allPages((firstResult, maxResults) => this.historyClient.listHistoricTasks({ processInstanceId: instanceId, firstResult, maxResults })),
-      allPages((firstResult, maxResults) => this.historyClient.listHistoricVariables({ processInstanceId: instanceId, firstResult, maxResults })),
-      allPages((firstResult, maxResults) => this.historyClient.listHistoricIncidents({ processInstanceId: instanceId, firstResult, maxResults })),
+    return (await this.readMany([instanceId])).get(instanceId) ?? null;
+  }
+
+  /** One entry per id asked for, null for those history confirms it has no record of (as in `read`). */
+  async readMany(instanceIds: string[]): Promise<Map<string, InstanceSnapshot | null>> {
+    if (instanceIds.length > MAX_BATCH_READ) throw new Error(`A batch read takes at most ${MAX_BATCH_READ} instances, not ${instanceIds.length}`);
+    const snapshots = new Map<string, InstanceSnapshot | null>(instanceIds.map((id) => [id, null]));
+    if (instanceIds.length === 0) return snapshots;
+    const instances = await this.historyClient.listHistoricProcessInstancesByStart({ processInstanceIds: instanceIds }, { firstResult: 0, maxResults: instanceIds.length });
+    // An engine that ignored the id filter would answer with other instances: never mirror those under these ids.
+    const stranger = instances.find((instance) => !snapshots.has(instance.id));
+    if (stranger) throw new Error(`Engine answered the history query for instances ${instanceIds.slice(0, 3).join(', ')}… with instance ${stranger.id}`);
+    if (instances.length === 0) return snapshots;
+    const found = instances.map((instance) => instance.id);
+    const [variables, incidents, tasks] = await Promise.all([
+      allPages((firstResult, maxResults) => this.historyClient.listHistoricVariablesOf(found, { firstResult, maxResults }), LIST_PAGE),
+      this.incidentsOf(found),
+      mapConcurrently(instances, ENGINE_CONCURRENCY, (instance) => this.tasksOf(instance)),
     ]);
-    const variableSnapshots = variables.map(toVariable);
-    return {
-      ...toInstance(instance),
-      startedBy: startedByOf(variableSnapshots, instance.startUserId, this.config.CAMUNDA_USER),
-      // History keeps no task suspension: a task is suspended exactly while its open instance is.
-      tasks: await Promise.all(tasks.map((task) => this.toTask(task, instance.state === InstanceState.Suspended))),
-      variables: variableSnapshots,
-      incidents: incidents.map(({ id, type, message, activityId, configuration, annotation, state, createdAt, endedAt }) => ({
-        id, type, message, activityId, configuration, annotation, state: state as IncidentState, createdAt, endedAt,
-      })),
-    };
+    const variablesOf = groupBy(variables.map(toVariable), (variable) => variable.processInstanceId);
+    instances.forEach((instance, index) => {
+      const instanceVariables = variablesOf.get(instance.id) ?? [];
+      snapshots.set(instance.id, {
+        ...toInstance(instance),
+        startedBy: startedByOf(instanceVariables, instance.startUserId, this.config.CAMUNDA_USER),
+        tasks: tasks[index]!,
+        variables: instanceVariables.map(({ processInstanceId: _, ...variable }) => variable),
+        incidents: incidents.get(instance.id) ?? [],
+      });
+    });
+    return snapshots;
+  }
+
+  private async tasksOf(instance: EngineProcessInstance): Promise<TaskSnapshot[]> {
+    const tasks = await allPages((firstResult, maxResults) => this.historyClient.listHistoricTasks({ processInstanceId: instance.id, firstResult, maxResults }));
+    // History keeps no task suspension: a task is suspended exactly while its open instance is.
+    const suspended = instance.state === InstanceState.Suspended;
+    return mapConcurrently(tasks, ENGINE_CONCURRENCY, (task) => this.toTask(task, suspended));
+  }
+
+  /** Incidents are rare: one query finds which instances have any, and only those are asked for theirs. */
+  private async incidentsOf(instanceIds: string[]): Promise<Map<string, IncidentSnapshot[]>> {
+    const withIncidents =
+      instanceIds.length === 1
+        ? instanceIds
+        : (await this.historyClient.listHistoricProcessInstancesByStart({ processInstanceIds: instanceIds, withIncidents: true }, { firstResult: 0, maxResults: instanceIds.length })).map(
+            (instance) => instance.id,
+          );
+    const lists = await mapConcurrently(withIncidents, ENGINE_CONCURRENCY, (processInstanceId) =>
+      allPages((firstResult, maxResults) => this.historyClient.listHistoricIncidents({ processInstanceId, firstResult, maxResults })),
+    );
+    return new Map(withIncidents.map((id, index) => [id, lists[index]!.map(toIncident)]));
   }
 
   private async toTask(task: EngineTask, instanceSuspended: boolean): Promise<TaskSnapshot> {
@@ -74,10 +117,22 @@ export class InstanceSnapshotReader {
   }
 }
 
-function toVariable(variable: EngineVariable): VariableSnapshot {
+function groupBy<T>(items: T[], keyOf: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const key = keyOf(item);
+    const group = groups.get(key);
+    if (group) group.push(item);
+    else groups.set(key, [item]);
+  }
+  return groups;
+}
+
+function toVariable(variable: EngineVariable): VariableSnapshot & { processInstanceId: string } {
   const scope = variable.taskId ? 'task' : variable.executionId === variable.processInstanceId ? 'process' : 'local';
   return {
     id: variable.id,
+    processInstanceId: variable.processInstanceId,
     name: variable.name,
     type: variable.type,
     value: variable.value,
@@ -86,6 +141,10 @@ function toVariable(variable: EngineVariable): VariableSnapshot {
     taskId: variable.taskId,
     activityInstanceId: variable.activityInstanceId,
   };
+}
+
+function toIncident({ id, type, message, activityId, configuration, annotation, state, createdAt, endedAt }: EngineHistoricIncident): IncidentSnapshot {
+  return { id, type, message, activityId, configuration, annotation, state: state as IncidentState, createdAt, endedAt };
 }
 
 function toInstance(instance: EngineProcessInstance): Omit<InstanceSnapshot, 'tasks' | 'variables' | 'incidents' | 'startedBy'> {

@@ -7,6 +7,7 @@ import type {
   EngineTask,
   EngineUserOperation,
   HistoricActivity,
+  HistoricInstanceFilter,
   HistoricInstanceQuery,
   HistoricTaskQuery,
   VariableChange,
@@ -45,7 +46,6 @@ export class HistoryClient {
       startedAfter: query.startedAfter && toEngineDate(query.startedAfter),
       finishedAfter: query.finishedAfter && toEngineDate(query.finishedAfter),
       unfinished: query.unfinished,
-      processInstanceIds: query.processInstanceIds?.join(','),
       sortBy: 'startTime',
       sortOrder: 'asc',
       firstResult: query.firstResult,
@@ -53,6 +53,29 @@ export class HistoryClient {
     };
     const dtos = await this.engine.request<HistoricProcessInstanceDto[]>('list historic process instances', { method: 'GET', url: enginePath`/history/process-instance`, params });
     return dtos.map(toProcessInstance);
+  }
+
+  /**
+   * Ordered by start time, then id: a total order, so a caller can page by keyset (the last start and id it saw)
+   * over a set that moves while it is read. A POST, so hundreds of ids fit where a URL would not.
+   */
+  async listHistoricProcessInstancesByStart(filter: HistoricInstanceFilter, page: { firstResult: number; maxResults: number }): Promise<EngineProcessInstance[]> {
+    const dtos = await this.engine.request<HistoricProcessInstanceDto[]>('list historic process instances', {
+      method: 'POST',
+      url: enginePath`/history/process-instance`,
+      params: page,
+      data: { ...historicInstanceFilter(filter), sorting: [{ sortBy: 'startTime', sortOrder: 'asc' }, { sortBy: 'instanceId', sortOrder: 'asc' }] },
+    });
+    return dtos.map(toProcessInstance);
+  }
+
+  async countHistoricProcessInstances(filter: HistoricInstanceFilter): Promise<number> {
+    const dto = await this.engine.request<{ count: number }>('count historic process instances', {
+      method: 'POST',
+      url: enginePath`/history/process-instance/count`,
+      data: historicInstanceFilter(filter),
+    });
+    return dto.count;
   }
 
   async listHistoricTasks(query: HistoricTaskQuery): Promise<EngineTask[]> {
@@ -109,27 +132,15 @@ export class HistoryClient {
     }));
   }
 
-  /** Every variable an instance has now, across its scopes; values as the gateway shows them. */
-  async listHistoricVariables(query: { processInstanceId: string; firstResult: number; maxResults: number }): Promise<EngineVariable[]> {
+  /** The variables of many instances, by instance then name; values as the gateway shows them. */
+  async listHistoricVariablesOf(processInstanceIds: string[], page: { firstResult: number; maxResults: number }): Promise<EngineVariable[]> {
     const dtos = await this.engine.request<HistoricVariableInstanceDto[]>('list historic variables', {
-      method: 'GET',
+      method: 'POST',
       url: enginePath`/history/variable-instance`,
-      params: { ...query, deserializeValues: false, sortBy: 'variableName', sortOrder: 'asc' },
+      params: { ...page, deserializeValues: false },
+      data: { processInstanceIdIn: processInstanceIds, sorting: [{ sortBy: 'instanceId', sortOrder: 'asc' }, { sortBy: 'variableName', sortOrder: 'asc' }] },
     });
-    return dtos.map((dto) => {
-      const decoded = decodeTyped({ value: dto.value, type: dto.type, valueInfo: dto.valueInfo ?? undefined });
-      return {
-        id: dto.id,
-        name: dto.name,
-        type: dto.type,
-        value: decoded.value,
-        valueInfo: decoded.valueInfo ?? null,
-        processInstanceId: dto.processInstanceId,
-        executionId: dto.executionId,
-        activityInstanceId: dto.activityInstanceId,
-        taskId: dto.taskId,
-      };
-    });
+    return dtos.map(toVariable);
   }
 
   async listHistoricIncidents(query: { processInstanceId?: string; createTimeAfter?: Date; endTimeAfter?: Date; firstResult: number; maxResults: number }): Promise<EngineHistoricIncident[]> {
@@ -215,5 +226,32 @@ function toTask(dto: HistoricTaskInstanceDto): EngineTask {
     endedAt: fromEngineDate(dto.endTime),
     deleteReason: dto.deleteReason,
     tenantId: dto.tenantId,
+  };
+}
+
+function toVariable(dto: HistoricVariableInstanceDto): EngineVariable {
+  const decoded = decodeTyped({ value: dto.value, type: dto.type, valueInfo: dto.valueInfo ?? undefined });
+  return {
+    id: dto.id,
+    name: dto.name,
+    type: dto.type,
+    value: decoded.value,
+    valueInfo: decoded.valueInfo ?? null,
+    processInstanceId: dto.processInstanceId,
+    executionId: dto.executionId,
+    activityInstanceId: dto.activityInstanceId,
+    taskId: dto.taskId,
+  };
+}
+
+function historicInstanceFilter(filter: HistoricInstanceFilter): Record<string, unknown> {
+  return {
+    processInstanceIds: filter.processInstanceIds,
+    unfinished: filter.unfinished,
+    finished: filter.finished,
+    withIncidents: filter.withIncidents,
+    startedAfter: filter.startedAfter && toEngineDate(filter.startedAfter),
+    startedBefore: filter.startedBefore && toEngineDate(filter.startedBefore),
+    finishedAfter: filter.finishedAfter && toEngineDate(filter.finishedAfter),
   };
 }
