@@ -8,9 +8,8 @@ import type { EventMessage, InstanceEvent } from './event-types.js';
 export class OutboxWriter {
   async append(manager: EntityManager, events: InstanceEvent[]): Promise<void> {
     if (events.length === 0) return;
-    // One row at a time keeps `position` in the order given, which is the order consumers see.
-    for (const event of events) {
-      const message: EventMessage = {
+    const messages = events.map(
+      (event): EventMessage => ({
         id: randomUUID(),
         type: event.type,
         time: event.occurredAt.toISOString(),
@@ -21,11 +20,24 @@ export class OutboxWriter {
         tenantId: event.tenantId,
         actor: event.actor,
         data: event.data,
-      };
-      await manager.query(
-        `INSERT INTO outbox_events (id, type, process_instance_id, sequence, payload, occurred_at) VALUES ($1, $2, $3, $4, $5, $6)`,
-        [message.id, message.type, message.processInstanceId, message.sequence, JSON.stringify(message), event.occurredAt],
-      );
-    }
+      }),
+    );
+    // One statement for any number of events; rows are inserted in the order given, so `position`, the order
+    // consumers see, follows it.
+    await manager.query(
+      `INSERT INTO outbox_events (id, type, process_instance_id, sequence, payload, occurred_at)
+       SELECT id, type, process_instance_id, sequence, payload, occurred_at
+       FROM unnest($1::uuid[], $2::varchar[], $3::varchar[], $4::int[], $5::jsonb[], $6::timestamptz[])
+         WITH ORDINALITY AS event (id, type, process_instance_id, sequence, payload, occurred_at, given)
+       ORDER BY given`,
+      [
+        messages.map((message) => message.id),
+        messages.map((message) => message.type),
+        messages.map((message) => message.processInstanceId),
+        messages.map((message) => message.sequence),
+        messages.map((message) => JSON.stringify(message)),
+        events.map((event) => event.occurredAt),
+      ],
+    );
   }
 }

@@ -1,17 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, type EntityManager, type QueryDeepPartialEntity } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { EventType, type EventActor, type InstanceEvent } from '../events/event-types.js';
 import { OutboxWriter } from '../events/outbox-writer.js';
-import { INCIDENT_TEXT_FIELDS, IncidentRecord, IncidentState } from '../mirror/incident.entity.js';
-import { INSTANCE_TEXT_FIELDS, InstanceState, ProcessInstanceRecord } from '../mirror/process-instance.entity.js';
-import { TASK_TEXT_FIELDS, TaskRecord, TaskState } from '../mirror/task.entity.js';
-import { restored, storable } from '../mirror/unstorable-text.js';
-import { VARIABLE_TEXT_FIELDS, VariableRecord } from '../mirror/variable.entity.js';
+import { IncidentRecord, IncidentState } from '../mirror/incident.entity.js';
+import { InstanceState, ProcessInstanceRecord } from '../mirror/process-instance.entity.js';
+import { TaskRecord, TaskState } from '../mirror/task.entity.js';
+import { VariableRecord } from '../mirror/variable.entity.js';
 import type { InstanceSnapshot } from './instance-snapshot.js';
 import { isOpenInstance, isOpenTask } from '../mirror/open-states.js';
 import { ParkedInstances } from './parked-instances.js';
 import { diffInstance, incidentEventData, instanceEventData, taskEventData, type ChangeEvent } from './mirror-diff.js';
+import { MirrorStore, type InstanceRows, type MirroredRows } from './mirror-store.js';
 
 /** An event a worker or capability adds to an instance's history, published in order with the mirror's own. */
 export interface DomainEvent {
@@ -25,14 +25,26 @@ export interface RefreshOptions {
   actor?: EventActor | null;
 }
 
+/** What one batch refresh asks of each instance it refreshes. */
+export interface BatchRefreshOptions {
+  /** Who made the change being refreshed, per instance; null when nobody known (an operator, a job). */
+  actorOf: (instanceId: string) => EventActor | null;
+}
+
 const REMOVED_FROM_ENGINE = 'removed from engine';
 // Reads of one instance before a refresh applies whatever it read last, however busy the instance is.
 const MAX_READS = 3;
 const STALE = Symbol('stale snapshot');
 
+/** One instance's part of an apply: its rows and its events. */
+interface InstanceWrite {
+  rows: InstanceRows;
+  events: InstanceEvent[];
+}
+
 /**
- * The one step every sync path ends in: read the engine's current state, then under a per-instance lock diff it
- * against the mirror and write the mirror rows and their events in one transaction.
+ * The one step every sync path ends in: read the engine's current state, then under per-instance locks diff it
+ * against the mirror and write the mirror rows and their events in one transaction, for one instance or a batch.
  */
 @Injectable()
 export class MirrorApplier {
@@ -40,6 +52,7 @@ export class MirrorApplier {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly outbox: OutboxWriter,
     private readonly parked: ParkedInstances,
+    private readonly store: MirrorStore,
   ) {}
 
   /**
@@ -54,33 +67,78 @@ export class MirrorApplier {
     const domainEvents = options.domainEvents ?? [];
     const actor = options.actor ?? null;
     for (let read = 1; ; read += 1) {
-      // The database's clock, the same for every replica that compares with it.
-      const [{ now: readStartedAt }]: { now: Date }[] = await this.dataSource.query('SELECT clock_timestamp() AS now');
+      const readStartedAt = await this.clock();
       const snapshot = await readSnapshot();
-      const outcome = await this.dataSource.transaction(async (manager) => {
-        await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [instanceId]);
-        const stored = await manager.findOneBy(ProcessInstanceRecord, { id: instanceId });
-        if (stored?.snapshotReadAt && stored.snapshotReadAt > readStartedAt && read < MAX_READS) return domainEvents.length > 0 ? STALE : 0;
-        // With the engine's values restored: events and comparisons see what the engine has, never the escaped form.
-        const before = stored && restored(stored);
-        const beforeTasks = (await manager.findBy(TaskRecord, { processInstanceId: instanceId })).map(restored);
-        const beforeIncidents = (await manager.findBy(IncidentRecord, { processInstanceId: instanceId })).map(restored);
-        await this.parked.release(manager, instanceId);
-        if (!snapshot) return this.markRemoved(manager, before, beforeTasks, beforeIncidents, readStartedAt, actor);
-        return this.apply(manager, snapshot, { instance: before, tasks: beforeTasks, incidents: beforeIncidents }, domainEvents, readStartedAt, actor);
+      const outcome = await this.applyAll(new Map([[instanceId, snapshot]]), readStartedAt, {
+        domainEventsOf: () => domainEvents,
+        actorOf: () => actor,
+        stale: read < MAX_READS ? (domainEvents.length > 0 ? STALE : 0) : null,
       });
-      if (outcome !== STALE) return outcome;
+      const changes = outcome.get(instanceId)!;
+      if (changes !== STALE) return changes;
     }
   }
 
-  private async apply(
+  /**
+   * Refreshes many instances with one engine read and one transaction: the batch path of import, poll and
+   * reconcile. Returns the events produced per instance. A snapshot older than the one applied is dropped (0).
+   */
+  async refreshMany(instanceIds: string[], readSnapshots: (ids: string[]) => Promise<Map<string, InstanceSnapshot | null>>, options: BatchRefreshOptions): Promise<Map<string, number>> {
+    if (instanceIds.length === 0) return new Map();
+    const readStartedAt = await this.clock();
+    const snapshots = await readSnapshots(instanceIds);
+    const outcome = await this.applyAll(snapshots, readStartedAt, { domainEventsOf: () => [], actorOf: options.actorOf, stale: 0 });
+    return outcome as Map<string, number>;
+  }
+
+  /** The database's clock, the same for every replica that compares with it. */
+  private async clock(): Promise<Date> {
+    const [{ now }]: { now: Date }[] = await this.dataSource.query('SELECT clock_timestamp() AS now');
+    return now;
+  }
+
+  /** `stale`: what an instance whose mirror holds a newer read gets instead of an apply; null applies it anyway. */
+  private applyAll(
+    snapshots: Map<string, InstanceSnapshot | null>,
+    readStartedAt: Date,
+    plan: { domainEventsOf: (id: string) => DomainEvent[]; actorOf: (id: string) => EventActor | null; stale: number | typeof STALE | null },
+  ): Promise<Map<string, number | typeof STALE>> {
+    const ids = [...snapshots.keys()];
+    return this.dataSource.transaction(async (manager) => {
+      await this.store.lock(manager, ids);
+      const mirrored = await this.store.load(manager, ids);
+      const outcome = new Map<string, number | typeof STALE>();
+      const writes: InstanceWrite[] = [];
+      const applied: string[] = [];
+      for (const id of ids) {
+        const before = mirrored.get(id)!;
+        if (plan.stale !== null && before.instance?.snapshotReadAt && before.instance.snapshotReadAt > readStartedAt) {
+          outcome.set(id, plan.stale);
+          continue;
+        }
+        applied.push(id);
+        const snapshot = snapshots.get(id)!;
+        const write = snapshot
+          ? this.planApply(manager, snapshot, before, plan.domainEventsOf(id), readStartedAt, plan.actorOf(id))
+          : this.planRemoval(before, readStartedAt, plan.actorOf(id));
+        outcome.set(id, write?.events.length ?? 0);
+        if (write) writes.push(write);
+      }
+      await this.parked.release(manager, applied);
+      await this.store.write(manager, writes.map((write) => write.rows));
+      await this.outbox.append(manager, writes.flatMap((write) => write.events));
+      return outcome;
+    });
+  }
+
+  private planApply(
     manager: EntityManager,
     engineSnapshot: InstanceSnapshot,
-    mirrored: { instance: ProcessInstanceRecord | null; tasks: TaskRecord[]; incidents: IncidentRecord[] },
+    mirrored: MirroredRows,
     domainEvents: DomainEvent[],
     readStartedAt: Date,
     actor: EventActor | null,
-  ): Promise<number> {
+  ): InstanceWrite {
     const now = new Date();
     // The engine tells no candidates of an ended task: it ended with those the mirror saw last, and its events say so.
     const lastSeen = new Map(mirrored.tasks.map((task) => [task.id, task]));
@@ -114,8 +172,6 @@ export class MirrorApplier {
       lastSyncedAt: now,
       snapshotReadAt: readStartedAt,
     });
-    // Every mirror write is an upsert, so a concurrent writer of the same row never makes this one fail.
-    await manager.upsert(ProcessInstanceRecord, storable(instance, INSTANCE_TEXT_FIELDS), ['id']);
 
     const known = new Map(beforeTasks.map((task) => [task.id, task]));
     const tasks = snapshotTasks
@@ -132,32 +188,22 @@ export class MirrorApplier {
           lastSyncedAt: now,
         }),
       );
-    if (tasks.length > 0) await manager.upsert(TaskRecord, tasks.map((task) => storable(task, TASK_TEXT_FIELDS)), ['id']);
-
     // Variables carry no events; the engine's current set replaces the mirror's.
-    await manager.delete(VariableRecord, { processInstanceId: snapshot.id });
-    if (variables.length > 0) {
-      const rows = variables.map((variable) => manager.create(VariableRecord, { ...variable, processInstanceId: snapshot.id, lastSyncedAt: now }));
-      // `value` is any JSON, which TypeORM's partial-entity type cannot express.
-      await manager.upsert(VariableRecord, rows.map((row) => storable(row, VARIABLE_TEXT_FIELDS)) as QueryDeepPartialEntity<VariableRecord>[], ['id']);
-    }
+    const variableRows = variables.map((variable) => manager.create(VariableRecord, { ...variable, processInstanceId: snapshot.id, lastSyncedAt: now } as VariableRecord));
     const endedIncidents = new Set(beforeIncidents.filter((incident) => incident.state !== IncidentState.Open).map((incident) => incident.id));
-    const incidentRows = incidents.filter((incident) => !endedIncidents.has(incident.id)).map((incident) => ({ ...incident, processInstanceId: snapshot.id, lastSyncedAt: now }));
-    if (incidentRows.length > 0) await manager.upsert(IncidentRecord, incidentRows.map((row) => storable(row, INCIDENT_TEXT_FIELDS)), ['id']);
-
-    await this.outbox.append(manager, this.sequence(instance, before?.lastEventSequence ?? 0, changes, actor));
-    return changes.length;
+    const incidentRows = incidents
+      .filter((incident) => !endedIncidents.has(incident.id))
+      .map((incident) => manager.create(IncidentRecord, { ...incident, processInstanceId: snapshot.id, lastSyncedAt: now }));
+    return {
+      rows: { instance, tasks, variables: variableRows, incidents: incidentRows },
+      events: sequenced(instance, before?.lastEventSequence ?? 0, changes, actor),
+    };
   }
 
-  private async markRemoved(
-    manager: EntityManager,
-    before: ProcessInstanceRecord | null,
-    beforeTasks: TaskRecord[],
-    beforeIncidents: IncidentRecord[],
-    readStartedAt: Date,
-    actor: EventActor | null,
-  ): Promise<number> {
-    if (!before || !isOpenInstance(before.state)) return 0;
+  /** Null when there is nothing to mark: the mirror never had the instance, or already holds its end. */
+  private planRemoval(mirrored: MirroredRows, readStartedAt: Date, actor: EventActor | null): InstanceWrite | null {
+    const { instance: before, tasks: beforeTasks, incidents: beforeIncidents } = mirrored;
+    if (!before || !isOpenInstance(before.state)) return null;
     const now = new Date();
     const openTasks = beforeTasks.filter((task) => isOpenTask(task.state));
     const openIncidents = beforeIncidents.filter((incident) => incident.state === IncidentState.Open);
@@ -179,9 +225,7 @@ export class MirrorApplier {
       },
     ];
     for (const task of openTasks) Object.assign(task, { state: TaskState.Deleted, endedAt: now, lastSyncedAt: now });
-    if (openTasks.length > 0) await manager.upsert(TaskRecord, openTasks.map((task) => storable(task, TASK_TEXT_FIELDS)), ['id']);
     for (const incident of openIncidents) Object.assign(incident, { state: IncidentState.Deleted, endedAt: now, lastSyncedAt: now });
-    if (openIncidents.length > 0) await manager.upsert(IncidentRecord, openIncidents.map((incident) => storable(incident, INCIDENT_TEXT_FIELDS)), ['id']);
     const previousSequence = before.lastEventSequence;
     Object.assign(before, {
       state: InstanceState.ExternallyTerminated,
@@ -191,22 +235,23 @@ export class MirrorApplier {
       lastSyncedAt: now,
       snapshotReadAt: readStartedAt,
     });
-    await manager.upsert(ProcessInstanceRecord, storable(before, INSTANCE_TEXT_FIELDS), ['id']);
-    await this.outbox.append(manager, this.sequence(before, previousSequence, changes, actor));
-    return changes.length;
+    return {
+      rows: { instance: before, tasks: openTasks, variables: null, incidents: openIncidents },
+      events: sequenced(before, previousSequence, changes, actor),
+    };
   }
+}
 
-  private sequence(instance: ProcessInstanceRecord, previousSequence: number, changes: ChangeEvent[], actor: EventActor | null): InstanceEvent[] {
-    return changes.map((change, index) => ({
-      ...change,
-      processInstanceId: instance.id,
-      businessKey: instance.businessKey,
-      processDefinitionKey: instance.definitionKey,
-      tenantId: instance.tenantId,
-      actor,
-      sequence: previousSequence + index + 1,
-    }));
-  }
+function sequenced(instance: ProcessInstanceRecord, previousSequence: number, changes: ChangeEvent[], actor: EventActor | null): InstanceEvent[] {
+  return changes.map((change, index) => ({
+    ...change,
+    processInstanceId: instance.id,
+    businessKey: instance.businessKey,
+    processDefinitionKey: instance.definitionKey,
+    tenantId: instance.tenantId,
+    actor,
+    sequence: previousSequence + index + 1,
+  }));
 }
 
 /** Only the gateway's own "removed from engine" mark can be undone; an end the engine reported is final. */
@@ -218,10 +263,7 @@ function isMarkedRemoved(instance: ProcessInstanceRecord): boolean {
  * The mirror as it was before the instance was marked removed, as far as the snapshot shows: open again, with the
  * tasks and incidents the mark ended and the engine still has open treated as new (so they are announced again).
  */
-function reopenedForRestore(
-  mirrored: { instance: ProcessInstanceRecord | null; tasks: TaskRecord[]; incidents: IncidentRecord[] },
-  snapshot: InstanceSnapshot,
-): { instance: ProcessInstanceRecord; tasks: TaskRecord[]; incidents: IncidentRecord[] } {
+function reopenedForRestore(mirrored: MirroredRows, snapshot: InstanceSnapshot): { instance: ProcessInstanceRecord; tasks: TaskRecord[]; incidents: IncidentRecord[] } {
   const openTasks = new Set(snapshot.tasks.filter((task) => isOpenTask(task.state)).map((task) => task.id));
   const openIncidents = new Set(snapshot.incidents.filter((incident) => incident.state === IncidentState.Open).map((incident) => incident.id));
   return {

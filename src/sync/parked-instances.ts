@@ -55,7 +55,7 @@ export class ParkedInstances {
   }
 
   /** Called inside the transaction of a successful refresh, so the row goes exactly when the mirror is current. */
-  async release(manager: EntityManager, instanceId: string): Promise<void> {
-    await manager.query('DELETE FROM parked_instances WHERE instance_id = $1', [instanceId]);
+  async release(manager: EntityManager, instanceIds: string[]): Promise<void> {
+    if (instanceIds.length > 0) await manager.query('DELETE FROM parked_instances WHERE instance_id = ANY($1)', [instanceIds]);
   }
 }

@@ -6,6 +6,7 @@ import { EngineChanges } from './engine-changes.js';
 import { FailureTriage } from './failure-triage.js';
 import { InstanceSnapshotReader } from './instance-snapshot-reader.js';
 import { MirrorApplier } from './mirror-applier.js';
+import { MirrorStore } from './mirror-store.js';
 import { MirrorRetention } from './mirror-retention.js';
 import { ParkedInstances } from './parked-instances.js';
 import { Reconciler } from './reconciler.js';
@@ -17,7 +18,7 @@ import { SyncService } from './sync.service.js';
 @Module({
   imports: [CamundaModule, EventsModule],
   controllers: [SyncController],
-  providers: [SyncService, SyncScheduler, MirrorApplier, InstanceSnapshotReader, EngineChanges, DefinitionSync, Reconciler, ParkedInstances, FailureTriage, MirrorRetention],
+  providers: [SyncService, SyncScheduler, MirrorApplier, MirrorStore, InstanceSnapshotReader, EngineChanges, DefinitionSync, Reconciler, ParkedInstances, FailureTriage, MirrorRetention],
   exports: [SyncService],
 })
 export class SyncModule {}

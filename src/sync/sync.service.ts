@@ -15,13 +15,19 @@ import { MirrorApplier, type RefreshOptions } from './mirror-applier.js';
 import { ParkedInstances, type ParkedStatus } from './parked-instances.js';
 import { PendingActors } from './pending-actors.js';
 import { Reconciler } from './reconciler.js';
+import { chunked, mapConcurrently } from './concurrency.js';
 import { SyncCursorRecord } from './sync-cursor.entity.js';
 
 export const ENGINE_CHANGES_CURSOR = 'engine-changes';
 export const RECONCILE_CURSOR = 'reconcile';
 // Same in every replica: only the replica holding it polls or reconciles.
 export const SYNC_LOCK_KEY = 0x5f_4e_c0_01;
-const REFRESH_CONCURRENCY = 8;
+// Instances per batch refresh (one engine read, one transaction), and batches refreshed at once: while one batch
+// is written, the next is read.
+const REFRESH_BATCH = 100;
+const BATCHES_IN_FLIGHT = 2;
+// A failed batch is retried one instance at a time, this many at once.
+const SINGLE_REFRESH_CONCURRENCY = 8;
 // A reconcile (or a poll someone waits on) waits this long for the lock, instead of being starved by other replicas' polls.
 const LOCK_WAIT_MS = 60_000;
 const RUN_HISTORY_DAYS = 7;
@@ -108,11 +114,11 @@ export class SyncService {
     this.pendingActors.expect(instanceId, actor);
   }
 
-  /** Refreshes several instances, a few at a time; returns how many events that produced. The first failure fails the call. */
+  /** Refreshes several instances in batches; returns how many events that produced. The first failure fails the call. */
   async refreshInstances(instanceIds: string[], options: Pick<RefreshOptions, 'actor'> = {}): Promise<number> {
     let total = 0;
-    await this.eachConcurrently(instanceIds, async (id) => {
-      total += await this.refreshInstance(id, options);
+    await mapConcurrently(chunked(instanceIds, REFRESH_BATCH), BATCHES_IN_FLIGHT, async (batch) => {
+      for (const changes of (await this.refreshBatch(batch, options.actor)).values()) total += changes;
     });
     return total;
   }
@@ -122,41 +128,51 @@ export class SyncService {
     return this.refreshInstances(await this.refreshDefinitionsForOrphans());
   }
 
+  /** One engine read and one transaction for the whole batch; every event names the actor, or who is pending. */
+  private async refreshBatch(instanceIds: string[], actor?: EventActor | null): Promise<Map<string, number>> {
+    const outcome = await this.applier.refreshMany(instanceIds, (ids) => this.reader.readMany(ids), {
+      actorOf: (id) => actor ?? this.pendingActors.actorOf(id) ?? null,
+    });
+    if (actor) for (const id of instanceIds) this.pendingActors.settled(id);
+    if ([...outcome.values()].some((changes) => changes > 0)) this.relay.kick();
+    return outcome;
+  }
+
   /**
-   * The sync runs' way to refresh many instances: one that fails for a reason of its own is parked and the rest go
-   * on. An outage (engine or database gone) stops the batch and fails it, so the run keeps its cursor.
+   * The sync runs' way to refresh many instances, in batches. An instance that fails for a reason of its own is
+   * parked and the rest go on: a batch that fails is refreshed again one instance at a time, so only that one is
+   * parked. An outage (engine or database gone) stops the run and fails it, so the run keeps its cursor.
    */
   private async refreshIsolated(instanceIds: Iterable<string>): Promise<BatchOutcome> {
     const outcome: BatchOutcome = { changes: 0, changed: 0 };
-    await this.eachConcurrently([...instanceIds], async (id) => {
+    await mapConcurrently(chunked([...instanceIds], REFRESH_BATCH), BATCHES_IN_FLIGHT, async (batch) => {
+      let results: Map<string, number>;
       try {
-        const changes = await this.refreshInstance(id);
+        results = await this.refreshBatch(batch);
+      } catch (error) {
+        if (await this.triage.isOutage(error)) throw error;
+        results = await this.refreshEachIsolated(batch);
+      }
+      for (const changes of results.values()) {
         outcome.changes += changes;
         if (changes > 0) outcome.changed += 1;
+      }
+    });
+    return outcome;
+  }
+
+  private async refreshEachIsolated(instanceIds: string[]): Promise<Map<string, number>> {
+    const results = new Map<string, number>();
+    await mapConcurrently(instanceIds, SINGLE_REFRESH_CONCURRENCY, async (id) => {
+      try {
+        results.set(id, await this.refreshInstance(id));
       } catch (error) {
         if (await this.triage.isOutage(error)) throw error;
         await this.parked.park(id, error);
         this.logger.warn(`Instance ${id} parked: its refresh failed (${(error as Error).message}); it is retried with backoff`);
       }
     });
-    return outcome;
-  }
-
-  /** Runs `work` on every id, REFRESH_CONCURRENCY at a time; after the first failure no new id is started. */
-  private async eachConcurrently(ids: string[], work: (id: string) => Promise<void>): Promise<void> {
-    let next = 0;
-    let failed = false;
-    const worker = async () => {
-      while (!failed && next < ids.length) {
-        try {
-          await work(ids[next++]!);
-        } catch (error) {
-          failed = true;
-          throw error;
-        }
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(REFRESH_CONCURRENCY, ids.length) }, worker));
+    return results;
   }
 
   parkedStatus(): Promise<ParkedStatus> {

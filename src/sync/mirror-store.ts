@@ -1,0 +1,96 @@
+import { Injectable } from '@nestjs/common';
+import { In, type EntityManager, type EntityTarget, type ObjectLiteral } from 'typeorm';
+import { INCIDENT_TEXT_FIELDS, IncidentRecord } from '../mirror/incident.entity.js';
+import { INSTANCE_TEXT_FIELDS, ProcessInstanceRecord } from '../mirror/process-instance.entity.js';
+import { TASK_TEXT_FIELDS, TaskRecord } from '../mirror/task.entity.js';
+import { restored, storable } from '../mirror/unstorable-text.js';
+import { VARIABLE_TEXT_FIELDS, VariableRecord } from '../mirror/variable.entity.js';
+
+/** What the mirror holds of one instance, with the engine's values restored (never the escaped form). */
+export interface MirroredRows {
+  instance: ProcessInstanceRecord | null;
+  tasks: TaskRecord[];
+  incidents: IncidentRecord[];
+}
+
+/** The rows one refresh writes for one instance. */
+export interface InstanceRows {
+  instance: ProcessInstanceRecord;
+  tasks: TaskRecord[];
+  /** The instance's whole variable set, replacing the mirror's; null leaves the mirror's as they are. */
+  variables: VariableRecord[] | null;
+  incidents: IncidentRecord[];
+}
+
+// Rows per INSERT: far below PostgreSQL's 65,535 bind parameters for the widest row.
+const ROWS_PER_STATEMENT = 1_000;
+
+/** The mirror's SQL for refreshes: per-instance locks, reading what is mirrored, writing many instances at once. */
+@Injectable()
+export class MirrorStore {
+  /**
+   * Takes the per-instance transaction locks, always in id order, so two transactions locking several instances
+   * never wait on each other in a circle.
+   */
+  async lock(manager: EntityManager, instanceIds: string[]): Promise<void> {
+    const sorted = [...instanceIds].sort();
+    await manager.query('SELECT pg_advisory_xact_lock(hashtext(id)) FROM unnest($1::text[]) WITH ORDINALITY AS locked (id, n) ORDER BY n', [sorted]);
+  }
+
+  async load(manager: EntityManager, instanceIds: string[]): Promise<Map<string, MirroredRows>> {
+    const [instances, tasks, incidents] = await Promise.all([
+      manager.findBy(ProcessInstanceRecord, { id: In(instanceIds) }),
+      manager.findBy(TaskRecord, { processInstanceId: In(instanceIds) }),
+      manager.findBy(IncidentRecord, { processInstanceId: In(instanceIds) }),
+    ]);
+    const rows = new Map<string, MirroredRows>(instanceIds.map((id) => [id, { instance: null, tasks: [], incidents: [] }]));
+    for (const instance of instances) rows.get(instance.id)!.instance = restored(instance);
+    for (const task of tasks) rows.get(task.processInstanceId!)?.tasks.push(restored(task));
+    for (const incident of incidents) rows.get(incident.processInstanceId)?.incidents.push(restored(incident));
+    return rows;
+  }
+
+  /**
+   * Writes the rows of many instances with a few multi-row statements. Variables and incidents the engine did not
+   * change are left untouched (no new row version): on a busy mirror most of a refresh is unchanged.
+   */
+  async write(manager: EntityManager, writes: InstanceRows[]): Promise<void> {
+    if (writes.length === 0) return;
+    await this.upsert(manager, ProcessInstanceRecord, writes.map((write) => storable(write.instance, INSTANCE_TEXT_FIELDS)), false);
+    await this.upsert(manager, TaskRecord, writes.flatMap((write) => write.tasks.map((task) => storable(task, TASK_TEXT_FIELDS))), false);
+    const replaced = writes.filter((write) => write.variables !== null);
+    if (replaced.length > 0) {
+      const variables = replaced.flatMap((write) => write.variables!);
+      await manager.query('DELETE FROM variables WHERE process_instance_id = ANY($1) AND NOT (id = ANY($2))', [
+        replaced.map((write) => write.instance.id),
+        variables.map((variable) => variable.id),
+      ]);
+      await this.upsert(manager, VariableRecord, variables.map((variable) => storable(variable, VARIABLE_TEXT_FIELDS)), true);
+    }
+    await this.upsert(manager, IncidentRecord, writes.flatMap((write) => write.incidents.map((incident) => storable(incident, INCIDENT_TEXT_FIELDS))), true);
+  }
+
+  /**
+   * Every mirror write is an upsert, so a concurrent writer of the same row never makes this one fail. With
+   * `unlessUnchanged`, a row equal to the stored one apart from its sync time is not rewritten.
+   */
+  private async upsert<T extends ObjectLiteral>(manager: EntityManager, target: EntityTarget<T>, rows: T[], unlessUnchanged: boolean): Promise<void> {
+    if (rows.length === 0) return;
+    const metadata = manager.connection.getMetadata(target);
+    const overwritten = metadata.columns
+      .filter((column) => !column.isPrimary && !(unlessUnchanged && column.propertyName === 'lastSyncedAt'))
+      .map((column) => column.databaseName);
+    const keys = metadata.primaryColumns.map((column) => column.databaseName);
+    for (let start = 0; start < rows.length; start += ROWS_PER_STATEMENT) {
+      await manager
+        .createQueryBuilder()
+        .insert()
+        .into(target)
+        // `value` columns hold any JSON, which TypeORM's partial-entity type cannot express.
+        .values(rows.slice(start, start + ROWS_PER_STATEMENT) as never)
+        .orUpdate(overwritten, keys, { skipUpdateIfNoValuesChanged: unlessUnchanged })
+        .updateEntity(false)
+        .execute();
+    }
+  }
+}
