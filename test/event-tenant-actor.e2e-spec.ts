@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import type { EventActor } from '../src/events/event-types.js';
+import { InstanceRefresher } from '../src/sync/instance-refresher.js';
 import { SyncService } from '../src/sync/sync.service.js';
 import { userTaskProcess } from './fixtures/models.js';
 import { deployBehindGateway, engineRest } from './support/engine-rest.js';
@@ -21,6 +22,7 @@ describe('started by, tenant and actor on events (real engine, broker)', () => {
   let gateway: RunningGateway;
   let events: EventCollector;
   let sync: SyncService;
+  let refresher: InstanceRefresher;
   let deploymentId: string;
 
   beforeAll(async () => {
@@ -28,6 +30,7 @@ describe('started by, tenant and actor on events (real engine, broker)', () => {
     events = await EventCollector.bind();
     gateway = await startGateway({ WORKERS_ENABLED: 'false', SYNC_INTERVAL_MS: '3600000', SYNC_RECONCILE_CRON: '0 0 0 1 1 *' });
     sync = gateway.app.get(SyncService, { strict: false });
+    refresher = gateway.app.get(InstanceRefresher, { strict: false });
     deploymentId = await deployBehindGateway(key, userTaskProcess(key), tenant);
   });
 
@@ -76,7 +79,7 @@ describe('started by, tenant and actor on events (real engine, broker)', () => {
   it('names the actor of a refresh on the events it writes, and in the x-actor header', async () => {
     const actor: EventActor = { camundaUserId: `actor${run}`, localId: `local-${run}`, kind: 'user' };
     const { id } = await startInTenant();
-    expect(await sync.refreshInstance(id, { actor })).toBe(2);
+    expect(await refresher.refreshInstance(id, { actor })).toBe(2);
     const received = await eventually(() => {
       const mine = events.forInstance(id);
       expect(mine).toHaveLength(2);

@@ -4,7 +4,7 @@ import { EventType } from '../src/events/event-types.js';
 import { restoreNul } from '../src/mirror/unstorable-text.js';
 import { InstanceSnapshotReader } from '../src/sync/instance-snapshot-reader.js';
 import { MirrorApplier } from '../src/sync/mirror-applier.js';
-import { SyncService } from '../src/sync/sync.service.js';
+import { InstanceRefresher } from '../src/sync/instance-refresher.js';
 import { userTaskProcess } from './fixtures/models.js';
 import { deployBehindGateway, engineRest } from './support/engine-rest.js';
 import { eventually } from './support/eventually.js';
@@ -227,7 +227,7 @@ describe('sync isolation', () => {
   });
 
   it('concurrent refreshes of the same definitions and the same instance never collide on inserts', async () => {
-    const sync = gateway.app.get(SyncService, { strict: false });
+    const sync = gateway.app.get(InstanceRefresher, { strict: false });
     const key = `race${run}`;
     // Deployed behind the gateway's back, so every refresh below finds the definition new.
     const deploymentId = await deployBehindGateway(key, userTaskProcess(key));

@@ -67,6 +67,13 @@ export class GatewayConfig {
   @Transform(toInt) @IsInt() @Min(0) @Max(3_600_000)
   SYNC_OVERLAP_MS = 5_000;
 
+  /**
+   * A fresh mirror imports every open instance; with this date (ISO 8601) it also imports the instances that
+   * finished since then, so an old engine's closed tickets show too. Unset: open instances only.
+   */
+  @Optional() @Matches(/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})?)?$/, { message: 'SYNC_IMPORT_SINCE must be an ISO 8601 date, e.g. 2026-01-01 or 2026-01-01T00:00:00Z' })
+  SYNC_IMPORT_SINCE: string | undefined = undefined;
+
   /** When the full reconcile runs (cron with seconds); every 5 minutes by default. */
   @IsCron()
   SYNC_RECONCILE_CRON = '0 */5 * * * *';

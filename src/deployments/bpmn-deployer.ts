@@ -3,7 +3,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { DeploymentClient } from '../camunda/clients/deployment.client.js';
 import { GatewayConfig } from '../config/gateway-config.js';
-import { SyncService } from '../sync/sync.service.js';
+import { InstanceRefresher } from '../sync/instance-refresher.js';
 
 export const GATEWAY_DEPLOYMENT_SOURCE = 'camunda-gateway';
 const RETRY_MS = 5_000;
@@ -20,7 +20,7 @@ export class BpmnDeployer implements OnApplicationBootstrap, BeforeApplicationSh
 
   constructor(
     private readonly deploymentClient: DeploymentClient,
-    private readonly sync: SyncService,
+    private readonly refresher: InstanceRefresher,
     private readonly config: GatewayConfig,
   ) {}
 
@@ -55,7 +55,7 @@ export class BpmnDeployer implements OnApplicationBootstrap, BeforeApplicationSh
     const deployment = await this.deploymentClient.deploy({ name: GATEWAY_DEPLOYMENT_SOURCE, source: GATEWAY_DEPLOYMENT_SOURCE, deployChangedOnly: true, tenantId, resources });
     const created = deployment.processDefinitions.map((definition) => `${definition.key}:${definition.version}`);
     this.logger.log(created.length > 0 ? `Deployed ${created.join(', ')}${where}` : `BPMN unchanged (${files.join(', ')}); nothing new deployed${where}`);
-    await this.sync.refreshDefinitions();
+    await this.refresher.refreshDefinitions();
   }
 
   private async attempt(): Promise<void> {

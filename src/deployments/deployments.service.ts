@@ -9,7 +9,7 @@ import { ProcessDefinitionRecord } from '../mirror/process-definition.entity.js'
 import { OPEN_INSTANCE_STATES } from '../mirror/open-states.js';
 import { ProcessInstanceRecord } from '../mirror/process-instance.entity.js';
 import { GatewayError, GatewayErrorCode } from '../problem/gateway-error.js';
-import { SyncService } from '../sync/sync.service.js';
+import { InstanceRefresher } from '../sync/instance-refresher.js';
 import type { CreateDeploymentDto } from './dto/create-deployment.dto.js';
 import { GATEWAY_DEPLOYMENT_SOURCE } from './bpmn-deployer.js';
 import type { AccessScope } from '../auth/access-scope.js';
@@ -21,7 +21,7 @@ const DEPLOYABLE = /\.(bpmn|bpmn20\.xml|dmn|dmn11\.xml|form)$/i;
 export class DeploymentsService {
   constructor(
     private readonly deploymentClient: DeploymentClient,
-    private readonly sync: SyncService,
+    private readonly refresher: InstanceRefresher,
     @InjectRepository(ProcessDefinitionRecord) private readonly definitions: Repository<ProcessDefinitionRecord>,
     @InjectRepository(ProcessInstanceRecord) private readonly instances: Repository<ProcessInstanceRecord>,
   ) {}
@@ -46,7 +46,7 @@ export class DeploymentsService {
       resources,
     });
     return afterEngineAccepted('deploy', { ...deployment }, async () => {
-      await this.sync.refreshDefinitions();
+      await this.refresher.refreshDefinitions();
       return deployment;
     });
   }
@@ -81,8 +81,8 @@ export class DeploymentsService {
       : [];
     await this.deploymentClient.deleteDeployment(id, cascade);
     return afterEngineAccepted('delete deployment', { id }, async () => {
-      await this.sync.refreshDefinitions();
-      await this.sync.refreshInstances(affected.map((instance) => instance.id), { actor: scope.actor });
+      await this.refresher.refreshDefinitions();
+      await this.refresher.refreshInstances(affected.map((instance) => instance.id), { actor: scope.actor });
       return undefined;
     });
   }

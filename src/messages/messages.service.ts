@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InstanceClient } from '../camunda/clients/instance.client.js';
 import type { CorrelationResult } from '../camunda/camunda.models.js';
 import { AcceptedWrite, afterEngineAccepted } from '../commands/accepted-write.js';
+import { InstanceRefresher } from '../sync/instance-refresher.js';
 import { SyncService } from '../sync/sync.service.js';
 import { refuseStartedBy } from '../sync/started-by.js';
 import type { AccessScope } from '../auth/access-scope.js';
@@ -13,6 +14,7 @@ import type { CorrelateMessageDto, ThrowSignalDto } from './dto/correlate-messag
 export class MessagesService {
   constructor(
     private readonly instanceClient: InstanceClient,
+    private readonly refresher: InstanceRefresher,
     private readonly sync: SyncService,
   ) {}
 
@@ -22,7 +24,7 @@ export class MessagesService {
     const tenantId = operatorTenant(scope, input.tenantId);
     const correlations = await this.instanceClient.correlateMessage({ ...input, tenantId, processVariables: input.variables });
     return afterEngineAccepted('correlate message', { correlations }, async () => {
-      await this.sync.refreshInstances([...new Set(correlations.map((correlation) => correlation.processInstanceId))], { actor: scope.actor });
+      await this.refresher.refreshInstances([...new Set(correlations.map((correlation) => correlation.processInstanceId))], { actor: scope.actor });
       return { correlations };
     });
   }

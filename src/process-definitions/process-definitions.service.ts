@@ -8,7 +8,7 @@ import { ProcessDefinitionRecord } from '../mirror/process-definition.entity.js'
 import { OPEN_INSTANCE_STATES } from '../mirror/open-states.js';
 import { ProcessInstanceRecord } from '../mirror/process-instance.entity.js';
 import { GatewayError, GatewayErrorCode } from '../problem/gateway-error.js';
-import { SyncService } from '../sync/sync.service.js';
+import { InstanceRefresher } from '../sync/instance-refresher.js';
 import type { DefinitionQueryDto } from './dto/definition-query.dto.js';
 import { ProcessDefinitionView } from './process-definition.view.js';
 import { DefinitionAccess } from './definition-access.js';
@@ -20,7 +20,7 @@ import { Role } from '../identity/caller.js';
 export class ProcessDefinitionsService {
   constructor(
     private readonly definitionClient: DefinitionClient,
-    private readonly sync: SyncService,
+    private readonly refresher: InstanceRefresher,
     private readonly access: DefinitionAccess,
     @InjectRepository(ProcessDefinitionRecord) private readonly definitions: Repository<ProcessDefinitionRecord>,
     @InjectRepository(ProcessInstanceRecord) private readonly instances: Repository<ProcessInstanceRecord>,
@@ -84,10 +84,10 @@ export class ProcessDefinitionsService {
     if (!scope.reaches(definition.tenantId, Role.Admin)) throw new GatewayError(GatewayErrorCode.AccessDenied, 'Suspending this definition needs an admin of every workspace it serves');
     await this.definitionClient.setProcessDefinitionSuspended(id, suspended, includeInstances);
     return afterEngineAccepted(suspended ? 'suspend process definition' : 'activate process definition', { id, suspended }, async () => {
-      await this.sync.refreshDefinitions();
+      await this.refresher.refreshDefinitions();
       if (includeInstances) {
         const affected = await this.instances.findBy({ definitionId: id, state: In([...OPEN_INSTANCE_STATES]) });
-        await this.sync.refreshInstances(affected.map((instance) => instance.id), { actor: scope.actor });
+        await this.refresher.refreshInstances(affected.map((instance) => instance.id), { actor: scope.actor });
       }
       return this.get(scope, id);
     });

@@ -5,7 +5,7 @@ import type { AccessScope } from '../auth/access-scope.js';
 import { Role } from '../identity/caller.js';
 import { ProcessInstanceRecord } from '../mirror/process-instance.entity.js';
 import { GatewayError, GatewayErrorCode } from '../problem/gateway-error.js';
-import { SyncService } from '../sync/sync.service.js';
+import { InstanceRefresher } from '../sync/instance-refresher.js';
 
 type InstanceOwnership = Pick<ProcessInstanceRecord, 'tenantId' | 'startedBy'>;
 
@@ -16,7 +16,7 @@ type InstanceOwnership = Pick<ProcessInstanceRecord, 'tenantId' | 'startedBy'>;
 @Injectable()
 export class InstanceAccess {
   constructor(
-    private readonly sync: SyncService,
+    private readonly refresher: InstanceRefresher,
     @InjectRepository(ProcessInstanceRecord) private readonly instances: Repository<ProcessInstanceRecord>,
   ) {}
 
@@ -37,7 +37,7 @@ export class InstanceAccess {
   async readable(scope: AccessScope, id: string): Promise<ProcessInstanceRecord> {
     let record = await this.instances.findOneBy({ id });
     if (!record) {
-      await this.sync.refreshInstance(id);
+      await this.refresher.refreshInstance(id);
       record = await this.instances.findOneBy({ id });
     }
     if (!record || !this.canSee(scope, record)) throw new GatewayError(GatewayErrorCode.ResourceNotFound, `Process instance '${id}' does not exist`);

@@ -9,7 +9,7 @@ import { isOpenInstance } from '../mirror/open-states.js';
 import { ProcessInstanceRecord } from '../mirror/process-instance.entity.js';
 import { keysetPage, type Page } from '../pagination/keyset-page.js';
 import { GatewayError, GatewayErrorCode } from '../problem/gateway-error.js';
-import { SyncService } from '../sync/sync.service.js';
+import { InstanceRefresher } from '../sync/instance-refresher.js';
 import type { ProcessInstanceQueryDto } from './dto/process-instance-query.dto.js';
 import type { StartProcessInstanceDto } from './dto/start-process-instance.dto.js';
 import type { ProcessInstanceHistory } from './process-instance-history.js';
@@ -31,7 +31,7 @@ export class ProcessInstancesService {
   constructor(
     private readonly historyClient: HistoryClient,
     private readonly instanceClient: InstanceClient,
-    private readonly sync: SyncService,
+    private readonly refresher: InstanceRefresher,
     private readonly access: InstanceAccess,
     private readonly definitions: DefinitionAccess,
     @InjectRepository(ProcessInstanceRecord) private readonly instances: Repository<ProcessInstanceRecord>,
@@ -55,13 +55,13 @@ export class ProcessInstancesService {
       variables: { ...input.variables, [STARTED_BY_VARIABLE]: scope.camundaUserId },
       withVariablesInReturn: input.withVariablesInReturn,
     });
-    this.sync.expectChangeBy(started.id, scope.actor);
+    this.refresher.expectChangeBy(started.id, scope.actor);
     const known = { id: started.id, definitionId: started.definitionId, businessKey: started.businessKey };
     return afterEngineAccepted(
       'start process instance',
       known,
       async () => {
-        await this.sync.refreshInstance(started.id, { actor: scope.actor });
+        await this.refresher.refreshInstance(started.id, { actor: scope.actor });
         const view = await this.get(scope, started.id);
         return started.variables ? { ...view, variables: started.variables } : view;
       },
@@ -96,21 +96,21 @@ export class ProcessInstancesService {
     if (!isOpenInstance(instance.state)) {
       throw new GatewayError(GatewayErrorCode.Conflict, `Process instance '${id}' has already ended (${instance.state})`);
     }
-    this.sync.expectChangeBy(id, scope.actor);
+    this.refresher.expectChangeBy(id, scope.actor);
     await this.instanceClient.cancelProcessInstances([id], reason);
     return afterEngineAccepted('cancel process instance', { id }, async () => {
       const ended = await this.waitUntilEnded(id);
-      await this.sync.refreshInstance(id, { actor: scope.actor });
+      await this.refresher.refreshInstance(id, { actor: scope.actor });
       return { view: await this.get(scope, id), ended };
     });
   }
 
   async setSuspended(scope: AccessScope, id: string, suspended: boolean): Promise<ProcessInstanceView | AcceptedWrite> {
     await this.access.manageable(scope, id);
-    this.sync.expectChangeBy(id, scope.actor);
+    this.refresher.expectChangeBy(id, scope.actor);
     await this.instanceClient.setProcessInstanceSuspended(id, suspended);
     return afterEngineAccepted(suspended ? 'suspend process instance' : 'activate process instance', { id, suspended }, async () => {
-      await this.sync.refreshInstance(id, { actor: scope.actor });
+      await this.refresher.refreshInstance(id, { actor: scope.actor });
       return this.get(scope, id);
     });
   }

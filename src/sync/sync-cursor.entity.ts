@@ -23,4 +23,8 @@ export class SyncCursorRecord {
 
   @Column({ name: 'last_run_changes', type: 'int', default: 0 })
   lastRunChanges!: number;
+
+  /** Where a resumable run got to beyond `position` (the import: its keyset, counts and phase). */
+  @Column({ type: 'jsonb', nullable: true })
+  progress!: Record<string, unknown> | null;
 }

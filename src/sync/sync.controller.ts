@@ -1,6 +1,7 @@
 import { Controller, Get, HttpCode, Post } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { OutboxRelay, type OutboxStatus } from '../events/outbox-relay.js';
+import type { ImportStatus } from './instance-import.js';
 import type { ParkedStatus } from './parked-instances.js';
 import { SyncService, type CursorStatus, type SyncRunResult } from './sync.service.js';
 import { EngineAdmin } from '../auth/access.js';
@@ -15,11 +16,11 @@ export class SyncController {
 
   @EngineAdmin()
   @Get('status')
-  @ApiOperation({ summary: 'Per-cursor last run, lag and errors, the parked instances and the outbox backlog' })
-  @ApiOkResponse({ description: 'Sync and event-relay status' })
-  async status(): Promise<{ cursors: CursorStatus[]; parked: ParkedStatus; outbox: OutboxStatus }> {
-    const [cursors, parked, outbox] = await Promise.all([this.sync.status(), this.sync.parkedStatus(), this.relay.status()]);
-    return { cursors, parked, outbox };
+  @ApiOperation({ summary: 'Per-cursor last run, lag and errors, the first import\'s progress, the parked instances and the outbox backlog' })
+  @ApiOkResponse({ description: 'Sync and event-relay status; `import` is null on a mirror that never imported (it predates the import cursor)' })
+  async status(): Promise<{ cursors: CursorStatus[]; import: ImportStatus | null; parked: ParkedStatus; outbox: OutboxStatus }> {
+    const [cursors, instanceImport, parked, outbox] = await Promise.all([this.sync.status(), this.sync.importStatus(), this.sync.parkedStatus(), this.relay.status()]);
+    return { cursors, import: instanceImport, parked, outbox };
   }
 
   @EngineAdmin()

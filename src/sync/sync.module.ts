@@ -4,6 +4,8 @@ import { EventsModule } from '../events/events.module.js';
 import { DefinitionSync } from './definition-sync.js';
 import { EngineChanges } from './engine-changes.js';
 import { FailureTriage } from './failure-triage.js';
+import { InstanceImport } from './instance-import.js';
+import { InstanceRefresher } from './instance-refresher.js';
 import { InstanceSnapshotReader } from './instance-snapshot-reader.js';
 import { MirrorApplier } from './mirror-applier.js';
 import { MirrorStore } from './mirror-store.js';
@@ -18,7 +20,7 @@ import { SyncService } from './sync.service.js';
 @Module({
   imports: [CamundaModule, EventsModule],
   controllers: [SyncController],
-  providers: [SyncService, SyncScheduler, MirrorApplier, MirrorStore, InstanceSnapshotReader, EngineChanges, DefinitionSync, Reconciler, ParkedInstances, FailureTriage, MirrorRetention],
-  exports: [SyncService],
+  providers: [SyncService, InstanceRefresher, InstanceImport, SyncScheduler, MirrorApplier, MirrorStore, InstanceSnapshotReader, EngineChanges, DefinitionSync, Reconciler, ParkedInstances, FailureTriage, MirrorRetention],
+  exports: [SyncService, InstanceRefresher],
 })
 export class SyncModule {}

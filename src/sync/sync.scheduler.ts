@@ -14,6 +14,7 @@ export class SyncScheduler implements OnApplicationBootstrap, BeforeApplicationS
   private readonly failing = new Set<string>();
   /** At most one queued or running step per job. */
   private readonly pending = new Set<string>();
+  private stopping = false;
 
   constructor(
     private readonly sync: SyncService,
@@ -31,6 +32,7 @@ export class SyncScheduler implements OnApplicationBootstrap, BeforeApplicationS
 
   /** Stops scheduling and lets a running step finish while the database is still there. */
   async beforeApplicationShutdown(): Promise<void> {
+    this.stopping = true;
     this.registry.deleteInterval(POLL);
     this.registry.deleteCronJob(RECONCILE);
     await this.sync.idle();
@@ -39,8 +41,10 @@ export class SyncScheduler implements OnApplicationBootstrap, BeforeApplicationS
   private async tick(name: string, run: () => Promise<SyncRunResult>): Promise<void> {
     if (this.pending.has(name)) return;
     this.pending.add(name);
+    let again = false;
     try {
-      await run();
+      // While the first import has more to do, the next poll (with its next slice) starts right away.
+      again = (await run()).importPending;
       if (this.failing.delete(name)) this.logger.log(`Scheduled ${name} recovered`);
     } catch (error) {
       // Logged once per outage, not once per tick.
@@ -49,5 +53,6 @@ export class SyncScheduler implements OnApplicationBootstrap, BeforeApplicationS
     } finally {
       this.pending.delete(name);
     }
+    if (again && !this.stopping) void this.tick(name, run);
   }
 }

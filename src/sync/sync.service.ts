@@ -4,30 +4,19 @@ import { hostname } from 'node:os';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type QueryRunner } from 'typeorm';
 import { GatewayConfig } from '../config/gateway-config.js';
-import type { EventActor } from '../events/event-types.js';
-import { OutboxRelay } from '../events/outbox-relay.js';
-import { DefinitionSync } from './definition-sync.js';
 import { EngineChanges } from './engine-changes.js';
-import { FailureTriage } from './failure-triage.js';
-import { InstanceSnapshotReader } from './instance-snapshot-reader.js';
-import { OPEN_INSTANCE_STATES } from '../mirror/open-states.js';
-import { MirrorApplier, type RefreshOptions } from './mirror-applier.js';
+import { InstanceImport, type ImportStatus } from './instance-import.js';
+import { InstanceRefresher } from './instance-refresher.js';
 import { ParkedInstances, type ParkedStatus } from './parked-instances.js';
-import { PendingActors } from './pending-actors.js';
 import { Reconciler } from './reconciler.js';
-import { chunked, mapConcurrently } from './concurrency.js';
 import { SyncCursorRecord } from './sync-cursor.entity.js';
 
 export const ENGINE_CHANGES_CURSOR = 'engine-changes';
 export const RECONCILE_CURSOR = 'reconcile';
 // Same in every replica: only the replica holding it polls or reconciles.
 export const SYNC_LOCK_KEY = 0x5f_4e_c0_01;
-// Instances per batch refresh (one engine read, one transaction), and batches refreshed at once: while one batch
-// is written, the next is read.
-const REFRESH_BATCH = 100;
-const BATCHES_IN_FLIGHT = 2;
-// A failed batch is retried one instance at a time, this many at once.
-const SINGLE_REFRESH_CONCURRENCY = 8;
+// How long one poll imports before it lets the next poll look at what changed meanwhile.
+const IMPORT_SLICE_MS = 3_000;
 // A reconcile (or a poll someone waits on) waits this long for the lock, instead of being starved by other replicas' polls.
 const LOCK_WAIT_MS = 60_000;
 const RUN_HISTORY_DAYS = 7;
@@ -43,6 +32,8 @@ export interface SyncRunResult {
   instancesRefreshed: number;
   changesApplied: number;
   durationMs: number;
+  /** True while the first import of the mirror has more to do: the scheduler polls again right away. */
+  importPending: boolean;
 }
 
 export interface CursorStatus {
@@ -58,20 +49,17 @@ export interface CursorStatus {
   lastRunChanges: number;
 }
 
-/** What a run did with a batch of instances; a failure of one instance never fails the batch. */
-interface BatchOutcome {
-  changes: number;
-  /** Instances whose refresh changed the mirror. */
-  changed: number;
-}
-
 interface StepOutcome {
   instances: number;
   changes: number;
   position?: Date;
+  importPending?: boolean;
 }
 
-/** Every way the mirror is brought up to date. All of them end in MirrorApplier. */
+/**
+ * The sync runner: the incremental poll (with the first import in slices between polls) and the full reconcile,
+ * one at a time across replicas, each recorded in its cursor and in sync_runs. Refreshing is InstanceRefresher's.
+ */
 @Injectable()
 export class SyncService {
   private readonly logger = new Logger(SyncService.name);
@@ -79,115 +67,23 @@ export class SyncService {
   private running = false;
   /** Names this process in sync_runs, so operators see which replica ran what. */
   private readonly replica = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
-  private readonly pendingActors = new PendingActors();
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly config: GatewayConfig,
-    private readonly reader: InstanceSnapshotReader,
-    private readonly applier: MirrorApplier,
+    private readonly refresher: InstanceRefresher,
     private readonly changes: EngineChanges,
-    private readonly definitions: DefinitionSync,
-    private readonly relay: OutboxRelay,
+    private readonly instanceImport: InstanceImport,
     private readonly reconciler: Reconciler,
     private readonly parked: ParkedInstances,
-    private readonly triage: FailureTriage,
   ) {}
 
-  /**
-   * Real-time path: called after a gateway write, before it answers, so the caller reads its own write. With an
-   * actor (eventActorOf the caller), the events this refresh writes name who made the change.
-   */
-  async refreshInstance(instanceId: string, options: RefreshOptions = {}): Promise<number> {
-    const actor = options.actor ?? this.pendingActors.actorOf(instanceId);
-    const changes = await this.applier.refresh(instanceId, () => this.reader.read(instanceId), { ...options, actor });
-    if (options.actor) this.pendingActors.settled(instanceId);
-    if (changes > 0) this.relay.kick();
-    return changes;
-  }
-
-  /**
-   * Says, just before a gateway command reaches the engine, who is changing the instance: a poll refreshing it
-   * before the command's own refresh does still names them in the events.
-   */
-  expectChangeBy(instanceId: string, actor: EventActor): void {
-    this.pendingActors.expect(instanceId, actor);
-  }
-
-  /** Refreshes several instances in batches; returns how many events that produced. The first failure fails the call. */
-  async refreshInstances(instanceIds: string[], options: Pick<RefreshOptions, 'actor'> = {}): Promise<number> {
-    let total = 0;
-    await mapConcurrently(chunked(instanceIds, REFRESH_BATCH), BATCHES_IN_FLIGHT, async (batch) => {
-      for (const changes of (await this.refreshBatch(batch, options.actor)).values()) total += changes;
-    });
-    return total;
-  }
-
-  /** Re-reads all definitions; open instances of definitions the engine deleted are refreshed (and so marked removed). */
-  async refreshDefinitions(): Promise<number> {
-    return this.refreshInstances(await this.refreshDefinitionsForOrphans());
-  }
-
-  /** One engine read and one transaction for the whole batch; every event names the actor, or who is pending. */
-  private async refreshBatch(instanceIds: string[], actor?: EventActor | null): Promise<Map<string, number>> {
-    const outcome = await this.applier.refreshMany(instanceIds, (ids) => this.reader.readMany(ids), {
-      actorOf: (id) => actor ?? this.pendingActors.actorOf(id) ?? null,
-    });
-    if (actor) for (const id of instanceIds) this.pendingActors.settled(id);
-    if ([...outcome.values()].some((changes) => changes > 0)) this.relay.kick();
-    return outcome;
-  }
-
-  /**
-   * The sync runs' way to refresh many instances, in batches. An instance that fails for a reason of its own is
-   * parked and the rest go on: a batch that fails is refreshed again one instance at a time, so only that one is
-   * parked. An outage (engine or database gone) stops the run and fails it, so the run keeps its cursor.
-   */
-  private async refreshIsolated(instanceIds: Iterable<string>): Promise<BatchOutcome> {
-    const outcome: BatchOutcome = { changes: 0, changed: 0 };
-    await mapConcurrently(chunked([...instanceIds], REFRESH_BATCH), BATCHES_IN_FLIGHT, async (batch) => {
-      let results: Map<string, number>;
-      try {
-        results = await this.refreshBatch(batch);
-      } catch (error) {
-        if (await this.triage.isOutage(error)) throw error;
-        results = await this.refreshEachIsolated(batch);
-      }
-      for (const changes of results.values()) {
-        outcome.changes += changes;
-        if (changes > 0) outcome.changed += 1;
-      }
-    });
-    return outcome;
-  }
-
-  private async refreshEachIsolated(instanceIds: string[]): Promise<Map<string, number>> {
-    const results = new Map<string, number>();
-    await mapConcurrently(instanceIds, SINGLE_REFRESH_CONCURRENCY, async (id) => {
-      try {
-        results.set(id, await this.refreshInstance(id));
-      } catch (error) {
-        if (await this.triage.isOutage(error)) throw error;
-        await this.parked.park(id, error);
-        this.logger.warn(`Instance ${id} parked: its refresh failed (${(error as Error).message}); it is retried with backoff`);
-      }
-    });
-    return results;
+  importStatus(): Promise<ImportStatus | null> {
+    return this.instanceImport.status();
   }
 
   parkedStatus(): Promise<ParkedStatus> {
     return this.parked.status(PARKED_LISTED);
-  }
-
-  /** Re-reads all definitions; returns the open instances of definitions the engine no longer has. */
-  private async refreshDefinitionsForOrphans(): Promise<string[]> {
-    const removed = await this.definitions.refreshAll();
-    if (removed.length === 0) return [];
-    const orphans: { id: string }[] = await this.dataSource.query(
-      `SELECT id FROM process_instances WHERE definition_id = ANY($1) AND state = ANY($2)`,
-      [removed, OPEN_INSTANCE_STATES],
-    );
-    return orphans.map((orphan) => orphan.id);
   }
 
   /**
@@ -245,11 +141,11 @@ export class SyncService {
     const lockRunner = this.dataSource.createQueryRunner();
     try {
       await lockRunner.connect();
-      if (!(await this.acquire(lockRunner, waitMs))) return { ran: false, instancesRefreshed: 0, changesApplied: 0, durationMs: Date.now() - started };
+      if (!(await this.acquire(lockRunner, waitMs))) return { ran: false, instancesRefreshed: 0, changesApplied: 0, durationMs: Date.now() - started, importPending: false };
       try {
         // Stamped once the lock is held: the step's reads start now, not when it began to wait.
         const outcome = await this.recorded(name, new Date(), step);
-        return { ran: true, instancesRefreshed: outcome.instances, changesApplied: outcome.changes, durationMs: Date.now() - started };
+        return { ran: true, instancesRefreshed: outcome.instances, changesApplied: outcome.changes, durationMs: Date.now() - started, importPending: outcome.importPending ?? false };
       } finally {
         await lockRunner.query('SELECT pg_advisory_unlock($1)', [SYNC_LOCK_KEY]);
       }
@@ -310,24 +206,38 @@ export class SyncService {
     }
   }
 
+  /**
+   * What changed since the last poll (minus the overlap), then a slice of the first import if one is under way. The
+   * first poll of a fresh mirror begins that import and from then on watches changes, so a long import never keeps
+   * other changes out of the mirror.
+   */
   private async poll(cursor: SyncCursorRecord): Promise<StepOutcome> {
     // The run's start, taken before reading: whatever happens during the poll falls inside the next one's window.
     const position = cursor.lastRunAt!;
+    if (!cursor.position) await this.instanceImport.begin(position);
     const { instanceIds, definitionsChanged } = cursor.position
       ? await this.changes.since(new Date(cursor.position.getTime() - this.config.SYNC_OVERLAP_MS))
-      : { instanceIds: await this.changes.openInstanceIds(), definitionsChanged: true };
-    const orphans = definitionsChanged ? await this.refreshDefinitionsForOrphans() : [];
+      : { instanceIds: new Set<string>(), definitionsChanged: true };
+    const orphans = definitionsChanged ? await this.refresher.refreshDefinitionsForOrphans() : [];
     const retries = await this.parked.due(PARKED_RETRIES_PER_POLL);
-    const batch = await this.refreshIsolated(new Set([...orphans, ...instanceIds, ...retries]));
-    return { instances: instanceIds.size, changes: batch.changes, position };
+    const batch = await this.refresher.refreshIsolated(new Set([...orphans, ...instanceIds, ...retries]));
+    const imported = await this.instanceImport.continue(IMPORT_SLICE_MS);
+    return { instances: instanceIds.size + imported.instances, changes: batch.changes + imported.changes, position, importPending: imported.pending };
   }
 
-  /** Counts as drift every instance whose refresh changed the mirror. */
+  /**
+   * Counts as drift every instance whose refresh changed the mirror. While the first import runs, every instance
+   * it has not reached yet would count as drift: the reconcile waits for it instead.
+   */
   private async reconcile(): Promise<StepOutcome> {
     await this.dataSource.query(`DELETE FROM sync_runs WHERE started_at < now() - make_interval(days => $1)`, [RUN_HISTORY_DAYS]);
-    const orphans = await this.refreshDefinitionsForOrphans();
+    const orphans = await this.refresher.refreshDefinitionsForOrphans();
+    if (await this.instanceImport.pending()) {
+      this.logger.log('Reconcile compared nothing: the first import is still running');
+      return { instances: 0, changes: 0 };
+    }
     const { checked, suspects } = await this.reconciler.findDrift();
-    const { changed: fixed } = await this.refreshIsolated(new Set([...orphans, ...suspects]));
+    const { changed: fixed } = await this.refresher.refreshIsolated(new Set([...orphans, ...suspects]));
     if (fixed > 0) this.logger.log(`Reconcile fixed drift in ${fixed} instance(s); ${checked} open instances and tasks compared`);
     return { instances: checked, changes: fixed };
   }

@@ -7,7 +7,7 @@ import type { TaskComment, TypedVariables } from '../camunda/camunda.models.js';
 import { type AcceptedWrite, afterEngineAccepted } from '../commands/accepted-write.js';
 import { TaskRecord } from '../mirror/task.entity.js';
 import { keysetPage, type Page } from '../pagination/keyset-page.js';
-import { SyncService } from '../sync/sync.service.js';
+import { InstanceRefresher } from '../sync/instance-refresher.js';
 import { refuseStartedBy } from '../sync/started-by.js';
 import type { UpdateTaskDto } from './dto/task-commands.dto.js';
 import type { TaskQueryDto } from './dto/task-query.dto.js';
@@ -28,7 +28,7 @@ export class TasksService {
   constructor(
     private readonly historyClient: HistoryClient,
     private readonly taskClient: TaskClient,
-    private readonly sync: SyncService,
+    private readonly refresher: InstanceRefresher,
     private readonly userGroups: UserGroups,
     private readonly access: TaskAccess,
     private readonly commentAuthors: CommentAuthors,
@@ -113,10 +113,10 @@ export class TasksService {
   private async command(scope: AccessScope, id: string, kind: TaskCommand, command: string, send: () => Promise<void>, recipient: string | null = null): Promise<TaskView | AcceptedWrite> {
     const task = await this.access.checkCommand(scope, id, kind);
     if (recipient !== null) await this.access.recipientCheck(task, recipient);
-    if (task.processInstanceId) this.sync.expectChangeBy(task.processInstanceId, scope.actor);
+    if (task.processInstanceId) this.refresher.expectChangeBy(task.processInstanceId, scope.actor);
     await send();
     return afterEngineAccepted(command, { id, processInstanceId: task.processInstanceId }, async () => {
-      if (task.processInstanceId) await this.sync.refreshInstance(task.processInstanceId, { actor: scope.actor });
+      if (task.processInstanceId) await this.refresher.refreshInstance(task.processInstanceId, { actor: scope.actor });
       return TaskView.of(await this.tasks.findOneByOrFail({ id }));
     });
   }
@@ -132,7 +132,7 @@ export class TasksService {
     const mirrored = await this.tasks.findOneBy({ id });
     if (mirrored) return mirrored;
     const [engineTask] = await this.historyClient.listHistoricTasks({ taskId: id, maxResults: 1 });
-    if (engineTask?.processInstanceId) await this.sync.refreshInstance(engineTask.processInstanceId);
+    if (engineTask?.processInstanceId) await this.refresher.refreshInstance(engineTask.processInstanceId);
     const refreshed = await this.tasks.findOneBy({ id });
     if (!refreshed) throw notFound(id);
     return refreshed;

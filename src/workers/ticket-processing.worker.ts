@@ -3,7 +3,7 @@ import type { PlainVariables } from '../camunda/camunda.models.js';
 import { ExternalTaskRunner, type ExternalTaskJob, type ExternalTaskSubscription } from '../camunda/external-task-runner.js';
 import { GatewayConfig } from '../config/gateway-config.js';
 import { EventType } from '../events/event-types.js';
-import { SyncService } from '../sync/sync.service.js';
+import { InstanceRefresher } from '../sync/instance-refresher.js';
 
 export const TICKET_PROCESSING_TOPIC = 'ticket-processing';
 
@@ -16,7 +16,7 @@ export class TicketProcessingWorker implements ExternalTaskSubscription, OnAppli
 
   constructor(
     private readonly runner: ExternalTaskRunner,
-    private readonly sync: SyncService,
+    private readonly refresher: InstanceRefresher,
     private readonly config: GatewayConfig,
   ) {}
 
@@ -34,12 +34,12 @@ export class TicketProcessingWorker implements ExternalTaskSubscription, OnAppli
       throw new Error(`Ticket ${job.businessKey ?? job.processInstanceId} reached processing without approval`);
     }
     const output = { ticketStatus: 'PROCESSED', processedAt: new Date().toISOString() };
-    await this.sync.refreshInstance(job.processInstanceId, { domainEvents: [{ type: EventType.TicketProcessed, data: { externalTaskId: job.id, ...output } }] });
+    await this.refresher.refreshInstance(job.processInstanceId, { domainEvents: [{ type: EventType.TicketProcessed, data: { externalTaskId: job.id, ...output } }] });
     return output;
   }
 
   /** Real-time refresh, so the mirror shows the instance's next state without waiting for the poll. */
   async afterComplete(job: ExternalTaskJob): Promise<void> {
-    await this.sync.refreshInstance(job.processInstanceId);
+    await this.refresher.refreshInstance(job.processInstanceId);
   }
 }

@@ -1,0 +1,202 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import type { EngineProcessInstance, HistoricInstanceFilter } from '../camunda/camunda.models.js';
+import { HistoryClient } from '../camunda/clients/history.client.js';
+import { GatewayConfig } from '../config/gateway-config.js';
+import { InstanceRefresher } from './instance-refresher.js';
+import { SyncCursorRecord } from './sync-cursor.entity.js';
+
+export const IMPORT_CURSOR = 'import';
+// Instances per engine page and per saved step: a restart repeats at most this many.
+const PAGE = 200;
+const LOG_EVERY_MS = 10_000;
+
+type ImportPhase = 'open' | 'finished' | 'done';
+
+/** Kept in the import cursor's `progress`: a keyset over (start time, id) and the counts. */
+interface ImportProgress {
+  phase: ImportPhase;
+  /** When the import began, on the database clock: instances started later are the poll's to see. */
+  startedAt: string;
+  /** SYNC_IMPORT_SINCE when it began: the finished phase imports instances that finished since then. */
+  finishedSince: string | null;
+  lastStart: string | null;
+  lastId: string | null;
+  /** Rows at `lastStart` skipped to get past a page made only of rows already imported (same start time). */
+  skip: number;
+  done: number;
+  /** Estimated at the start (the set moves while it is imported). */
+  total: number;
+  /** Time spent importing, over all runs: the rate excludes the time the gateway was down. */
+  busyMs: number;
+  finishedAt: string | null;
+}
+
+export interface ImportStatus {
+  phase: ImportPhase;
+  startedAt: string;
+  finishedAt: string | null;
+  done: number;
+  estimatedTotal: number;
+  instancesPerSecond: number | null;
+  secondsLeft: number | null;
+}
+
+export interface ImportSlice {
+  instances: number;
+  changes: number;
+  /** Whether there is more to import. */
+  pending: boolean;
+}
+
+/**
+ * The first sync of an empty mirror: every open instance (and, with SYNC_IMPORT_SINCE, those finished since then)
+ * read page by page in start-time order and refreshed in batches. Its own cursor saves the keyset after every
+ * page, so a restart continues where it stopped, and it runs in time slices between polls, so changes elsewhere
+ * keep reaching the mirror while it runs. A page refreshed twice (after a kill) produces no second events: the
+ * refresh diffs against what the mirror already holds.
+ */
+@Injectable()
+export class InstanceImport {
+  private readonly logger = new Logger(InstanceImport.name);
+  private lastLogAt = 0;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly history: HistoryClient,
+    private readonly refresher: InstanceRefresher,
+    private readonly config: GatewayConfig,
+  ) {}
+
+  /** Starts the import of a fresh mirror, as of `at` (the first poll's start); a started import is left as it is. */
+  async begin(at: Date): Promise<void> {
+    const cursors = this.dataSource.getRepository(SyncCursorRecord);
+    if (await cursors.existsBy({ name: IMPORT_CURSOR })) return;
+    const since = this.config.SYNC_IMPORT_SINCE ? new Date(this.config.SYNC_IMPORT_SINCE) : null;
+    const [open, finished] = await Promise.all([
+      this.history.countHistoricProcessInstances({ unfinished: true, startedBefore: at }),
+      since ? this.history.countHistoricProcessInstances({ finished: true, finishedAfter: since, startedBefore: at }) : 0,
+    ]);
+    const progress: ImportProgress = {
+      phase: 'open',
+      startedAt: at.toISOString(),
+      finishedSince: since?.toISOString() ?? null,
+      lastStart: null,
+      lastId: null,
+      skip: 0,
+      done: 0,
+      total: open + finished,
+      busyMs: 0,
+      finishedAt: null,
+    };
+    await cursors.save(cursors.create({ name: IMPORT_CURSOR, position: null, lastRunAt: new Date(), progress: progress as unknown as Record<string, unknown> }));
+    this.logger.log(`Importing the engine's instances: about ${progress.total} (${open} open${since ? `, ${finished} finished since ${since.toISOString()}` : ''})`);
+  }
+
+  async pending(): Promise<boolean> {
+    const progress = await this.progress();
+    return progress !== null && progress.phase !== 'done';
+  }
+
+  /** Imports page after page until `budgetMs` is spent or nothing is left; the progress is saved after each page. */
+  async continue(budgetMs: number): Promise<ImportSlice> {
+    const slice: ImportSlice = { instances: 0, changes: 0, pending: false };
+    const sliceStarted = Date.now();
+    let progress = await this.progress();
+    while (progress && progress.phase !== 'done' && Date.now() - sliceStarted < budgetMs) {
+      const pageStarted = Date.now();
+      const page = await this.nextPage(progress);
+      const outcome = await this.refresher.refreshIsolated(page.instances.map((instance) => instance.id));
+      slice.instances += page.instances.length;
+      slice.changes += outcome.changes;
+      progress = { ...page.progress, done: progress.done + page.instances.length, busyMs: progress.busyMs + (Date.now() - pageStarted) };
+      await this.save(progress);
+      this.report(progress);
+    }
+    slice.pending = progress !== null && progress.phase !== 'done';
+    return slice;
+  }
+
+  async status(): Promise<ImportStatus | null> {
+    const progress = await this.progress();
+    if (!progress) return null;
+    const rate = progress.busyMs > 0 ? progress.done / (progress.busyMs / 1000) : null;
+    const left = Math.max(0, progress.total - progress.done);
+    return {
+      phase: progress.phase,
+      startedAt: progress.startedAt,
+      finishedAt: progress.finishedAt,
+      done: progress.done,
+      estimatedTotal: progress.total,
+      instancesPerSecond: rate === null ? null : Math.round(rate),
+      secondsLeft: progress.phase === 'done' ? 0 : rate ? Math.ceil(left / rate) : null,
+    };
+  }
+
+  /**
+   * The next page past the keyset, and the progress after it. The engine's date bounds are inclusive, so the
+   * page starts at the last start time and drops what was already imported there.
+   */
+  private async nextPage(progress: ImportProgress): Promise<{ instances: EngineProcessInstance[]; progress: ImportProgress }> {
+    const lastStart = progress.lastStart ? new Date(progress.lastStart) : null;
+    const rows = await this.history.listHistoricProcessInstancesByStart(
+      { ...this.phaseFilter(progress), startedAfter: lastStart ?? undefined },
+      { firstResult: progress.skip, maxResults: PAGE },
+    );
+    const fresh = rows.filter((row) => !lastStart || row.startedAt > lastStart || (row.startedAt.getTime() === lastStart.getTime() && row.id > progress.lastId!));
+    if (rows.length < PAGE && fresh.length === 0) return { instances: [], progress: this.nextPhase(progress) };
+    if (fresh.length === 0) return { instances: [], progress: { ...progress, skip: progress.skip + PAGE } };
+    const last = fresh[fresh.length - 1]!;
+    const moved = { ...progress, lastStart: last.startedAt.toISOString(), lastId: last.id, skip: 0 };
+    return { instances: fresh, progress: rows.length < PAGE ? this.nextPhase(moved) : moved };
+  }
+
+  private phaseFilter(progress: ImportProgress): HistoricInstanceFilter {
+    const startedBefore = new Date(progress.startedAt);
+    if (progress.phase === 'open') return { unfinished: true, startedBefore };
+    return { finished: true, finishedAfter: new Date(progress.finishedSince!), startedBefore };
+  }
+
+  private nextPhase(progress: ImportProgress): ImportProgress {
+    const reset = { ...progress, lastStart: null, lastId: null, skip: 0 };
+    if (progress.phase === 'open' && progress.finishedSince) return { ...reset, phase: 'finished' };
+    return { ...reset, phase: 'done', finishedAt: new Date().toISOString() };
+  }
+
+  private async progress(): Promise<ImportProgress | null> {
+    const cursor = await this.dataSource.getRepository(SyncCursorRecord).findOneBy({ name: IMPORT_CURSOR });
+    return (cursor?.progress as ImportProgress | undefined) ?? null;
+  }
+
+  private async save(progress: ImportProgress): Promise<void> {
+    const finished = progress.phase === 'done';
+    await this.dataSource.getRepository(SyncCursorRecord).update(
+      { name: IMPORT_CURSOR },
+      {
+        // A JSON document, which TypeORM's partial-entity type cannot express.
+        progress: progress as never,
+        position: progress.lastStart ? new Date(progress.lastStart) : null,
+        lastRunAt: new Date(),
+        lastSuccessAt: new Date(),
+        lastRunInstances: progress.done,
+        ...(finished ? { lastError: null } : {}),
+      },
+    );
+  }
+
+  private report(progress: ImportProgress): void {
+    const now = Date.now();
+    if (progress.phase !== 'done' && now - this.lastLogAt < LOG_EVERY_MS) return;
+    this.lastLogAt = now;
+    const rate = progress.busyMs > 0 ? progress.done / (progress.busyMs / 1000) : 0;
+    if (progress.phase === 'done') {
+      this.logger.log(`Import finished: ${progress.done} instances in ${Math.round(progress.busyMs / 1000)} s (${Math.round(rate)}/s)`);
+      return;
+    }
+    const left = Math.max(0, progress.total - progress.done);
+    this.logger.log(
+      `Importing: ${progress.done} of about ${progress.total} instances (${Math.floor((100 * progress.done) / Math.max(1, progress.total))}%), ${Math.round(rate)}/s, about ${rate ? Math.ceil(left / rate) : '?'} s left`,
+    );
+  }
+}

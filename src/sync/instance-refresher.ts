@@ -1,0 +1,139 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import type { EventActor } from '../events/event-types.js';
+import { OutboxRelay } from '../events/outbox-relay.js';
+import { OPEN_INSTANCE_STATES } from '../mirror/open-states.js';
+import { chunked, mapConcurrently } from './concurrency.js';
+import { DefinitionSync } from './definition-sync.js';
+import { FailureTriage } from './failure-triage.js';
+import { InstanceSnapshotReader } from './instance-snapshot-reader.js';
+import { MirrorApplier, type RefreshOptions } from './mirror-applier.js';
+import { ParkedInstances } from './parked-instances.js';
+import { PendingActors } from './pending-actors.js';
+
+// Instances per batch refresh (one engine read, one transaction), and batches refreshed at once: while one batch
+// is written, the next is read.
+const REFRESH_BATCH = 100;
+const BATCHES_IN_FLIGHT = 2;
+// A failed batch is retried one instance at a time, this many at once.
+const SINGLE_REFRESH_CONCURRENCY = 8;
+
+/** What a sync run did with a set of instances; a failure of one instance never fails the set. */
+export interface RefreshOutcome {
+  changes: number;
+  /** Instances whose refresh changed the mirror. */
+  changed: number;
+}
+
+/**
+ * The door to the mirror for everyone who changed something and wants it mirrored now: capabilities after their
+ * engine calls, and the sync runs for what they found. Every refresh ends in MirrorApplier.
+ */
+@Injectable()
+export class InstanceRefresher {
+  private readonly logger = new Logger(InstanceRefresher.name);
+  private readonly pendingActors = new PendingActors();
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly reader: InstanceSnapshotReader,
+    private readonly applier: MirrorApplier,
+    private readonly definitions: DefinitionSync,
+    private readonly relay: OutboxRelay,
+    private readonly parked: ParkedInstances,
+    private readonly triage: FailureTriage,
+  ) {}
+
+  /**
+   * Real-time path: called after a gateway write, before it answers, so the caller reads its own write. With an
+   * actor (eventActorOf the caller), the events this refresh writes name who made the change.
+   */
+  async refreshInstance(instanceId: string, options: RefreshOptions = {}): Promise<number> {
+    const actor = options.actor ?? this.pendingActors.actorOf(instanceId);
+    const changes = await this.applier.refresh(instanceId, () => this.reader.read(instanceId), { ...options, actor });
+    if (options.actor) this.pendingActors.settled(instanceId);
+    if (changes > 0) this.relay.kick();
+    return changes;
+  }
+
+  /**
+   * Says, just before a gateway command reaches the engine, who is changing the instance: a poll refreshing it
+   * before the command's own refresh does still names them in the events.
+   */
+  expectChangeBy(instanceId: string, actor: EventActor): void {
+    this.pendingActors.expect(instanceId, actor);
+  }
+
+  /** Refreshes several instances in batches; returns how many events that produced. The first failure fails the call. */
+  async refreshInstances(instanceIds: string[], options: Pick<RefreshOptions, 'actor'> = {}): Promise<number> {
+    let total = 0;
+    await mapConcurrently(chunked(instanceIds, REFRESH_BATCH), BATCHES_IN_FLIGHT, async (batch) => {
+      for (const changes of (await this.refreshBatch(batch, options.actor)).values()) total += changes;
+    });
+    return total;
+  }
+
+  /** Re-reads all definitions; open instances of definitions the engine deleted are refreshed (and so marked removed). */
+  async refreshDefinitions(): Promise<number> {
+    return this.refreshInstances(await this.refreshDefinitionsForOrphans());
+  }
+
+  /** Re-reads all definitions; returns the open instances of definitions the engine no longer has. */
+  async refreshDefinitionsForOrphans(): Promise<string[]> {
+    const removed = await this.definitions.refreshAll();
+    if (removed.length === 0) return [];
+    const orphans: { id: string }[] = await this.dataSource.query(
+      `SELECT id FROM process_instances WHERE definition_id = ANY($1) AND state = ANY($2)`,
+      [removed, OPEN_INSTANCE_STATES],
+    );
+    return orphans.map((orphan) => orphan.id);
+  }
+
+  /**
+   * The sync runs' way to refresh many instances, in batches. An instance that fails for a reason of its own is
+   * parked and the rest go on: a batch that fails is refreshed again one instance at a time, so only that one is
+   * parked. An outage (engine or database gone) stops the run and fails it, so the run keeps its cursor.
+   */
+  async refreshIsolated(instanceIds: Iterable<string>): Promise<RefreshOutcome> {
+    const outcome: RefreshOutcome = { changes: 0, changed: 0 };
+    await mapConcurrently(chunked([...instanceIds], REFRESH_BATCH), BATCHES_IN_FLIGHT, async (batch) => {
+      let results: Map<string, number>;
+      try {
+        results = await this.refreshBatch(batch);
+      } catch (error) {
+        if (await this.triage.isOutage(error)) throw error;
+        results = await this.refreshEachIsolated(batch);
+      }
+      for (const changes of results.values()) {
+        outcome.changes += changes;
+        if (changes > 0) outcome.changed += 1;
+      }
+    });
+    return outcome;
+  }
+
+  /** One engine read and one transaction for the whole batch; every event names the actor, or who is pending. */
+  private async refreshBatch(instanceIds: string[], actor?: EventActor | null): Promise<Map<string, number>> {
+    const outcome = await this.applier.refreshMany(instanceIds, (ids) => this.reader.readMany(ids), {
+      actorOf: (id) => actor ?? this.pendingActors.actorOf(id) ?? null,
+    });
+    if (actor) for (const id of instanceIds) this.pendingActors.settled(id);
+    if ([...outcome.values()].some((changes) => changes > 0)) this.relay.kick();
+    return outcome;
+  }
+
+  private async refreshEachIsolated(instanceIds: string[]): Promise<Map<string, number>> {
+    const results = new Map<string, number>();
+    await mapConcurrently(instanceIds, SINGLE_REFRESH_CONCURRENCY, async (id) => {
+      try {
+        results.set(id, await this.refreshInstance(id));
+      } catch (error) {
+        if (await this.triage.isOutage(error)) throw error;
+        await this.parked.park(id, error);
+        this.logger.warn(`Instance ${id} parked: its refresh failed (${(error as Error).message}); it is retried with backoff`);
+      }
+    });
+    return results;
+  }
+}
