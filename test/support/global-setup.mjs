@@ -100,12 +100,14 @@ async function importEngineIntoTestMirror(databaseUrl, camundaUrl) {
   const query = (sql) => database.query(sql).then((result) => result.rows, () => []);
   let lastReport = started;
   try {
-    // Imported once the first poll succeeded, and settled once the import's events are published.
+    // Imported once the first poll succeeded and the import it began is done, settled once its events are published.
     for (;;) {
       if (exited !== null) throw new Error(`The gateway importing the engine into the test mirror exited ${exited}:\n${output.slice(-2000)}`);
       const [cursor] = await query("SELECT position, last_error FROM sync_cursors WHERE name = 'engine-changes'");
-      const [outbox] = cursor?.position ? await query('SELECT count(*)::int AS pending FROM outbox_events WHERE published_at IS NULL') : [];
-      if (cursor?.position && outbox?.pending === 0) break;
+      const [instanceImport] = await query("SELECT progress->>'phase' AS phase FROM sync_cursors WHERE name = 'import'");
+      const imported = cursor?.position && instanceImport?.phase === 'done';
+      const [outbox] = imported ? await query('SELECT count(*)::int AS pending FROM outbox_events WHERE published_at IS NULL') : [];
+      if (imported && outbox?.pending === 0) break;
       if (Date.now() - started > IMPORT_DEADLINE_MS) throw new Error(`The test mirror's initial import did not finish in ${IMPORT_DEADLINE_MS / 60_000} min; last poll error: ${cursor?.last_error ?? 'none'}`);
       if (Date.now() - lastReport > 30_000) {
         lastReport = Date.now();
