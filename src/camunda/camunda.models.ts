@@ -277,6 +277,15 @@ export interface HistoricInstanceQuery {
   maxResults?: number;
 }
 
+/** One change of a task's candidates, from the engine's identity-link log (kept at history level full). */
+export interface CandidateLinkChange {
+  taskId: string;
+  userId: string | null;
+  groupId: string | null;
+  operation: 'add' | 'delete';
+  at: Date;
+}
+
 /** Which historic process instances a query selects; the date bounds are inclusive, as the engine's are. */
 export interface HistoricInstanceFilter {
   processInstanceIds?: string[];

@@ -111,6 +111,16 @@ export interface IdentityLinkDto {
   type: string;
 }
 
+export interface HistoricIdentityLinkLogDto {
+  id: string;
+  time: string;
+  type: string;
+  userId: string | null;
+  groupId: string | null;
+  taskId: string | null;
+  operationType: 'add' | 'delete';
+}
+
 export interface UserOperationLogEntryDto {
   id: string;
   /** Shared by the entries one operation wrote, one per changed property. */

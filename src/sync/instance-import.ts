@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import type { EngineProcessInstance, HistoricInstanceFilter } from '../camunda/camunda.models.js';
 import { HistoryClient } from '../camunda/clients/history.client.js';
 import { GatewayConfig } from '../config/gateway-config.js';
+import { CandidateIndexBuilder, type KnownCandidates } from './candidate-index.js';
 import { InstanceRefresher } from './instance-refresher.js';
 import { SyncCursorRecord } from './sync-cursor.entity.js';
 
@@ -61,11 +62,14 @@ export interface ImportSlice {
 export class InstanceImport {
   private readonly logger = new Logger(InstanceImport.name);
   private lastLogAt = 0;
+  /** Built once per process for the import's life; null when the engine's log cannot stand in for per-task reads. */
+  private candidates: Promise<KnownCandidates | null> | undefined;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly history: HistoryClient,
     private readonly refresher: InstanceRefresher,
+    private readonly candidateIndex: CandidateIndexBuilder,
     private readonly config: GatewayConfig,
   ) {}
 
@@ -104,10 +108,14 @@ export class InstanceImport {
     const slice: ImportSlice = { instances: 0, changes: 0, pending: false };
     const sliceStarted = Date.now();
     let progress = await this.progress();
+    const known = progress && progress.phase !== 'done' ? await this.knownCandidates() : null;
     while (progress && progress.phase !== 'done' && Date.now() - sliceStarted < budgetMs) {
       const pageStarted = Date.now();
       const page = await this.nextPage(progress);
-      const outcome = await this.refresher.refreshIsolated(page.instances.map((instance) => instance.id));
+      const outcome = await this.refresher.refreshIsolated(
+        page.instances.map((instance) => instance.id),
+        known ?? undefined,
+      );
       slice.instances += page.instances.length;
       slice.changes += outcome.changes;
       progress = { ...page.progress, done: progress.done + page.instances.length, busyMs: progress.busyMs + (Date.now() - pageStarted) };
@@ -115,7 +123,19 @@ export class InstanceImport {
       this.report(progress);
     }
     slice.pending = progress !== null && progress.phase !== 'done';
+    if (!slice.pending) this.candidates = undefined;
     return slice;
+  }
+
+  private knownCandidates(): Promise<KnownCandidates | null> {
+    this.candidates ??= (async () => {
+      // Taken before the log is read: the index is as old as its first page.
+      const [{ now }]: { now: Date }[] = await this.dataSource.query('SELECT clock_timestamp() AS now');
+      return this.candidateIndex.build(now);
+    })();
+    // A failed build (an outage) is tried again by the next slice.
+    this.candidates.catch(() => (this.candidates = undefined));
+    return this.candidates;
   }
 
   async status(): Promise<ImportStatus | null> {

@@ -5,6 +5,7 @@ import type { EventActor } from '../events/event-types.js';
 import { OutboxRelay } from '../events/outbox-relay.js';
 import { OPEN_INSTANCE_STATES } from '../mirror/open-states.js';
 import { chunked, mapConcurrently } from './concurrency.js';
+import type { KnownCandidates } from './candidate-index.js';
 import { DefinitionSync } from './definition-sync.js';
 import { FailureTriage } from './failure-triage.js';
 import { InstanceSnapshotReader } from './instance-snapshot-reader.js';
@@ -95,12 +96,12 @@ export class InstanceRefresher {
    * parked and the rest go on: a batch that fails is refreshed again one instance at a time, so only that one is
    * parked. An outage (engine or database gone) stops the run and fails it, so the run keeps its cursor.
    */
-  async refreshIsolated(instanceIds: Iterable<string>): Promise<RefreshOutcome> {
+  async refreshIsolated(instanceIds: Iterable<string>, known?: KnownCandidates): Promise<RefreshOutcome> {
     const outcome: RefreshOutcome = { changes: 0, changed: 0 };
     await mapConcurrently(chunked([...instanceIds], REFRESH_BATCH), BATCHES_IN_FLIGHT, async (batch) => {
       let results: Map<string, number>;
       try {
-        results = await this.refreshBatch(batch);
+        results = await this.refreshBatch(batch, undefined, known);
       } catch (error) {
         if (await this.triage.isOutage(error)) throw error;
         results = await this.refreshEachIsolated(batch);
@@ -113,10 +114,14 @@ export class InstanceRefresher {
     return outcome;
   }
 
-  /** One engine read and one transaction for the whole batch; every event names the actor, or who is pending. */
-  private async refreshBatch(instanceIds: string[], actor?: EventActor | null): Promise<Map<string, number>> {
-    const outcome = await this.applier.refreshMany(instanceIds, (ids) => this.reader.readMany(ids), {
+  /**
+   * One engine read and one transaction for the whole batch; every event names the actor, or who is pending. With
+   * known candidates, the read counts as made when they were read, so it never overwrites a newer refresh.
+   */
+  private async refreshBatch(instanceIds: string[], actor?: EventActor | null, known?: KnownCandidates): Promise<Map<string, number>> {
+    const outcome = await this.applier.refreshMany(instanceIds, (ids) => this.reader.readMany(ids, known), {
       actorOf: (id) => actor ?? this.pendingActors.actorOf(id) ?? null,
+      readAsOf: known?.asOf,
     });
     if (actor) for (const id of instanceIds) this.pendingActors.settled(id);
     if ([...outcome.values()].some((changes) => changes > 0)) this.relay.kick();

@@ -10,12 +10,15 @@ import { InstanceState } from '../mirror/process-instance.entity.js';
 import { mapConcurrently } from './concurrency.js';
 import { taskStateOf, type IncidentSnapshot, type InstanceSnapshot, type TaskSnapshot, type VariableSnapshot } from './instance-snapshot.js';
 import { startedByOf } from './started-by.js';
+import type { KnownCandidates } from './candidate-index.js';
 
 /** The most instances one batch read asks the engine about: their ids travel in one request body. */
 export const MAX_BATCH_READ = 200;
 // Requests a batch read keeps in flight for what the engine only answers per instance or per task.
 const ENGINE_CONCURRENCY = 8;
 const LIST_PAGE = 1_000;
+// Tasks per instance up to which instances sharing business keys are still read together.
+const TASKS_PER_INSTANCE_READ_TOGETHER = 20;
 
 /**
  * Reads instances' full current state from the engine: history for states, runtime for candidates. A batch reads
@@ -38,8 +41,11 @@ export class InstanceSnapshotReader {
     return (await this.readMany([instanceId])).get(instanceId) ?? null;
   }
 
-  /** One entry per id asked for, null for those history confirms it has no record of (as in `read`). */
-  async readMany(instanceIds: string[]): Promise<Map<string, InstanceSnapshot | null>> {
+  /**
+   * One entry per id asked for, null for those history confirms it has no record of (as in `read`). With known
+   * candidates (the import's index), only the tasks it knows nothing of are asked about.
+   */
+  async readMany(instanceIds: string[], known?: KnownCandidates): Promise<Map<string, InstanceSnapshot | null>> {
     if (instanceIds.length > MAX_BATCH_READ) throw new Error(`A batch read takes at most ${MAX_BATCH_READ} instances, not ${instanceIds.length}`);
     const snapshots = new Map<string, InstanceSnapshot | null>(instanceIds.map((id) => [id, null]));
     if (instanceIds.length === 0) return snapshots;
@@ -52,15 +58,15 @@ export class InstanceSnapshotReader {
     const [variables, incidents, tasks] = await Promise.all([
       allPages((firstResult, maxResults) => this.historyClient.listHistoricVariablesOf(found, { firstResult, maxResults }), LIST_PAGE),
       this.incidentsOf(found),
-      mapConcurrently(instances, ENGINE_CONCURRENCY, (instance) => this.tasksOf(instance)),
+      this.tasksOf(instances, known),
     ]);
     const variablesOf = groupBy(variables.map(toVariable), (variable) => variable.processInstanceId);
-    instances.forEach((instance, index) => {
+    instances.forEach((instance) => {
       const instanceVariables = variablesOf.get(instance.id) ?? [];
       snapshots.set(instance.id, {
         ...toInstance(instance),
         startedBy: startedByOf(instanceVariables, instance.startUserId, this.config.CAMUNDA_USER),
-        tasks: tasks[index]!,
+        tasks: tasks.get(instance.id) ?? [],
         variables: instanceVariables.map(({ processInstanceId: _, ...variable }) => variable),
         incidents: incidents.get(instance.id) ?? [],
       });
@@ -68,11 +74,27 @@ export class InstanceSnapshotReader {
     return snapshots;
   }
 
-  private async tasksOf(instance: EngineProcessInstance): Promise<TaskSnapshot[]> {
-    const tasks = await allPages((firstResult, maxResults) => this.historyClient.listHistoricTasks({ processInstanceId: instance.id, firstResult, maxResults }));
+  /**
+   * History filters tasks by many business keys, not by many instance ids: instances with a key are read together
+   * (unless their keys are shared by far more tasks than they have, which a count tells first), the rest one by one.
+   */
+  private async tasksOf(instances: EngineProcessInstance[], known: KnownCandidates | undefined): Promise<Map<string, TaskSnapshot[]>> {
+    const keyed = instances.filter((instance) => instance.businessKey !== null);
+    const keys = [...new Set(keyed.map((instance) => instance.businessKey!))];
+    const together = keys.length > 0 && (await this.historyClient.countHistoricTasksOfBusinessKeys(keys)) <= TASKS_PER_INSTANCE_READ_TOGETHER * keyed.length;
+    const alone = together ? instances.filter((instance) => instance.businessKey === null) : instances;
+    const ids = new Set(instances.map((instance) => instance.id));
+    const [shared, single] = await Promise.all([
+      together ? allPages((firstResult, maxResults) => this.historyClient.listHistoricTasksOfBusinessKeys(keys, { firstResult, maxResults }), LIST_PAGE) : [],
+      mapConcurrently(alone, ENGINE_CONCURRENCY, (instance) =>
+        allPages((firstResult, maxResults) => this.historyClient.listHistoricTasks({ processInstanceId: instance.id, firstResult, maxResults })),
+      ),
+    ]);
+    const tasks = [...shared.filter((task) => task.processInstanceId !== null && ids.has(task.processInstanceId)), ...single.flat()];
     // History keeps no task suspension: a task is suspended exactly while its open instance is.
-    const suspended = instance.state === InstanceState.Suspended;
-    return mapConcurrently(tasks, ENGINE_CONCURRENCY, (task) => this.toTask(task, suspended));
+    const suspended = new Set(instances.filter((instance) => instance.state === InstanceState.Suspended).map((instance) => instance.id));
+    const snapshots = await mapConcurrently(tasks, ENGINE_CONCURRENCY, (task) => this.toTask(task, suspended.has(task.processInstanceId!), known));
+    return groupBy(snapshots, (_, index) => tasks[index]!.processInstanceId!);
   }
 
   /** Incidents are rare: one query finds which instances have any, and only those are asked for theirs. */
@@ -89,8 +111,8 @@ export class InstanceSnapshotReader {
     return new Map(withIncidents.map((id, index) => [id, lists[index]!.map(toIncident)]));
   }
 
-  private async toTask(task: EngineTask, instanceSuspended: boolean): Promise<TaskSnapshot> {
-    const candidates = task.endedAt ? undefined : await this.candidatesOf(task.id);
+  private async toTask(task: EngineTask, instanceSuspended: boolean, known: KnownCandidates | undefined): Promise<TaskSnapshot> {
+    const candidates = task.endedAt ? undefined : (known?.candidatesOf(task.id) ?? (await this.candidatesOf(task.id)));
     return {
       id: task.id,
       name: task.name,
@@ -117,10 +139,10 @@ export class InstanceSnapshotReader {
   }
 }
 
-function groupBy<T>(items: T[], keyOf: (item: T) => string): Map<string, T[]> {
+function groupBy<T>(items: T[], keyOf: (item: T, index: number) => string): Map<string, T[]> {
   const groups = new Map<string, T[]>();
-  for (const item of items) {
-    const key = keyOf(item);
+  for (const [index, item] of items.entries()) {
+    const key = keyOf(item, index);
     const group = groups.get(key);
     if (group) group.push(item);
     else groups.set(key, [item]);

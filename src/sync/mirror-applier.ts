@@ -29,6 +29,8 @@ export interface RefreshOptions {
 export interface BatchRefreshOptions {
   /** Who made the change being refreshed, per instance; null when nobody known (an operator, a job). */
   actorOf: (instanceId: string) => EventActor | null;
+  /** When part of what the read returns was read, if before the read itself: the older time is the snapshot's. */
+  readAsOf?: Date;
 }
 
 const REMOVED_FROM_ENGINE = 'removed from engine';
@@ -85,7 +87,8 @@ export class MirrorApplier {
    */
   async refreshMany(instanceIds: string[], readSnapshots: (ids: string[]) => Promise<Map<string, InstanceSnapshot | null>>, options: BatchRefreshOptions): Promise<Map<string, number>> {
     if (instanceIds.length === 0) return new Map();
-    const readStartedAt = await this.clock();
+    const clock = await this.clock();
+    const readStartedAt = options.readAsOf && options.readAsOf < clock ? options.readAsOf : clock;
     const snapshots = await readSnapshots(instanceIds);
     const outcome = await this.applyAll(snapshots, readStartedAt, { domainEventsOf: () => [], actorOf: options.actorOf, stale: 0 });
     return outcome as Map<string, number>;

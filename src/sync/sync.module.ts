@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { CamundaModule } from '../camunda/camunda.module.js';
 import { EventsModule } from '../events/events.module.js';
+import { CandidateIndexBuilder } from './candidate-index.js';
 import { DefinitionSync } from './definition-sync.js';
 import { EngineChanges } from './engine-changes.js';
 import { FailureTriage } from './failure-triage.js';
@@ -20,7 +21,7 @@ import { SyncService } from './sync.service.js';
 @Module({
   imports: [CamundaModule, EventsModule],
   controllers: [SyncController],
-  providers: [SyncService, InstanceRefresher, InstanceImport, SyncScheduler, MirrorApplier, MirrorStore, InstanceSnapshotReader, EngineChanges, DefinitionSync, Reconciler, ParkedInstances, FailureTriage, MirrorRetention],
+  providers: [SyncService, InstanceRefresher, InstanceImport, CandidateIndexBuilder, SyncScheduler, MirrorApplier, MirrorStore, InstanceSnapshotReader, EngineChanges, DefinitionSync, Reconciler, ParkedInstances, FailureTriage, MirrorRetention],
   exports: [SyncService, InstanceRefresher],
 })
 export class SyncModule {}

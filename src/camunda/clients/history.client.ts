@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { CamundaError, CamundaErrorCode, unlessUnknown } from '../camunda.errors.js';
 import type {
+  CandidateLinkChange,
   EngineHistoricIncident,
   EngineVariable,
   EngineProcessInstance,
@@ -20,6 +21,7 @@ import type {
   UserOperationLogEntryDto,
   HistoricVariableUpdateDto,
   HistoricDetailDto,
+  HistoricIdentityLinkLogDto,
   HistoricIncidentDto,
   HistoricVariableInstanceDto,
 } from '../engine-dto.js';
@@ -91,6 +93,50 @@ export class HistoryClient {
     };
     const dtos = await this.engine.request<HistoricTaskInstanceDto[]>('list historic tasks', { method: 'GET', url: enginePath`/history/task`, params });
     return dtos.map(toTask);
+  }
+
+  /**
+   * The tasks (open and ended) of the instances with these business keys: the one history task filter that takes
+   * many instances. Instances of other ids may share a key; the caller keeps the ones it asked about.
+   */
+  async listHistoricTasksOfBusinessKeys(businessKeys: string[], page: { firstResult: number; maxResults: number }): Promise<EngineTask[]> {
+    const dtos = await this.engine.request<HistoricTaskInstanceDto[]>('list historic tasks', {
+      method: 'POST',
+      url: enginePath`/history/task`,
+      params: page,
+      data: { processInstanceBusinessKeyIn: businessKeys, sorting: [{ sortBy: 'startTime', sortOrder: 'asc' }, { sortBy: 'taskId', sortOrder: 'asc' }] },
+    });
+    return dtos.map(toTask);
+  }
+
+  async countHistoricTasksOfBusinessKeys(businessKeys: string[]): Promise<number> {
+    const dto = await this.engine.request<{ count: number }>('count historic tasks', {
+      method: 'POST',
+      url: enginePath`/history/task/count`,
+      data: { processInstanceBusinessKeyIn: businessKeys },
+    });
+    return dto.count;
+  }
+
+  /** Candidate-link changes of all tasks since a time, oldest first (entries appended meanwhile land after the pages read). */
+  async listCandidateLinkChanges(query: { after: Date; firstResult: number; maxResults: number }): Promise<CandidateLinkChange[]> {
+    const dtos = await this.engine.request<HistoricIdentityLinkLogDto[]>('list identity link log', {
+      method: 'GET',
+      url: enginePath`/history/identity-link-log`,
+      params: { type: 'candidate', dateAfter: toEngineDate(query.after), sortBy: 'time', sortOrder: 'asc', firstResult: query.firstResult, maxResults: query.maxResults },
+    });
+    return dtos.flatMap((dto) =>
+      dto.taskId ? [{ taskId: dto.taskId, userId: dto.userId, groupId: dto.groupId, operation: dto.operationType, at: fromEngineDate(dto.time)! }] : [],
+    );
+  }
+
+  async countCandidateLinkChanges(after: Date): Promise<number> {
+    const dto = await this.engine.request<{ count: number }>('count identity link log', {
+      method: 'GET',
+      url: enginePath`/history/identity-link-log/count`,
+      params: { type: 'candidate', dateAfter: toEngineDate(after) },
+    });
+    return dto.count;
   }
 
   async listHistoricActivities(processInstanceId: string): Promise<HistoricActivity[]> {

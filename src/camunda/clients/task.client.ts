@@ -131,6 +131,17 @@ export class TaskClient {
   }
 
   /** Open user tasks (optionally only those changed since a time), by id so pages stay stable. */
+  /** When the oldest open task was created, or null when no task is open. */
+  async oldestOpenTaskCreatedAt(): Promise<Date | null> {
+    const [oldest] = await this.engine.request<{ created: string }[]>('list open tasks', {
+      method: 'POST',
+      url: enginePath`/task`,
+      params: { firstResult: 0, maxResults: 1 },
+      data: { sorting: [{ sortBy: 'created', sortOrder: 'asc' }] },
+    });
+    return oldest ? fromEngineDate(oldest.created) : null;
+  }
+
   async listOpenTasks(query: { updatedAfter?: Date; firstResult: number; maxResults: number }): Promise<OpenTask[]> {
     const dtos = await this.engine.request<TaskDto[]>('list open tasks', {
       method: 'GET',
