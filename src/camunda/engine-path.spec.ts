@@ -78,6 +78,7 @@ const CALLS: Record<string, { path: boolean; call: Call }> = {
   // Private, but it sends requests too: reached through the instance as the client itself calls it.
   'TaskClient.listRecentTaskUpdates': { path: false, call: (c, v) => (c.TaskClient as unknown as { listRecentTaskUpdates(id: string): Promise<unknown> }).listRecentTaskUpdates(v) },
   'TaskClient.listOpenTasks': { path: false, call: (c) => c.TaskClient.listOpenTasks(page) },
+  'TaskClient.listTaskIdsWithCandidates': { path: false, call: (c, v) => c.TaskClient.listTaskIdsWithCandidates([v], 'groups', page) },
   'TaskClient.oldestOpenTaskCreatedAt': { path: false, call: (c) => c.TaskClient.oldestOpenTaskCreatedAt() },
   'VariableClient.getVariables': { path: true, call: (c, v) => c.VariableClient.getVariables({ kind: 'task-local', id: v }) },
   'VariableClient.getVariable': { path: true, call: (c, v) => c.VariableClient.getVariable({ kind: 'process-instance', id: 'p1' }, v) },

@@ -15,6 +15,8 @@ const task = (id: string, endedAt: Date | null): EngineTask => ({
   owner: null, priority: 50, createdAt: new Date(0), dueAt: null, followUpAt: null, endedAt, deleteReason: endedAt ? 'completed' : null, tenantId: null,
 });
 
+const asked: string[] = [];
+
 function reader(answer: () => Promise<EngineProcessInstance[]>, tasks: EngineTask[] = []): InstanceSnapshotReader {
   const history = {
     listHistoricProcessInstancesByStart: answer,
@@ -22,7 +24,13 @@ function reader(answer: () => Promise<EngineProcessInstance[]>, tasks: EngineTas
     listHistoricVariablesOf: async () => [],
     listHistoricIncidents: async () => [],
   } as unknown as HistoryClient;
-  const taskClient = { getTaskCandidates: async () => ({ users: [], groups: ['managers'] }) } as unknown as TaskClient;
+  const taskClient = {
+    getTaskCandidates: async (id: string) => {
+      asked.push(id);
+      return { users: [], groups: ['managers'] };
+    },
+    listTaskIdsWithCandidates: async (_: string[], of: string, { firstResult }: { firstResult: number }) => (of === 'groups' && firstResult === 0 ? ['b'] : []),
+  } as unknown as TaskClient;
   return new InstanceSnapshotReader(history, taskClient, { CAMUNDA_USER: 'demo' } as GatewayConfig);
 }
 
@@ -59,5 +67,24 @@ describe('InstanceSnapshotReader', () => {
       { id: 'open', suspended: true, candidateGroups: ['managers'] },
       { id: 'done', suspended: false, candidateGroups: undefined },
     ]);
+  });
+
+  it('asks for the candidates only of the tasks the engine lists as having any', async () => {
+    asked.length = 0;
+    const snapshot = await reader(async () => [instance('p1')], [task('a', null), task('b', null), task('c', null)]).read('p1');
+    expect(asked).toEqual(['b']);
+    expect(snapshot?.tasks.map(({ id, candidateGroups }) => [id, candidateGroups])).toEqual([
+      ['a', []],
+      ['b', ['managers']],
+      ['c', []],
+    ]);
+  });
+
+  it('takes known candidates instead of asking', async () => {
+    asked.length = 0;
+    const known = { asOf: new Date(0), candidatesOf: (id: string) => (id === 'open' ? { users: ['mary'], groups: [] } : undefined) };
+    const snapshots = await reader(async () => [instance('p1')], [task('open', null)]).readMany(['p1'], known);
+    expect(asked).toEqual([]);
+    expect(snapshots.get('p1')?.tasks[0]).toMatchObject({ candidateUsers: ['mary'], candidateGroups: [] });
   });
 });

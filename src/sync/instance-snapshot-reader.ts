@@ -93,8 +93,37 @@ export class InstanceSnapshotReader {
     const tasks = [...shared.filter((task) => task.processInstanceId !== null && ids.has(task.processInstanceId)), ...single.flat()];
     // History keeps no task suspension: a task is suspended exactly while its open instance is.
     const suspended = new Set(instances.filter((instance) => instance.state === InstanceState.Suspended).map((instance) => instance.id));
-    const snapshots = await mapConcurrently(tasks, ENGINE_CONCURRENCY, (task) => this.toTask(task, suspended.has(task.processInstanceId!), known));
+    const candidates = await this.candidatesOf(tasks, known);
+    const snapshots = tasks.map((task) => toTaskSnapshot(task, suspended.has(task.processInstanceId!), candidates.get(task.id)));
     return groupBy(snapshots, (_, index) => tasks[index]!.processInstanceId!);
+  }
+
+  /**
+   * The open tasks' candidates: from the known ones where there are, else from the engine, task by task. Of several
+   * tasks to ask about, two list queries first tell which have any candidates at all; the others have none.
+   */
+  private async candidatesOf(tasks: EngineTask[], known: KnownCandidates | undefined): Promise<Map<string, TaskCandidates | undefined>> {
+    const candidates = new Map<string, TaskCandidates | undefined>();
+    const unknown: EngineTask[] = [];
+    for (const task of tasks) {
+      if (task.endedAt) continue;
+      const knownOnes = known?.candidatesOf(task.id);
+      if (knownOnes) candidates.set(task.id, knownOnes);
+      else unknown.push(task);
+    }
+    let asked = unknown;
+    if (unknown.length > 2) {
+      const instanceIds = [...new Set(unknown.map((task) => task.processInstanceId!))];
+      const withCandidates = await Promise.all(
+        (['groups', 'users'] as const).map((of) => allPages((firstResult, maxResults) => this.taskClient.listTaskIdsWithCandidates(instanceIds, of, { firstResult, maxResults }), LIST_PAGE)),
+      );
+      const having = new Set(withCandidates.flat());
+      asked = unknown.filter((task) => having.has(task.id));
+      for (const task of unknown) if (!having.has(task.id)) candidates.set(task.id, { users: [], groups: [] });
+    }
+    const answers = await mapConcurrently(asked, ENGINE_CONCURRENCY, (task) => unlessUnknown(this.taskClient.getTaskCandidates(task.id)));
+    asked.forEach((task, index) => candidates.set(task.id, answers[index]));
+    return candidates;
   }
 
   /** Incidents are rare: one query finds which instances have any, and only those are asked for theirs. */
@@ -110,33 +139,28 @@ export class InstanceSnapshotReader {
     );
     return new Map(withIncidents.map((id, index) => [id, lists[index]!.map(toIncident)]));
   }
+}
 
-  private async toTask(task: EngineTask, instanceSuspended: boolean, known: KnownCandidates | undefined): Promise<TaskSnapshot> {
-    const candidates = task.endedAt ? undefined : (known?.candidatesOf(task.id) ?? (await this.candidatesOf(task.id)));
-    return {
-      id: task.id,
-      name: task.name,
-      description: task.description,
-      taskDefinitionKey: task.taskDefinitionKey,
-      assignee: task.assignee,
-      owner: task.owner,
-      candidateUsers: candidates?.users,
-      candidateGroups: candidates?.groups,
-      priority: task.priority,
-      state: taskStateOf(task),
-      suspended: instanceSuspended && !task.endedAt,
-      createdAt: task.createdAt,
-      dueAt: task.dueAt,
-      followUpAt: task.followUpAt,
-      endedAt: task.endedAt,
-      tenantId: task.tenantId,
-    };
-  }
-
-  /** Undefined when the task ended between the history read and this one; the next refresh sees it ended. */
-  private candidatesOf(taskId: string): Promise<TaskCandidates | undefined> {
-    return unlessUnknown(this.taskClient.getTaskCandidates(taskId));
-  }
+/** Candidates undefined when the task ended, or ended before they were read: the mirror keeps what it had. */
+function toTaskSnapshot(task: EngineTask, instanceSuspended: boolean, candidates: TaskCandidates | undefined): TaskSnapshot {
+  return {
+    id: task.id,
+    name: task.name,
+    description: task.description,
+    taskDefinitionKey: task.taskDefinitionKey,
+    assignee: task.assignee,
+    owner: task.owner,
+    candidateUsers: candidates?.users,
+    candidateGroups: candidates?.groups,
+    priority: task.priority,
+    state: taskStateOf(task),
+    suspended: instanceSuspended && !task.endedAt,
+    createdAt: task.createdAt,
+    dueAt: task.dueAt,
+    followUpAt: task.followUpAt,
+    endedAt: task.endedAt,
+    tenantId: task.tenantId,
+  };
 }
 
 function groupBy<T>(items: T[], keyOf: (item: T, index: number) => string): Map<string, T[]> {

@@ -131,6 +131,17 @@ export class TaskClient {
   }
 
   /** Open user tasks (optionally only those changed since a time), by id so pages stay stable. */
+  /** The open tasks of these instances that have candidate groups or candidate users (ids only). */
+  async listTaskIdsWithCandidates(processInstanceIds: string[], of: 'groups' | 'users', page: { firstResult: number; maxResults: number }): Promise<string[]> {
+    const dtos = await this.engine.request<{ id: string }[]>('list open tasks', {
+      method: 'POST',
+      url: enginePath`/task`,
+      params: page,
+      data: { processInstanceIdIn: processInstanceIds, ...(of === 'groups' ? { withCandidateGroups: true } : { withCandidateUsers: true }), sorting: [{ sortBy: 'id', sortOrder: 'asc' }] },
+    });
+    return dtos.map((dto) => dto.id);
+  }
+
   /** When the oldest open task was created, or null when no task is open. */
   async oldestOpenTaskCreatedAt(): Promise<Date | null> {
     const [oldest] = await this.engine.request<{ created: string }[]>('list open tasks', {
