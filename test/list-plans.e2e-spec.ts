@@ -1,7 +1,7 @@
-import pg from 'pg';
 import { DataSource } from 'typeorm';
 import { AccessScope } from '../src/auth/access-scope.js';
 import { dataSourceOptions } from '../src/database/data-source-options.js';
+import { freshDatabase } from './support/own-database.js';
 import { Role, type Caller } from '../src/identity/caller.js';
 import { InstanceState, ProcessInstanceRecord } from '../src/mirror/process-instance.entity.js';
 import { TaskRecord } from '../src/mirror/task.entity.js';
@@ -11,7 +11,6 @@ import { instanceListQuery, INSTANCES_BY_START } from '../src/process-instances/
 import { TaskAccess } from '../src/tasks/task-access.js';
 import { applyTaskFilters, TASK_SORT_KEYS } from '../src/tasks/task-list-query.js';
 import type { TaskQueryDto } from '../src/tasks/dto/task-query.dto.js';
-import { testEnv } from './support/test-env.js';
 
 const ROWS = 60_000;
 const PLANS_DATABASE = 'camunda_gateway_plans';
@@ -45,15 +44,8 @@ describe('list query plans on a seeded mirror', () => {
   };
 
   beforeAll(async () => {
-    const admin = new pg.Client({ connectionString: testEnv.databaseUrl });
-    await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS ${PLANS_DATABASE} WITH (FORCE)`);
-    await admin.query(`CREATE DATABASE ${PLANS_DATABASE}`);
-    await admin.end();
-    const url = Object.assign(new URL(testEnv.databaseUrl), { pathname: `/${PLANS_DATABASE}` }).toString();
-    dataSource = new DataSource(dataSourceOptions(url));
+    dataSource = new DataSource(dataSourceOptions(await freshDatabase(PLANS_DATABASE)));
     await dataSource.initialize();
-    await dataSource.runMigrations();
     await dataSource.query(`
       INSERT INTO process_instances (id, definition_id, definition_key, business_key, tenant_id, state, started_by, started_at, last_synced_at)
       SELECT 'p' || n, 'd' || (n % 10) || ':1', 'key' || (n % 10), 'BK-' || n, 't' || (n % 20),
