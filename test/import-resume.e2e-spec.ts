@@ -88,8 +88,9 @@ describe('an import killed halfway resumes where it stopped', () => {
     await gateway?.stop();
     await proxy.stop();
     await mirror?.end();
+    // Deleting thousands of instances with their history takes the engine a while.
     if (deploymentId) await engineRest('DELETE', `/deployment/${deploymentId}?cascade=true`).catch(() => undefined);
-  });
+  }, 300_000);
 
   it('continues after a SIGKILL and ends with mirror = engine and one event set per instance', async () => {
     // The first process reads the engine slowly, so the kill lands halfway whatever the machine's speed.

@@ -37,8 +37,9 @@ describe('more than 5,000 operations while the gateway was stopped', () => {
   afterAll(async () => {
     await gateway?.stop();
     await mirror.end();
+    // Deleting a thousand instances with their history takes the engine a while.
     if (deploymentId) await engineRest('DELETE', `/deployment/${deploymentId}?cascade=true`).catch(() => undefined);
-  });
+  }, 300_000);
 
   it('are all in the mirror after the restart, none missed', async () => {
     gateway = await GatewayProcess.start({ SYNC_INTERVAL_MS: '500', SYNC_RECONCILE_CRON: '0 0 0 1 1 *' });
