@@ -49,6 +49,9 @@ export class InstanceSnapshotReader {
     if (instanceIds.length > MAX_BATCH_READ) throw new Error(`A batch read takes at most ${MAX_BATCH_READ} instances, not ${instanceIds.length}`);
     const snapshots = new Map<string, InstanceSnapshot | null>(instanceIds.map((id) => [id, null]));
     if (instanceIds.length === 0) return snapshots;
+    // One instance (a gateway write's own refresh): its tasks are read beside it, not after, to answer sooner.
+    const singleTasks = instanceIds.length === 1 ? this.historicTasksOf(instanceIds[0]!) : undefined;
+    singleTasks?.catch(() => undefined);
     const instances = await this.historyClient.listHistoricProcessInstancesByStart({ processInstanceIds: instanceIds }, { firstResult: 0, maxResults: instanceIds.length });
     // An engine that ignored the id filter would answer with other instances: never mirror those under these ids.
     const stranger = instances.find((instance) => !snapshots.has(instance.id));
@@ -58,7 +61,7 @@ export class InstanceSnapshotReader {
     const [variables, incidents, tasks] = await Promise.all([
       allPages((firstResult, maxResults) => this.historyClient.listHistoricVariablesOf(found, { firstResult, maxResults }), LIST_PAGE),
       this.incidentsOf(found),
-      this.tasksOf(instances, known),
+      this.tasksOf(instances, known, singleTasks),
     ]);
     const variablesOf = groupBy(variables.map(toVariable), (variable) => variable.processInstanceId);
     instances.forEach((instance) => {
@@ -78,17 +81,15 @@ export class InstanceSnapshotReader {
    * History filters tasks by many business keys, not by many instance ids: instances with a key are read together
    * (unless their keys are shared by far more tasks than they have, which a count tells first), the rest one by one.
    */
-  private async tasksOf(instances: EngineProcessInstance[], known: KnownCandidates | undefined): Promise<Map<string, TaskSnapshot[]>> {
+  private async tasksOf(instances: EngineProcessInstance[], known: KnownCandidates | undefined, alreadyRead?: Promise<EngineTask[]>): Promise<Map<string, TaskSnapshot[]>> {
     const keyed = instances.filter((instance) => instance.businessKey !== null);
     const keys = [...new Set(keyed.map((instance) => instance.businessKey!))];
-    const together = keys.length > 0 && (await this.historyClient.countHistoricTasksOfBusinessKeys(keys)) <= TASKS_PER_INSTANCE_READ_TOGETHER * keyed.length;
+    const together = !alreadyRead && keyed.length > 1 && (await this.historyClient.countHistoricTasksOfBusinessKeys(keys)) <= TASKS_PER_INSTANCE_READ_TOGETHER * keyed.length;
     const alone = together ? instances.filter((instance) => instance.businessKey === null) : instances;
     const ids = new Set(instances.map((instance) => instance.id));
     const [shared, single] = await Promise.all([
       together ? allPages((firstResult, maxResults) => this.historyClient.listHistoricTasksOfBusinessKeys(keys, { firstResult, maxResults }), LIST_PAGE) : [],
-      mapConcurrently(alone, ENGINE_CONCURRENCY, (instance) =>
-        allPages((firstResult, maxResults) => this.historyClient.listHistoricTasks({ processInstanceId: instance.id, firstResult, maxResults })),
-      ),
+      alreadyRead ? alreadyRead.then((tasks) => [tasks]) : mapConcurrently(alone, ENGINE_CONCURRENCY, (instance) => this.historicTasksOf(instance.id)),
     ]);
     const tasks = [...shared.filter((task) => task.processInstanceId !== null && ids.has(task.processInstanceId)), ...single.flat()];
     // History keeps no task suspension: a task is suspended exactly while its open instance is.
@@ -96,6 +97,10 @@ export class InstanceSnapshotReader {
     const candidates = await this.candidatesOf(tasks, known);
     const snapshots = tasks.map((task) => toTaskSnapshot(task, suspended.has(task.processInstanceId!), candidates.get(task.id)));
     return groupBy(snapshots, (_, index) => tasks[index]!.processInstanceId!);
+  }
+
+  private historicTasksOf(processInstanceId: string): Promise<EngineTask[]> {
+    return allPages((firstResult, maxResults) => this.historyClient.listHistoricTasks({ processInstanceId, firstResult, maxResults }));
   }
 
   /**
