@@ -6,10 +6,10 @@ import { eventually } from './support/eventually.js';
 import { startGateway, type RunningGateway } from './support/gateway-app.js';
 import { testEnv } from './support/test-env.js';
 
-// The issue's size; WORKLOAD_INSTANCES=300 gives a quick local run. Life cycles mostly wait for polls, so
-// concurrency grows with the size to keep the run's length about the same.
+// The issue's size; WORKLOAD_INSTANCES=300 gives a quick local run. Life cycles mostly wait for polls; more at
+// once than this and the waiting itself (a mirror query every 100 ms each) loads a 2-core machine.
 const INSTANCES = Number(process.env.WORKLOAD_INSTANCES ?? 3_000);
-const CONCURRENCY = Math.max(12, Math.ceil(INSTANCES / 30));
+const CONCURRENCY = 40;
 const SEED = Number(process.env.WORKLOAD_SEED ?? Date.now() % 2 ** 31);
 
 /** Small seeded PRNG (mulberry32): a failing run is replayed with WORKLOAD_SEED. */
@@ -45,9 +45,12 @@ describe(`randomized workload of ${INSTANCES} instances, gateway and out-of-band
     return (await mirror.query(sql, params)).rows[0] as T | undefined;
   }
 
-  /** Out-of-band steps wait until the poll has seen them: a state that comes and goes between two polls is invisible to any poller. */
+  /**
+   * Out-of-band steps wait until the poll has seen them: a state that comes and goes between two polls is invisible
+   * to any poller. A bound for a change that never arrives, not a latency target (bench/ measures the lag).
+   */
   async function seen(check: () => Promise<boolean>): Promise<void> {
-    await eventually(async () => expect(await check()).toBe(true), 15_000, 50);
+    await eventually(async () => expect(await check()).toBe(true), 60_000, 100);
   }
 
   async function taskAssignee(model: Model, assignee: string | null): Promise<void> {
