@@ -16,7 +16,7 @@ interface ImportProgress {
   phase: string;
   done: number;
   total: number;
-  lastStart: string | null;
+  keyset: { at: string | null };
 }
 
 function model(key: string): Buffer {
@@ -106,7 +106,7 @@ describe('an import killed halfway resumes where it stopped', () => {
     gateway = undefined;
     const afterKill = (await progress())!;
     expect(afterKill.phase).toBe('open');
-    expect(afterKill.lastStart).not.toBeNull();
+    expect(afterKill.keyset.at).not.toBeNull();
 
     gateway = await GatewayProcess.start({ ...env, CAMUNDA_URL: testEnv.camundaUrl });
     const finished = await eventually(async () => {

@@ -134,6 +134,18 @@ export interface OpenTask {
   assignee: string | null;
 }
 
+/** An open task as the reconcile compares it with the mirror. */
+export interface OpenTaskState {
+  id: string;
+  processInstanceId: string | null;
+  name: string | null;
+  assignee: string | null;
+  priority: number;
+  dueAt: Date | null;
+  createdAt: Date;
+  suspended: boolean;
+}
+
 export interface DefinitionStatistics {
   runningInstances: number;
   failedJobs: number;

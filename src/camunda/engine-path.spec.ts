@@ -79,6 +79,7 @@ const CALLS: Record<string, { path: boolean; call: Call }> = {
   'TaskClient.listRecentTaskUpdates': { path: false, call: (c, v) => (c.TaskClient as unknown as { listRecentTaskUpdates(id: string): Promise<unknown> }).listRecentTaskUpdates(v) },
   'TaskClient.listOpenTasks': { path: false, call: (c) => c.TaskClient.listOpenTasks(page) },
   'TaskClient.listTaskIdsWithCandidates': { path: false, call: (c, v) => c.TaskClient.listTaskIdsWithCandidates([v], 'groups', page) },
+  'TaskClient.listOpenTasksByCreation': { path: false, call: (c) => c.TaskClient.listOpenTasksByCreation(new Date(0), page) },
   'TaskClient.oldestOpenTaskCreatedAt': { path: false, call: (c) => c.TaskClient.oldestOpenTaskCreatedAt() },
   'VariableClient.getVariables': { path: true, call: (c, v) => c.VariableClient.getVariables({ kind: 'task-local', id: v }) },
   'VariableClient.getVariable': { path: true, call: (c, v) => c.VariableClient.getVariable({ kind: 'process-instance', id: 'p1' }, v) },

@@ -6,6 +6,7 @@ import { HistoryClient } from '../camunda/clients/history.client.js';
 import { GatewayConfig } from '../config/gateway-config.js';
 import { CandidateIndexBuilder, type KnownCandidates } from './candidate-index.js';
 import { InstanceRefresher } from './instance-refresher.js';
+import { KEYSET_START, nextKeysetPage, type Keyset } from './keyset-pages.js';
 import { SyncCursorRecord } from './sync-cursor.entity.js';
 
 export const IMPORT_CURSOR = 'import';
@@ -15,17 +16,15 @@ const LOG_EVERY_MS = 10_000;
 
 type ImportPhase = 'open' | 'finished' | 'done';
 
-/** Kept in the import cursor's `progress`: a keyset over (start time, id) and the counts. */
+/** Kept in the import cursor's `progress`: a keyset over (start time, id), the phase and the counts. */
 interface ImportProgress {
   phase: ImportPhase;
   /** When the import began, on the database clock: instances started later are the poll's to see. */
   startedAt: string;
   /** SYNC_IMPORT_SINCE when it began: the finished phase imports instances that finished since then. */
   finishedSince: string | null;
-  lastStart: string | null;
-  lastId: string | null;
-  /** Rows at `lastStart` skipped to get past a page made only of rows already imported (same start time). */
-  skip: number;
+  /** The last instance imported, by start time and id. */
+  keyset: Keyset;
   done: number;
   /** Estimated at the start (the set moves while it is imported). */
   total: number;
@@ -86,9 +85,7 @@ export class InstanceImport {
       phase: 'open',
       startedAt: at.toISOString(),
       finishedSince: since?.toISOString() ?? null,
-      lastStart: null,
-      lastId: null,
-      skip: 0,
+      keyset: KEYSET_START,
       done: 0,
       total: open + finished,
       busyMs: 0,
@@ -154,22 +151,16 @@ export class InstanceImport {
     };
   }
 
-  /**
-   * The next page past the keyset, and the progress after it. The engine's date bounds are inclusive, so the
-   * page starts at the last start time and drops what was already imported there.
-   */
+  /** The next page past the keyset, and the progress after it. */
   private async nextPage(progress: ImportProgress): Promise<{ instances: EngineProcessInstance[]; progress: ImportProgress }> {
-    const lastStart = progress.lastStart ? new Date(progress.lastStart) : null;
-    const rows = await this.history.listHistoricProcessInstancesByStart(
-      { ...this.phaseFilter(progress), startedAfter: lastStart ?? undefined },
-      { firstResult: progress.skip, maxResults: PAGE },
+    const page = await nextKeysetPage(
+      progress.keyset,
+      PAGE,
+      (from, skip) => this.history.listHistoricProcessInstancesByStart({ ...this.phaseFilter(progress), startedAfter: from ?? undefined }, { firstResult: skip, maxResults: PAGE }),
+      (instance) => ({ at: instance.startedAt, id: instance.id }),
     );
-    const fresh = rows.filter((row) => !lastStart || row.startedAt > lastStart || (row.startedAt.getTime() === lastStart.getTime() && row.id > progress.lastId!));
-    if (rows.length < PAGE && fresh.length === 0) return { instances: [], progress: this.nextPhase(progress) };
-    if (fresh.length === 0) return { instances: [], progress: { ...progress, skip: progress.skip + PAGE } };
-    const last = fresh[fresh.length - 1]!;
-    const moved = { ...progress, lastStart: last.startedAt.toISOString(), lastId: last.id, skip: 0 };
-    return { instances: fresh, progress: rows.length < PAGE ? this.nextPhase(moved) : moved };
+    const moved = { ...progress, keyset: page.keyset };
+    return { instances: page.rows, progress: page.last ? this.nextPhase(moved) : moved };
   }
 
   private phaseFilter(progress: ImportProgress): HistoricInstanceFilter {
@@ -179,7 +170,7 @@ export class InstanceImport {
   }
 
   private nextPhase(progress: ImportProgress): ImportProgress {
-    const reset = { ...progress, lastStart: null, lastId: null, skip: 0 };
+    const reset = { ...progress, keyset: KEYSET_START };
     if (progress.phase === 'open' && progress.finishedSince) return { ...reset, phase: 'finished' };
     return { ...reset, phase: 'done', finishedAt: new Date().toISOString() };
   }
@@ -196,7 +187,7 @@ export class InstanceImport {
       {
         // A JSON document, which TypeORM's partial-entity type cannot express.
         progress: progress as never,
-        position: progress.lastStart ? new Date(progress.lastStart) : null,
+        position: progress.keyset.at ? new Date(progress.keyset.at) : null,
         lastRunAt: new Date(),
         lastSuccessAt: new Date(),
         lastRunInstances: progress.done,

@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type {
   OpenTask,
+  OpenTaskState,
   PlainVariables,
   TaskCandidates,
   TaskComment,
@@ -140,6 +141,32 @@ export class TaskClient {
       data: { processInstanceIdIn: processInstanceIds, ...(of === 'groups' ? { withCandidateGroups: true } : { withCandidateUsers: true }), sorting: [{ sortBy: 'id', sortOrder: 'asc' }] },
     });
     return dtos.map((dto) => dto.id);
+  }
+
+  /**
+   * Open tasks created at or after a time, by creation then id (a keyset order). The engine's `createdAfter` is
+   * exclusive: it is asked for a millisecond earlier.
+   */
+  async listOpenTasksByCreation(from: Date | null, page: { firstResult: number; maxResults: number }): Promise<OpenTaskState[]> {
+    const dtos = await this.engine.request<(TaskDto & { created: string; suspended: boolean })[]>('list open tasks', {
+      method: 'POST',
+      url: enginePath`/task`,
+      params: page,
+      data: {
+        ...(from ? { createdAfter: toEngineDate(new Date(from.getTime() - 1)) } : {}),
+        sorting: [{ sortBy: 'created', sortOrder: 'asc' }, { sortBy: 'id', sortOrder: 'asc' }],
+      },
+    });
+    return dtos.map((dto) => ({
+      id: dto.id,
+      processInstanceId: dto.processInstanceId,
+      name: dto.name,
+      assignee: dto.assignee,
+      priority: dto.priority,
+      dueAt: fromEngineDate(dto.due),
+      createdAt: fromEngineDate(dto.created)!,
+      suspended: dto.suspended,
+    }));
   }
 
   /** When the oldest open task was created, or null when no task is open. */
