@@ -33,8 +33,9 @@ describe('bulk operations on the engine reach the mirror within a poll or two', 
    */
   let withinAPollOrTwoMs: number;
 
-  async function deployVersion(name: string): Promise<string> {
-    const deploymentId = await deployBehindGateway(`${key}-${name}`, Buffer.from(userTaskProcess(key).toString().replace(`name="Test ${key}"`, `name="${name}"`)));
+  async function deployVersion(name: string, processKey = key): Promise<string> {
+    const model = Buffer.from(userTaskProcess(processKey).toString().replace(`name="Test ${processKey}"`, `name="${name}"`));
+    const deploymentId = await deployBehindGateway(`${processKey}-${name}`, model);
     deployments.push(deploymentId);
     const [definition] = await engineRest<{ id: string }[]>('GET', `/process-definition?deploymentId=${deploymentId}`);
     return definition!.id;
@@ -47,6 +48,11 @@ describe('bulk operations on the engine reach the mirror within a poll or two', 
   const mirroredInstances = (where: string, ...params: unknown[]) =>
     count(`SELECT count(*) FROM process_instances WHERE definition_key = $1 AND ${where}`, key, ...params);
   const openTasks = (where: string) => count(`SELECT count(*) FROM tasks WHERE process_definition_key = $1 AND state IN ('CREATED', 'ASSIGNED') AND ${where}`, key);
+
+  async function batchFinished(batchId: string): Promise<void> {
+    const [historic] = await engineRest<{ endTime: string | null }[]>('GET', `/history/batch?batchId=${batchId}`);
+    expect(historic?.endTime).toEqual(expect.any(String));
+  }
 
   /** Measures how long an assertion takes to hold, failing after `timeoutMs`. */
   async function timed(assertion: () => Promise<void>, timeoutMs: number): Promise<number> {
@@ -100,15 +106,31 @@ describe('bulk operations on the engine reach the mirror within a poll or two', 
     const secondVersion = await deployVersion('v2');
     const plan = await engineRest('POST', '/migration/generate', { sourceProcessDefinitionId: firstVersion, targetProcessDefinitionId: secondVersion });
     const batch = await engineRest<{ id: string }>('POST', '/migration/executeAsync', { migrationPlan: plan, processInstanceQuery: { processDefinitionId: firstVersion } });
-    const migratedMs = await timed(async () => {
-      const [historic] = await engineRest<{ endTime: string | null }[]>('GET', `/history/batch?batchId=${batch.id}`);
-      expect(historic?.endTime).toEqual(expect.any(String));
-    }, ENGINE_BATCH_TIMEOUT_MS);
+    const migratedMs = await timed(() => batchFinished(batch.id), ENGINE_BATCH_TIMEOUT_MS);
     expect(await engineRest<{ count: number }>('GET', `/process-instance/count?processDefinitionId=${secondVersion}`)).toEqual({ count: INSTANCES });
 
     const tookMs = await timed(async () => expect(await mirroredInstances('definition_id = $2', secondVersion)).toBe(INSTANCES), withinAPollOrTwoMs);
     // The migration keeps each instance's suspension, and the mirror with it.
     expect(await mirroredInstances(`state = 'SUSPENDED'`)).toBe(INSTANCES);
     console.info(`bulk-operations: the engine finished the migration batch after ${migratedMs} ms; the mirror had it ${tookMs} ms later`);
+  }, STEP_TIMEOUT_MS);
+
+  it('a batch suspension and a batch deletion of instances picked by id (their op-log entries name no definition) reach the mirror', async () => {
+    const otherKey = `${key}-by-id`;
+    const definitionId = await deployVersion('v1', otherKey);
+    const [suspended, alsoSuspended, deleted] = await Promise.all(
+      [1, 2, 3].map((index) => engineRest<{ id: string }>('POST', `/process-definition/${definitionId}/start`, { businessKey: `${otherKey}-${index}` })),
+    );
+    const stateOf = async (id: string) => (await mirror.query('SELECT state FROM process_instances WHERE id = $1', [id])).rows[0]?.state;
+    await eventually(async () => expect(await stateOf(deleted!.id)).toBe('ACTIVE'), withinAPollOrTwoMs, 250);
+
+    const batches = await Promise.all([
+      engineRest<{ id: string }>('POST', '/process-instance/suspended-async', { processInstanceIds: [suspended!.id, alsoSuspended!.id], suspended: true }),
+      engineRest<{ id: string }>('POST', '/process-instance/delete', { processInstanceIds: [deleted!.id], deleteReason: 'bulk test' }),
+    ]);
+    await eventually(() => Promise.all(batches.map((batch) => batchFinished(batch.id))), ENGINE_BATCH_TIMEOUT_MS, 250);
+    await eventually(async () => {
+      expect([await stateOf(suspended!.id), await stateOf(alsoSuspended!.id), await stateOf(deleted!.id)]).toEqual(['SUSPENDED', 'SUSPENDED', 'EXTERNALLY_TERMINATED']);
+    }, withinAPollOrTwoMs, 250);
   }, STEP_TIMEOUT_MS);
 });
