@@ -3,7 +3,8 @@ import { allPages } from '../camunda/all-pages.js';
 import type { EngineProcessInstance, EngineUserOperation } from '../camunda/camunda.models.js';
 import { HistoryClient } from '../camunda/clients/history.client.js';
 import { definitionsTouchedInBulk, type DefinitionsTouched } from './bulk-operations.js';
-import { MirroredOpenInstances, type MirroredInstance } from './mirrored-open-instances.js';
+import { MirroredOpenInstances } from './mirrored-open-instances.js';
+import { outOfStep } from './out-of-step.js';
 
 /**
  * Follows up operations that changed many instances and named none of them: suspensions by definition, and batches
@@ -54,20 +55,4 @@ export class BulkFollowUp {
   private openInstances(filter: { processDefinitionId?: string; processDefinitionKey?: string }): Promise<EngineProcessInstance[]> {
     return allPages((firstResult, maxResults) => this.historyClient.listHistoricProcessInstances({ ...filter, unfinished: true, firstResult, maxResults }));
   }
-}
-
-/**
- * Instances the mirror and the engine see differently: open in one only, or open in both in another state or on
- * another definition. Both lists must cover the same instances (all open ones, or those of the same definitions).
- */
-export function outOfStep(mirrored: MirroredInstance[], engineOpen: EngineProcessInstance[]): Set<string> {
-  const engine = new Map(engineOpen.map((instance) => [instance.id, instance]));
-  const differing = new Set<string>();
-  for (const row of mirrored) {
-    const current = engine.get(row.id);
-    if (!current || current.state !== row.state || current.definitionId !== row.definitionId) differing.add(row.id);
-  }
-  const known = new Set(mirrored.map((row) => row.id));
-  for (const instance of engineOpen) if (!known.has(instance.id)) differing.add(instance.id);
-  return differing;
 }
