@@ -274,17 +274,33 @@ export interface TaskCandidates {
 
 export interface EngineUserOperation {
   id: string;
+  /** Shared by the entries one operation wrote, one per property it names. */
+  operationId: string;
   at: Date;
   operationType: string;
   entityType: string;
   processInstanceId: string | null;
+  processDefinitionId: string | null;
+  processDefinitionKey: string | null;
   taskId: string | null;
+  property: string | null;
+  orgValue: string | null;
+  newValue: string | null;
+}
+
+/** A batch (migration, deletion, suspension, set-variables) the engine has finished, from its history. */
+export interface EngineFinishedBatch {
+  id: string;
+  type: string;
+  endedAt: Date;
 }
 
 export interface HistoricInstanceQuery {
   startedAfter?: Date;
   finishedAfter?: Date;
   unfinished?: boolean;
+  processDefinitionId?: string;
+  processDefinitionKey?: string;
   firstResult?: number;
   maxResults?: number;
 }

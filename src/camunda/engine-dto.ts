@@ -129,10 +129,19 @@ export interface UserOperationLogEntryDto {
   operationType: string;
   entityType: string;
   processInstanceId: string | null;
+  processDefinitionId: string | null;
+  processDefinitionKey: string | null;
   taskId: string | null;
   property: string | null;
   orgValue: string | null;
   newValue: string | null;
+}
+
+export interface HistoricBatchDto {
+  id: string;
+  type: string;
+  startTime: string;
+  endTime: string | null;
 }
 
 /** Runtime task: PUT /task/{id} replaces every updatable field, so updates start from a fresh read. */

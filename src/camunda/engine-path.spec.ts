@@ -102,6 +102,7 @@ const CALLS: Record<string, { path: boolean; call: Call }> = {
   'HistoryClient.listHistoricIncidents': { path: false, call: (c, v) => c.HistoryClient.listHistoricIncidents({ processInstanceId: v, ...page }) },
   'HistoryClient.listInstancesWithVariableUpdates': { path: false, call: (c) => c.HistoryClient.listInstancesWithVariableUpdates({ after: new Date(0), ...page }) },
   'HistoryClient.listUserOperations': { path: false, call: (c) => c.HistoryClient.listUserOperations({ after: new Date(0), firstResult: 0, maxResults: 1 }) },
+  'HistoryClient.listFinishedBatches': { path: false, call: (c) => c.HistoryClient.listFinishedBatches(page) },
   'IncidentClient.listIncidents': { path: false, call: (c, v) => c.IncidentClient.listIncidents({ processInstanceId: v, ...page }) },
   'IncidentClient.annotateIncident': { path: true, call: (c, v) => c.IncidentClient.annotateIncident(v, 'note') },
   'IncidentClient.getJobTenant': { path: true, call: (c, v) => c.IncidentClient.getJobTenant(v) },

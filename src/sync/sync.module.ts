@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { CamundaModule } from '../camunda/camunda.module.js';
 import { EventsModule } from '../events/events.module.js';
+import { BulkFollowUp } from './bulk-follow-up.js';
 import { CandidateIndexBuilder } from './candidate-index.js';
 import { DefinitionSync } from './definition-sync.js';
 import { EngineChanges } from './engine-changes.js';
@@ -11,17 +12,19 @@ import { InstanceSnapshotReader } from './instance-snapshot-reader.js';
 import { MirrorApplier } from './mirror-applier.js';
 import { MirrorStore } from './mirror-store.js';
 import { MirrorRetention } from './mirror-retention.js';
+import { MirroredOpenInstances } from './mirrored-open-instances.js';
 import { ParkedInstances } from './parked-instances.js';
 import { Reconciler } from './reconciler.js';
 import { SyncController } from './sync.controller.js';
 import { SyncScheduler } from './sync.scheduler.js';
 import { SyncService } from './sync.service.js';
+import { UpdatedTasks } from './updated-tasks.js';
 
 /** The only writer of the mirror tables. */
 @Module({
   imports: [CamundaModule, EventsModule],
   controllers: [SyncController],
-  providers: [SyncService, InstanceRefresher, InstanceImport, CandidateIndexBuilder, SyncScheduler, MirrorApplier, MirrorStore, InstanceSnapshotReader, EngineChanges, DefinitionSync, Reconciler, ParkedInstances, FailureTriage, MirrorRetention],
+  providers: [SyncService, InstanceRefresher, InstanceImport, CandidateIndexBuilder, SyncScheduler, MirrorApplier, MirrorStore, InstanceSnapshotReader, EngineChanges, DefinitionSync, Reconciler, ParkedInstances, FailureTriage, MirrorRetention, UpdatedTasks, BulkFollowUp, MirroredOpenInstances],
   exports: [SyncService, InstanceRefresher],
 })
 export class SyncModule {}

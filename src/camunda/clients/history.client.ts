@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { CamundaError, CamundaErrorCode, unlessUnknown } from '../camunda.errors.js';
 import type {
   CandidateLinkChange,
+  EngineFinishedBatch,
   EngineHistoricIncident,
   EngineVariable,
   EngineProcessInstance,
@@ -16,6 +17,7 @@ import type {
 import { EngineInstanceState } from '../camunda.models.js';
 import type {
   HistoricActivityInstanceDto,
+  HistoricBatchDto,
   HistoricProcessInstanceDto,
   HistoricTaskInstanceDto,
   UserOperationLogEntryDto,
@@ -48,6 +50,8 @@ export class HistoryClient {
       startedAfter: query.startedAfter && toEngineDate(query.startedAfter),
       finishedAfter: query.finishedAfter && toEngineDate(query.finishedAfter),
       unfinished: query.unfinished,
+      processDefinitionId: query.processDefinitionId,
+      processDefinitionKey: query.processDefinitionKey,
       sortBy: 'startTime',
       sortOrder: 'asc',
       firstResult: query.firstResult,
@@ -227,12 +231,28 @@ export class HistoryClient {
     const dtos = await this.engine.request<UserOperationLogEntryDto[]>('list user operations', { method: 'GET', url: enginePath`/history/user-operation`, params });
     return dtos.map((dto) => ({
       id: dto.id,
+      operationId: dto.operationId,
       at: fromEngineDate(dto.timestamp),
       operationType: dto.operationType,
       entityType: dto.entityType,
       processInstanceId: dto.processInstanceId,
+      processDefinitionId: dto.processDefinitionId,
+      processDefinitionKey: dto.processDefinitionKey,
       taskId: dto.taskId,
+      property: dto.property,
+      orgValue: dto.orgValue,
+      newValue: dto.newValue,
     }));
+  }
+
+  /**
+   * Finished batches, the latest end first. History has no "ended after" filter, so a caller pages until it passes
+   * the time it cares about; a batch still running has no end time and is not listed.
+   */
+  async listFinishedBatches(query: { firstResult: number; maxResults: number }): Promise<EngineFinishedBatch[]> {
+    const params = { completed: true, sortBy: 'endTime', sortOrder: 'desc', firstResult: query.firstResult, maxResults: query.maxResults };
+    const dtos = await this.engine.request<HistoricBatchDto[]>('list finished batches', { method: 'GET', url: enginePath`/history/batch`, params });
+    return dtos.flatMap((dto) => (dto.endTime ? [{ id: dto.id, type: dto.type, endedAt: fromEngineDate(dto.endTime) }] : []));
   }
 }
 

@@ -50,7 +50,7 @@ class FakeTaskEngine {
       if (before === value || !LOGGED_AS[field]) continue;
       const asLogged = (v: unknown) => (v === null ? null : field === 'due' || field === 'followUp' ? String(Date.parse(String(v).replace('+0000', 'Z'))) : String(v));
       this.log.push({
-        id: `${operationId}-${field}`, operationId, timestamp: '', operationType, entityType: 'Task', processInstanceId: 'p1', taskId: 't1',
+        id: `${operationId}-${field}`, operationId, timestamp: '', operationType, entityType: 'Task', processInstanceId: 'p1', processDefinitionId: 'd1', processDefinitionKey: 'd', taskId: 't1',
         property: LOGGED_AS[field]!, orgValue: asLogged(before), newValue: asLogged(value),
       });
       Object.assign(this.task, { [field]: value });
