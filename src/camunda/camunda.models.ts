@@ -307,7 +307,8 @@ export interface HistoricInstanceQuery {
 
 /** One change of a task's candidates, from the engine's identity-link log (kept at history level full). */
 export interface CandidateLinkChange {
-  taskId: string;
+  id: string;
+  taskId: string | null;
   userId: string | null;
   groupId: string | null;
   operation: 'add' | 'delete';

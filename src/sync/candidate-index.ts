@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
+import type { CandidateLinkChange, TaskCandidates } from '../camunda/camunda.models.js';
 import { HistoryClient } from '../camunda/clients/history.client.js';
 import { TaskClient } from '../camunda/clients/task.client.js';
-import type { TaskCandidates } from '../camunda/camunda.models.js';
 
 // Log entries read per page, and the most an index takes: at ~200 bytes an entry, a cap on its memory.
 const PAGE = 1_000;
@@ -9,15 +9,18 @@ const MAX_ENTRIES = 500_000;
 
 /** Candidates the gateway already knows for some tasks; undefined for a task it must ask the engine about. */
 export interface KnownCandidates {
+  /** When the log was read up to: a refresh made later knows better. */
   readonly asOf: Date;
   candidatesOf(taskId: string): TaskCandidates | undefined;
 }
 
 /**
  * The engine answers candidates one task at a time; an import of 100,000 tasks would make as many requests. Its
- * identity-link log (history level full) holds every candidate change, so replaying it from the oldest open task's
- * creation gives every open task's candidates in a few pages. A task the log says nothing of is asked about (no
- * log at lower history levels, or no candidates at all), so the index is never wrong, at worst slower.
+ * identity-link log (history level full) holds every candidate change, so reading it from the oldest open task's
+ * creation gives the open tasks' candidates in a few pages. Only what the log tells beyond doubt is kept: tasks
+ * whose candidates were only ever added. A task with a removal (whose order against an add in the same millisecond
+ * the log cannot tell) or none in the log (lower history levels, no candidates) is asked about; and a read that
+ * does not add up to the log's count (the engine pages by time alone, so ties may repeat or skip) keeps nothing.
  */
 @Injectable()
 export class CandidateIndexBuilder {
@@ -28,37 +31,46 @@ export class CandidateIndexBuilder {
     private readonly tasks: TaskClient,
   ) {}
 
-  /** Null when there is no open task or the log since the oldest one is too long to hold. */
+  /** Null when there is no open task, the log is too long to hold, or its pages did not add up. */
   async build(asOf: Date): Promise<KnownCandidates | null> {
     const oldest = await this.tasks.oldestOpenTaskCreatedAt();
     if (!oldest) return null;
     // The log's times and the task's creation are the same engine clock; a second earlier is safe at ms rounding.
-    const after = new Date(oldest.getTime() - 1_000);
-    const entries = await this.history.countCandidateLinkChanges(after);
-    if (entries > MAX_ENTRIES) {
-      this.logger.warn(`Candidates are read task by task: the identity-link log since the oldest open task holds ${entries} entries, more than ${MAX_ENTRIES}`);
+    const range = { after: new Date(oldest.getTime() - 1_000), before: asOf };
+    const expected = await this.history.countCandidateLinkChanges(range);
+    if (expected > MAX_ENTRIES) {
+      this.logger.warn(`Candidates are read task by task: the identity-link log since the oldest open task holds ${expected} entries, more than ${MAX_ENTRIES}`);
       return null;
     }
-    const byTask = new Map<string, { users: Set<string>; groups: Set<string> }>();
+    const entries = new Map<string, CandidateLinkChange>();
     for (let first = 0; ; first += PAGE) {
-      const page = await this.history.listCandidateLinkChanges({ after, firstResult: first, maxResults: PAGE });
-      for (const change of page) {
-        let links = byTask.get(change.taskId);
-        if (!links) byTask.set(change.taskId, (links = { users: new Set(), groups: new Set() }));
-        const set = change.groupId ? links.groups : links.users;
-        const id = change.groupId ?? change.userId;
-        if (!id) continue;
-        if (change.operation === 'add') set.add(id);
-        else set.delete(id);
-      }
+      const page = await this.history.listCandidateLinkChanges({ ...range, firstResult: first, maxResults: PAGE });
+      for (const entry of page) entries.set(entry.id, entry);
       if (page.length < PAGE) break;
     }
-    return {
-      asOf,
-      candidatesOf: (taskId) => {
-        const links = byTask.get(taskId);
-        return links && { users: [...links.users], groups: [...links.groups] };
-      },
-    };
+    if (entries.size !== expected) {
+      this.logger.warn(`Candidates are read task by task: the identity-link log read ${entries.size} distinct entries where it counts ${expected}`);
+      return null;
+    }
+    const byTask = replayAdds([...entries.values()]);
+    return { asOf, candidatesOf: (taskId) => byTask.get(taskId) ?? undefined };
   }
+}
+
+/** Each task's candidates from its adds; null for a task with any removal (left to the engine). */
+function replayAdds(entries: CandidateLinkChange[]): Map<string, TaskCandidates | null> {
+  const byTask = new Map<string, TaskCandidates | null>();
+  for (const entry of [...entries].sort((a, b) => a.at.getTime() - b.at.getTime())) {
+    if (!entry.taskId) continue;
+    if (entry.operation !== 'add') {
+      byTask.set(entry.taskId, null);
+      continue;
+    }
+    let links = byTask.get(entry.taskId);
+    if (links === null) continue;
+    if (!links) byTask.set(entry.taskId, (links = { users: [], groups: [] }));
+    const [list, id] = entry.groupId ? [links.groups, entry.groupId] : [links.users, entry.userId];
+    if (id && !list.includes(id)) list.push(id);
+  }
+  return byTask;
 }

@@ -47,10 +47,4 @@ export class EngineChanges {
     }
     return { instanceIds, definitionsChanged: operations.some((operation) => DEFINITION_ENTITIES.has(operation.entityType)) };
   }
-
-  /** Every instance still running: the first sync of an empty mirror imports these. */
-  async openInstanceIds(): Promise<Set<string>> {
-    const open = await allPages((first, max) => this.historyClient.listHistoricProcessInstances({ unfinished: true, firstResult: first, maxResults: max }));
-    return new Set(open.map((instance) => instance.id));
-  }
 }

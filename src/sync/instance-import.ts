@@ -19,7 +19,7 @@ type ImportPhase = 'open' | 'finished' | 'done';
 /** Kept in the import cursor's `progress`: a keyset over (start time, id), the phase and the counts. */
 interface ImportProgress {
   phase: ImportPhase;
-  /** When the import began, on the database clock: instances started later are the poll's to see. */
+  /** When the import began (the first poll's start): instances started later are the poll's to see. */
   startedAt: string;
   /** SYNC_IMPORT_SINCE when it began: the finished phase imports instances that finished since then. */
   finishedSince: string | null;
@@ -35,6 +35,8 @@ interface ImportProgress {
 
 export interface ImportStatus {
   phase: ImportPhase;
+  /** Why the last slice failed, until one succeeds. */
+  lastError: string | null;
   startedAt: string;
   finishedAt: string | null;
   done: number;
@@ -128,20 +130,32 @@ export class InstanceImport {
     this.candidates ??= (async () => {
       // Taken before the log is read: the index is as old as its first page.
       const [{ now }]: { now: Date }[] = await this.dataSource.query('SELECT clock_timestamp() AS now');
-      return this.candidateIndex.build(now);
+      try {
+        return await this.candidateIndex.build(now);
+      } catch (error) {
+        // The index only saves requests: without it the import reads candidates task by task.
+        this.logger.warn(`Import goes on without a candidate index: reading the identity-link log failed (${(error as Error).message})`);
+        return null;
+      }
     })();
-    // A failed build (an outage) is tried again by the next slice.
-    this.candidates.catch(() => (this.candidates = undefined));
     return this.candidates;
   }
 
+  /** Keeps a failed slice's error on the import cursor, so the poll that ran it can go on. */
+  async failed(error: Error): Promise<void> {
+    this.logger.warn(`Import slice failed: ${error.message}; the next poll tries again`);
+    await this.dataSource.getRepository(SyncCursorRecord).update({ name: IMPORT_CURSOR }, { lastError: error.message, lastRunAt: new Date() });
+  }
+
   async status(): Promise<ImportStatus | null> {
-    const progress = await this.progress();
+    const cursor = await this.dataSource.getRepository(SyncCursorRecord).findOneBy({ name: IMPORT_CURSOR });
+    const progress = (cursor?.progress as ImportProgress | undefined) ?? null;
     if (!progress) return null;
     const rate = progress.busyMs > 0 ? progress.done / (progress.busyMs / 1000) : null;
     const left = Math.max(0, progress.total - progress.done);
     return {
       phase: progress.phase,
+      lastError: cursor!.lastError,
       startedAt: progress.startedAt,
       finishedAt: progress.finishedAt,
       done: progress.done,
@@ -181,7 +195,6 @@ export class InstanceImport {
   }
 
   private async save(progress: ImportProgress): Promise<void> {
-    const finished = progress.phase === 'done';
     await this.dataSource.getRepository(SyncCursorRecord).update(
       { name: IMPORT_CURSOR },
       {
@@ -191,7 +204,7 @@ export class InstanceImport {
         lastRunAt: new Date(),
         lastSuccessAt: new Date(),
         lastRunInstances: progress.done,
-        ...(finished ? { lastError: null } : {}),
+        lastError: null,
       },
     );
   }

@@ -59,7 +59,7 @@ export class InstanceSnapshotReader {
     if (instances.length === 0) return snapshots;
     const found = instances.map((instance) => instance.id);
     const [variables, incidents, tasks] = await Promise.all([
-      allPages((firstResult, maxResults) => this.historyClient.listHistoricVariablesOf(found, { firstResult, maxResults }), LIST_PAGE),
+      this.variablesOf(found),
       this.incidentsOf(found),
       this.tasksOf(instances, known, singleTasks),
     ]);
@@ -97,6 +97,20 @@ export class InstanceSnapshotReader {
     const candidates = await this.candidatesOf(tasks, known);
     const snapshots = tasks.map((task) => toTaskSnapshot(task, suspended.has(task.processInstanceId!), candidates.get(task.id)));
     return groupBy(snapshots, (_, index) => tasks[index]!.processInstanceId!);
+  }
+
+  /**
+   * Paged by offset over a sort the engine need not keep stable (variables of one name in several scopes), while
+   * variables may come and go: rows read twice are kept once, and a read over several pages that does not add up to
+   * the count fails, so the batch is read again instance by instance rather than losing a variable.
+   */
+  private async variablesOf(instanceIds: string[]): Promise<EngineVariable[]> {
+    const rows = await allPages((firstResult, maxResults) => this.historyClient.listHistoricVariablesOf(instanceIds, { firstResult, maxResults }), LIST_PAGE);
+    const distinct = [...new Map(rows.map((row) => [row.id, row])).values()];
+    if (rows.length < LIST_PAGE) return distinct;
+    const count = await this.historyClient.countHistoricVariablesOf(instanceIds);
+    if (count !== distinct.length) throw new Error(`The variables of ${instanceIds.length} instances changed while they were read (${distinct.length} read, ${count} counted)`);
+    return distinct;
   }
 
   private historicTasksOf(processInstanceId: string): Promise<EngineTask[]> {

@@ -29,7 +29,10 @@ export interface RefreshOptions {
 export interface BatchRefreshOptions {
   /** Who made the change being refreshed, per instance; null when nobody known (an operator, a job). */
   actorOf: (instanceId: string) => EventActor | null;
-  /** When part of what the read returns was read, if before the read itself: the older time is the snapshot's. */
+  /**
+   * When part of what the read returns was read, if before the read itself (the import's candidate index): an
+   * instance refreshed since then is left as it is, its refresh knows better.
+   */
   readAsOf?: Date;
 }
 
@@ -87,10 +90,10 @@ export class MirrorApplier {
    */
   async refreshMany(instanceIds: string[], readSnapshots: (ids: string[]) => Promise<Map<string, InstanceSnapshot | null>>, options: BatchRefreshOptions): Promise<Map<string, number>> {
     if (instanceIds.length === 0) return new Map();
-    const clock = await this.clock();
-    const readStartedAt = options.readAsOf && options.readAsOf < clock ? options.readAsOf : clock;
+    const readStartedAt = await this.clock();
     const snapshots = await readSnapshots(instanceIds);
-    const outcome = await this.applyAll(snapshots, readStartedAt, { domainEventsOf: () => [], actorOf: options.actorOf, stale: 0 });
+    const staleBefore = options.readAsOf && options.readAsOf < readStartedAt ? options.readAsOf : readStartedAt;
+    const outcome = await this.applyAll(snapshots, readStartedAt, { domainEventsOf: () => [], actorOf: options.actorOf, stale: 0, staleBefore });
     return outcome as Map<string, number>;
   }
 
@@ -104,7 +107,13 @@ export class MirrorApplier {
   private applyAll(
     snapshots: Map<string, InstanceSnapshot | null>,
     readStartedAt: Date,
-    plan: { domainEventsOf: (id: string) => DomainEvent[]; actorOf: (id: string) => EventActor | null; stale: number | typeof STALE | null },
+    plan: {
+      domainEventsOf: (id: string) => DomainEvent[];
+      actorOf: (id: string) => EventActor | null;
+      stale: number | typeof STALE | null;
+      /** A mirror row read after this is newer than the snapshot (default: when the read began). */
+      staleBefore?: Date;
+    },
   ): Promise<Map<string, number | typeof STALE>> {
     const ids = [...snapshots.keys()];
     return this.dataSource.transaction(async (manager) => {
@@ -115,7 +124,7 @@ export class MirrorApplier {
       const applied: string[] = [];
       for (const id of ids) {
         const before = mirrored.get(id)!;
-        if (plan.stale !== null && before.instance?.snapshotReadAt && before.instance.snapshotReadAt > readStartedAt) {
+        if (plan.stale !== null && before.instance?.snapshotReadAt && before.instance.snapshotReadAt > (plan.staleBefore ?? readStartedAt)) {
           outcome.set(id, plan.stale);
           continue;
         }

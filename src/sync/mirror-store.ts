@@ -29,12 +29,11 @@ const ROWS_PER_STATEMENT = 1_000;
 @Injectable()
 export class MirrorStore {
   /**
-   * Takes the per-instance transaction locks, always in id order, so two transactions locking several instances
-   * never wait on each other in a circle.
+   * Takes the per-instance transaction locks (the keys single refreshes take too) in key order, each key once, so two
+   * transactions locking several instances never wait on each other in a circle.
    */
   async lock(manager: EntityManager, instanceIds: string[]): Promise<void> {
-    const sorted = [...instanceIds].sort();
-    await manager.query('SELECT pg_advisory_xact_lock(hashtext(id)) FROM unnest($1::text[]) WITH ORDINALITY AS locked (id, n) ORDER BY n', [sorted]);
+    await manager.query('SELECT pg_advisory_xact_lock(key) FROM (SELECT DISTINCT hashtext(id) AS key FROM unnest($1::text[]) AS id ORDER BY key) AS keys', [instanceIds]);
   }
 
   async load(manager: EntityManager, instanceIds: string[]): Promise<Map<string, MirroredRows>> {
@@ -52,7 +51,8 @@ export class MirrorStore {
 
   /**
    * Writes the rows of many instances with a few multi-row statements. Variables and incidents the engine did not
-   * change are left untouched (no new row version): on a busy mirror most of a refresh is unchanged.
+   * change are left untouched (no new row version): on a busy mirror most of a refresh is unchanged. Their
+   * `last_synced_at` therefore says when the row last changed, not when it was last compared.
    */
   async write(manager: EntityManager, writes: InstanceRows[]): Promise<void> {
     if (writes.length === 0) return;
@@ -81,6 +81,9 @@ export class MirrorStore {
       .filter((column) => !column.isPrimary && !(unlessUnchanged && column.propertyName === 'lastSyncedAt'))
       .map((column) => column.databaseName);
     const keys = metadata.primaryColumns.map((column) => column.databaseName);
+    // A multi-row insert writes DEFAULT where a row leaves a column undefined, and the update would take it over.
+    const missing = metadata.columns.find((column) => rows.some((row) => column.getEntityValue(row) === undefined));
+    if (missing) throw new Error(`A ${metadata.name} row to write leaves ${missing.propertyName} undefined`);
     for (let start = 0; start < rows.length; start += ROWS_PER_STATEMENT) {
       await manager
         .createQueryBuilder()

@@ -13,6 +13,7 @@ import { MirrorApplier } from './mirror-applier.js';
 import { MirrorStore } from './mirror-store.js';
 import { MirrorRetention } from './mirror-retention.js';
 import { MirroredOpenInstances } from './mirrored-open-instances.js';
+import { MirroredOpenRows } from './mirrored-open-rows.js';
 import { ParkedInstances } from './parked-instances.js';
 import { Reconciler } from './reconciler.js';
 import { SyncController } from './sync.controller.js';
@@ -24,7 +25,7 @@ import { UpdatedTasks } from './updated-tasks.js';
 @Module({
   imports: [CamundaModule, EventsModule],
   controllers: [SyncController],
-  providers: [SyncService, InstanceRefresher, InstanceImport, CandidateIndexBuilder, SyncScheduler, MirrorApplier, MirrorStore, InstanceSnapshotReader, EngineChanges, DefinitionSync, Reconciler, ParkedInstances, FailureTriage, MirrorRetention, UpdatedTasks, BulkFollowUp, MirroredOpenInstances],
+  providers: [SyncService, InstanceRefresher, InstanceImport, CandidateIndexBuilder, SyncScheduler, MirrorApplier, MirrorStore, InstanceSnapshotReader, EngineChanges, DefinitionSync, Reconciler, ParkedInstances, FailureTriage, MirrorRetention, UpdatedTasks, BulkFollowUp, MirroredOpenInstances, MirroredOpenRows],
   exports: [SyncService, InstanceRefresher],
 })
 export class SyncModule {}

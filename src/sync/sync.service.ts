@@ -5,7 +5,8 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type QueryRunner } from 'typeorm';
 import { GatewayConfig } from '../config/gateway-config.js';
 import { EngineChanges } from './engine-changes.js';
-import { InstanceImport, type ImportStatus } from './instance-import.js';
+import { InstanceImport, IMPORT_CURSOR, type ImportSlice, type ImportStatus } from './instance-import.js';
+import { FailureTriage } from './failure-triage.js';
 import { InstanceRefresher } from './instance-refresher.js';
 import { ParkedInstances, type ParkedStatus } from './parked-instances.js';
 import { Reconciler } from './reconciler.js';
@@ -13,8 +14,10 @@ import { SyncCursorRecord } from './sync-cursor.entity.js';
 
 export const ENGINE_CHANGES_CURSOR = 'engine-changes';
 export const RECONCILE_CURSOR = 'reconcile';
-// Same in every replica: only the replica holding it polls or reconciles.
+// Same in every replica: only the replica holding one polls, only the one holding the other reconciles. Two locks,
+// so a long reconcile never holds up the polls (both refresh through per-instance locks, safe side by side).
 export const SYNC_LOCK_KEY = 0x5f_4e_c0_01;
+export const RECONCILE_LOCK_KEY = 0x5f_4e_c0_02;
 // How long one poll imports before it lets the next poll look at what changed meanwhile.
 const IMPORT_SLICE_MS = 3_000;
 // A reconcile (or a poll someone waits on) waits this long for the lock, instead of being starved by other replicas' polls.
@@ -63,7 +66,9 @@ interface StepOutcome {
 @Injectable()
 export class SyncService {
   private readonly logger = new Logger(SyncService.name);
-  private queue: Promise<unknown> = Promise.resolve();
+  /** One step at a time of each kind in this process, each after the one queued before it. */
+  private readonly polls = new StepQueue();
+  private readonly reconciles = new StepQueue();
   private running = false;
   /** Names this process in sync_runs, so operators see which replica ran what. */
   private readonly replica = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
@@ -76,6 +81,7 @@ export class SyncService {
     private readonly instanceImport: InstanceImport,
     private readonly reconciler: Reconciler,
     private readonly parked: ParkedInstances,
+    private readonly triage: FailureTriage,
   ) {}
 
   importStatus(): Promise<ImportStatus | null> {
@@ -92,17 +98,17 @@ export class SyncService {
    * promised a sync, it waits for that replica and then polls itself.
    */
   runPoll(options: { waitForLock?: boolean } = {}): Promise<SyncRunResult> {
-    return this.enqueue(() => this.underLock(ENGINE_CHANGES_CURSOR, (cursor) => this.poll(cursor), options.waitForLock ? LOCK_WAIT_MS : 0));
+    return this.polls.then(() => this.underLock(SYNC_LOCK_KEY, ENGINE_CHANGES_CURSOR, (cursor) => this.poll(cursor), options.waitForLock ? LOCK_WAIT_MS : 0));
   }
 
   /** Compares every open instance and task with the engine and refreshes what drifted. */
   runReconcile(): Promise<SyncRunResult> {
-    return this.enqueue(() => this.underLock(RECONCILE_CURSOR, () => this.reconcile(), LOCK_WAIT_MS));
+    return this.reconciles.then(() => this.underLock(RECONCILE_LOCK_KEY, RECONCILE_CURSOR, () => this.reconcile(), LOCK_WAIT_MS));
   }
 
   /** Resolves when no sync step is running or queued. */
   async idle(): Promise<void> {
-    await this.queue;
+    await Promise.all([this.polls.idle(), this.reconciles.idle()]);
   }
 
   isRunning(): boolean {
@@ -112,7 +118,8 @@ export class SyncService {
   async status(): Promise<CursorStatus[]> {
     const cursors = await this.dataSource.getRepository(SyncCursorRecord).find({ order: { name: 'ASC' } });
     const now = Date.now();
-    return cursors.map((cursor) => ({
+    // The import has its own status (importStatus): once done, its lag would only grow.
+    return cursors.filter((cursor) => cursor.name !== IMPORT_CURSOR).map((cursor) => ({
       name: cursor.name,
       position: cursor.position,
       lastRunAt: cursor.lastRunAt,
@@ -124,42 +131,37 @@ export class SyncService {
     }));
   }
 
-  private enqueue(run: () => Promise<SyncRunResult>): Promise<SyncRunResult> {
-    const next = this.queue.then(run);
-    this.queue = next.catch(() => undefined);
-    return next;
-  }
-
   /**
    * Runs one sync step while holding the replica-wide lock and records it: poll and reconcile never run twice at
    * once, in this process or across replicas. A poll that finds the lock taken is skipped (another replica is
    * polling); a reconcile waits up to `waitMs` for it.
    */
-  private async underLock(name: string, step: (cursor: SyncCursorRecord) => Promise<StepOutcome>, waitMs: number): Promise<SyncRunResult> {
+  private async underLock(lockKey: number, name: string, step: (cursor: SyncCursorRecord) => Promise<StepOutcome>, waitMs: number): Promise<SyncRunResult> {
     const started = Date.now();
-    this.running = true;
+    const polling = lockKey === SYNC_LOCK_KEY;
+    if (polling) this.running = true;
     const lockRunner = this.dataSource.createQueryRunner();
     try {
       await lockRunner.connect();
-      if (!(await this.acquire(lockRunner, waitMs))) return { ran: false, instancesRefreshed: 0, changesApplied: 0, durationMs: Date.now() - started, importPending: false };
+      if (!(await this.acquire(lockRunner, lockKey, waitMs))) return { ran: false, instancesRefreshed: 0, changesApplied: 0, durationMs: Date.now() - started, importPending: false };
       try {
         // Stamped once the lock is held: the step's reads start now, not when it began to wait.
         const outcome = await this.recorded(name, new Date(), step);
         return { ran: true, instancesRefreshed: outcome.instances, changesApplied: outcome.changes, durationMs: Date.now() - started, importPending: outcome.importPending ?? false };
       } finally {
-        await lockRunner.query('SELECT pg_advisory_unlock($1)', [SYNC_LOCK_KEY]);
+        await lockRunner.query('SELECT pg_advisory_unlock($1)', [lockKey]);
       }
     } finally {
-      this.running = false;
+      if (polling) this.running = false;
       await lockRunner.release();
     }
   }
 
-  private async acquire(lockRunner: QueryRunner, waitMs: number): Promise<boolean> {
-    if (waitMs === 0) return (await lockRunner.query('SELECT pg_try_advisory_lock($1) AS locked', [SYNC_LOCK_KEY]))[0].locked;
+  private async acquire(lockRunner: QueryRunner, lockKey: number, waitMs: number): Promise<boolean> {
+    if (waitMs === 0) return (await lockRunner.query('SELECT pg_try_advisory_lock($1) AS locked', [lockKey]))[0].locked;
     await lockRunner.query(`SET lock_timeout = ${Math.floor(waitMs)}`);
     try {
-      await lockRunner.query('SELECT pg_advisory_lock($1)', [SYNC_LOCK_KEY]);
+      await lockRunner.query('SELECT pg_advisory_lock($1)', [lockKey]);
       return true;
     } catch (error) {
       if ((error as { driverError?: { code?: string } }).driverError?.code === LOCK_TIMEOUT) return false;
@@ -214,15 +216,35 @@ export class SyncService {
   private async poll(cursor: SyncCursorRecord): Promise<StepOutcome> {
     // The run's start, taken before reading: whatever happens during the poll falls inside the next one's window.
     const position = cursor.lastRunAt!;
-    if (!cursor.position) await this.instanceImport.begin(position);
-    const { instanceIds, definitionsChanged } = cursor.position
-      ? await this.changes.since(new Date(cursor.position.getTime() - this.config.SYNC_OVERLAP_MS))
-      : { instanceIds: new Set<string>(), definitionsChanged: true };
+    const fresh = !cursor.position;
+    if (fresh) {
+      await this.instanceImport.begin(position);
+      // Watched from the import's start on, even if this first run fails: no window is left unpolled.
+      cursor.position = position;
+      await this.dataSource.getRepository(SyncCursorRecord).save(cursor);
+    }
+    const { instanceIds, definitionsChanged } = fresh
+      ? { instanceIds: new Set<string>(), definitionsChanged: true }
+      : await this.changes.since(new Date(cursor.position!.getTime() - this.config.SYNC_OVERLAP_MS));
     const orphans = definitionsChanged ? await this.refresher.refreshDefinitionsForOrphans() : [];
     const retries = await this.parked.due(PARKED_RETRIES_PER_POLL);
     const batch = await this.refresher.refreshIsolated(new Set([...orphans, ...instanceIds, ...retries]));
-    const imported = await this.instanceImport.continue(IMPORT_SLICE_MS);
+    const imported = await this.importSlice();
     return { instances: instanceIds.size + imported.instances, changes: batch.changes + imported.changes, position, importPending: imported.pending };
+  }
+
+  /**
+   * An import that fails for a reason of its own (not an outage) must not stop the polls: its error is kept on its
+   * cursor and in /sync/status, and the next poll tries again.
+   */
+  private async importSlice(): Promise<ImportSlice> {
+    try {
+      return await this.instanceImport.continue(IMPORT_SLICE_MS);
+    } catch (error) {
+      if (await this.triage.isOutage(error)) throw error;
+      await this.instanceImport.failed(error as Error);
+      return { instances: 0, changes: 0, pending: true };
+    }
   }
 
   /**
@@ -232,13 +254,33 @@ export class SyncService {
   private async reconcile(): Promise<StepOutcome> {
     await this.dataSource.query(`DELETE FROM sync_runs WHERE started_at < now() - make_interval(days => $1)`, [RUN_HISTORY_DAYS]);
     const orphans = await this.refresher.refreshDefinitionsForOrphans();
+    let { changed: fixed } = await this.refresher.refreshIsolated(orphans);
     if (await this.instanceImport.pending()) {
       this.logger.log('Reconcile compared nothing: the first import is still running');
-      return { instances: 0, changes: 0 };
+      return { instances: 0, changes: fixed };
     }
-    const { checked, suspects } = await this.reconciler.findDrift();
-    const { changed: fixed } = await this.refresher.refreshIsolated(new Set([...orphans, ...suspects]));
+    let checked = 0;
+    // Page by page: each page's drift is fixed before the next is read, and polls go on meanwhile.
+    for await (const page of this.reconciler.drift()) {
+      checked += page.checked;
+      if (page.suspects.size > 0) fixed += (await this.refresher.refreshIsolated(page.suspects)).changed;
+    }
     if (fixed > 0) this.logger.log(`Reconcile fixed drift in ${fixed} instance(s); ${checked} open instances and tasks compared`);
     return { instances: checked, changes: fixed };
+  }
+}
+
+/** Runs steps one after another; a failed step does not stop the next. */
+class StepQueue {
+  private tail: Promise<unknown> = Promise.resolve();
+
+  then<T>(run: () => Promise<T>): Promise<T> {
+    const next = this.tail.then(run);
+    this.tail = next.catch(() => undefined);
+    return next;
+  }
+
+  async idle(): Promise<void> {
+    await this.tail;
   }
 }

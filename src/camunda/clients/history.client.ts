@@ -122,23 +122,32 @@ export class HistoryClient {
     return dto.count;
   }
 
-  /** Candidate-link changes of all tasks since a time, oldest first (entries appended meanwhile land after the pages read). */
-  async listCandidateLinkChanges(query: { after: Date; firstResult: number; maxResults: number }): Promise<CandidateLinkChange[]> {
+  /**
+   * Candidate-link changes of all tasks between two times, oldest first. The engine sorts by time alone, so pages
+   * may repeat or skip entries of one millisecond: callers dedupe by id and check the count.
+   */
+  async listCandidateLinkChanges(query: { after: Date; before: Date; firstResult: number; maxResults: number }): Promise<CandidateLinkChange[]> {
     const dtos = await this.engine.request<HistoricIdentityLinkLogDto[]>('list identity link log', {
       method: 'GET',
       url: enginePath`/history/identity-link-log`,
-      params: { type: 'candidate', dateAfter: toEngineDate(query.after), sortBy: 'time', sortOrder: 'asc', firstResult: query.firstResult, maxResults: query.maxResults },
+      params: {
+        type: 'candidate',
+        dateAfter: toEngineDate(query.after),
+        dateBefore: toEngineDate(query.before),
+        sortBy: 'time',
+        sortOrder: 'asc',
+        firstResult: query.firstResult,
+        maxResults: query.maxResults,
+      },
     });
-    return dtos.flatMap((dto) =>
-      dto.taskId ? [{ taskId: dto.taskId, userId: dto.userId, groupId: dto.groupId, operation: dto.operationType, at: fromEngineDate(dto.time)! }] : [],
-    );
+    return dtos.map((dto) => ({ id: dto.id, taskId: dto.taskId, userId: dto.userId, groupId: dto.groupId, operation: dto.operationType, at: fromEngineDate(dto.time)! }));
   }
 
-  async countCandidateLinkChanges(after: Date): Promise<number> {
+  async countCandidateLinkChanges(range: { after: Date; before: Date }): Promise<number> {
     const dto = await this.engine.request<{ count: number }>('count identity link log', {
       method: 'GET',
       url: enginePath`/history/identity-link-log/count`,
-      params: { type: 'candidate', dateAfter: toEngineDate(after) },
+      params: { type: 'candidate', dateAfter: toEngineDate(range.after), dateBefore: toEngineDate(range.before) },
     });
     return dto.count;
   }
@@ -191,6 +200,15 @@ export class HistoryClient {
       data: { processInstanceIdIn: processInstanceIds, sorting: [{ sortBy: 'instanceId', sortOrder: 'asc' }, { sortBy: 'variableName', sortOrder: 'asc' }] },
     });
     return dtos.map(toVariable);
+  }
+
+  async countHistoricVariablesOf(processInstanceIds: string[]): Promise<number> {
+    const dto = await this.engine.request<{ count: number }>('count historic variables', {
+      method: 'POST',
+      url: enginePath`/history/variable-instance/count`,
+      data: { processInstanceIdIn: processInstanceIds },
+    });
+    return dto.count;
   }
 
   async listHistoricIncidents(query: { processInstanceId?: string; createTimeAfter?: Date; endTimeAfter?: Date; firstResult: number; maxResults: number }): Promise<EngineHistoricIncident[]> {

@@ -131,14 +131,19 @@ export class TaskClient {
     return toComment(await this.engine.request<CommentDto>('add task comment', { method: 'POST', url, data: { message } }));
   }
 
-  /** Open user tasks (optionally only those changed since a time), by id so pages stay stable. */
   /** The open tasks of these instances that have candidate groups or candidate users (ids only). */
   async listTaskIdsWithCandidates(processInstanceIds: string[], of: 'groups' | 'users', page: { firstResult: number; maxResults: number }): Promise<string[]> {
     const dtos = await this.engine.request<{ id: string }[]>('list open tasks', {
       method: 'POST',
       url: enginePath`/task`,
       params: page,
-      data: { processInstanceIdIn: processInstanceIds, ...(of === 'groups' ? { withCandidateGroups: true } : { withCandidateUsers: true }), sorting: [{ sortBy: 'id', sortOrder: 'asc' }] },
+      // Without includeAssignedTasks the engine drops every assigned task from a candidate filter.
+      data: {
+        processInstanceIdIn: processInstanceIds,
+        includeAssignedTasks: true,
+        ...(of === 'groups' ? { withCandidateGroups: true } : { withCandidateUsers: true }),
+        sorting: [{ sortBy: 'id', sortOrder: 'asc' }],
+      },
     });
     return dtos.map((dto) => dto.id);
   }
@@ -180,6 +185,7 @@ export class TaskClient {
     return oldest ? fromEngineDate(oldest.created) : null;
   }
 
+  /** Open user tasks (optionally only those changed since a time), by id so pages stay stable. */
   async listOpenTasks(query: { updatedAfter?: Date; firstResult: number; maxResults: number }): Promise<OpenTask[]> {
     const dtos = await this.engine.request<TaskDto[]>('list open tasks', {
       method: 'GET',
