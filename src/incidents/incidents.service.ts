@@ -28,19 +28,15 @@ export class IncidentsService {
 
   async list(scope: AccessScope, query: IncidentQueryDto): Promise<EngineIncident[]> {
     const state = query.state ?? IncidentState.Open;
-    const filter = {
-      processInstanceId: query.processInstanceId,
-      incidentType: query.incidentType,
-      tenantIds: scope.engineWide ? undefined : scope.tenantsWhere(Role.Operator),
-      offset: query.offset ?? 0,
-      limit: query.limit ?? 100,
-    };
+    const { processInstanceId, incidentType } = query;
+    const tenantIds = scope.engineWide ? undefined : scope.tenantsWhere(Role.Operator);
+    const [offset, limit] = [query.offset ?? 0, query.limit ?? 100];
     // An instance the mirror has not seen yet (just started elsewhere): its open incidents are the engine's, ended ones it cannot have yet.
-    if (filter.processInstanceId && !(await this.mirrored.knowsInstance(filter.processInstanceId))) {
+    if (processInstanceId && !(await this.mirrored.knowsInstance(processInstanceId))) {
       if (state !== IncidentState.Open) return [];
-      return this.incidentClient.listIncidents({ ...filter, firstResult: filter.offset, maxResults: filter.limit });
+      return this.incidentClient.listIncidents({ processInstanceId, incidentType, tenantIds, firstResult: offset, maxResults: limit });
     }
-    return this.mirrored.list({ ...filter, state });
+    return this.mirrored.list({ processInstanceId, incidentType, tenantIds, state, offset, limit });
   }
 
   /** An empty list means "no incidents", so an instance out of reach is a 404, not []. */
