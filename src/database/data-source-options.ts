@@ -11,6 +11,7 @@ import { Identity1764400000000 } from '../../migrations/1764400000000-identity.j
 import { CommentAuthors1764600000000 } from '../../migrations/1764600000000-comment-authors.js';
 import { ListIndexes1764700000000 } from '../../migrations/1764700000000-list-indexes.js';
 import { EndedInstances1764800000000 } from '../../migrations/1764800000000-ended-instances.js';
+import { IncidentList1764910000000 } from '../../migrations/1764910000000-incident-list.js';
 import { CommentAuthorRecord } from '../tasks/comment-author.entity.js';
 import { OutboxRetriesDeadLetters1764200000000 } from '../../migrations/1764200000000-outbox-retries-dead-letters.js';
 import { OutboxDeadLetterRecord } from '../events/outbox-dead-letter.entity.js';
@@ -49,6 +50,7 @@ export function dataSourceOptions(databaseUrl: string): DataSourceOptions {
       CommentAuthors1764600000000,
       ListIndexes1764700000000,
       EndedInstances1764800000000,
+      IncidentList1764910000000,
     ],
     migrationsTableName: 'schema_migrations',
     synchronize: false,
