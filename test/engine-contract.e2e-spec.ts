@@ -93,6 +93,8 @@ describe('engine-rest contract', () => {
     await gateway.http.get(`/process-instances/${id}/variables/scan/data`).expect(200);
     await gateway.http.post(`/tasks/${task.id}/complete`).send({ variables: { approved: true } }).expect(200);
     await eventually(async () => expect((await gateway.http.get(`/process-instances/${id}`).expect(200)).body.state).toBe('COMPLETED'), 20_000);
+    // Ended: the file's content now comes from the engine's history.
+    await gateway.http.get(`/process-instances/${id}/variables/scan/data`).expect(200);
     await gateway.http.get('/health').expect(200);
     const deployed = (await gateway.http.post('/deployments').field('name', 'contract').field('tenantId', 'contract').attach('p', userTaskProcess(`contract${Date.now()}`), 'contract.bpmn').expect(201)).body;
     const definitionId = deployed.processDefinitions[0].id;

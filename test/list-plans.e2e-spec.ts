@@ -2,7 +2,9 @@ import { DataSource } from 'typeorm';
 import { AccessScope } from '../src/auth/access-scope.js';
 import { dataSourceOptions } from '../src/database/data-source-options.js';
 import { freshDatabase } from './support/own-database.js';
+import { incidentListQuery } from '../src/incidents/incident-list-query.js';
 import { Role, type Caller } from '../src/identity/caller.js';
+import { IncidentRecord, IncidentState } from '../src/mirror/incident.entity.js';
 import { InstanceState, ProcessInstanceRecord } from '../src/mirror/process-instance.entity.js';
 import { TaskRecord } from '../src/mirror/task.entity.js';
 import { keysetQuery } from '../src/pagination/keyset-page.js';
@@ -58,6 +60,11 @@ describe('list query plans on a seeded mirror', () => {
              ARRAY['user' || (n % 700)], ARRAY['g' || (n % 12)], n % 100, CASE WHEN n % 3 = 0 THEN 'ASSIGNED' ELSE 'CREATED' END,
              now() - n * interval '1 second', CASE WHEN n % 2 = 0 THEN now() + n * interval '1 minute' END, 't' || (n % 20), now()
       FROM generate_series(1, ${ROWS}) AS n`);
+    await dataSource.query(`
+      INSERT INTO incidents (id, process_instance_id, type, message, state, created_at, last_synced_at)
+      SELECT 'i' || n, 'p' || n, CASE WHEN n % 2 = 0 THEN 'failedJob' ELSE 'failedExternalTask' END, 'failure ' || n,
+             CASE WHEN n % 10 = 0 THEN 'OPEN' WHEN n % 3 = 0 THEN 'DELETED' ELSE 'RESOLVED' END, now() - n * interval '1 second', now()
+      FROM generate_series(1, ${ROWS}) AS n`);
     await dataSource.query('ANALYZE');
   });
 
@@ -102,6 +109,24 @@ describe('list query plans on a seeded mirror', () => {
             const scans = await sequentialScans(sql, parameters);
             if (scans.length > 0) scanned.push(`${who} ${JSON.stringify(filter)} by ${sortName} ${descending ? 'desc' : 'asc'}: seq scan on ${scans.join(', ')}`);
           }
+        }
+      }
+    }
+    expect(scanned).toEqual([]);
+  });
+
+  it('finds an index for every incident filter, state and caller', async () => {
+    const filters = [{}, { processInstanceId: 'p42' }, { incidentType: 'failedJob' }];
+    const scanned: string[] = [];
+    for (const [who, scope] of Object.entries(scopes)) {
+      if (who !== 'engineWide' && who !== 'operator') continue;
+      for (const filter of filters) {
+        for (const state of [IncidentState.Open, IncidentState.Resolved]) {
+          const tenantIds = scope.engineWide ? undefined : scope.tenantsWhere(Role.Operator);
+          const builder = incidentListQuery(dataSource.getRepository(IncidentRecord).createQueryBuilder('incident'), { ...filter, state, tenantIds, offset: 0, limit: 100 });
+          const [sql, parameters] = builder.getQueryAndParameters();
+          const scans = await sequentialScans(sql, parameters);
+          if (scans.length > 0) scanned.push(`${who} ${JSON.stringify(filter)} ${state}: seq scan on ${scans.join(', ')}`);
         }
       }
     }

@@ -97,8 +97,12 @@ describe('messages, signals, incidents and retries (real engine)', () => {
     const [locked] = await engineRest<{ id: string }[]>('POST', '/external-task/fetchAndLock', { workerId: `foreign-${run}`, maxTasks: 1, topics: [{ topicName: `foreign-${run}`, lockDuration: 10_000 }] });
     await engineRest('POST', `/external-task/${locked!.id}/failure`, { workerId: `foreign-${run}`, errorMessage: 'Payment provider down', retries: 0, retryTimeout: 0 });
 
-    const [incident] = (await gateway.http.get(`/process-instances/${id}/incidents`).expect(200)).body;
-    expect(incident).toMatchObject({ type: 'failedExternalTask', message: 'Payment provider down', configuration: locked!.id, activityId: 'work' });
+    // The failure was reported to the engine, not through the gateway: it reaches the mirror with the next poll.
+    const incident = await eventually(async () => {
+      const [listed] = (await gateway.http.get(`/process-instances/${id}/incidents`).expect(200)).body;
+      expect(listed).toMatchObject({ type: 'failedExternalTask', message: 'Payment provider down', configuration: locked!.id, activityId: 'work' });
+      return listed;
+    });
     const all = await gateway.http.get('/incidents').query({ incidentType: 'failedExternalTask', limit: 1000 }).expect(200);
     expect(all.body.map((listed: { id: string }) => listed.id)).toContain(incident.id);
 

@@ -242,7 +242,8 @@ describe('Workspaces and roles (real Keycloak, engine, PostgreSQL, RabbitMQ)', (
       }
     }
     expect(wrong).toEqual([]);
-  });
+    // 180 cases of start, command, clean-up; variable, annotation and retry commands now also refresh their instance.
+  }, 180_000);
 
   it('runs the ticket flow with tokens: alice starts, mary approves, bob sees nothing; Camunda has the users and memberships; events carry tenant and actor', async () => {
     const events = await EventCollector.bind();

@@ -95,6 +95,12 @@ export interface EngineIncident {
   createdAt: Date;
 }
 
+/** Where a job or an external task lives: its tenant (null: none) and its instance (null: none, e.g. a timer of a definition). */
+export interface WorkOwner {
+  tenantId: string | null;
+  processInstanceId: string | null;
+}
+
 export interface EngineVariable {
   id: string;
   name: string;

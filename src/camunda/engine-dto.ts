@@ -248,6 +248,7 @@ export interface IncidentDto {
 export interface TenantOwnedDto {
   id: string;
   tenantId: string | null;
+  processInstanceId: string | null;
 }
 
 export interface HistoricVariableInstanceDto {

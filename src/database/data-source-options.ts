@@ -12,6 +12,7 @@ import { CommentAuthors1764600000000 } from '../../migrations/1764600000000-comm
 import { ListIndexes1764700000000 } from '../../migrations/1764700000000-list-indexes.js';
 import { EndedInstances1764800000000 } from '../../migrations/1764800000000-ended-instances.js';
 import { ImportProgress1764900000000 } from '../../migrations/1764900000000-import-progress.js';
+import { IncidentList1764910000000 } from '../../migrations/1764910000000-incident-list.js';
 import { CommentAuthorRecord } from '../tasks/comment-author.entity.js';
 import { OutboxRetriesDeadLetters1764200000000 } from '../../migrations/1764200000000-outbox-retries-dead-letters.js';
 import { OutboxDeadLetterRecord } from '../events/outbox-dead-letter.entity.js';
@@ -51,6 +52,7 @@ export function dataSourceOptions(databaseUrl: string): DataSourceOptions {
       ListIndexes1764700000000,
       EndedInstances1764800000000,
       ImportProgress1764900000000,
+      IncidentList1764910000000,
     ],
     migrationsTableName: 'schema_migrations',
     synchronize: false,

@@ -1,6 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Put, Query } from '@nestjs/common';
-import { ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { EngineIncident } from '../camunda/camunda.models.js';
+import { ACCEPTED_WRITE_RESPONSE, type AcceptedWrite } from '../commands/accepted-write.js';
 import { EngineIdPipe } from '../problem/engine-id.pipe.js';
 import { AnnotateIncidentDto, IncidentQueryDto, SetRetriesDto } from './dto/incident-commands.dto.js';
 import { IncidentsService } from './incidents.service.js';
@@ -15,14 +16,14 @@ export class IncidentsController {
 
   @Roles(Role.Operator)
   @Get('incidents')
-  @ApiOperation({ summary: 'Open incidents, newest first (from the engine); `configuration` is the job or external task to retry' })
+  @ApiOperation({ summary: 'Incidents (open unless `state` says otherwise), newest first, from the mirror; `configuration` is the job or external task to retry' })
   list(@Scope() scope: AccessScope, @Query() query: IncidentQueryDto): Promise<EngineIncident[]> {
     return this.incidents.list(scope, query);
   }
 
   @Roles(Role.Operator)
   @Get('process-instances/:id/incidents')
-  @ApiOperation({ summary: 'Open incidents of one instance' })
+  @ApiOperation({ summary: 'Incidents of one instance (open unless `state` says otherwise), ended instances too' })
   ofInstance(@Scope() scope: AccessScope, @Param('id', EngineIdPipe) id: string, @Query() query: IncidentQueryDto): Promise<EngineIncident[]> {
     return this.incidents.ofInstance(scope, id, query);
   }
@@ -31,16 +32,18 @@ export class IncidentsController {
   @Put('incidents/:id/annotation')
   @HttpCode(204)
   @ApiNoContentResponse()
-  async annotate(@Scope() scope: AccessScope, @Param('id', EngineIdPipe) id: string, @Body() body: AnnotateIncidentDto): Promise<void> {
-    await this.incidents.annotate(scope, id, body.annotation);
+  @ApiAcceptedResponse(ACCEPTED_WRITE_RESPONSE)
+  annotate(@Scope() scope: AccessScope, @Param('id', EngineIdPipe) id: string, @Body() body: AnnotateIncidentDto): Promise<AcceptedWrite | undefined> {
+    return this.incidents.annotate(scope, id, body.annotation);
   }
 
   @Roles(Role.Operator)
   @Delete('incidents/:id/annotation')
   @HttpCode(204)
   @ApiNoContentResponse()
-  async clearAnnotation(@Scope() scope: AccessScope, @Param('id', EngineIdPipe) id: string): Promise<void> {
-    await this.incidents.annotate(scope, id, null);
+  @ApiAcceptedResponse(ACCEPTED_WRITE_RESPONSE)
+  clearAnnotation(@Scope() scope: AccessScope, @Param('id', EngineIdPipe) id: string): Promise<AcceptedWrite | undefined> {
+    return this.incidents.annotate(scope, id, null);
   }
 
   @Roles(Role.Operator)
@@ -48,8 +51,9 @@ export class IncidentsController {
   @HttpCode(204)
   @ApiOperation({ summary: 'Set the retries of a failed job; above zero resolves its incident and runs it again' })
   @ApiNoContentResponse()
-  async jobRetries(@Scope() scope: AccessScope, @Param('id', EngineIdPipe) id: string, @Body() body: SetRetriesDto): Promise<void> {
-    await this.incidents.setJobRetries(scope, id, body.retries);
+  @ApiAcceptedResponse(ACCEPTED_WRITE_RESPONSE)
+  jobRetries(@Scope() scope: AccessScope, @Param('id', EngineIdPipe) id: string, @Body() body: SetRetriesDto): Promise<AcceptedWrite | undefined> {
+    return this.incidents.setJobRetries(scope, id, body.retries);
   }
 
   @Roles(Role.Operator)
@@ -57,7 +61,8 @@ export class IncidentsController {
   @HttpCode(204)
   @ApiOperation({ summary: 'Set the retries of a failed external task; above zero resolves its incident' })
   @ApiNoContentResponse()
-  async externalTaskRetries(@Scope() scope: AccessScope, @Param('id', EngineIdPipe) id: string, @Body() body: SetRetriesDto): Promise<void> {
-    await this.incidents.setExternalTaskRetries(scope, id, body.retries);
+  @ApiAcceptedResponse(ACCEPTED_WRITE_RESPONSE)
+  externalTaskRetries(@Scope() scope: AccessScope, @Param('id', EngineIdPipe) id: string, @Body() body: SetRetriesDto): Promise<AcceptedWrite | undefined> {
+    return this.incidents.setExternalTaskRetries(scope, id, body.retries);
   }
 }

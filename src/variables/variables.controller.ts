@@ -75,8 +75,9 @@ abstract class VariablesRoutes {
   @Delete(':name')
   @HttpCode(204)
   @ApiNoContentResponse()
-  async remove(@Scope() access: AccessScope, @Param('id', EngineIdPipe) id: string, @Param('name', VariableNamePipe) name: string, @Query() query: VariableScopeQueryDto): Promise<void> {
-    await this.variables.delete(access, this.scope(id, query), name);
+  @ApiAcceptedResponse(ACCEPTED_WRITE_RESPONSE)
+  remove(@Scope() access: AccessScope, @Param('id', EngineIdPipe) id: string, @Param('name', VariableNamePipe) name: string, @Query() query: VariableScopeQueryDto): Promise<AcceptedWrite | undefined> {
+    return this.variables.delete(access, this.scope(id, query), name);
   }
 
   @Roles(Role.Approver, Role.Operator)

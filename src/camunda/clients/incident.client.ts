@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { EngineIncident } from '../camunda.models.js';
+import type { EngineIncident, WorkOwner } from '../camunda.models.js';
 import type { IncidentDto, TenantOwnedDto } from '../engine-dto.js';
 import { fromEngineDate } from '../engine-date.js';
 import { EngineHttp } from '../engine-http.js';
@@ -36,13 +36,13 @@ export class IncidentClient {
     await this.engine.request('annotate incident', annotation === null ? { method: 'DELETE', url } : { method: 'PUT', url, data: { annotation } });
   }
 
-  /** The tenant of a job (null: none); the engine's 404 if there is no such job. */
-  async getJobTenant(jobId: string): Promise<string | null> {
-    return (await this.engine.request<TenantOwnedDto>('read job', { method: 'GET', url: enginePath`/job/${jobId}` })).tenantId;
+  /** Tenant and instance of a job; the engine's 404 if there is no such job. */
+  async getJobOwner(jobId: string): Promise<WorkOwner> {
+    return ownerOf(await this.engine.request<TenantOwnedDto>('read job', { method: 'GET', url: enginePath`/job/${jobId}` }));
   }
 
-  async getExternalTaskTenant(externalTaskId: string): Promise<string | null> {
-    return (await this.engine.request<TenantOwnedDto>('read external task', { method: 'GET', url: enginePath`/external-task/${externalTaskId}` })).tenantId;
+  async getExternalTaskOwner(externalTaskId: string): Promise<WorkOwner> {
+    return ownerOf(await this.engine.request<TenantOwnedDto>('read external task', { method: 'GET', url: enginePath`/external-task/${externalTaskId}` }));
   }
 
   /** Retries above zero resolve the job's incident and let the job executor run it again. */
@@ -53,4 +53,8 @@ export class IncidentClient {
   async setExternalTaskRetries(externalTaskId: string, retries: number): Promise<void> {
     await this.engine.request('set external task retries', { method: 'PUT', url: enginePath`/external-task/${externalTaskId}/retries`, data: { retries } });
   }
+}
+
+function ownerOf(dto: TenantOwnedDto): WorkOwner {
+  return { tenantId: dto.tenantId, processInstanceId: dto.processInstanceId ?? null };
 }

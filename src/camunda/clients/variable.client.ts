@@ -45,18 +45,24 @@ export class VariableClient {
   }
 
   async downloadVariableData(scope: VariableScope, name: string): Promise<BinaryContent> {
-    const response = await this.engine.requestRaw(`download variable '${name}'`, {
-      method: 'GET',
-      url: joinEnginePaths(variablePath(scope, name), enginePath`/data`),
-      responseType: 'arraybuffer',
-    });
-    const disposition = fileNameOf(String(response.headers['content-disposition'] ?? ''));
-    return {
-      content: Buffer.from(response.data as ArrayBuffer),
-      mimeType: response.headers['content-type'] ? String(response.headers['content-type']) : null,
-      fileName: disposition,
-    };
+    return download(this.engine, `download variable '${name}'`, joinEnginePaths(variablePath(scope, name), enginePath`/data`));
   }
+
+  /** The content of a File or Bytes variable by its variable-instance id, from history: still there once its instance has ended. */
+  async downloadHistoricVariableData(variableInstanceId: string): Promise<BinaryContent> {
+    return download(this.engine, 'download historic variable', enginePath`/history/variable-instance/${variableInstanceId}/data`);
+  }
+
+}
+
+async function download(engine: EngineHttp, operation: string, url: EnginePath): Promise<BinaryContent> {
+  const response = await engine.requestRaw(operation, { method: 'GET', url, responseType: 'arraybuffer' });
+  const disposition = fileNameOf(String(response.headers['content-disposition'] ?? ''));
+  return {
+    content: Buffer.from(response.data as ArrayBuffer),
+    mimeType: response.headers['content-type'] ? String(response.headers['content-type']) : null,
+    fileName: disposition,
+  };
 }
 
 function variablesPath(scope: VariableScope): EnginePath {

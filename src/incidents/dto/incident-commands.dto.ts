@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsInt, IsNotEmpty, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsEnum, IsInt, IsNotEmpty, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IncidentState } from '../../mirror/incident.entity.js';
 import { IntParam } from '../../problem/int-param.js';
 import { Optional } from '../../problem/optional.js';
 
@@ -9,6 +10,10 @@ export class IncidentQueryDto {
 
   @ApiPropertyOptional({ example: 'failedExternalTask' }) @Optional() @IsString() @MaxLength(255)
   incidentType?: string;
+
+  @ApiPropertyOptional({ enum: IncidentState, default: IncidentState.Open, description: 'OPEN; or RESOLVED, DELETED: incidents that ended (an ended instance has only these)' })
+  @Optional() @IsEnum(IncidentState)
+  state?: IncidentState;
 
   @ApiPropertyOptional({ default: 0 }) @Optional() @IntParam(0, 2_147_483_647)
   offset?: number;
