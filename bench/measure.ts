@@ -1,3 +1,5 @@
+export { inParallel } from '../test/support/in-parallel.js';
+
 /** Timing helpers for the benchmarks: samples in milliseconds, summarized without averaging away the tail. */
 export async function timed<T>(action: () => Promise<T>): Promise<{ ms: number; value: T }> {
   const started = process.hrtime.bigint();
@@ -14,18 +16,6 @@ export async function sample(times: number, action: () => Promise<unknown>): Pro
 export function percentile(samples: number[], p: number): number {
   const sorted = [...samples].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}
-
-export async function inParallel<T>(count: number, concurrency: number, task: (index: number) => Promise<T>): Promise<T[]> {
-  const results: T[] = new Array(count);
-  let next = 0;
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (next < count) {
-      const index = next++;
-      results[index] = await task(index);
-    }
-  }));
-  return results;
 }
 
 export const round = (value: number, digits = 1) => Number(value.toFixed(digits));

@@ -1,7 +1,9 @@
 import pg from 'pg';
 import { randomUUID } from 'node:crypto';
 import { deployBehindGateway, engineRest } from './support/engine-rest.js';
+import { userTaskChain } from './fixtures/models.js';
 import { eventually } from './support/eventually.js';
+import { inParallel } from './support/in-parallel.js';
 import { GatewayProcess } from './support/gateway-process.js';
 import { freshDatabase } from './support/own-database.js';
 import { RecordingProxy } from './support/recording-proxy.js';
@@ -17,31 +19,6 @@ interface ImportProgress {
   done: number;
   total: number;
   keyset: { at: string | null };
-}
-
-function model(key: string): Buffer {
-  return Buffer.from(`<?xml version="1.0" encoding="UTF-8"?>
-<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="defs" targetNamespace="https://camunda-gateway/test">
-  <bpmn:process id="${key}" isExecutable="true" camunda:historyTimeToLive="P1D">
-    <bpmn:startEvent id="start"><bpmn:outgoing>toReview</bpmn:outgoing></bpmn:startEvent>
-    <bpmn:sequenceFlow id="toReview" sourceRef="start" targetRef="review" />
-    <bpmn:userTask id="review" name="Review" camunda:candidateGroups="reviewers"><bpmn:incoming>toReview</bpmn:incoming><bpmn:outgoing>toApprove</bpmn:outgoing></bpmn:userTask>
-    <bpmn:sequenceFlow id="toApprove" sourceRef="review" targetRef="approve" />
-    <bpmn:userTask id="approve" name="Approve" camunda:candidateGroups="managers,auditors" camunda:candidateUsers="mary"><bpmn:incoming>toApprove</bpmn:incoming></bpmn:userTask>
-  </bpmn:process>
-</bpmn:definitions>`);
-}
-
-async function inParallel<T>(count: number, concurrency: number, task: (index: number) => Promise<T>): Promise<T[]> {
-  const results: T[] = new Array(count);
-  let next = 0;
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (next < count) {
-      const index = next++;
-      results[index] = await task(index);
-    }
-  }));
-  return results;
 }
 
 /** A first import of several thousand instances, SIGKILLed halfway: the next process continues it instead of starting over. */
@@ -64,7 +41,13 @@ describe('an import killed halfway resumes where it stopped', () => {
     mirror = new pg.Client({ connectionString: databaseUrl });
     await mirror.connect();
     await proxy.start();
-    deploymentId = await deployBehindGateway(key, model(key));
+    deploymentId = await deployBehindGateway(
+      key,
+      userTaskChain(key, [
+        { id: 'review', name: 'Review', candidateGroups: 'reviewers' },
+        { id: 'approve', name: 'Approve', candidateGroups: 'managers,auditors', candidateUsers: 'mary' },
+      ]),
+    );
     ids = (
       await inParallel(INSTANCES, 16, (index) =>
         engineRest<{ id: string }>('POST', `/process-definition/key/${key}/start`, {

@@ -1,6 +1,8 @@
 import pg from 'pg';
 import { randomUUID } from 'node:crypto';
+import { userTaskChain } from './fixtures/models.js';
 import { deployBehindGateway, engineRest } from './support/engine-rest.js';
+import { inParallel } from './support/in-parallel.js';
 import { eventually } from './support/eventually.js';
 import { GatewayProcess } from './support/gateway-process.js';
 import { migrateTestDatabase } from './support/migrate-test-database.js';
@@ -11,24 +13,8 @@ const SUSPENDED_EVERY = 10;
 // The old poll read the user-operation log as one page of 5,000: a backlog past it was lost.
 const MORE_THAN = 5_000;
 
-/** One user task with candidates: they must survive the refreshes of assigned tasks. */
-function model(key: string): Buffer {
-  return Buffer.from(`<?xml version="1.0" encoding="UTF-8"?>
-<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="defs" targetNamespace="https://camunda-gateway/test">
-  <bpmn:process id="${key}" isExecutable="true" camunda:historyTimeToLive="P1D">
-    <bpmn:startEvent id="start"><bpmn:outgoing>toWait</bpmn:outgoing></bpmn:startEvent>
-    <bpmn:sequenceFlow id="toWait" sourceRef="start" targetRef="wait" />
-    <bpmn:userTask id="wait" name="Wait" camunda:candidateGroups="managers"><bpmn:incoming>toWait</bpmn:incoming></bpmn:userTask>
-  </bpmn:process>
-</bpmn:definitions>`);
-}
-
-async function inParallel(count: number, concurrency: number, task: (index: number) => Promise<unknown>): Promise<void> {
-  let next = 0;
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (next < count) await task(next++);
-  }));
-}
+// One user task with candidates: they must survive the refreshes of assigned tasks.
+const TASKS = [{ id: 'wait', name: 'Wait', candidateGroups: 'managers' }];
 
 /** A gateway stopped while operators made thousands of changes catches up on all of them when it comes back. */
 describe('more than 5,000 operations while the gateway was stopped', () => {
@@ -42,7 +28,7 @@ describe('more than 5,000 operations while the gateway was stopped', () => {
   beforeAll(async () => {
     await migrateTestDatabase();
     await mirror.connect();
-    deploymentId = await deployBehindGateway(key, model(key));
+    deploymentId = await deployBehindGateway(key, userTaskChain(key, TASKS));
   });
 
   afterAll(async () => {

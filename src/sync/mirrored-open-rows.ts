@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import type { OpenTaskState } from '../camunda/camunda.models.js';
 import { OPEN_INSTANCE_STATES, OPEN_TASK_STATES } from '../mirror/open-states.js';
 import type { MirroredInstance } from './mirrored-open-instances.js';
 
@@ -10,16 +11,8 @@ export interface RowKey {
   id: string;
 }
 
-export interface MirroredOpenTask {
-  id: string;
-  processInstanceId: string | null;
-  name: string | null;
-  assignee: string | null;
-  priority: number;
-  dueAt: Date | null;
-  createdAt: Date;
-  suspended: boolean;
-}
+/** The mirror answers in the terms the engine's open-task list uses, so the two compare field by field. */
+export type MirroredOpenTask = OpenTaskState;
 
 /**
  * The mirror's open instances and tasks in ranges of (start or creation time, id), a chunk at a time: the reconcile
