@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { ENGINE_CLIENTS } from '../src/camunda/camunda.module.js';
 import { Role, type TokenIdentity } from '../src/identity/caller.js';
 import { IdentityProvisioner } from '../src/identity/identity-provisioner.js';
+import { HistoryClient } from '../src/camunda/clients/history.client.js';
+import { TaskClient } from '../src/camunda/clients/task.client.js';
 import { failingJobProcess, taskAndExternalTaskProcess, userTaskProcess } from './fixtures/models.js';
 import { engineRest } from './support/engine-rest.js';
 import { EngineOpenApi } from './support/engine-openapi.js';
@@ -121,6 +123,20 @@ describe('engine-rest contract', () => {
     await gateway.http.delete(`/deployments/${(await engineRest<{ id: string }[]>('GET', `/deployment?name=${retried}`))[0].id}`).query({ cascade: true }).expect(204);
     await gateway.http.post('/sync/run').expect(200);
     await gateway.http.post('/sync/reconcile').expect(200);
+    // Reads only a fresh mirror's import or a busy batch makes: whether the sync takes those paths here depends on
+    // what the shared engine holds, so they are called directly.
+    const history = gateway.app.get(HistoryClient, { strict: false });
+    const tasks = gateway.app.get(TaskClient, { strict: false });
+    const linkRange = { after: new Date(Date.now() - 600_000), before: new Date() };
+    await history.countHistoricProcessInstances({ unfinished: true, startedBefore: new Date() });
+    await history.listHistoricTasksOfBusinessKeys(['CONTRACT-none', 'CONTRACT-other'], { firstResult: 0, maxResults: 10 });
+    await history.countHistoricTasksOfBusinessKeys(['CONTRACT-none']);
+    await history.listCandidateLinkChanges({ ...linkRange, firstResult: 0, maxResults: 10 });
+    await history.countCandidateLinkChanges(linkRange);
+    await history.countHistoricVariablesOf([id]);
+    await tasks.oldestOpenTaskCreatedAt();
+    await tasks.listTaskIdsWithCandidates([id, withExternalTask], 'groups', { firstResult: 0, maxResults: 10 });
+    await tasks.listTaskIdsWithCandidates([id, withExternalTask], 'users', { firstResult: 0, maxResults: 10 });
     const provisioner = gateway.app.get(IdentityProvisioner);
     const [kept, dropped] = [`contract${run}a`, `contract-${run}-b`];
     const person: TokenIdentity = {
