@@ -22,7 +22,7 @@ describe('two gateway processes on one database', () => {
     if (ids.length > 0) await engineRest('POST', '/process-instance/delete', { processInstanceIds: ids, deleteReason: 'test cleanup' }).catch(() => undefined);
   });
 
-  it('both serve reads; poll and reconcile never run twice at once', async () => {
+  it('both serve reads; no two polls and no two reconciles ever run at once', async () => {
     const since = new Date();
     // Aggressive schedules, so both replicas keep trying: a poll every 200 ms, a reconcile every second.
     for (let i = 0; i < 2; i++) replicas.push(await GatewayProcess.start({ SYNC_INTERVAL_MS: '200', SYNC_RECONCILE_CRON: '* * * * * *' }));
@@ -49,8 +49,13 @@ describe('two gateway processes on one database', () => {
     const runs = rows as { name: string; replica: string; startedAt: Date; finishedAt: Date }[];
     expect(new Set(runs.map((run) => run.name))).toEqual(new Set(['engine-changes', 'reconcile']));
     expect(new Set(runs.map((run) => run.replica)).size).toBe(2);
-    for (let i = 1; i < runs.length; i++) {
-      expect(runs[i]!.startedAt.getTime()).toBeGreaterThanOrEqual(runs[i - 1]!.finishedAt.getTime());
+    // Each kind holds a lock of its own across replicas; a poll may run beside a reconcile (both refresh through
+    // per-instance locks), so a long reconcile never holds the polls up.
+    for (const name of ['engine-changes', 'reconcile']) {
+      const ofKind = runs.filter((run) => run.name === name);
+      for (let i = 1; i < ofKind.length; i++) {
+        expect(ofKind[i]!.startedAt.getTime()).toBeGreaterThanOrEqual(ofKind[i - 1]!.finishedAt.getTime());
+      }
     }
   });
 });
