@@ -63,6 +63,7 @@ export interface ImportSlice {
 export class InstanceImport {
   private readonly logger = new Logger(InstanceImport.name);
   private lastLogAt = 0;
+  private finished = false;
   /** Built once per process for the import's life; null when the engine's log cannot stand in for per-task reads. */
   private candidates: Promise<KnownCandidates | null> | undefined;
 
@@ -98,16 +99,15 @@ export class InstanceImport {
   }
 
   async pending(): Promise<boolean> {
-    const progress = await this.progress();
-    return progress !== null && progress.phase !== 'done';
+    return (await this.unfinished()) !== null;
   }
 
   /** Imports page after page until `budgetMs` is spent or nothing is left; the progress is saved after each page. */
   async continue(budgetMs: number): Promise<ImportSlice> {
     const slice: ImportSlice = { instances: 0, changes: 0, pending: false };
     const sliceStarted = Date.now();
-    let progress = await this.progress();
-    const known = progress && progress.phase !== 'done' ? await this.knownCandidates() : null;
+    let progress = await this.unfinished();
+    const known = progress ? await this.knownCandidates() : null;
     while (progress && progress.phase !== 'done' && Date.now() - sliceStarted < budgetMs) {
       const pageStarted = Date.now();
       const page = await this.nextPage(progress);
@@ -151,7 +151,7 @@ export class InstanceImport {
     const cursor = await this.dataSource.getRepository(SyncCursorRecord).findOneBy({ name: IMPORT_CURSOR });
     const progress = (cursor?.progress as ImportProgress | undefined) ?? null;
     if (!progress) return null;
-    const rate = progress.busyMs > 0 ? progress.done / (progress.busyMs / 1000) : null;
+    const rate = rateOf(progress);
     const left = Math.max(0, progress.total - progress.done);
     return {
       phase: progress.phase,
@@ -189,9 +189,16 @@ export class InstanceImport {
     return { ...reset, phase: 'done', finishedAt: new Date().toISOString() };
   }
 
-  private async progress(): Promise<ImportProgress | null> {
+  /**
+   * The import's progress while it has work left, else null. A finished import never starts again, so once this
+   * process has seen it done, the polls stop asking the database.
+   */
+  private async unfinished(): Promise<ImportProgress | null> {
+    if (this.finished) return null;
     const cursor = await this.dataSource.getRepository(SyncCursorRecord).findOneBy({ name: IMPORT_CURSOR });
-    return (cursor?.progress as ImportProgress | undefined) ?? null;
+    const progress = (cursor?.progress as ImportProgress | undefined) ?? null;
+    this.finished = progress?.phase === 'done';
+    return this.finished ? null : progress;
   }
 
   private async save(progress: ImportProgress): Promise<void> {
@@ -213,7 +220,7 @@ export class InstanceImport {
     const now = Date.now();
     if (progress.phase !== 'done' && now - this.lastLogAt < LOG_EVERY_MS) return;
     this.lastLogAt = now;
-    const rate = progress.busyMs > 0 ? progress.done / (progress.busyMs / 1000) : 0;
+    const rate = rateOf(progress) ?? 0;
     if (progress.phase === 'done') {
       this.logger.log(`Import finished: ${progress.done} instances in ${Math.round(progress.busyMs / 1000)} s (${Math.round(rate)}/s)`);
       return;
@@ -223,4 +230,9 @@ export class InstanceImport {
       `Importing: ${progress.done} of about ${progress.total} instances (${Math.floor((100 * progress.done) / Math.max(1, progress.total))}%), ${Math.round(rate)}/s, about ${rate ? Math.ceil(left / rate) : '?'} s left`,
     );
   }
+}
+
+/** Instances per second of import work, over all runs; null before any. */
+function rateOf(progress: ImportProgress): number | null {
+  return progress.busyMs > 0 ? progress.done / (progress.busyMs / 1000) : null;
 }
