@@ -1,15 +1,13 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import type { EventActor } from '../events/event-types.js';
 import { OutboxRelay } from '../events/outbox-relay.js';
-import { OPEN_INSTANCE_STATES } from '../mirror/open-states.js';
 import { chunked, mapConcurrently } from './concurrency.js';
 import type { KnownCandidates } from './candidate-index.js';
 import { DefinitionSync } from './definition-sync.js';
 import { FailureTriage } from './failure-triage.js';
 import { InstanceSnapshotReader } from './instance-snapshot-reader.js';
 import { MirrorApplier, type RefreshOptions } from './mirror-applier.js';
+import { MirroredOpenInstances } from './mirrored-open-instances.js';
 import { ParkedInstances } from './parked-instances.js';
 import { PendingActors } from './pending-actors.js';
 
@@ -37,7 +35,7 @@ export class InstanceRefresher {
   private readonly pendingActors = new PendingActors();
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly mirroredInstances: MirroredOpenInstances,
     private readonly reader: InstanceSnapshotReader,
     private readonly applier: MirrorApplier,
     private readonly definitions: DefinitionSync,
@@ -84,10 +82,7 @@ export class InstanceRefresher {
   async refreshDefinitionsForOrphans(): Promise<string[]> {
     const removed = await this.definitions.refreshAll();
     if (removed.length === 0) return [];
-    const orphans: { id: string }[] = await this.dataSource.query(
-      `SELECT id FROM process_instances WHERE definition_id = ANY($1) AND state = ANY($2)`,
-      [removed, OPEN_INSTANCE_STATES],
-    );
+    const orphans = await this.mirroredInstances.ofDefinitions({ ids: removed, keys: [] });
     return orphans.map((orphan) => orphan.id);
   }
 
