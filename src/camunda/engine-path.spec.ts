@@ -94,7 +94,6 @@ const CALLS: Record<string, { path: boolean; call: Call }> = {
   'HistoryClient.countHistoricProcessInstances': { path: false, call: (c, v) => c.HistoryClient.countHistoricProcessInstances({ processInstanceIds: [v] }) },
   'HistoryClient.listHistoricTasks': { path: false, call: (c, v) => c.HistoryClient.listHistoricTasks({ taskId: v, ...page }) },
   'HistoryClient.listHistoricTasksOfBusinessKeys': { path: false, call: (c, v) => c.HistoryClient.listHistoricTasksOfBusinessKeys([v], page) },
-  'HistoryClient.countHistoricTasksOfBusinessKeys': { path: false, call: (c, v) => c.HistoryClient.countHistoricTasksOfBusinessKeys([v]) },
   'HistoryClient.listCandidateLinkChanges': { path: false, call: (c) => c.HistoryClient.listCandidateLinkChanges({ after: new Date(0), before: new Date(1), ...page }) },
   'HistoryClient.countCandidateLinkChanges': { path: false, call: (c) => c.HistoryClient.countCandidateLinkChanges({ after: new Date(0), before: new Date(1) }) },
   'HistoryClient.listHistoricActivities': { path: false, call: (c, v) => c.HistoryClient.listHistoricActivities(v) },

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { DefinitionClient } from '../camunda/clients/definition.client.js';
 import { ProcessDefinitionRecord } from '../mirror/process-definition.entity.js';
+import { DatabaseClock } from './database-clock.js';
 
 /** Keeps the process-definition mirror equal to the engine's definitions. */
 @Injectable()
@@ -10,6 +11,7 @@ export class DefinitionSync {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly definitionClient: DefinitionClient,
+    private readonly clock: DatabaseClock,
   ) {}
 
   /**
@@ -19,7 +21,7 @@ export class DefinitionSync {
    * later than this one's is never removed by this one.
    */
   async refreshAll(): Promise<string[]> {
-    const [{ now: readStartedAt }]: { now: Date }[] = await this.dataSource.query('SELECT clock_timestamp() AS now');
+    const readStartedAt = await this.clock.now();
     const definitions = await this.definitionClient.listProcessDefinitions();
     return this.dataSource.transaction(async (manager) => {
       const ids = definitions.map((definition) => definition.id);

@@ -5,13 +5,14 @@ import type { EngineProcessInstance, HistoricInstanceFilter } from '../camunda/c
 import { HistoryClient } from '../camunda/clients/history.client.js';
 import { GatewayConfig } from '../config/gateway-config.js';
 import { CandidateIndexBuilder, type KnownCandidates } from './candidate-index.js';
+import { DatabaseClock } from './database-clock.js';
 import { InstanceRefresher } from './instance-refresher.js';
 import { KEYSET_START, nextKeysetPage, type Keyset } from './keyset-pages.js';
 import { SyncCursorRecord } from './sync-cursor.entity.js';
 
 export const IMPORT_CURSOR = 'import';
 // Instances per engine page and per saved step: a restart repeats at most this many.
-const PAGE = 200;
+const PAGE = 1_000;
 const LOG_EVERY_MS = 10_000;
 
 type ImportPhase = 'open' | 'finished' | 'done';
@@ -73,6 +74,7 @@ export class InstanceImport {
     private readonly refresher: InstanceRefresher,
     private readonly candidateIndex: CandidateIndexBuilder,
     private readonly config: GatewayConfig,
+    private readonly clock: DatabaseClock,
   ) {}
 
   /** Starts the import of a fresh mirror, as of `at` (the first poll's start); a started import is left as it is. */
@@ -102,22 +104,37 @@ export class InstanceImport {
     return (await this.unfinished()) !== null;
   }
 
-  /** Imports page after page until `budgetMs` is spent or nothing is left; the progress is saved after each page. */
+  /**
+   * Imports page after page until `budgetMs` is spent or nothing is left; the progress is saved after each page.
+   * The next page is read while the current one is refreshed: its keyset is known as soon as the current is read.
+   */
   async continue(budgetMs: number): Promise<ImportSlice> {
     const slice: ImportSlice = { instances: 0, changes: 0, pending: false };
     const sliceStarted = Date.now();
     let progress = await this.unfinished();
-    const known = progress ? await this.knownCandidates() : null;
-    while (progress && progress.phase !== 'done' && Date.now() - sliceStarted < budgetMs) {
-      const pageStarted = Date.now();
-      const page = await this.nextPage(progress);
+    const candidates = (progress && (await this.knownCandidates())) ?? undefined;
+    const withinBudget = (next: ImportProgress) => next.phase !== 'done' && Date.now() - sliceStarted < budgetMs;
+    let nextPage = progress && withinBudget(progress) ? this.nextPage(progress) : null;
+    let measuredFrom = Date.now();
+    while (progress && nextPage) {
+      const page = await nextPage;
+      nextPage = withinBudget(page.progress) ? this.nextPage(page.progress) : null;
+      // Refused by the slice's own end; a failure of the page read ahead is the next slice's to meet.
+      nextPage?.catch(() => undefined);
       const outcome = await this.refresher.refreshIsolated(
         page.instances.map((instance) => instance.id),
-        known ?? undefined,
+        { candidates, instances: { rows: page.instances, readAt: page.readAt } },
       );
       slice.instances += page.instances.length;
       slice.changes += outcome.changes;
-      progress = { ...page.progress, done: progress.done + page.instances.length, busyMs: progress.busyMs + (Date.now() - pageStarted) };
+      progress = {
+        ...page.progress,
+        done: progress.done + page.instances.length,
+        busyMs: progress.busyMs + (Date.now() - measuredFrom),
+        // Once its last page is mirrored, not read.
+        finishedAt: page.progress.phase === 'done' ? new Date().toISOString() : null,
+      };
+      measuredFrom = Date.now();
       await this.save(progress);
       this.report(progress);
     }
@@ -129,7 +146,7 @@ export class InstanceImport {
   private knownCandidates(): Promise<KnownCandidates | null> {
     this.candidates ??= (async () => {
       // Taken before the log is read: the index is as old as its first page.
-      const [{ now }]: { now: Date }[] = await this.dataSource.query('SELECT clock_timestamp() AS now');
+      const now = await this.clock.now();
       try {
         return await this.candidateIndex.build(now);
       } catch (error) {
@@ -165,8 +182,9 @@ export class InstanceImport {
     };
   }
 
-  /** The next page past the keyset, and the progress after it. */
-  private async nextPage(progress: ImportProgress): Promise<{ instances: EngineProcessInstance[]; progress: ImportProgress }> {
+  /** The next page past the keyset, when its read began, and the progress after it. */
+  private async nextPage(progress: ImportProgress): Promise<{ instances: EngineProcessInstance[]; readAt: Date; progress: ImportProgress }> {
+    const readAt = await this.clock.now();
     const page = await nextKeysetPage(
       progress.keyset,
       PAGE,
@@ -174,7 +192,7 @@ export class InstanceImport {
       (instance) => ({ at: instance.startedAt, id: instance.id }),
     );
     const moved = { ...progress, keyset: page.keyset };
-    return { instances: page.rows, progress: page.last ? this.nextPhase(moved) : moved };
+    return { instances: page.rows, readAt, progress: page.last ? this.nextPhase(moved) : moved };
   }
 
   private phaseFilter(progress: ImportProgress): HistoricInstanceFilter {
@@ -186,7 +204,7 @@ export class InstanceImport {
   private nextPhase(progress: ImportProgress): ImportProgress {
     const reset = { ...progress, keyset: KEYSET_START };
     if (progress.phase === 'open' && progress.finishedSince) return { ...reset, phase: 'finished' };
-    return { ...reset, phase: 'done', finishedAt: new Date().toISOString() };
+    return { ...reset, phase: 'done' };
   }
 
   /**

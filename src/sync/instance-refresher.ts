@@ -2,19 +2,19 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { EventActor } from '../events/event-types.js';
 import { OutboxRelay } from '../events/outbox-relay.js';
 import { chunked, mapConcurrently } from './concurrency.js';
-import type { KnownCandidates } from './candidate-index.js';
 import { DefinitionSync } from './definition-sync.js';
 import { FailureTriage } from './failure-triage.js';
-import { InstanceSnapshotReader } from './instance-snapshot-reader.js';
+import { InstanceSnapshotReader, readAheadSince, type ReadAhead } from './instance-snapshot-reader.js';
 import { MirrorApplier, type RefreshOptions } from './mirror-applier.js';
 import { MirroredOpenInstances } from './mirrored-open-instances.js';
 import { ParkedInstances } from './parked-instances.js';
 import { PendingActors } from './pending-actors.js';
 
-// Instances per batch refresh (one engine read, one transaction), and batches refreshed at once: while one batch
-// is written, the next is read.
+// Instances per batch refresh (one engine read, one transaction), and batches refreshed at once: a batch's engine
+// reads are a few rounds of short requests, so several batches keep the engine busy while others are written.
+// Measured on an import: 2 in flight ~850/s, 4 ~1,200/s, 6 no better.
 const REFRESH_BATCH = 100;
-const BATCHES_IN_FLIGHT = 2;
+const BATCHES_IN_FLIGHT = 4;
 // A failed batch is retried one instance at a time, this many at once.
 const SINGLE_REFRESH_CONCURRENCY = 8;
 
@@ -89,14 +89,15 @@ export class InstanceRefresher {
   /**
    * The sync runs' way to refresh many instances, in batches. An instance that fails for a reason of its own is
    * parked and the rest go on: a batch that fails is refreshed again one instance at a time, so only that one is
-   * parked. An outage (engine or database gone) stops the run and fails it, so the run keeps its cursor.
+   * parked. An outage (engine or database gone) stops the run and fails it, so the run keeps its cursor. What the
+   * caller read ahead is used, not read again.
    */
-  async refreshIsolated(instanceIds: Iterable<string>, known?: KnownCandidates): Promise<RefreshOutcome> {
+  async refreshIsolated(instanceIds: Iterable<string>, ahead: ReadAhead = {}): Promise<RefreshOutcome> {
     const outcome: RefreshOutcome = { changes: 0, changed: 0 };
     await mapConcurrently(chunked([...instanceIds], REFRESH_BATCH), BATCHES_IN_FLIGHT, async (batch) => {
       let results: Map<string, number>;
       try {
-        results = await this.refreshBatch(batch, undefined, known);
+        results = await this.refreshBatch(batch, undefined, ahead);
       } catch (error) {
         if (await this.triage.isOutage(error)) throw error;
         results = await this.refreshEachIsolated(batch);
@@ -111,12 +112,12 @@ export class InstanceRefresher {
 
   /**
    * One engine read and one transaction for the whole batch; every event names the actor, or who is pending. With
-   * known candidates, the read counts as made when they were read, so it never overwrites a newer refresh.
+   * a read ahead, the read counts as made when that was read, so it never overwrites a newer refresh.
    */
-  private async refreshBatch(instanceIds: string[], actor?: EventActor | null, known?: KnownCandidates): Promise<Map<string, number>> {
-    const outcome = await this.applier.refreshMany(instanceIds, (ids) => this.reader.readMany(ids, known), {
+  private async refreshBatch(instanceIds: string[], actor?: EventActor | null, ahead: ReadAhead = {}): Promise<Map<string, number>> {
+    const outcome = await this.applier.refreshMany(instanceIds, (ids) => this.reader.readMany(ids, ahead), {
       actorOf: (id) => actor ?? this.pendingActors.actorOf(id) ?? null,
-      readAsOf: known?.asOf,
+      readAsOf: readAheadSince(ahead),
     });
     if (actor) for (const id of instanceIds) this.pendingActors.settled(id);
     if ([...outcome.values()].some((changes) => changes > 0)) this.relay.kick();

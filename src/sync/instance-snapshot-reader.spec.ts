@@ -83,8 +83,43 @@ describe('InstanceSnapshotReader', () => {
   it('takes known candidates instead of asking', async () => {
     asked.length = 0;
     const known = { asOf: new Date(0), candidatesOf: (id: string) => (id === 'open' ? { users: ['mary'], groups: [] } : undefined) };
-    const snapshots = await reader(async () => [instance('p1')], [task('open', null)]).readMany(['p1'], known);
+    const snapshots = await reader(async () => [instance('p1')], [task('open', null)]).readMany(['p1'], { candidates: known });
     expect(asked).toEqual([]);
     expect(snapshots.get('p1')?.tasks[0]).toMatchObject({ candidateUsers: ['mary'], candidateGroups: [] });
+  });
+
+  it('asks history only for the instances not read ahead, and never takes an id missing from the read ahead as gone', async () => {
+    const queried: string[][] = [];
+    const snapshots = await reader(async (...args: unknown[]) => {
+      const { processInstanceIds: ids, withIncidents } = args[0] as { processInstanceIds: string[]; withIncidents?: boolean };
+      if (withIncidents) return [];
+      queried.push(ids);
+      return ids.map((id) => instance(id));
+    }).readMany(['p1', 'p2'], { instances: { rows: [instance('p1')], readAt: new Date(0) } });
+    expect(queried).toEqual([['p2']]);
+    expect([...snapshots.values()].map((snapshot) => snapshot?.id)).toEqual(['p1', 'p2']);
+  });
+
+  it('reads tasks per instance once the business keys turn out to be shared by far more tasks', async () => {
+    const keyed = (id: string) => ({ ...instance(id, EngineInstanceState.Active), businessKey: 'SHARED' });
+    const perInstance: string[] = [];
+    const pages: number[] = [];
+    const history = {
+      listHistoricProcessInstancesByStart: async (filter: { withIncidents?: boolean }) => (filter.withIncidents ? [] : [keyed('p1'), keyed('p2')]),
+      listHistoricTasksOfBusinessKeys: async (_: string[], { firstResult, maxResults }: { firstResult: number; maxResults: number }) => {
+        pages.push(firstResult);
+        return Array.from({ length: maxResults }, (_, index) => ({ ...task(`other${firstResult + index}`, new Date(0)), processInstanceId: `other${index}` }));
+      },
+      listHistoricTasks: async ({ processInstanceId, firstResult }: { processInstanceId: string; firstResult: number }) => {
+        if (firstResult === 0) perInstance.push(processInstanceId);
+        return firstResult === 0 ? [{ ...task(`t-${processInstanceId}`, new Date(0)), processInstanceId }] : [];
+      },
+      listHistoricVariablesOf: async () => [],
+      listHistoricIncidents: async () => [],
+    } as unknown as HistoryClient;
+    const snapshots = await new InstanceSnapshotReader(history, {} as TaskClient, { CAMUNDA_USER: 'demo' } as GatewayConfig).readMany(['p1', 'p2']);
+    expect(pages).toEqual([0]);
+    expect(perInstance.sort()).toEqual(['p1', 'p2']);
+    expect(snapshots.get('p2')?.tasks.map((each) => each.id)).toEqual(['t-p2']);
   });
 });

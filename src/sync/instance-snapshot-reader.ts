@@ -20,6 +20,19 @@ const LIST_PAGE = 1_000;
 // Tasks per instance up to which instances sharing business keys are still read together.
 const TASKS_PER_INSTANCE_READ_TOGETHER = 20;
 
+/** What a batch's caller read before it: the reader asks the engine only for the rest. */
+export interface ReadAhead {
+  candidates?: KnownCandidates;
+  /** History rows of some of the batch's instances (an import's page), and when their read began. */
+  instances?: { rows: EngineProcessInstance[]; readAt: Date };
+}
+
+/** When the oldest part of what was read ahead was read: the batch's snapshot is no newer than that. */
+export function readAheadSince(ahead: ReadAhead): Date | undefined {
+  const times = [ahead.candidates?.asOf, ahead.instances?.readAt].filter((time): time is Date => time !== undefined);
+  return times.length === 0 ? undefined : new Date(Math.min(...times.map((time) => time.getTime())));
+}
+
 /**
  * Reads instances' full current state from the engine: history for states, runtime for candidates. A batch reads
  * instances and variables with one list query each; tasks (history has no filter for many instances) and candidates
@@ -42,17 +55,20 @@ export class InstanceSnapshotReader {
   }
 
   /**
-   * One entry per id asked for, null for those history confirms it has no record of (as in `read`). With known
-   * candidates (the import's index), only the tasks it knows nothing of are asked about.
+   * One entry per id asked for, null for those history confirms it has no record of (as in `read`). What was read
+   * ahead is not asked again: known candidates (the import's index) and history rows (an import page).
    */
-  async readMany(instanceIds: string[], known?: KnownCandidates): Promise<Map<string, InstanceSnapshot | null>> {
+  async readMany(instanceIds: string[], ahead: ReadAhead = {}): Promise<Map<string, InstanceSnapshot | null>> {
     if (instanceIds.length > MAX_BATCH_READ) throw new Error(`A batch read takes at most ${MAX_BATCH_READ} instances, not ${instanceIds.length}`);
     const snapshots = new Map<string, InstanceSnapshot | null>(instanceIds.map((id) => [id, null]));
     if (instanceIds.length === 0) return snapshots;
     // One instance (a gateway write's own refresh): its tasks are read beside it, not after, to answer sooner.
     const singleTasks = instanceIds.length === 1 ? this.historicTasksOf(instanceIds[0]!) : undefined;
     singleTasks?.catch(() => undefined);
-    const instances = await this.historyClient.listHistoricProcessInstancesByStart({ processInstanceIds: instanceIds }, { firstResult: 0, maxResults: instanceIds.length });
+    const readAhead = (ahead.instances?.rows ?? []).filter((instance) => snapshots.has(instance.id));
+    const unread = instanceIds.filter((id) => !readAhead.some((instance) => instance.id === id));
+    const read = unread.length > 0 ? await this.historyClient.listHistoricProcessInstancesByStart({ processInstanceIds: unread }, { firstResult: 0, maxResults: unread.length }) : [];
+    const instances = [...readAhead, ...read];
     // An engine that ignored the id filter would answer with other instances: never mirror those under these ids.
     const stranger = instances.find((instance) => !snapshots.has(instance.id));
     if (stranger) throw new Error(`Engine answered the history query for instances ${instanceIds.slice(0, 3).join(', ')}… with instance ${stranger.id}`);
@@ -61,7 +77,7 @@ export class InstanceSnapshotReader {
     const [variables, incidents, tasks] = await Promise.all([
       this.variablesOf(found),
       this.incidentsOf(found),
-      this.tasksOf(instances, known, singleTasks),
+      this.tasksOf(instances, ahead.candidates, singleTasks),
     ]);
     const variablesOf = groupBy(variables.map(toVariable), (variable) => variable.processInstanceId);
     instances.forEach((instance) => {
@@ -79,19 +95,17 @@ export class InstanceSnapshotReader {
 
   /**
    * History filters tasks by many business keys, not by many instance ids: instances with a key are read together
-   * (unless their keys are shared by far more tasks than they have, which a count tells first), the rest one by one.
+   * (unless their keys turn out to be shared by far more tasks than they have), the rest one by one.
    */
   private async tasksOf(instances: EngineProcessInstance[], known: KnownCandidates | undefined, alreadyRead?: Promise<EngineTask[]>): Promise<Map<string, TaskSnapshot[]>> {
-    const keyed = instances.filter((instance) => instance.businessKey !== null);
-    const keys = [...new Set(keyed.map((instance) => instance.businessKey!))];
-    const together = !alreadyRead && keyed.length > 1 && (await this.historyClient.countHistoricTasksOfBusinessKeys(keys)) <= TASKS_PER_INSTANCE_READ_TOGETHER * keyed.length;
-    const alone = together ? instances.filter((instance) => instance.businessKey === null) : instances;
-    const ids = new Set(instances.map((instance) => instance.id));
-    const [shared, single] = await Promise.all([
-      together ? allPages((firstResult, maxResults) => this.historyClient.listHistoricTasksOfBusinessKeys(keys, { firstResult, maxResults }), LIST_PAGE) : [],
-      alreadyRead ? alreadyRead.then((tasks) => [tasks]) : mapConcurrently(alone, ENGINE_CONCURRENCY, (instance) => this.historicTasksOf(instance.id)),
+    const keyed = alreadyRead || instances.length === 1 ? [] : instances.filter((instance) => instance.businessKey !== null);
+    const [shared, unkeyed] = await Promise.all([
+      this.tasksOfBusinessKeys(keyed),
+      alreadyRead ? alreadyRead.then((tasks) => [tasks]) : mapConcurrently(instances.filter((instance) => !keyed.includes(instance)), ENGINE_CONCURRENCY, (instance) => this.historicTasksOf(instance.id)),
     ]);
-    const tasks = [...shared.filter((task) => task.processInstanceId !== null && ids.has(task.processInstanceId)), ...single.flat()];
+    const single = shared ? unkeyed : [...unkeyed, ...(await mapConcurrently(keyed, ENGINE_CONCURRENCY, (instance) => this.historicTasksOf(instance.id)))];
+    const ids = new Set(instances.map((instance) => instance.id));
+    const tasks = [...(shared ?? []).filter((task) => task.processInstanceId !== null && ids.has(task.processInstanceId)), ...single.flat()];
     // History keeps no task suspension: a task is suspended exactly while its open instance is.
     const suspended = new Set(instances.filter((instance) => instance.state === InstanceState.Suspended).map((instance) => instance.id));
     const candidates = await this.candidatesOf(tasks, known);
@@ -111,6 +125,23 @@ export class InstanceSnapshotReader {
     const count = await this.historyClient.countHistoricVariablesOf(instanceIds);
     if (count !== distinct.length) throw new Error(`The variables of ${instanceIds.length} instances changed while they were read (${distinct.length} read, ${count} counted)`);
     return distinct;
+  }
+
+  /**
+   * The tasks of all these instances' business keys, read page by page; null (read them per instance) once the
+   * keys turn out to be shared by far more tasks than the instances have, which costs at most a page too many.
+   */
+  private async tasksOfBusinessKeys(instances: EngineProcessInstance[]): Promise<EngineTask[] | null> {
+    if (instances.length === 0) return [];
+    const keys = [...new Set(instances.map((instance) => instance.businessKey!))];
+    const limit = TASKS_PER_INSTANCE_READ_TOGETHER * instances.length;
+    const tasks: EngineTask[] = [];
+    for (let firstResult = 0; ; firstResult += LIST_PAGE) {
+      const page = await this.historyClient.listHistoricTasksOfBusinessKeys(keys, { firstResult, maxResults: LIST_PAGE });
+      tasks.push(...page);
+      if (tasks.length > limit) return null;
+      if (page.length < LIST_PAGE) return tasks;
+    }
   }
 
   private historicTasksOf(processInstanceId: string): Promise<EngineTask[]> {

@@ -9,6 +9,7 @@ import { TaskRecord, TaskState } from '../mirror/task.entity.js';
 import { VariableRecord } from '../mirror/variable.entity.js';
 import type { InstanceSnapshot } from './instance-snapshot.js';
 import { isOpenInstance, isOpenTask } from '../mirror/open-states.js';
+import { DatabaseClock } from './database-clock.js';
 import { ParkedInstances } from './parked-instances.js';
 import { diffInstance, incidentEventData, instanceEventData, taskEventData, type ChangeEvent } from './mirror-diff.js';
 import { MirrorStore, type InstanceRows, type MirroredRows } from './mirror-store.js';
@@ -58,6 +59,7 @@ export class MirrorApplier {
     private readonly outbox: OutboxWriter,
     private readonly parked: ParkedInstances,
     private readonly store: MirrorStore,
+    private readonly clock: DatabaseClock,
   ) {}
 
   /**
@@ -72,7 +74,7 @@ export class MirrorApplier {
     const domainEvents = options.domainEvents ?? [];
     const actor = options.actor ?? null;
     for (let read = 1; ; read += 1) {
-      const readStartedAt = await this.clock();
+      const readStartedAt = await this.clock.now();
       const snapshot = await readSnapshot();
       const outcome = await this.applyAll(new Map([[instanceId, snapshot]]), readStartedAt, {
         domainEventsOf: () => domainEvents,
@@ -90,17 +92,11 @@ export class MirrorApplier {
    */
   async refreshMany(instanceIds: string[], readSnapshots: (ids: string[]) => Promise<Map<string, InstanceSnapshot | null>>, options: BatchRefreshOptions): Promise<Map<string, number>> {
     if (instanceIds.length === 0) return new Map();
-    const readStartedAt = await this.clock();
+    const readStartedAt = await this.clock.now();
     const snapshots = await readSnapshots(instanceIds);
     const staleBefore = options.readAsOf && options.readAsOf < readStartedAt ? options.readAsOf : readStartedAt;
     const outcome = await this.applyAll(snapshots, readStartedAt, { domainEventsOf: () => [], actorOf: options.actorOf, stale: 0, staleBefore });
     return outcome as Map<string, number>;
-  }
-
-  /** The database's clock, the same for every replica that compares with it. */
-  private async clock(): Promise<Date> {
-    const [{ now }]: { now: Date }[] = await this.dataSource.query('SELECT clock_timestamp() AS now');
-    return now;
   }
 
   /** `stale`: what an instance whose mirror holds a newer read gets instead of an apply; null applies it anyway. */

@@ -3,6 +3,7 @@ import { CamundaModule } from '../camunda/camunda.module.js';
 import { EventsModule } from '../events/events.module.js';
 import { BulkFollowUp } from './bulk-follow-up.js';
 import { CandidateIndexBuilder } from './candidate-index.js';
+import { DatabaseClock } from './database-clock.js';
 import { DefinitionSync } from './definition-sync.js';
 import { EngineChanges } from './engine-changes.js';
 import { FailureTriage } from './failure-triage.js';
@@ -25,7 +26,7 @@ import { UpdatedTasks } from './updated-tasks.js';
 @Module({
   imports: [CamundaModule, EventsModule],
   controllers: [SyncController],
-  providers: [SyncService, InstanceRefresher, InstanceImport, CandidateIndexBuilder, SyncScheduler, MirrorApplier, MirrorStore, InstanceSnapshotReader, EngineChanges, DefinitionSync, Reconciler, ParkedInstances, FailureTriage, MirrorRetention, UpdatedTasks, BulkFollowUp, MirroredOpenInstances, MirroredOpenRows],
+  providers: [SyncService, DatabaseClock, InstanceRefresher, InstanceImport, CandidateIndexBuilder, SyncScheduler, MirrorApplier, MirrorStore, InstanceSnapshotReader, EngineChanges, DefinitionSync, Reconciler, ParkedInstances, FailureTriage, MirrorRetention, UpdatedTasks, BulkFollowUp, MirroredOpenInstances, MirroredOpenRows],
   exports: [SyncService, InstanceRefresher],
 })
 export class SyncModule {}

@@ -113,15 +113,6 @@ export class HistoryClient {
     return dtos.map(toTask);
   }
 
-  async countHistoricTasksOfBusinessKeys(businessKeys: string[]): Promise<number> {
-    const dto = await this.engine.request<{ count: number }>('count historic tasks', {
-      method: 'POST',
-      url: enginePath`/history/task/count`,
-      data: { processInstanceBusinessKeyIn: businessKeys },
-    });
-    return dto.count;
-  }
-
   /**
    * Candidate-link changes of all tasks between two times, oldest first. The engine sorts by time alone, so pages
    * may repeat or skip entries of one millisecond: callers dedupe by id and check the count.
