@@ -138,6 +138,8 @@ export interface OpenTask {
   id: string;
   processInstanceId: string | null;
   assignee: string | null;
+  /** Null on engines that predate it. */
+  lastUpdated: Date | null;
 }
 
 /** An open task as the reconcile compares it with the mirror. */

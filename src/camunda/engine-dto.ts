@@ -279,6 +279,7 @@ export interface HistoricIncidentDto {
 }
 
 export interface HistoricDetailDto {
+  id: string;
   processInstanceId: string | null;
 }
 

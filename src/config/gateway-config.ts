@@ -61,7 +61,7 @@ export class GatewayConfig {
   EVENTS_EXCHANGE = 'camunda.events';
 
   @Transform(toInt) @IsInt() @Min(100) @Max(3_600_000)
-  SYNC_INTERVAL_MS = 2_000;
+  SYNC_INTERVAL_MS = 500;
 
   /** How far back each incremental poll looks again, so rows committed late with an older timestamp are not missed. */
   @Transform(toInt) @IsInt() @Min(0) @Max(3_600_000)

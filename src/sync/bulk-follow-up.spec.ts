@@ -24,8 +24,8 @@ describe('BulkFollowUp', () => {
 
   it('asks for the latest finished batch only, and nothing more when no bulk operation happened', async () => {
     const { asked, followUp } = engineAsked();
-    expect(await followUp.batchEndedSince(new Date(6_000))).toBe(false);
-    expect(await followUp.batchEndedSince(new Date(5_000))).toBe(true);
+    expect(await followUp.batchEndedSince(new Date(6_000))).toBeNull();
+    expect(await followUp.batchEndedSince(new Date(5_000))).toBe('b1');
     expect(await followUp.instancesToRefresh([], false)).toEqual(new Set());
     expect(asked).toEqual([expect.objectContaining({ maxResults: 1 }), expect.objectContaining({ maxResults: 1 })]);
   });

@@ -23,10 +23,10 @@ export class BulkFollowUp {
     private readonly mirrored: MirroredOpenInstances,
   ) {}
 
-  /** Whether any batch ended since `from`: one request when none did (the poll's only extra cost when idle). */
-  async batchEndedSince(from: Date): Promise<boolean> {
+  /** The latest batch, if it ended since `from`: one request (the poll's only extra cost when idle). */
+  async batchEndedSince(from: Date): Promise<string | null> {
     const [latest] = await this.historyClient.listFinishedBatches({ firstResult: 0, maxResults: 1 });
-    return latest !== undefined && latest.endedAt >= from;
+    return latest !== undefined && latest.endedAt >= from ? latest.id : null;
   }
 
   /**

@@ -9,11 +9,43 @@ const DEFINITION_ENTITIES = new Set(['Deployment', 'ProcessDefinition']);
 export interface ChangedSince {
   instanceIds: Set<string>;
   definitionsChanged: boolean;
+  /** Called once the instances are refreshed: the next poll leaves alone what this one saw. */
+  settle(): void;
 }
 
-/** Asks the engine what changed since a point in time, whoever changed it: gateway, Cockpit, Tasklist, a job. */
+/** Change entries by instance, each under a key that stays the same in every poll whose window holds it. */
+class SeenChanges {
+  readonly keys = new Set<string>();
+  private readonly fresh = new Set<string>();
+
+  constructor(private readonly settled: ReadonlySet<string>) {}
+
+  /** Without a key (an engine that does not tell when a task was updated) a change counts as new in every poll. */
+  add(instanceId: string | null, key: string | null): void {
+    if (key !== null) this.keys.add(key);
+    if (instanceId !== null && (key === null || !this.settled.has(key))) this.fresh.add(instanceId);
+  }
+
+  isNew(key: string): boolean {
+    this.keys.add(key);
+    return !this.settled.has(key);
+  }
+
+  get instanceIds(): Set<string> {
+    return this.fresh;
+  }
+}
+
+/**
+ * Asks the engine what changed since a point in time, whoever changed it: gateway, Cockpit, Tasklist, a job. Each
+ * poll looks back over an overlap window, so most of what it finds the last poll already refreshed: a change is
+ * refreshed once, by the first poll that sees it and completes, and the overlap costs requests, not refreshes.
+ */
 @Injectable()
 export class EngineChanges {
+  /** The keys of every change the last settled poll saw; those outside the window are never listed again. */
+  private settled: ReadonlySet<string> = new Set();
+
   constructor(
     private readonly historyClient: HistoryClient,
     private readonly updatedTasks: UpdatedTasks,
@@ -23,7 +55,7 @@ export class EngineChanges {
   /**
    * Ten queries when nothing changed, whatever the number of instances: nine for changes, one for finished batches
    * (the engine that ignores updatedAfter is asked nine). A bulk operation or a finished batch adds one page per 500
-   * open instances it may have touched, in that poll only.
+   * open instances it may have touched, in the first poll that sees it.
    */
   async since(from: Date): Promise<ChangedSince> {
     const [started, finished, tasksStarted, tasksFinished, tasksUpdated, variableUpdates, incidentsCreated, incidentsEnded, operations, batchEnded] = await Promise.all([
@@ -40,11 +72,24 @@ export class EngineChanges {
       allPages((first, max) => this.historyClient.listUserOperations({ after: from, firstResult: first, maxResults: max })),
       this.bulk.batchEndedSince(from),
     ]);
-    const instanceIds = await this.bulk.instancesToRefresh(operations, batchEnded);
-    for (const instance of [...started, ...finished]) instanceIds.add(instance.id);
-    for (const entry of [...tasksStarted, ...tasksFinished, ...tasksUpdated, ...variableUpdates, ...incidentsCreated, ...incidentsEnded, ...operations]) {
-      if (entry.processInstanceId) instanceIds.add(entry.processInstanceId);
-    }
-    return { instanceIds, definitionsChanged: operations.some((operation) => DEFINITION_ENTITIES.has(operation.entityType)) };
+    const seen = new SeenChanges(this.settled);
+    for (const instance of started) seen.add(instance.id, `instance-started:${instance.id}`);
+    for (const instance of finished) seen.add(instance.id, `instance-ended:${instance.id}`);
+    for (const task of tasksStarted) seen.add(task.processInstanceId, `task-created:${task.id}`);
+    for (const task of tasksFinished) seen.add(task.processInstanceId, `task-ended:${task.id}`);
+    for (const task of tasksUpdated) seen.add(task.processInstanceId, task.lastUpdated && `task-updated:${task.id}:${task.lastUpdated.getTime()}`);
+    for (const update of variableUpdates) seen.add(update.processInstanceId, `variable-update:${update.id}`);
+    for (const incident of incidentsCreated) seen.add(incident.processInstanceId, `incident-created:${incident.id}`);
+    for (const incident of incidentsEnded) seen.add(incident.processInstanceId, `incident-ended:${incident.id}`);
+    for (const operation of operations) seen.add(operation.processInstanceId, `operation:${operation.id}`);
+    const newOperations = operations.filter((operation) => !this.settled.has(`operation:${operation.id}`));
+    const newBatchEnded = batchEnded !== null && seen.isNew(`batch-ended:${batchEnded}`);
+    const instanceIds = seen.instanceIds;
+    for (const id of await this.bulk.instancesToRefresh(newOperations, newBatchEnded)) instanceIds.add(id);
+    return {
+      instanceIds,
+      definitionsChanged: newOperations.some((operation) => DEFINITION_ENTITIES.has(operation.entityType)),
+      settle: () => (this.settled = seen.keys),
+    };
   }
 }

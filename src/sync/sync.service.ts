@@ -223,12 +223,14 @@ export class SyncService {
       cursor.position = position;
       await this.dataSource.getRepository(SyncCursorRecord).save(cursor);
     }
-    const { instanceIds, definitionsChanged } = fresh
-      ? { instanceIds: new Set<string>(), definitionsChanged: true }
+    const { instanceIds, definitionsChanged, settle } = fresh
+      ? { instanceIds: new Set<string>(), definitionsChanged: true, settle: () => undefined }
       : await this.changes.since(new Date(cursor.position!.getTime() - this.config.SYNC_OVERLAP_MS));
     const orphans = definitionsChanged ? await this.refresher.refreshDefinitionsForOrphans() : [];
     const retries = await this.parked.due(PARKED_RETRIES_PER_POLL);
     const batch = await this.refresher.refreshIsolated(new Set([...orphans, ...instanceIds, ...retries]));
+    // An instance whose refresh failed is parked and retried on its own schedule, so its changes are settled too.
+    settle();
     const imported = await this.importSlice();
     return { instances: instanceIds.size + imported.instances, changes: batch.changes + imported.changes, position, importPending: imported.pending };
   }

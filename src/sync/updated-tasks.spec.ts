@@ -5,8 +5,8 @@ import type { TaskClient } from '../camunda/clients/task.client.js';
 import { UpdatedTasks } from './updated-tasks.js';
 
 const openTasks: OpenTask[] = [
-  { id: 't1', processInstanceId: 'p1', assignee: null },
-  { id: 't2', processInstanceId: 'p2', assignee: 'mary' },
+  { id: 't1', processInstanceId: 'p1', assignee: null, lastUpdated: null },
+  { id: 't2', processInstanceId: 'p2', assignee: 'mary', lastUpdated: new Date(0) },
 ];
 
 /** An engine whose task list honours updatedAfter (only t2 changed lately, none after the year 9000) or ignores it. */

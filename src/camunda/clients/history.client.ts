@@ -227,11 +227,11 @@ export class HistoryClient {
     }));
   }
 
-  /** Instances whose variables changed since a time, from the history of variable updates. */
-  async listInstancesWithVariableUpdates(query: { after: Date; firstResult: number; maxResults: number }): Promise<{ processInstanceId: string | null }[]> {
+  /** Instances whose variables changed since a time, from the history of variable updates (one entry per update). */
+  async listInstancesWithVariableUpdates(query: { after: Date; firstResult: number; maxResults: number }): Promise<{ id: string; processInstanceId: string | null }[]> {
     const params = { variableUpdates: true, occurredAfter: toEngineDate(query.after), sortBy: 'time', sortOrder: 'asc', firstResult: query.firstResult, maxResults: query.maxResults };
     const dtos = await this.engine.request<HistoricDetailDto[]>('list variable updates', { method: 'GET', url: enginePath`/history/detail`, params });
-    return dtos.map((dto) => ({ processInstanceId: dto.processInstanceId }));
+    return dtos.map((dto) => ({ id: dto.id, processInstanceId: dto.processInstanceId }));
   }
 
   /** Oldest first: entries appended while the pages are read land after them, so no page boundary moves. */

@@ -187,7 +187,7 @@ export class TaskClient {
 
   /** Open user tasks (optionally only those changed since a time), by id so pages stay stable. */
   async listOpenTasks(query: { updatedAfter?: Date; firstResult: number; maxResults: number }): Promise<OpenTask[]> {
-    const dtos = await this.engine.request<TaskDto[]>('list open tasks', {
+    const dtos = await this.engine.request<(TaskDto & { lastUpdated?: string | null })[]>('list open tasks', {
       method: 'GET',
       url: enginePath`/task`,
       params: {
@@ -198,7 +198,7 @@ export class TaskClient {
         maxResults: query.maxResults,
       },
     });
-    return dtos.map((dto) => ({ id: dto.id, processInstanceId: dto.processInstanceId, assignee: dto.assignee }));
+    return dtos.map((dto) => ({ id: dto.id, processInstanceId: dto.processInstanceId, assignee: dto.assignee, lastUpdated: fromEngineDate(dto.lastUpdated) }));
   }
 }
 
