@@ -34,11 +34,11 @@ export class MirrorStore {
   }
 
   async load(manager: EntityManager, instanceIds: string[]): Promise<Map<string, MirroredRows>> {
-    const [instances, tasks, incidents] = await Promise.all([
-      manager.findBy(ProcessInstanceRecord, { id: In(instanceIds) }),
-      manager.findBy(TaskRecord, { processInstanceId: In(instanceIds) }),
-      manager.findBy(IncidentRecord, { processInstanceId: In(instanceIds) }),
-    ]);
+    // One after the other: a transaction is one connection, which runs one query at a time anyway (and pg deprecates
+    // queueing them).
+    const instances = await manager.findBy(ProcessInstanceRecord, { id: In(instanceIds) });
+    const tasks = await manager.findBy(TaskRecord, { processInstanceId: In(instanceIds) });
+    const incidents = await manager.findBy(IncidentRecord, { processInstanceId: In(instanceIds) });
     const rows = new Map<string, MirroredRows>(instanceIds.map((id) => [id, { instance: null, tasks: [], incidents: [] }]));
     for (const instance of instances) rows.get(instance.id)!.instance = restored(instance);
     for (const task of tasks) rows.get(task.processInstanceId!)?.tasks.push(restored(task));
