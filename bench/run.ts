@@ -88,6 +88,11 @@ async function asAdmin(): Promise<RequestInit> {
   return { headers: { Authorization: `Bearer ${await userToken('root')}` } };
 }
 
+async function residentMemory(gatewayUrl: string): Promise<number> {
+  const metrics = await (await fetch(`${gatewayUrl}/metrics`, await asAdmin())).text();
+  return Number(/^camunda_gateway_process_resident_memory_bytes (\S+)/m.exec(metrics)?.[1] ?? NaN);
+}
+
 async function main(): Promise<void> {
   const database = new pg.Client({ connectionString: testEnv.databaseUrl });
   await database.connect();
@@ -138,6 +143,17 @@ async function main(): Promise<void> {
     const requestsPerPoll = percentile(requestCounts, 50);
     const directQuery = await sample(20, () => engineRest('GET', '/history/process-instance?unfinished=true&maxResults=1'));
     report(`| idle poll at ${INSTANCES} open instances | ${requestsPerPoll} engine requests, median ${round(percentile(polls, 50))} ms; at the default ${POLL_INTERVAL_MS} ms interval ${round((requestsPerPoll * 1000) / POLL_INTERVAL_MS, 1)} engine requests/s | one engine query: median ${round(percentile(directQuery, 50))} ms | ${round(percentile(polls, 50) / percentile(directQuery, 50), 2)} |`);
+
+    // Full reconcile: every open instance and task compared; the polls go on beside it, memory stays bounded.
+    const rssBefore = await residentMemory(gateway!.url);
+    const reconcileStartedAt = new Date();
+    const asRoot = await asAdmin();
+    const reconcile = await timed(() => fetch(`${gateway!.url}/sync/reconcile`, { method: 'POST', ...asRoot }).then((response) => response.json() as Promise<{ instancesRefreshed: number; changesApplied: number }>));
+    const rssAfter = await residentMemory(gateway!.url);
+    const { rows: [pollsBeside] } = await database.query(`SELECT count(*)::int AS n FROM sync_runs WHERE name = 'engine-changes' AND started_at BETWEEN $1 AND now()`, [reconcileStartedAt]);
+    report(
+      `| full reconcile at ${INSTANCES} open instances | ${round(reconcile.ms / 1000, 1)} s, ${reconcile.value.instancesRefreshed} open instances and tasks compared, ${reconcile.value.changesApplied} fixed; ${pollsBeside.n} polls ran beside it; resident memory ${round(rssBefore / 1048576)} → ${round(rssAfter / 1048576)} MiB | target 60 s at 100,000 | ${round(reconcile.ms / 60_000, 2)} |`,
+    );
 
     // Task list: the mirror against engine-rest /task for the same page.
     const query = `candidateGroup=managers&processDefinitionKey=${key}`;
@@ -254,9 +270,7 @@ async function main(): Promise<void> {
     await connection.close();
     report(`| lag, out-of-band claim to task.assigned on RabbitMQ (${lags.length} claims) | median ${round(percentile(lags, 50))} ms, p99 ${round(percentile(lags, 99))} ms | poll interval ${POLL_INTERVAL_MS} ms | ${round(percentile(lags, 50) / POLL_INTERVAL_MS, 2)} |`);
 
-    const metrics = await (await fetch(`${gateway!.url}/metrics`, admin)).text();
-    const rss = Number(/^camunda_gateway_process_resident_memory_bytes (\S+)/m.exec(metrics)?.[1] ?? NaN);
-    report(`\nGateway resident memory after the run: ${round(rss / 1024 / 1024)} MiB.`);
+    report(`\nGateway resident memory after the run: ${round((await residentMemory(gateway!.url)) / 1024 / 1024)} MiB.`);
     writeFileSync(process.env.BENCH_RESULTS ?? 'bench/results.md', `${rows.join('\n')}\n`);
   } finally {
     await gateway?.stop();
