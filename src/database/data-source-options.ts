@@ -60,6 +60,6 @@ export function dataSourceOptions(databaseUrl: string): DataSourceOptions {
     // Query errors reach our own logs through the problem filter; TypeORM's would print query parameters.
     logging: ['migration'],
     // Fail fast on a dead database instead of hanging requests; the pool reconnects by itself.
-    extra: { connectionTimeoutMillis: 5_000, max: 10 },
+    extra: { connectionTimeoutMillis: 5_000, max: 20 },
   };
 }

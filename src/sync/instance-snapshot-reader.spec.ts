@@ -61,6 +61,27 @@ describe('InstanceSnapshotReader', () => {
     await expect(reader(async () => [instance('p1')]).read('p1')).resolves.toMatchObject({ id: 'p1', state: EngineInstanceState.Suspended, tasks: [] });
   });
 
+  it('asks for one instance, its variables, incidents and tasks at once, not after one another', async () => {
+    const requested: string[] = [];
+    let answerInstance = () => undefined as void;
+    const instanceAnswered = new Promise<void>((resolve) => (answerInstance = resolve));
+    const history = {
+      listHistoricProcessInstancesByStart: async () => {
+        requested.push('instance');
+        await instanceAnswered;
+        return [instance('p1')];
+      },
+      listHistoricVariablesOf: async () => (requested.push('variables'), []),
+      listHistoricIncidents: async () => (requested.push('incidents'), []),
+      listHistoricTasks: async () => (requested.push('tasks'), []),
+    } as unknown as HistoryClient;
+    const read = new InstanceSnapshotReader(history, {} as TaskClient, { CAMUNDA_USER: 'demo' } as GatewayConfig).read('p1');
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(requested.sort()).toEqual(['incidents', 'instance', 'tasks', 'variables']);
+    answerInstance();
+    await expect(read).resolves.toMatchObject({ id: 'p1' });
+  });
+
   it('marks the open tasks of a suspended instance suspended, not its ended ones', async () => {
     const snapshot = await reader(async () => [instance('p1')], [task('open', null), task('done', new Date(1))]).read('p1');
     expect(snapshot?.tasks.map(({ id, suspended, candidateGroups }) => ({ id, suspended, candidateGroups }))).toEqual([

@@ -62,9 +62,9 @@ export class InstanceSnapshotReader {
     if (instanceIds.length > MAX_BATCH_READ) throw new Error(`A batch read takes at most ${MAX_BATCH_READ} instances, not ${instanceIds.length}`);
     const snapshots = new Map<string, InstanceSnapshot | null>(instanceIds.map((id) => [id, null]));
     if (instanceIds.length === 0) return snapshots;
-    // One instance (a gateway write's own refresh): its tasks are read beside it, not after, to answer sooner.
-    const singleTasks = instanceIds.length === 1 ? this.historicTasksOf(instanceIds[0]!) : undefined;
-    singleTasks?.catch(() => undefined);
+    // One instance (a gateway write's own refresh): what needs only its id is read beside it, not after, to answer
+    // sooner; an instance history turns out not to have wastes these reads.
+    const single = instanceIds.length === 1 ? this.partsOf(instanceIds[0]!) : undefined;
     const readAhead = (ahead.instances?.rows ?? []).filter((instance) => snapshots.has(instance.id));
     const unread = instanceIds.filter((id) => !readAhead.some((instance) => instance.id === id));
     const read = unread.length > 0 ? await this.historyClient.listHistoricProcessInstancesByStart({ processInstanceIds: unread }, { firstResult: 0, maxResults: unread.length }) : [];
@@ -75,9 +75,9 @@ export class InstanceSnapshotReader {
     if (instances.length === 0) return snapshots;
     const found = instances.map((instance) => instance.id);
     const [variables, incidents, tasks] = await Promise.all([
-      this.variablesOf(found),
-      this.incidentsOf(found),
-      this.tasksOf(instances, ahead.candidates, singleTasks),
+      single?.variables ?? this.variablesOf(found),
+      single?.incidents ?? this.incidentsOf(found),
+      this.tasksOf(instances, ahead.candidates, single?.tasks),
     ]);
     const variablesOf = groupBy(variables.map(toVariable), (variable) => variable.processInstanceId);
     instances.forEach((instance) => {
@@ -91,6 +91,13 @@ export class InstanceSnapshotReader {
       });
     });
     return snapshots;
+  }
+
+  /** One instance's variables, incidents and tasks, asked at once; a failure surfaces where they are awaited. */
+  private partsOf(instanceId: string): { variables: Promise<EngineVariable[]>; incidents: Promise<Map<string, IncidentSnapshot[]>>; tasks: Promise<EngineTask[]> } {
+    const parts = { variables: this.variablesOf([instanceId]), incidents: this.incidentsOf([instanceId]), tasks: this.historicTasksOf(instanceId) };
+    for (const part of Object.values(parts)) part.catch(() => undefined);
+    return parts;
   }
 
   /**
