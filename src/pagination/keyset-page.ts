@@ -40,7 +40,7 @@ export async function keysetPage<Row extends ObjectLiteral & { id: string }, Ite
   return { items: items.map(options.map), nextCursor };
 }
 
-interface KeysetOptions<Row> {
+export interface KeysetOptions<Row> {
   key: SortKey<Row>;
   idColumn: string;
   descending: boolean;

@@ -40,21 +40,6 @@ export class TaskAccess {
     return task.assignee === me || task.owner === me || task.candidateUsers.includes(me) || task.candidateGroups.some((group) => groups.includes(group));
   }
 
-  /** Limits a mirror query to the tasks the scope may see. */
-  restrict(builder: SelectQueryBuilder<TaskRecord>, scope: AccessScope): void {
-    if (scope.engineWide) return;
-    const clauses = ['task.tenant_id = ANY(CAST(:operatorTenants AS text[]))'];
-    const parameters: Record<string, unknown> = { operatorTenants: scope.tenantsWhere(Role.Operator), me: scope.camundaUserId };
-    scope.tenantsWhere(Role.Approver).forEach((tenantId, index) => {
-      clauses.push(
-        `(task.tenant_id = :approverTenant${index} AND (task.assignee = :me OR task.owner = :me OR task.candidate_users @> ARRAY[CAST(:me AS text)] OR task.candidate_groups && CAST(:approverGroups${index} AS text[])))`,
-      );
-      parameters[`approverTenant${index}`] = tenantId;
-      parameters[`approverGroups${index}`] = scope.groupsIn(tenantId);
-    });
-    builder.andWhere(`(${clauses.join(' OR ')})`, parameters);
-  }
-
   /** Someone a task is handed to (claim for, assign, delegate) must be a member of its workspace, or it is stuck. */
   async recipientCheck(holder: TaskHolder, userId: string): Promise<void> {
     if (holder.tenantId === null) return;
@@ -83,6 +68,21 @@ export class TaskAccess {
     }
     return holder;
   }
+}
+
+/** Limits a mirror query to the tasks the scope may see (the SQL form of TaskAccess.canSee). */
+export function restrictToVisibleTasks(builder: SelectQueryBuilder<TaskRecord>, scope: AccessScope): void {
+  if (scope.engineWide) return;
+  const clauses = ['task.tenant_id = ANY(CAST(:operatorTenants AS text[]))'];
+  const parameters: Record<string, unknown> = { operatorTenants: scope.tenantsWhere(Role.Operator), me: scope.camundaUserId };
+  scope.tenantsWhere(Role.Approver).forEach((tenantId, index) => {
+    clauses.push(
+      `(task.tenant_id = :approverTenant${index} AND (task.assignee = :me OR task.owner = :me OR task.candidate_users @> ARRAY[CAST(:me AS text)] OR task.candidate_groups && CAST(:approverGroups${index} AS text[])))`,
+    );
+    parameters[`approverTenant${index}`] = tenantId;
+    parameters[`approverGroups${index}`] = scope.groupsIn(tenantId);
+  });
+  builder.andWhere(`(${clauses.join(' OR ')})`, parameters);
 }
 
 export function notFound(taskId: string): GatewayError {

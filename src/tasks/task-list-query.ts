@@ -1,5 +1,7 @@
 import type { SelectQueryBuilder } from 'typeorm';
-import type { SortKey } from '../pagination/keyset-page.js';
+import type { KeysetOptions, SortKey } from '../pagination/keyset-page.js';
+import type { AccessScope } from '../auth/access-scope.js';
+import { restrictToVisibleTasks } from './task-access.js';
 import { whereEquals } from '../pagination/where-equals.js';
 import { OPEN_TASK_STATES } from '../mirror/open-states.js';
 import type { TaskRecord } from '../mirror/task.entity.js';
@@ -12,6 +14,25 @@ export const TASK_SORT_KEYS: Record<(typeof TASK_SORT_FIELDS)[number], SortKey<T
   priority: { name: 'priority', expression: 'task.priority', sqlType: 'int', valueOf: (task) => task.priority },
   name: { name: 'name', expression: "COALESCE(task.name, '')", sqlType: 'text', valueOf: (task) => task.name ?? '' },
 };
+
+const DEFAULT_LIMIT = 100;
+
+/** GET /tasks for this scope as one query (the page's window and order come from taskListKeyset). */
+export function taskListQuery(builder: SelectQueryBuilder<TaskRecord>, scope: AccessScope, query: TaskQueryDto, groupsOfCandidateUser: string[]): SelectQueryBuilder<TaskRecord> {
+  applyTaskFilters(builder, query, groupsOfCandidateUser);
+  restrictToVisibleTasks(builder, scope);
+  return builder;
+}
+
+export function taskListKeyset(query: TaskQueryDto): KeysetOptions<TaskRecord> {
+  return {
+    key: TASK_SORT_KEYS[query.sortBy ?? 'created'],
+    idColumn: 'task.id',
+    descending: query.sortOrder === 'desc',
+    cursor: query.cursor,
+    limit: query.limit ?? DEFAULT_LIMIT,
+  };
+}
 
 /** The filters of GET /tasks, as SQL on the mirror. `groupsOfCandidateUser` is resolved by the caller. */
 export function applyTaskFilters(builder: SelectQueryBuilder<TaskRecord>, query: TaskQueryDto, groupsOfCandidateUser: string[]): void {
