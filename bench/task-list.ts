@@ -8,7 +8,7 @@ import { Role, type Caller } from '../src/identity/caller.js';
 import { TaskRecord } from '../src/mirror/task.entity.js';
 import { keysetQuery } from '../src/pagination/keyset-page.js';
 import { TaskQueryDto } from '../src/tasks/dto/task-query.dto.js';
-import { taskListKeyset, taskListQuery } from '../src/tasks/task-list-query.js';
+import { narrowCreatedRange, taskListKeyset, taskListQuery } from '../src/tasks/task-list-query.js';
 import { engineRest } from '../test/support/engine-rest.js';
 import { GatewayProcess } from '../test/support/gateway-process.js';
 import { userToken } from '../test/support/keycloak.js';
@@ -63,6 +63,7 @@ async function main(): Promise<void> {
   await database.connect();
   const typeorm = new DataSource(dataSourceOptions(testEnv.databaseUrl));
   await typeorm.initialize();
+  const tasks = typeorm.getRepository(TaskRecord);
   const lines: string[] = [];
   const report = (line: string) => {
     lines.push(line);
@@ -117,10 +118,14 @@ async function main(): Promise<void> {
                 return (await response.json()) as { items: { id: string }[]; nextCursor: string | null };
               });
               gatewaySamples.push(answer.ms);
+              // The gateway's statements for this page, from the same code: the range check where it asks one, then the page.
               const dto = plainToInstance(TaskQueryDto, query);
-              const builder = taskListQuery(typeorm.getRepository(TaskRecord).createQueryBuilder('task'), caller.scope, dto, params.candidateUser ? demoGroups : []);
-              const [sql, parameters] = keysetQuery(builder, taskListKeyset(dto)).getQueryAndParameters();
-              const direct = await timed(() => database.query<{ task_id: string }>(sql, parameters));
+              const direct = await timed(async () => {
+                const readsRange = await narrowCreatedRange(tasks, dto);
+                const builder = taskListQuery(tasks.createQueryBuilder('task'), caller.scope, dto, params.candidateUser ? demoGroups : []);
+                const [sql, parameters] = keysetQuery(builder, taskListKeyset(dto, readsRange)).getQueryAndParameters();
+                return database.query<{ task_id: string }>(sql, parameters);
+              });
               sqlSamples.push(direct.ms);
               const expected = direct.value.rows.slice(0, PAGE_SIZE).map((row) => row.task_id);
               const got = answer.value.items.map((item) => item.id);

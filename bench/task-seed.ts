@@ -7,7 +7,8 @@ const ENDED_SHARE = 0.2;
  * Open tasks spread over values a real installation has: five definitions of unequal size, three tenants and
  * tasks of none, candidate groups and users, 30% assigned (200 users), most at the default priority, 40% without
  * a due date, 3% suspended, twenty task names and a few unnamed. `me` (the non-admin caller) holds some, is a
- * candidate for some more. The same rows every run (setseed).
+ * candidate for some more. Written in creation order, as the mirror's import and its real-time path write them. The
+ * same rows every run (setseed).
  */
 export async function seedOpenTasks(database: pg.Client, open: number, me: string): Promise<{ ended: number }> {
   const ended = Math.round(open * ENDED_SHARE);
@@ -38,7 +39,8 @@ export async function seedOpenTasks(database: pg.Client, open: number, me: strin
              random() AS r9, now() - random() * interval '90 days' AS created_at,
              CASE WHEN random() < 0.3 THEN 'user-' || (random() * 200)::int END AS assignee
       FROM generate_series(1, $1::int + $2::int) AS n
-    ) AS seed`,
+    ) AS seed
+    ORDER BY created_at`,
     [open, ended],
   );
   // The non-admin caller's own share in her workspace: a few she holds, more she is a candidate for by name.

@@ -11,7 +11,7 @@ import { InstanceRefresher } from '../sync/instance-refresher.js';
 import { refuseStartedBy } from '../sync/started-by.js';
 import type { UpdateTaskDto } from './dto/task-commands.dto.js';
 import type { TaskQueryDto } from './dto/task-query.dto.js';
-import { taskListKeyset, taskListQuery } from './task-list-query.js';
+import { narrowCreatedRange, taskListKeyset, taskListQuery } from './task-list-query.js';
 import { TaskView } from './task.view.js';
 import { UserGroups } from './user-groups.js';
 import { CommentAuthors } from './comment-authors.js';
@@ -36,7 +36,7 @@ export class TasksService {
   async list(scope: AccessScope, query: TaskQueryDto): Promise<Page<TaskView>> {
     const groups = query.candidateUser ? await this.userGroups.of(query.candidateUser) : [];
     const builder = taskListQuery(this.tasks.createQueryBuilder('task'), scope, query, groups);
-    return keysetPage(builder, { ...taskListKeyset(query), map: TaskView.of });
+    return keysetPage(builder, { ...taskListKeyset(query, await narrowCreatedRange(this.tasks, query)), map: TaskView.of });
   }
 
   async get(scope: AccessScope, id: string): Promise<TaskView> {
