@@ -5,18 +5,5 @@
 set -euo pipefail
 source "$(dirname "$0")/../scripts/lib.sh"
 cd "$ROOT"
-ensure_stack
-engine_state="$(engine_start)"
-keycloak_state="$(keycloak_start)"
-stop_started() {
-  if [ "$engine_state" = started ]; then engine_stop; fi
-  if [ "$keycloak_state" = started ]; then keycloak_stop; fi
-}
-trap stop_started EXIT
-npm run -s build
-npx tsc -p bench/tsconfig.json
-database="${BENCH_DATABASE:-camunda_gateway_bench_tasks}"
-export TEST_DATABASE_URL="postgres://${PGUSER}@${PGHOST}:${PGPORT}/${database}"
-psql -d postgres -qc "DROP DATABASE IF EXISTS ${database} WITH (FORCE)" -c "CREATE DATABASE ${database}"
-DATABASE_URL="$TEST_DATABASE_URL" npm run -s migration:run >/dev/null
+bench_prepare "${BENCH_DATABASE:-camunda_gateway_bench_tasks}"
 node dist-bench/bench/task-list.js
