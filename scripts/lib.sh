@@ -201,3 +201,22 @@ keycloak_start() {
 }
 
 keycloak_stop() { stop_started_process keycloak.pid Keycloak; }
+
+# For the benchmarks: the stack up (the engine and Keycloak stopped again on exit if this started them), the gateway
+# and the benchmarks built, and a database of their own ($1) recreated by the real migrations, as TEST_DATABASE_URL.
+bench_prepare() {
+  ensure_stack
+  bench_engine_state="$(engine_start)"
+  bench_keycloak_state="$(keycloak_start)"
+  trap bench_stop_started EXIT
+  npm run -s build
+  npx tsc -p bench/tsconfig.json
+  export TEST_DATABASE_URL="postgres://${PGUSER}@${PGHOST}:${PGPORT}/$1"
+  psql -d postgres -qc "DROP DATABASE IF EXISTS $1 WITH (FORCE)" -c "CREATE DATABASE $1"
+  DATABASE_URL="$TEST_DATABASE_URL" npm run -s migration:run >/dev/null
+}
+
+bench_stop_started() {
+  if [ "$bench_engine_state" = started ]; then engine_stop; fi
+  if [ "$bench_keycloak_state" = started ]; then keycloak_stop; fi
+}

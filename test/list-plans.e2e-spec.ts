@@ -10,8 +10,7 @@ import { TaskRecord } from '../src/mirror/task.entity.js';
 import { keysetQuery } from '../src/pagination/keyset-page.js';
 import { InstanceAccess } from '../src/process-instances/instance-access.js';
 import { instanceListQuery, INSTANCES_BY_START } from '../src/process-instances/process-instance-list-query.js';
-import { TaskAccess } from '../src/tasks/task-access.js';
-import { applyTaskFilters, TASK_SORT_KEYS } from '../src/tasks/task-list-query.js';
+import { taskListQuery, TASK_SORT_KEYS } from '../src/tasks/task-list-query.js';
 import type { TaskQueryDto } from '../src/tasks/dto/task-query.dto.js';
 
 const ROWS = 60_000;
@@ -102,8 +101,7 @@ describe('list query plans on a seeded mirror', () => {
         for (const [sortName, key] of Object.entries(TASK_SORT_KEYS)) {
           for (const descending of [false, true]) {
             const builder = dataSource.getRepository(TaskRecord).createQueryBuilder('task');
-            applyTaskFilters(builder, filter as TaskQueryDto, ['g2']);
-            new TaskAccess({} as never, {} as never).restrict(builder, scope);
+            taskListQuery(builder, scope, filter as TaskQueryDto, ['g2']);
             keysetQuery(builder, { key, idColumn: 'task.id', descending, limit: 100 });
             const [sql, parameters] = builder.getQueryAndParameters();
             const scans = await sequentialScans(sql, parameters);

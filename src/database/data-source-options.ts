@@ -13,6 +13,7 @@ import { ListIndexes1764700000000 } from '../../migrations/1764700000000-list-in
 import { EndedInstances1764800000000 } from '../../migrations/1764800000000-ended-instances.js';
 import { ImportProgress1764900000000 } from '../../migrations/1764900000000-import-progress.js';
 import { IncidentList1764910000000 } from '../../migrations/1764910000000-incident-list.js';
+import { TaskListTenantIndexes1764920000000 } from '../../migrations/1764920000000-task-list-tenant-indexes.js';
 import { CommentAuthorRecord } from '../tasks/comment-author.entity.js';
 import { OutboxRetriesDeadLetters1764200000000 } from '../../migrations/1764200000000-outbox-retries-dead-letters.js';
 import { OutboxDeadLetterRecord } from '../events/outbox-dead-letter.entity.js';
@@ -53,6 +54,7 @@ export function dataSourceOptions(databaseUrl: string): DataSourceOptions {
       EndedInstances1764800000000,
       ImportProgress1764900000000,
       IncidentList1764910000000,
+      TaskListTenantIndexes1764920000000,
     ],
     migrationsTableName: 'schema_migrations',
     synchronize: false,

@@ -11,10 +11,10 @@ export enum TaskState {
 @Index('ix_tasks_process_instance', ['processInstanceId'])
 @Index('ix_tasks_assignee', ['assignee'])
 @Index('ix_tasks_state', ['state'])
-@Index('ix_tasks_tenant', ['tenantId'])
+@Index('ix_tasks_tenant_by_created', ['tenantId', 'createdAt', 'id'])
+@Index('ix_tasks_tenant_by_priority', ['tenantId', 'priority', 'id'])
 @Index('ix_tasks_definition_key', ['processDefinitionKey'])
 @Index('ix_tasks_business_key', ['businessKey'])
-@Index('ix_tasks_due', ['dueAt'])
 @Index('ix_tasks_by_created', ['createdAt', 'id'])
 @Index('ix_tasks_by_priority', ['priority', 'id'])
 // GIN on the candidate arrays and the expression keys of the due and name sorts live in the migrations only.

@@ -11,6 +11,16 @@ export interface SortKey<Row> {
   valueOf(row: Row): string | number;
 }
 
+const NO_OP: Record<SortKey<never>['sqlType'], string> = { timestamptz: " + interval '0'", int: ' + 0', text: " || ''" };
+
+/**
+ * The same key and order, in an expression no index matches: PostgreSQL then reads the rows the filters select and
+ * sorts them, instead of walking the key's index. For filters known to select few rows.
+ */
+export function withoutIndex<Row>(key: SortKey<Row>): SortKey<Row> {
+  return { ...key, expression: `(${key.expression}${NO_OP[key.sqlType]})` };
+}
+
 export interface Page<Item> {
   items: Item[];
   /** Pass as `cursor` for the next page; null on the last page. */
@@ -40,7 +50,7 @@ export async function keysetPage<Row extends ObjectLiteral & { id: string }, Ite
   return { items: items.map(options.map), nextCursor };
 }
 
-interface KeysetOptions<Row> {
+export interface KeysetOptions<Row> {
   key: SortKey<Row>;
   idColumn: string;
   descending: boolean;

@@ -40,21 +40,6 @@ export class TaskAccess {
     return task.assignee === me || task.owner === me || task.candidateUsers.includes(me) || task.candidateGroups.some((group) => groups.includes(group));
   }
 
-  /** Limits a mirror query to the tasks the scope may see. */
-  restrict(builder: SelectQueryBuilder<TaskRecord>, scope: AccessScope): void {
-    if (scope.engineWide) return;
-    const clauses = ['task.tenant_id = ANY(CAST(:operatorTenants AS text[]))'];
-    const parameters: Record<string, unknown> = { operatorTenants: scope.tenantsWhere(Role.Operator), me: scope.camundaUserId };
-    scope.tenantsWhere(Role.Approver).forEach((tenantId, index) => {
-      clauses.push(
-        `(task.tenant_id = :approverTenant${index} AND (task.assignee = :me OR task.owner = :me OR task.candidate_users @> ARRAY[CAST(:me AS text)] OR task.candidate_groups && CAST(:approverGroups${index} AS text[])))`,
-      );
-      parameters[`approverTenant${index}`] = tenantId;
-      parameters[`approverGroups${index}`] = scope.groupsIn(tenantId);
-    });
-    builder.andWhere(`(${clauses.join(' OR ')})`, parameters);
-  }
-
   /** Someone a task is handed to (claim for, assign, delegate) must be a member of its workspace, or it is stuck. */
   async recipientCheck(holder: TaskHolder, userId: string): Promise<void> {
     if (holder.tenantId === null) return;
@@ -83,6 +68,32 @@ export class TaskAccess {
     }
     return holder;
   }
+}
+
+/**
+ * Limits a mirror query to the tasks the scope may see (the SQL form of TaskAccess.canSee). The tenants come first
+ * as a condition of their own, an equality for the usual one workspace, so the (tenant, sort key) indexes bound the walk.
+ * `onlyTenant`: the tenant the query asks for, if any; its own filter says the same, this keeps the condition one.
+ */
+export function restrictToVisibleTasks(builder: SelectQueryBuilder<TaskRecord>, scope: AccessScope, onlyTenant?: string): void {
+  if (scope.engineWide) return;
+  const asked = (tenantId: string) => onlyTenant === undefined || tenantId === onlyTenant;
+  const operatorTenants = scope.tenantsWhere(Role.Operator).filter(asked);
+  const approverTenants = scope.tenantsWhere(Role.Approver).filter((tenantId) => asked(tenantId) && !operatorTenants.includes(tenantId));
+  const tenants = [...operatorTenants, ...approverTenants];
+  if (tenants.length === 1) builder.andWhere('task.tenant_id = :visibleTenant', { visibleTenant: tenants[0] });
+  else builder.andWhere('task.tenant_id = ANY(CAST(:visibleTenants AS text[]))', { visibleTenants: tenants });
+  if (approverTenants.length === 0) return;
+  const clauses = operatorTenants.length > 0 ? ['task.tenant_id = ANY(CAST(:operatorTenants AS text[]))'] : [];
+  const parameters: Record<string, unknown> = { operatorTenants, me: scope.camundaUserId };
+  approverTenants.forEach((tenantId, index) => {
+    clauses.push(
+      `(task.tenant_id = :approverTenant${index} AND (task.assignee = :me OR task.owner = :me OR task.candidate_users @> ARRAY[CAST(:me AS text)] OR task.candidate_groups && CAST(:approverGroups${index} AS text[])))`,
+    );
+    parameters[`approverTenant${index}`] = tenantId;
+    parameters[`approverGroups${index}`] = scope.groupsIn(tenantId);
+  });
+  builder.andWhere(`(${clauses.join(' OR ')})`, parameters);
 }
 
 export function notFound(taskId: string): GatewayError {

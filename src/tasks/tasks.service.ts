@@ -11,14 +11,12 @@ import { InstanceRefresher } from '../sync/instance-refresher.js';
 import { refuseStartedBy } from '../sync/started-by.js';
 import type { UpdateTaskDto } from './dto/task-commands.dto.js';
 import type { TaskQueryDto } from './dto/task-query.dto.js';
-import { applyTaskFilters, TASK_SORT_KEYS } from './task-list-query.js';
+import { narrowCreatedRange, taskListKeyset, taskListQuery } from './task-list-query.js';
 import { TaskView } from './task.view.js';
 import { UserGroups } from './user-groups.js';
 import { CommentAuthors } from './comment-authors.js';
 import { notFound, TaskAccess, TaskCommand } from './task-access.js';
 import type { AccessScope } from '../auth/access-scope.js';
-
-const DEFAULT_LIMIT = 100;
 
 /** Reads tasks from the mirror; every command goes to the engine, then refreshes the task's instance before answering. */
 @Injectable()
@@ -36,17 +34,9 @@ export class TasksService {
   ) {}
 
   async list(scope: AccessScope, query: TaskQueryDto): Promise<Page<TaskView>> {
-    const builder = this.tasks.createQueryBuilder('task');
-    applyTaskFilters(builder, query, query.candidateUser ? await this.userGroups.of(query.candidateUser) : []);
-    this.access.restrict(builder, scope);
-    return keysetPage(builder, {
-      key: TASK_SORT_KEYS[query.sortBy ?? 'created'],
-      idColumn: 'task.id',
-      descending: query.sortOrder === 'desc',
-      cursor: query.cursor,
-      limit: query.limit ?? DEFAULT_LIMIT,
-      map: TaskView.of,
-    });
+    const groups = query.candidateUser ? await this.userGroups.of(query.candidateUser) : [];
+    const builder = taskListQuery(this.tasks.createQueryBuilder('task'), scope, query, groups);
+    return keysetPage(builder, { ...taskListKeyset(query, await narrowCreatedRange(this.tasks, query)), map: TaskView.of });
   }
 
   async get(scope: AccessScope, id: string): Promise<TaskView> {
