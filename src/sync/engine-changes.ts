@@ -82,7 +82,7 @@ export class EngineChanges {
     for (const incident of incidentsCreated) seen.add(incident.processInstanceId, `incident-created:${incident.id}`);
     for (const incident of incidentsEnded) seen.add(incident.processInstanceId, `incident-ended:${incident.id}`);
     for (const operation of operations) seen.add(operation.processInstanceId, `operation:${operation.id}`);
-    const newOperations = operations.filter((operation) => !this.settled.has(`operation:${operation.id}`));
+    const newOperations = operations.filter((operation) => seen.isNew(`operation:${operation.id}`));
     const newBatchEnded = batchEnded !== null && seen.isNew(`batch-ended:${batchEnded}`);
     const instanceIds = seen.instanceIds;
     for (const id of await this.bulk.instancesToRefresh(newOperations, newBatchEnded)) instanceIds.add(id);

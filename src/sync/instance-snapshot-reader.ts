@@ -66,7 +66,8 @@ export class InstanceSnapshotReader {
     // sooner; an instance history turns out not to have wastes these reads.
     const single = instanceIds.length === 1 ? this.partsOf(instanceIds[0]!) : undefined;
     const readAhead = (ahead.instances?.rows ?? []).filter((instance) => snapshots.has(instance.id));
-    const unread = instanceIds.filter((id) => !readAhead.some((instance) => instance.id === id));
+    const alreadyRead = new Set(readAhead.map((instance) => instance.id));
+    const unread = instanceIds.filter((id) => !alreadyRead.has(id));
     const read = unread.length > 0 ? await this.historyClient.listHistoricProcessInstancesByStart({ processInstanceIds: unread }, { firstResult: 0, maxResults: unread.length }) : [];
     const instances = [...readAhead, ...read];
     // An engine that ignored the id filter would answer with other instances: never mirror those under these ids.
