@@ -8,6 +8,7 @@ declare module 'camunda-external-task-client-js' {
     baseUrl: string;
     workerId?: string;
     maxTasks?: number;
+    maxParallelExecutions?: number;
     interval?: number;
     lockDuration?: number;
     autoPoll?: boolean;
@@ -33,7 +34,9 @@ declare module 'camunda-external-task-client-js' {
     workerId: string;
     processInstanceId: string;
     processDefinitionKey: string;
+    activityId: string;
     businessKey: string | null;
+    tenantId: string | null;
     retries: number | null;
     variables: Variables;
   }
@@ -49,10 +52,16 @@ declare module 'camunda-external-task-client-js' {
     complete(task: Task, processVariables?: Variables, localVariables?: Variables): Promise<void>;
     handleFailure(task: Task, options: FailureOptions): Promise<void>;
     unlock(task: Task): Promise<void>;
+    handleBpmnError(task: Task, errorCode: string, errorMessage?: string, variables?: Variables): Promise<void>;
+    extendLock(task: Task, newDuration: number): Promise<void>;
   }
 
   export interface SubscribeOptions {
     lockDuration?: number;
+    variables?: string[];
+    localVariables?: boolean;
+    tenantIdIn?: string[];
+    processDefinitionKeyIn?: string[];
   }
 
   export type TaskHandler = (args: { task: Task; taskService: TaskService }) => Promise<void>;
