@@ -1,0 +1,62 @@
+import { BasicAuthInterceptor, Client } from 'camunda-external-task-client-js';
+import { Agent } from 'node:http';
+import { testEnv } from '../test/support/test-env.js';
+import { CompletionCounter } from './completion-counter.js';
+import { openExternalTasks } from './worker-models.js';
+
+export interface WorkerRun {
+  /** From the start (client.start() or the app's init()) until the last completion. */
+  ms: number;
+  /** From the first task in a handler until the last completion: the steady rate, start-up left out. */
+  fromFirstTaskMs: number;
+  /** From the start until the first task reached a handler. */
+  firstTaskMs: number;
+}
+
+export interface WorkerBounds {
+  maxTasks: number;
+  maxParallelExecutions: number;
+  longPollMs: number;
+  stallMs: number;
+}
+
+/**
+ * Side A: camunda-external-task-client-js on its own, configured as the gateway configures it (one client per
+ * topic, basic auth, a keep-alive agent, the library's default poll interval), completing each task at once.
+ */
+export async function runBareWorker(topic: string, tasks: number, bounds: WorkerBounds): Promise<WorkerRun> {
+  // Node's global agent drops idle sockets after 5 s, which would cut long polls; the gateway's agent does not either.
+  const agent = new Agent({ keepAlive: true });
+  const client = new Client({
+    baseUrl: testEnv.camundaUrl,
+    workerId: `bench-bare-${process.pid}`,
+    maxTasks: bounds.maxTasks,
+    maxParallelExecutions: bounds.maxParallelExecutions,
+    asyncResponseTimeout: bounds.longPollMs,
+    autoPoll: false,
+    interceptors: [new BasicAuthInterceptor({ username: testEnv.camundaUser, password: testEnv.camundaPassword }), (options) => ({ ...options, agent: { http: agent } })],
+  });
+  const completed = new CompletionCounter(tasks, `bare client on ${topic}`);
+  let firstTaskAt: number | null = null;
+  let stopped = false;
+  // Destroying the agent at the end cuts the long poll then in flight: that error is ours, not the engine's.
+  client.on('poll:error', (error: Error) => stopped || console.warn(`bare client: poll failed: ${error.message}`));
+  client.on('handler:error', (error: Error) => console.warn(`bare client: handler failed: ${error.message}`));
+  client.subscribe(topic, { variables: [] }, async ({ task, taskService }) => {
+    firstTaskAt ??= performance.now();
+    await taskService.complete(task);
+    completed.add();
+  });
+  const startedAt = performance.now();
+  client.start();
+  try {
+    await completed.reached(bounds.stallMs);
+  } finally {
+    stopped = true;
+    client.stop();
+    agent.destroy();
+  }
+  const left = await openExternalTasks(topic);
+  if (left !== 0) throw new Error(`bare client: the engine still holds ${left} tasks of ${topic} after ${tasks} completions`);
+  return { ms: completed.doneAt! - startedAt, fromFirstTaskMs: completed.doneAt! - firstTaskAt!, firstTaskMs: firstTaskAt! - startedAt };
+}

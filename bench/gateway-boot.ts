@@ -1,0 +1,76 @@
+import type { INestApplication, Type } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import pg from 'pg';
+import { AppModule } from '../src/app.module.js';
+import { configureHttpApp } from '../src/http-app.js';
+import { eventually } from '../test/support/eventually.js';
+import { testEnv } from '../test/support/test-env.js';
+
+export interface BootedGateway {
+  app: INestApplication;
+  /** performance.now() just before app.init(): the workers start inside it, at bootstrap. */
+  initStartedAt: number;
+  initMs: number;
+}
+
+/**
+ * The real AppModule, in this process as the e2e tests run it (test/support/gateway-app.ts), with extra modules
+ * beside it (the bench's worker). The settings are those of startGateway; `env` overrides them. Built here rather
+ * than through startGateway because the bench needs its own modules in the app and the moment init() begins.
+ */
+export async function bootGateway(env: Record<string, string>, extraModules: Type[] = []): Promise<BootedGateway> {
+  const settings: Record<string, string> = {
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'warn',
+    DATABASE_URL: testEnv.databaseUrl,
+    RABBITMQ_URL: testEnv.rabbitmqUrl,
+    CAMUNDA_URL: testEnv.camundaUrl,
+    CAMUNDA_USER: testEnv.camundaUser,
+    CAMUNDA_PASSWORD: testEnv.camundaPassword,
+    SYNC_INTERVAL_MS: '500',
+    SYNC_OVERLAP_MS: '3000',
+    // The bench deploys its own models; no reconcile in the middle of a measurement.
+    DEPLOY_ON_STARTUP: 'false',
+    SYNC_RECONCILE_CRON: '0 0 0 1 1 *',
+    WORKER_LONG_POLL_MS: '2000',
+    WORKER_MAX_TASKS: '10',
+    OUTBOX_RELAY_INTERVAL_MS: '100',
+    ...env,
+  };
+  const previous = Object.fromEntries(Object.keys(settings).map((key) => [key, process.env[key]]));
+  Object.assign(process.env, settings);
+  try {
+    const moduleRef = await Test.createTestingModule({ imports: [AppModule, ...extraModules] }).compile();
+    const app = configureHttpApp(moduleRef.createNestApplication({ logger: ['error', 'warn'] }));
+    const initStartedAt = performance.now();
+    await app.init();
+    return { app, initStartedAt, initMs: performance.now() - initStartedAt };
+  } finally {
+    for (const [key, value] of Object.entries(previous)) {
+      if (value === undefined) delete process.env[key];
+      else process.env[key] = value;
+    }
+  }
+}
+
+/**
+ * Not measured: a gateway without workers imports every open instance into the fresh mirror and publishes what it
+ * found, then stops. The measured boots find the mirror current, so they do the work of a restart, not of a first
+ * import of the instances they are about to work.
+ */
+export async function importMirror(env: Record<string, string>): Promise<void> {
+  const { app } = await bootGateway({ ...env, WORKERS_ENABLED: 'false' });
+  const database = new pg.Client({ connectionString: testEnv.databaseUrl });
+  await database.connect();
+  try {
+    await eventually(async () => {
+      const { rows: [cursor] } = await database.query(`SELECT progress FROM sync_cursors WHERE name = 'import'`);
+      if (cursor?.progress?.phase !== 'done') throw new Error(`import: ${cursor?.progress?.done ?? 0} instances so far`);
+      const { rows: [outbox] } = await database.query(`SELECT count(*)::int AS pending FROM outbox_events WHERE published_at IS NULL`);
+      if (outbox.pending > 0) throw new Error(`import: ${outbox.pending} events not yet published`);
+    }, 600_000, 200);
+  } finally {
+    await database.end();
+    await app.close();
+  }
+}

@@ -1,0 +1,71 @@
+import { connect } from 'amqplib';
+import { randomUUID } from 'node:crypto';
+import { engineRest } from '../test/support/engine-rest.js';
+import { eventually } from '../test/support/eventually.js';
+import { testEnv } from '../test/support/test-env.js';
+import type { EventConsumer, ReceivedMessage } from './event-consumer.js';
+import { bootGateway } from './gateway-boot.js';
+import { startInstances } from './worker-models.js';
+
+export const PUBLISH_TOPIC = 'gateway.publish';
+
+export interface PublishRun {
+  ms: number;
+  /** Mean body size of the messages counted, in bytes. */
+  bodyBytes: number;
+}
+
+/**
+ * The gateway's side: N instances waiting at a `gateway.publish` task, then a gateway with workers boots; the
+ * clock runs from init() until the consumer has all N events. The messages it received are kept for the baseline.
+ */
+export async function runGatewayPublish(options: { processKey: string; eventType: string; tasks: number; exchange: string; consumer: EventConsumer; stallMs: number }): Promise<PublishRun & { initMs: number }> {
+  const { processKey, eventType, tasks, exchange, consumer, stallMs } = options;
+  await startInstances(processKey, tasks, { eventType: { value: eventType, type: 'String' }, payload: { value: JSON.stringify({ n: 1 }), type: 'Json' } });
+  const arrived = consumer.expect(tasks, `gateway.publish events (model.${eventType})`);
+  const gateway = await bootGateway({ WORKERS_ENABLED: 'true', EVENTS_EXCHANGE: exchange });
+  try {
+    await arrived.reached(stallMs);
+    const ms = arrived.doneAt! - gateway.initStartedAt;
+    // Ground truth beside the events: the engine ended every instance, so each task was completed as well.
+    await eventually(async () => {
+      const { count } = await engineRest<{ count: number }>('GET', `/process-instance/count?processDefinitionKey=${processKey}`);
+      if (count > 0) throw new Error(`${count} instances of ${processKey} still running`);
+    }, stallMs, 50);
+    return { ms, bodyBytes: meanBodyBytes(consumer.received), initMs: gateway.initMs };
+  } finally {
+    await gateway.app.close();
+  }
+}
+
+/**
+ * Baseline: raw amqplib on a confirm channel, the same N messages (the gateway's own, or `fallbackBody` when the
+ * gateway side produced none) to the same exchange, all published and confirmed, counted by the same consumer.
+ */
+export async function runRawPublish(options: { routingKey: string; tasks: number; exchange: string; consumer: EventConsumer; gatewayMessages: ReceivedMessage[]; fallbackBody: (index: number) => Buffer; stallMs: number }): Promise<PublishRun & { confirmedMs: number }> {
+  const { routingKey, tasks, exchange, consumer, stallMs } = options;
+  const messages: ReceivedMessage[] =
+    options.gatewayMessages.length >= tasks
+      ? options.gatewayMessages.slice(0, tasks).map((message) => ({ content: message.content, options: { ...message.options, messageId: randomUUID() } }))
+      : Array.from({ length: tasks }, (_, index) => ({ content: options.fallbackBody(index), options: { messageId: randomUUID(), contentType: 'application/json', contentEncoding: 'utf-8', persistent: true, appId: 'bench' } }));
+  const connection = await connect(testEnv.rabbitmqUrl);
+  try {
+    const channel = await connection.createConfirmChannel();
+    const arrived = consumer.expect(tasks, 'raw amqplib messages');
+    const startedAt = performance.now();
+    for (const message of messages) {
+      // Respects the channel's back-pressure, as any real publisher has to.
+      if (!channel.publish(exchange, routingKey, message.content, message.options)) await new Promise((resolve) => channel.once('drain', resolve));
+    }
+    await channel.waitForConfirms();
+    const confirmedMs = performance.now() - startedAt;
+    await arrived.reached(stallMs);
+    return { ms: Math.max(arrived.doneAt!, startedAt + confirmedMs) - startedAt, confirmedMs, bodyBytes: meanBodyBytes(consumer.received) };
+  } finally {
+    await connection.close();
+  }
+}
+
+function meanBodyBytes(messages: ReceivedMessage[]): number {
+  return messages.length === 0 ? 0 : messages.reduce((sum, message) => sum + message.content.length, 0) / messages.length;
+}
