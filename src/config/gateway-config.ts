@@ -102,8 +102,28 @@ export class GatewayConfig {
   @Transform(toInt) @IsInt() @Min(0) @Max(1_800_000)
   WORKER_LONG_POLL_MS = 10_000;
 
+  /** Most tasks fetched in one request, per topic. */
   @Transform(toInt) @IsInt() @Min(1) @Max(1_000)
   WORKER_MAX_TASKS = 10;
+
+  /** Most tasks of one topic in hand at once, across polls, unless the topic's worker says otherwise. */
+  @Transform(toInt) @IsInt() @Min(1) @Max(10_000)
+  WORKER_MAX_IN_FLIGHT = 10;
+
+  /** Tries of a failing task, the first included, before the incident (unless the topic's worker says otherwise). */
+  @Transform(toInt) @IsInt() @Min(1) @Max(100)
+  WORKER_RETRY_ATTEMPTS = 3;
+
+  /** The wait after the first failure; it doubles with each further one (with up to 20 % jitter) up to the maximum. */
+  @Transform(toInt) @IsInt() @Min(0) @Max(86_400_000)
+  WORKER_RETRY_INITIAL_DELAY_MS = 1_000;
+
+  @Transform(toInt) @IsInt() @Min(0) @Max(86_400_000)
+  WORKER_RETRY_MAX_DELAY_MS = 60_000;
+
+  /** On shutdown, how long tasks in hand may take to finish; the rest are unlocked for another worker. */
+  @Transform(toInt) @IsInt() @Min(0) @Max(3_600_000)
+  WORKER_DRAIN_TIMEOUT_MS = 20_000;
 
   @Transform(toInt) @IsInt() @Min(50) @Max(600_000)
   OUTBOX_RELAY_INTERVAL_MS = 500;

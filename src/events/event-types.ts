@@ -15,6 +15,12 @@ export enum EventType {
   TicketProcessed = 'ticket.processed',
 }
 
+/** What a model publishes through the built-in `gateway.publish` topic: `model.` and the task's `eventType`. */
+export type ModelEventType = `model.${string}`;
+
+/** Every routing key the gateway publishes. */
+export type PublishedEventType = EventType | ModelEventType;
+
 /** Who made a change through the gateway: the caller of the command whose refresh produced the event. */
 export interface EventActor {
   camundaUserId: string;
@@ -24,7 +30,9 @@ export interface EventActor {
 
 /** An event about one process instance, before the outbox gives it an id. */
 export interface InstanceEvent {
-  type: EventType;
+  /** Given when the event must be idempotent (a redelivered external task); otherwise the outbox makes one. */
+  id?: string;
+  type: PublishedEventType;
   occurredAt: Date;
   processInstanceId: string;
   businessKey: string | null;
@@ -39,7 +47,7 @@ export interface InstanceEvent {
 /** The JSON body of every message on the exchange. */
 export interface EventMessage {
   id: string;
-  type: EventType;
+  type: PublishedEventType;
   time: string;
   sequence: number;
   processInstanceId: string;

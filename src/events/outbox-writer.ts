@@ -6,11 +6,21 @@ import type { EventMessage, InstanceEvent } from './event-types.js';
 /** Appends events to the outbox inside the caller's transaction, so an event exists exactly when its change does. */
 @Injectable()
 export class OutboxWriter {
+  /** Which of these event ids the outbox (or its dead letters) already holds. */
+  async writtenIds(manager: EntityManager, ids: string[]): Promise<Set<string>> {
+    if (ids.length === 0) return new Set();
+    const rows: { id: string }[] = await manager.query(
+      `SELECT id FROM outbox_events WHERE id = ANY($1::uuid[]) UNION SELECT id FROM outbox_dead_letters WHERE id = ANY($1::uuid[])`,
+      [ids],
+    );
+    return new Set(rows.map((row) => row.id));
+  }
+
   async append(manager: EntityManager, events: InstanceEvent[]): Promise<void> {
     if (events.length === 0) return;
     const messages = events.map(
       (event): EventMessage => ({
-        id: randomUUID(),
+        id: event.id ?? randomUUID(),
         type: event.type,
         time: event.occurredAt.toISOString(),
         sequence: event.sequence,

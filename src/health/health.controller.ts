@@ -8,6 +8,7 @@ import { EngineInfoClient } from '../camunda/clients/engine-info.client.js';
 import { OutboxRelay } from '../events/outbox-relay.js';
 import { SyncService } from '../sync/sync.service.js';
 import { EngineAdmin, Public } from '../auth/access.js';
+import { WorkerRuntime } from '../workers/worker-runtime.js';
 
 const CHECK_TIMEOUT_MS = 3_000;
 
@@ -21,6 +22,7 @@ export class HealthController {
     private readonly engineInfoClient: EngineInfoClient,
     private readonly relay: OutboxRelay,
     private readonly sync: SyncService,
+    private readonly workers: WorkerRuntime,
   ) {}
 
   @EngineAdmin()
@@ -35,6 +37,7 @@ export class HealthController {
         () => this.indicator.check('camunda').attempt(async () => ({ version: await this.engineInfoClient.version() })).withTimeout(CHECK_TIMEOUT_MS),
         () => this.indicator.check('rabbitmq').attempt(() => this.relay.checkBroker()).withTimeout(CHECK_TIMEOUT_MS),
         () => this.syncState(),
+        () => this.workerState(),
       ]);
     } catch (error) {
       // Terminus reports "down" as an exception; the body it carries is what dashboards read.
@@ -59,6 +62,13 @@ export class HealthController {
   @ApiOperation({ summary: 'Liveness: the process is up (no dependency checks)' })
   live(): { status: 'ok' } {
     return { status: 'ok' };
+  }
+
+  /** A topic whose fetching fails degrades the gateway: its tasks wait in the engine, nothing is lost. */
+  private workerState() {
+    const topics = this.workers.status().map(({ topic, lastFetchAt, lastError }) => ({ topic, fetching: lastError === null, lastFetchAt, lastError }));
+    const check = this.indicator.check('workers');
+    return topics.some((topic) => !topic.fetching) ? check.degraded({ topics }) : check.up({ topics });
   }
 
   /** Sync and outbox trouble degrades the gateway (reads may be stale) but does not take it out of service. */

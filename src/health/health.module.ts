@@ -3,10 +3,11 @@ import { TerminusModule } from '@nestjs/terminus';
 import { CamundaModule } from '../camunda/camunda.module.js';
 import { EventsModule } from '../events/events.module.js';
 import { SyncModule } from '../sync/sync.module.js';
+import { WorkersModule } from '../workers/workers.module.js';
 import { HealthController } from './health.controller.js';
 
 @Module({
-  imports: [TerminusModule, CamundaModule, EventsModule, SyncModule],
+  imports: [TerminusModule, CamundaModule, EventsModule, SyncModule, WorkersModule],
   controllers: [HealthController],
 })
 export class HealthModule {}

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
-import { EventType, type EventActor, type InstanceEvent } from '../events/event-types.js';
+import { EventType, type EventActor, type InstanceEvent, type PublishedEventType } from '../events/event-types.js';
 import { OutboxWriter } from '../events/outbox-writer.js';
 import { IncidentRecord, IncidentState } from '../mirror/incident.entity.js';
 import { InstanceState, ProcessInstanceRecord } from '../mirror/process-instance.entity.js';
@@ -16,8 +16,10 @@ import { MirrorStore, type InstanceRows, type MirroredRows } from './mirror-stor
 
 /** An event a worker or capability adds to an instance's history, published in order with the mirror's own. */
 export interface DomainEvent {
-  type: EventType;
+  type: PublishedEventType;
   data: Record<string, unknown>;
+  /** A stable id: an event already in the outbox under it is not written again. */
+  id?: string;
 }
 
 export interface RefreshOptions {
@@ -115,6 +117,7 @@ export class MirrorApplier {
     return this.dataSource.transaction(async (manager) => {
       await this.store.lock(manager, ids);
       const mirrored = await this.store.load(manager, ids);
+      const written = await this.outbox.writtenIds(manager, ids.flatMap((id) => plan.domainEventsOf(id).flatMap((event) => event.id ?? [])));
       const outcome = new Map<string, number | typeof STALE>();
       const writes: InstanceWrite[] = [];
       const applied: string[] = [];
@@ -127,7 +130,7 @@ export class MirrorApplier {
         applied.push(id);
         const snapshot = snapshots.get(id)!;
         const write = snapshot
-          ? this.planApply(manager, snapshot, before, plan.domainEventsOf(id), readStartedAt, plan.actorOf(id))
+          ? this.planApply(manager, snapshot, before, plan.domainEventsOf(id).filter((event) => !event.id || !written.has(event.id)), readStartedAt, plan.actorOf(id))
           : this.planRemoval(before, readStartedAt, plan.actorOf(id));
         outcome.set(id, write?.events.length ?? 0);
         if (write) writes.push(write);

@@ -1,4 +1,4 @@
-import { EventType } from '../events/event-types.js';
+import { EventType, type PublishedEventType } from '../events/event-types.js';
 import { IncidentState } from '../mirror/incident.entity.js';
 import { InstanceState } from '../mirror/process-instance.entity.js';
 import { TaskState } from '../mirror/task.entity.js';
@@ -23,7 +23,7 @@ function snapshot(overrides: Partial<InstanceSnapshot> = {}): InstanceSnapshot {
   };
 }
 
-function types(result: ReturnType<typeof diffInstance>): EventType[] {
+function types(result: ReturnType<typeof diffInstance>): PublishedEventType[] {
   return [...result.startEvents, ...result.taskEvents, ...result.endEvents].map((event) => event.type);
 }
 

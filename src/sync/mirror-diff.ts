@@ -1,4 +1,4 @@
-import { EventType } from '../events/event-types.js';
+import { EventType, type PublishedEventType } from '../events/event-types.js';
 import { IncidentState } from '../mirror/incident.entity.js';
 import { InstanceState } from '../mirror/process-instance.entity.js';
 import { TaskState } from '../mirror/task.entity.js';
@@ -50,7 +50,8 @@ export function incidentEventData(incident: { id: string; type: string; message:
 }
 
 export interface ChangeEvent {
-  type: EventType;
+  id?: string;
+  type: PublishedEventType;
   occurredAt: Date;
   data: Record<string, unknown>;
 }

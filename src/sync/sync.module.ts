@@ -27,6 +27,6 @@ import { UpdatedTasks } from './updated-tasks.js';
   imports: [CamundaModule, EventsModule],
   controllers: [SyncController],
   providers: [SyncService, DatabaseClock, InstanceRefresher, InstanceImport, CandidateIndexBuilder, SyncScheduler, MirrorApplier, MirrorStore, InstanceSnapshotReader, EngineChanges, DefinitionSync, Reconciler, ParkedInstances, FailureTriage, MirrorRetention, UpdatedTasks, BulkFollowUp, MirroredOpenInstances, MirroredOpenRows],
-  exports: [SyncService, InstanceRefresher],
+  exports: [SyncService, InstanceRefresher, FailureTriage],
 })
 export class SyncModule {}

@@ -1,5 +1,6 @@
 import { DiscoveryService } from '@nestjs/core';
 import type { PlainVariables } from '../camunda/camunda.models.js';
+import type { PublishedEventType } from '../events/event-types.js';
 
 /** How a failing task is retried: the engine's retries and retry timeouts, as the engine records them. */
 export interface RetryPolicy {
@@ -47,7 +48,7 @@ export interface ExternalTaskJob {
 
 /** An event the handler's success adds to the instance's history, published in order with the mirror's own. */
 export interface WorkerEvent {
-  type: string;
+  type: PublishedEventType;
   data: Record<string, unknown>;
   /** A stable id makes the event idempotent: a redelivered task that produces it again does not publish it twice. */
   id?: string;

@@ -1,0 +1,57 @@
+import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { DiscoveryService } from '@nestjs/core';
+import { ExternalTaskTopics, type TopicFetchStatus, type TopicPoller } from '../camunda/external-task-topics.js';
+import { GatewayConfig } from '../config/gateway-config.js';
+import { ExternalTaskExecutor } from './external-task-executor.js';
+import { ExternalTaskWorker, type ExternalTaskHandler, type WorkerSettings } from './worker-api.js';
+import type { WorkerDefinition } from './worker-definition.js';
+import { resolveWorkerSettings } from './worker-settings.js';
+
+/** Finds every @ExternalTaskWorker provider at boot, polls one fetch-and-lock per topic, and drains on shutdown. */
+@Injectable()
+export class WorkerRuntime implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(WorkerRuntime.name);
+  private pollers: TopicPoller[] = [];
+
+  constructor(
+    private readonly discovery: DiscoveryService,
+    private readonly topics: ExternalTaskTopics,
+    private readonly executor: ExternalTaskExecutor,
+    private readonly config: GatewayConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (!this.config.WORKERS_ENABLED) return;
+    for (const worker of this.discover()) {
+      this.pollers.push(this.topics.poll(worker.settings, (task, actions) => this.executor.execute(worker, task, actions)));
+      this.logger.log(`Worker for topic '${worker.settings.topic}' started (in flight <= ${worker.settings.maxInFlight})`);
+    }
+  }
+
+  /** Whether each topic's fetching works; empty when workers are off in this process. */
+  status(): TopicFetchStatus[] {
+    return this.pollers.map((poller) => poller.status());
+  }
+
+  /** Stops fetching, lets tasks in hand finish until WORKER_DRAIN_TIMEOUT_MS, unlocks the rest. */
+  async beforeApplicationShutdown(): Promise<void> {
+    const pollers = this.pollers;
+    this.pollers = [];
+    const longestPoll = this.config.WORKER_LONG_POLL_MS + this.config.CAMUNDA_TIMEOUT_MS;
+    await Promise.all(pollers.map((poller) => poller.stop(longestPoll)));
+    await this.executor.drain(this.config.WORKER_DRAIN_TIMEOUT_MS);
+    this.topics.closeConnections();
+  }
+
+  private discover(): WorkerDefinition[] {
+    const workers = this.discovery.getProviders({ metadataKey: ExternalTaskWorker.KEY }).flatMap((wrapper) => {
+      const settings = this.discovery.getMetadataByDecorator(ExternalTaskWorker, wrapper) as WorkerSettings | undefined;
+      const handler = wrapper.instance as ExternalTaskHandler | undefined;
+      return settings && handler ? [{ settings: resolveWorkerSettings(settings, this.config), handler }] : [];
+    });
+    const topics = workers.map((worker) => worker.settings.topic);
+    const repeated = topics.find((topic, index) => topics.indexOf(topic) !== index);
+    if (repeated) throw new Error(`Two external-task workers are marked for topic '${repeated}'; a topic has one handler`);
+    return workers;
+  }
+}
