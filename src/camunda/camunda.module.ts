@@ -9,14 +9,13 @@ import { InstanceClient } from './clients/instance.client.js';
 import { TaskClient } from './clients/task.client.js';
 import { VariableClient } from './clients/variable.client.js';
 import { EngineHttp } from './engine-http.js';
-import { ExternalTaskRunner } from './external-task-runner.js';
 import { ExternalTaskTopics } from './external-task-topics.js';
 
 /** The typed engine-rest clients, one per engine resource: the only code in the gateway that speaks Camunda's REST API. */
 export const ENGINE_CLIENTS = [EngineInfoClient, DeploymentClient, DefinitionClient, InstanceClient, TaskClient, VariableClient, HistoryClient, IncidentClient, IdentityClient];
 
 @Module({
-  providers: [EngineHttp, ...ENGINE_CLIENTS, ExternalTaskTopics, ExternalTaskRunner],
-  exports: [...ENGINE_CLIENTS, ExternalTaskTopics, ExternalTaskRunner],
+  providers: [EngineHttp, ...ENGINE_CLIENTS, ExternalTaskTopics],
+  exports: [...ENGINE_CLIENTS, ExternalTaskTopics],
 })
 export class CamundaModule {}
