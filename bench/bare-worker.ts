@@ -1,10 +1,12 @@
-import { BasicAuthInterceptor, Client } from 'camunda-external-task-client-js';
+import { BasicAuthInterceptor, Client, type Task } from 'camunda-external-task-client-js';
 import { Agent } from 'node:http';
 import { testEnv } from '../test/support/test-env.js';
 import { CompletionCounter } from './completion-counter.js';
 import { openExternalTasks } from './worker-models.js';
 
 export interface WorkerRun {
+  /** performance.now() when the clock started. */
+  startedAt: number;
   /** From the start (client.start() or the app's init()) until the last completion. */
   ms: number;
   /** From the first task in a handler until the last completion: the steady rate, start-up left out. */
@@ -20,11 +22,19 @@ export interface WorkerBounds {
   stallMs: number;
 }
 
+/** What the bare handler does before it completes a task (nothing unless given), and the variables it fetches. */
+export interface BareWork {
+  variables: string[];
+  beforeComplete(task: Task): Promise<void>;
+}
+
+const NO_WORK: BareWork = { variables: [], beforeComplete: async () => undefined };
+
 /**
  * Side A: camunda-external-task-client-js on its own, configured as the gateway configures it (one client per
  * topic, basic auth, a keep-alive agent, the library's default poll interval), completing each task at once.
  */
-export async function runBareWorker(topic: string, tasks: number, bounds: WorkerBounds): Promise<WorkerRun> {
+export async function runBareWorker(topic: string, tasks: number, bounds: WorkerBounds, work: BareWork = NO_WORK): Promise<WorkerRun> {
   // Node's global agent drops idle sockets after 5 s, which would cut long polls; the gateway's agent does not either.
   const agent = new Agent({ keepAlive: true });
   const client = new Client({
@@ -42,8 +52,9 @@ export async function runBareWorker(topic: string, tasks: number, bounds: Worker
   // Destroying the agent at the end cuts the long poll then in flight: that error is ours, not the engine's.
   client.on('poll:error', (error: Error) => stopped || console.warn(`bare client: poll failed: ${error.message}`));
   client.on('handler:error', (error: Error) => console.warn(`bare client: handler failed: ${error.message}`));
-  client.subscribe(topic, { variables: [] }, async ({ task, taskService }) => {
+  client.subscribe(topic, { variables: work.variables }, async ({ task, taskService }) => {
     firstTaskAt ??= performance.now();
+    await work.beforeComplete(task);
     await taskService.complete(task);
     completed.add();
   });
@@ -58,5 +69,5 @@ export async function runBareWorker(topic: string, tasks: number, bounds: Worker
   }
   const left = await openExternalTasks(topic);
   if (left !== 0) throw new Error(`bare client: the engine still holds ${left} tasks of ${topic} after ${tasks} completions`);
-  return { ms: completed.doneAt! - startedAt, fromFirstTaskMs: completed.doneAt! - firstTaskAt!, firstTaskMs: firstTaskAt! - startedAt };
+  return { startedAt, ms: completed.doneAt! - startedAt, fromFirstTaskMs: completed.doneAt! - firstTaskAt!, firstTaskMs: firstTaskAt! - startedAt };
 }

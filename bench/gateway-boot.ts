@@ -3,8 +3,10 @@ import { Test } from '@nestjs/testing';
 import pg from 'pg';
 import { AppModule } from '../src/app.module.js';
 import { configureHttpApp } from '../src/http-app.js';
+import { engineRest } from '../test/support/engine-rest.js';
 import { eventually } from '../test/support/eventually.js';
 import { testEnv } from '../test/support/test-env.js';
+import { builtInWorkersOnly } from './own-tasks-only.js';
 
 export interface BootedGateway {
   app: INestApplication;
@@ -16,9 +18,10 @@ export interface BootedGateway {
 /**
  * The real AppModule, in this process as the e2e tests run it (test/support/gateway-app.ts), with extra modules
  * beside it (the bench's worker). The settings are those of startGateway; `env` overrides them. Built here rather
- * than through startGateway because the bench needs its own modules in the app and the moment init() begins.
+ * than through startGateway because the bench needs the moment init() begins and, with `ownProcessKeys`, the
+ * gateway's own workers narrowed to the bench's tasks (bench/own-tasks-only.ts).
  */
-export async function bootGateway(env: Record<string, string>, extraModules: Type[] = []): Promise<BootedGateway> {
+export async function bootGateway(env: Record<string, string>, options: { modules?: Type[]; ownProcessKeys?: string[] } = {}): Promise<BootedGateway> {
   const settings: Record<string, string> = {
     NODE_ENV: 'test',
     LOG_LEVEL: 'warn',
@@ -40,7 +43,9 @@ export async function bootGateway(env: Record<string, string>, extraModules: Typ
   const previous = Object.fromEntries(Object.keys(settings).map((key) => [key, process.env[key]]));
   Object.assign(process.env, settings);
   try {
-    const moduleRef = await Test.createTestingModule({ imports: [AppModule, ...extraModules] }).compile();
+    const builder = Test.createTestingModule({ imports: [AppModule, ...(options.modules ?? [])] });
+    if (options.ownProcessKeys) builtInWorkersOnly(builder, options.ownProcessKeys);
+    const moduleRef = await builder.compile();
     const app = configureHttpApp(moduleRef.createNestApplication({ logger: ['error', 'warn'] }));
     const initStartedAt = performance.now();
     await app.init();
@@ -54,11 +59,11 @@ export async function bootGateway(env: Record<string, string>, extraModules: Typ
 }
 
 /**
- * Not measured: a gateway without workers imports every open instance into the fresh mirror and publishes what it
- * found, then stops. The measured boots find the mirror current, so they do the work of a restart, not of a first
- * import of the instances they are about to work.
+ * Not measured: a gateway without workers brings the mirror up to date with the engine for `processKeys` (the first
+ * time, by importing every open instance), publishes what it found, and stops. A measured gateway then boots on a
+ * current mirror: it does a restart's work, not the catching up on what the bench's other sides did meanwhile.
  */
-export async function importMirror(env: Record<string, string>): Promise<void> {
+export async function settleMirror(env: Record<string, string>, processKeys: string[]): Promise<void> {
   const { app } = await bootGateway({ ...env, WORKERS_ENABLED: 'false' });
   const database = new pg.Client({ connectionString: testEnv.databaseUrl });
   await database.connect();
@@ -66,8 +71,17 @@ export async function importMirror(env: Record<string, string>): Promise<void> {
     await eventually(async () => {
       const { rows: [cursor] } = await database.query(`SELECT progress FROM sync_cursors WHERE name = 'import'`);
       if (cursor?.progress?.phase !== 'done') throw new Error(`import: ${cursor?.progress?.done ?? 0} instances so far`);
+      for (const processKey of processKeys) {
+        const { count: ended } = await engineRest<{ count: number }>('GET', `/history/process-instance/count?processDefinitionKey=${processKey}&finished=true`);
+        const { count: running } = await engineRest<{ count: number }>('GET', `/history/process-instance/count?processDefinitionKey=${processKey}&unfinished=true`);
+        const { rows: [mirror] } = await database.query(
+          `SELECT (count(*) FILTER (WHERE ended_at IS NOT NULL))::int AS ended, (count(*) FILTER (WHERE ended_at IS NULL))::int AS running FROM process_instances WHERE definition_key = $1`,
+          [processKey],
+        );
+        if (mirror.ended !== ended || mirror.running !== running) throw new Error(`${processKey}: mirror ${mirror.ended} ended, ${mirror.running} running; engine ${ended}, ${running}`);
+      }
       const { rows: [outbox] } = await database.query(`SELECT count(*)::int AS pending FROM outbox_events WHERE published_at IS NULL`);
-      if (outbox.pending > 0) throw new Error(`import: ${outbox.pending} events not yet published`);
+      if (outbox.pending > 0) throw new Error(`${outbox.pending} events not yet published`);
     }, 600_000, 200);
   } finally {
     await database.end();

@@ -28,11 +28,11 @@ function noOpWorkerModule(topic: string, maxInFlight: number, handled: Completio
  * begins (the workers start at bootstrap) and stops when the engine holds none of the topic's tasks any more: the
  * handler only sees a task, the runtime completes it afterwards.
  */
-export async function runGatewayWorker(topic: string, tasks: number, bounds: WorkerBounds, env: Record<string, string>): Promise<WorkerRun & { initMs: number }> {
+export async function runGatewayWorker(topic: string, tasks: number, bounds: WorkerBounds, env: Record<string, string>, ownProcessKeys: string[]): Promise<WorkerRun & { initMs: number }> {
   const handled = new CompletionCounter(tasks, `gateway worker on ${topic}`);
   const gateway = await bootGateway(
     { ...env, WORKERS_ENABLED: 'true', WORKER_MAX_TASKS: String(bounds.maxTasks), WORKER_LONG_POLL_MS: String(bounds.longPollMs) },
-    [noOpWorkerModule(topic, bounds.maxParallelExecutions, handled)],
+    { modules: [noOpWorkerModule(topic, bounds.maxParallelExecutions, handled)], ownProcessKeys },
   );
   try {
     await handled.reached(bounds.stallMs);
@@ -42,7 +42,7 @@ export async function runGatewayWorker(topic: string, tasks: number, bounds: Wor
       if (left > 0) throw new Error(`gateway worker: the engine still holds ${left} tasks of ${topic}`);
     }, bounds.stallMs, 10);
     const doneAt = performance.now();
-    return { ms: doneAt - gateway.initStartedAt, fromFirstTaskMs: doneAt - handled.firstAt!, firstTaskMs: handled.firstAt! - gateway.initStartedAt, initMs: gateway.initMs };
+    return { startedAt: gateway.initStartedAt, ms: doneAt - gateway.initStartedAt, fromFirstTaskMs: doneAt - handled.firstAt!, firstTaskMs: handled.firstAt! - gateway.initStartedAt, initMs: gateway.initMs };
   } finally {
     await gateway.app.close();
   }

@@ -5,7 +5,6 @@ import { eventually } from '../test/support/eventually.js';
 import { testEnv } from '../test/support/test-env.js';
 import type { EventConsumer, ReceivedMessage } from './event-consumer.js';
 import { bootGateway } from './gateway-boot.js';
-import { startInstances } from './worker-models.js';
 
 export const PUBLISH_TOPIC = 'gateway.publish';
 
@@ -16,14 +15,13 @@ export interface PublishRun {
 }
 
 /**
- * The gateway's side: N instances waiting at a `gateway.publish` task, then a gateway with workers boots; the
+ * The gateway's side: N instances already wait at a `gateway.publish` task; a gateway with workers boots, and the
  * clock runs from init() until the consumer has all N events. The messages it received are kept for the baseline.
  */
-export async function runGatewayPublish(options: { processKey: string; eventType: string; tasks: number; exchange: string; consumer: EventConsumer; stallMs: number }): Promise<PublishRun & { initMs: number }> {
-  const { processKey, eventType, tasks, exchange, consumer, stallMs } = options;
-  await startInstances(processKey, tasks, { eventType: { value: eventType, type: 'String' }, payload: { value: JSON.stringify({ n: 1 }), type: 'Json' } });
-  const arrived = consumer.expect(tasks, `gateway.publish events (model.${eventType})`);
-  const gateway = await bootGateway({ WORKERS_ENABLED: 'true', EVENTS_EXCHANGE: exchange });
+export async function runGatewayPublish(options: { processKey: string; tasks: number; exchange: string; consumer: EventConsumer; stallMs: number }): Promise<PublishRun & { initMs: number }> {
+  const { processKey, tasks, exchange, consumer, stallMs } = options;
+  const arrived = consumer.expect(tasks, `gateway.publish events (${processKey})`);
+  const gateway = await bootGateway({ WORKERS_ENABLED: 'true', EVENTS_EXCHANGE: exchange }, { ownProcessKeys: [processKey] });
   try {
     await arrived.reached(stallMs);
     const ms = arrived.doneAt! - gateway.initStartedAt;
