@@ -11,7 +11,7 @@ import { runGatewayWorker } from './gateway-worker.js';
 import { round, timed } from './measure.js';
 import { PUBLISH_TOPIC, runGatewayPublish, runRawPublish } from './publish-bench.js';
 import { deployModels, externalTaskModel, startInstances } from './worker-models.js';
-import { attempt, perSecond, publishDetail, rateCell, ratioCell, workerDetail } from './worker-report.js';
+import { attempt, perSecond, publishDetail, rateCell, ratioCell, READING_NOTES, workerDetail } from './worker-report.js';
 
 // Issue 10's benchmarks: external tasks per second through the gateway's worker runtime and through its
 // gateway.publish topic, each against the bare library measured in the same run. BENCH_TASKS=200 is a smoke run.
@@ -107,11 +107,12 @@ async function main(): Promise<void> {
     report(`| 1c. as 1b, the gateway's sync idle (SYNC_INTERVAL_MS 1 h: no mirror poll during the run; diagnosis only) | ${rateCell(TASKS, gatewayWideIdleSync, worker)} | library alone, as in 1b | ${ratioCell(gatewayWideIdleSync, bareWide)} | — |`);
     report(`| 2b. gateway.publish (as in 2) against a hand-written worker (beside the issue's) | as in 2 | library fetching eventType and payload, amqplib confirm-publish of the same envelope, then complete: ${rateCell(TASKS, barePublish, publishDetail)} | ${ratioCell(published, barePublish)} | — |`);
     if (bare.ok && gateway.ok) {
-      report(`\nNo-op from the first task on (start-up left out): gateway ${round(perSecond(TASKS, gateway.value.fromFirstTaskMs))} tasks/s, library ${round(perSecond(TASKS, bare.value.fromFirstTaskMs))} tasks/s, ratio ${Number((bare.value.fromFirstTaskMs / gateway.value.fromFirstTaskMs).toPrecision(3))}×.`);
+      report(`\nNo-op from the first task on (start-up left out): gateway ${round(perSecond(TASKS, gateway.value.fromFirstTaskMs))} tasks/s, library ${round(perSecond(TASKS, bare.value.fromFirstTaskMs))} tasks/s, ratio ${(bare.value.fromFirstTaskMs / gateway.value.fromFirstTaskMs).toPrecision(3)}×.`);
     }
     report(
       `\nHow it was measured: the gateway's clock starts when app.init() begins (its workers start at bootstrap), the library's at client.start(); a worker run ends when the engine holds none of the topic's tasks (GET /external-task/count), a publish run when the consumer has every message (and, for the workers, the engine has ended every instance). Each side has its own topic and process key and runs alone; the gateway's built-in workers (gateway.publish, ticket-processing) run with their handlers unchanged but fetch only the bench's process keys (processDefinitionKeyIn), since other work on this engine uses those topics too; before each gateway side an unmeasured gateway without workers brings the mirror up to date, so the measured one does a restart's work, and its sync mirrors the instances it completes as it runs. The raw baseline publishes ${gatewayMessages.length >= TASKS ? "the gateway's own messages again (body and properties)" : 'envelope-shaped bodies with the fields of a gateway event (the gateway side produced none to copy)'} and counts them on the same queue.`,
     );
+    report(`\n${READING_NOTES}`);
     writeFileSync(RESULTS, `${rows.join('\n')}\n`);
     console.log(`written to ${RESULTS}`);
   } finally {
