@@ -1,6 +1,7 @@
 import { BasicAuthInterceptor, Client, type Task } from 'camunda-external-task-client-js';
 import { Agent } from 'node:http';
 import { testEnv } from '../test/support/test-env.js';
+import { GatewayConfig } from '../src/config/gateway-config.js';
 import { CompletionCounter } from './completion-counter.js';
 import { openExternalTasks } from './worker-models.js';
 
@@ -28,6 +29,8 @@ export interface BareWork {
   beforeComplete(task: Task): Promise<void>;
 }
 
+// The lock the gateway's workers take by default (WORKER_LOCK_DURATION_MS), instead of the library's 50 s.
+const GATEWAY_LOCK_DURATION_MS = new GatewayConfig().WORKER_LOCK_DURATION_MS;
 const NO_WORK: BareWork = { variables: [], beforeComplete: async () => undefined };
 
 /**
@@ -35,13 +38,14 @@ const NO_WORK: BareWork = { variables: [], beforeComplete: async () => undefined
  * topic, basic auth, a keep-alive agent, the library's default poll interval), completing each task at once.
  */
 export async function runBareWorker(topic: string, tasks: number, bounds: WorkerBounds, work: BareWork = NO_WORK): Promise<WorkerRun> {
-  // Node's global agent drops idle sockets after 5 s, which would cut long polls; the gateway's agent does not either.
+  // Node's global agent drops idle sockets after 5 s, which would cut long polls: a keep-alive agent, as the gateway's.
   const agent = new Agent({ keepAlive: true });
   const client = new Client({
     baseUrl: testEnv.camundaUrl,
     workerId: `bench-bare-${process.pid}`,
     maxTasks: bounds.maxTasks,
     maxParallelExecutions: bounds.maxParallelExecutions,
+    lockDuration: GATEWAY_LOCK_DURATION_MS,
     asyncResponseTimeout: bounds.longPollMs,
     autoPoll: false,
     interceptors: [new BasicAuthInterceptor({ username: testEnv.camundaUser, password: testEnv.camundaPassword }), (options) => ({ ...options, agent: { http: agent } })],
