@@ -106,6 +106,10 @@ export class GatewayConfig {
   @Transform(toInt) @IsInt() @Min(1) @Max(1_000)
   WORKER_MAX_TASKS = 10;
 
+  /** Pause between two fetches of a topic: short, because a fetch that finds nothing waits in the engine (long poll). */
+  @Transform(toInt) @IsInt() @Min(0) @Max(60_000)
+  WORKER_POLL_INTERVAL_MS = 50;
+
   /** Most tasks of one topic in hand at once, across polls, unless the topic's worker says otherwise. */
   @Transform(toInt) @IsInt() @Min(1) @Max(10_000)
   WORKER_MAX_IN_FLIGHT = 10;
