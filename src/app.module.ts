@@ -20,28 +20,18 @@ import { UploadsModule } from './uploads/uploads.module.js';
 import { VariablesModule } from './variables/variables.module.js';
 import { WorkersModule } from './workers/workers.module.js';
 
-@Module({
-  imports: [
-    ConfigModule,
-    DatabaseModule,
-    ScheduleModule.forRoot(),
-    EventsModule,
-    IdentityModule,
-    AuthModule,
-    SyncModule,
-    IdempotencyModule,
-    UploadsModule,
-    DeploymentsModule,
-    ProcessDefinitionsModule,
-    ProcessInstancesModule,
-    TasksModule,
-    VariablesModule,
-    MessagesModule,
-    IncidentsModule,
-    WorkersModule,
-    HealthModule,
-    MetricsModule,
-    AuditModule,
-  ],
-})
+// Order matters at boot: models are deployed (DeploymentsModule) before the workers start fetching.
+const FOUNDATION = [ConfigModule, DatabaseModule, ScheduleModule.forRoot(), EventsModule, IdentityModule, AuthModule, SyncModule, IdempotencyModule, UploadsModule];
+const PROCESS_API = [DeploymentsModule, ProcessDefinitionsModule, ProcessInstancesModule, TasksModule, VariablesModule, MessagesModule, IncidentsModule];
+const OPERATIONS = [WorkersModule, HealthModule, MetricsModule, AuditModule];
+
+/** The whole gateway: the process API, the mirror, the outbox and (unless GATEWAY_ROLE=api) the workers. */
+@Module({ imports: [...FOUNDATION, ...PROCESS_API, ...OPERATIONS] })
 export class AppModule {}
+
+/**
+ * GATEWAY_ROLE=worker (`npm run worker`): external-task workers with the mirror, outbox relay, health and metrics
+ * they need, and none of the process API, so workers scale apart from the API.
+ */
+@Module({ imports: [...FOUNDATION, ...OPERATIONS] })
+export class WorkerAppModule {}

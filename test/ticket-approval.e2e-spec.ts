@@ -123,7 +123,7 @@ describe('ops endpoints', () => {
   it('health reports every dependency up', async () => {
     const response = await gateway.http.get('/health').expect(200);
     expect(response.body.status).toBe('ok');
-    expect(Object.keys(response.body.details).sort()).toEqual(['camunda', 'database', 'rabbitmq', 'sync']);
+    expect(Object.keys(response.body.details).sort()).toEqual(['camunda', 'database', 'rabbitmq', 'sync', 'workers']);
     expect(response.body.details.camunda.version).toMatch(/^7\./);
   });
 

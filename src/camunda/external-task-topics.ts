@@ -89,6 +89,7 @@ export class ExternalTaskTopics {
       workerId: this.workerId,
       maxTasks: Math.min(this.config.WORKER_MAX_TASKS, spec.maxInFlight),
       maxParallelExecutions: spec.maxInFlight,
+      interval: this.config.WORKER_POLL_INTERVAL_MS,
       lockDuration: spec.lockDurationMs,
       asyncResponseTimeout: this.config.WORKER_LONG_POLL_MS || undefined,
       autoPoll: false,

@@ -32,6 +32,12 @@ const ENGINE_ID = /^[a-zA-Z0-9]{1,64}$/;
  * Every setting of the gateway, read from the environment once at boot. A value that fails validation
  * stops the process with a message naming the variable (see validateGatewayConfig).
  */
+export enum GatewayRole {
+  All = 'all',
+  Api = 'api',
+  Worker = 'worker',
+}
+
 export class GatewayConfig {
   @Transform(toInt) @IsInt() @Min(1) @Max(65535)
   PORT = 3000;
@@ -92,6 +98,11 @@ export class GatewayConfig {
   @Transform(toBoolean) @IsBoolean()
   DEPLOY_ON_STARTUP = true;
 
+  /** `all`: API and workers; `api`: no workers; `worker`: workers, health and metrics, no process API. */
+  @IsIn(Object.values(GatewayRole))
+  GATEWAY_ROLE: GatewayRole = GatewayRole.All;
+
+  /** Off: no external-task worker runs in this process, whatever its role. */
   @Transform(toBoolean) @IsBoolean()
   WORKERS_ENABLED = true;
 
@@ -105,6 +116,10 @@ export class GatewayConfig {
   /** Most tasks fetched in one request, per topic. */
   @Transform(toInt) @IsInt() @Min(1) @Max(1_000)
   WORKER_MAX_TASKS = 10;
+
+  /** Pause between two fetches of a topic: short, because a fetch that finds nothing waits in the engine (long poll). */
+  @Transform(toInt) @IsInt() @Min(0) @Max(60_000)
+  WORKER_POLL_INTERVAL_MS = 50;
 
   /** Most tasks of one topic in hand at once, across polls, unless the topic's worker says otherwise. */
   @Transform(toInt) @IsInt() @Min(1) @Max(10_000)

@@ -117,6 +117,8 @@ export class ExternalTaskExecutor {
       );
     if (error instanceof OutcomeDropped || keeper.lostReason) {
       if (keeper.lostReason === 'shutdown') return answer('unlocked', () => actions.unlock());
+      // Cancelled instance or a lock that ran out and went to another worker: the outcome is not ours to report.
+      this.logger.log(`External task ${task.id} (${topic}) is no longer this worker's; its outcome is dropped`);
       this.metrics.outcomes.inc({ topic, outcome: 'dropped' });
       return;
     }

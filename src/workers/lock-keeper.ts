@@ -3,8 +3,8 @@ import type { ExternalTaskActions } from '../camunda/external-task-topics.js';
 export type LostReason = 'lock-refused' | 'shutdown';
 
 /**
- * Keeps one task's lock while its handler runs: renews it at half the lock duration, so a handler may take as long
- * as it needs. When the engine refuses a renewal (instance cancelled, task taken by another worker) or shutdown
+ * Keeps one task's lock while its handler runs: renews it every third of the lock duration (a renewal may be slow
+ * or fail once without the lock running out), so a handler may take as long as it needs. When the engine refuses a renewal (instance cancelled, task taken by another worker) or shutdown
  * gives up on the task, the signal aborts and the outcome is dropped.
  */
 export class LockKeeper {
@@ -48,7 +48,7 @@ export class LockKeeper {
 
   private schedule(): void {
     if (this.stopped) return;
-    this.timer = setTimeout(() => void this.renew().finally(() => this.schedule()), this.lockDurationMs / 2);
+    this.timer = setTimeout(() => void this.renew().finally(() => this.schedule()), this.lockDurationMs / 3);
     this.timer.unref();
   }
 

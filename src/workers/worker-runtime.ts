@@ -1,7 +1,7 @@
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
 import { ExternalTaskTopics, type TopicFetchStatus, type TopicPoller } from '../camunda/external-task-topics.js';
-import { GatewayConfig } from '../config/gateway-config.js';
+import { GatewayConfig, GatewayRole } from '../config/gateway-config.js';
 import { ExternalTaskExecutor } from './external-task-executor.js';
 import { ExternalTaskWorker, type ExternalTaskHandler, type WorkerSettings } from './worker-api.js';
 import type { WorkerDefinition } from './worker-definition.js';
@@ -21,7 +21,7 @@ export class WorkerRuntime implements OnApplicationBootstrap, BeforeApplicationS
   ) {}
 
   onApplicationBootstrap(): void {
-    if (!this.config.WORKERS_ENABLED) return;
+    if (!this.config.WORKERS_ENABLED || this.config.GATEWAY_ROLE === GatewayRole.Api) return;
     for (const worker of this.discover()) {
       this.pollers.push(this.topics.poll(worker.settings, (task, actions) => this.executor.execute(worker, task, actions)));
       this.logger.log(`Worker for topic '${worker.settings.topic}' started (in flight <= ${worker.settings.maxInFlight})`);

@@ -1,4 +1,4 @@
-import { ConsoleLogger, type INestApplication } from '@nestjs/common';
+import { ConsoleLogger, type DynamicModule, type INestApplication, type Type } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import request from 'supertest';
 import { AppModule } from '../../src/app.module.js';
@@ -34,8 +34,11 @@ export interface RunningGateway {
   close(): Promise<void>;
 }
 
-/** The real AppModule against the real stack, with fast sync for tests; `env` overrides any setting. */
-export async function startGateway(env: Record<string, string> = {}, logger?: CapturingLogger): Promise<RunningGateway> {
+/**
+ * The real AppModule against the real stack, with fast sync for tests; `env` overrides any setting. `imports` adds
+ * modules an application would add beside it (its own external-task workers).
+ */
+export async function startGateway(env: Record<string, string> = {}, logger?: CapturingLogger, imports: Array<Type | DynamicModule> = []): Promise<RunningGateway> {
   await migrateTestDatabase();
   const settings: Record<string, string> = {
     NODE_ENV: 'test',
@@ -55,7 +58,7 @@ export async function startGateway(env: Record<string, string> = {}, logger?: Ca
   const previous = Object.fromEntries(Object.keys(settings).map((key) => [key, process.env[key]]));
   Object.assign(process.env, settings);
   try {
-    const builder = Test.createTestingModule({ imports: [AppModule] });
+    const builder = Test.createTestingModule({ imports: [AppModule, ...imports] });
     if (logger) builder.setLogger(logger);
     const moduleRef = await builder.compile();
     const app = configureHttpApp(moduleRef.createNestApplication({ logger: logger ?? ['error', 'warn'] }));

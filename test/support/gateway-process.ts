@@ -53,6 +53,10 @@ export class GatewayProcess {
     return gateway;
   }
 
+  get pid(): number {
+    return this.child.pid!;
+  }
+
   /** A GET as the realm's admin user. */
   async get<T>(path: string): Promise<{ status: number; body: T }> {
     const response = await fetch(`${this.url}${path}`, { headers: { Authorization: `Bearer ${await userToken('root')}` } });

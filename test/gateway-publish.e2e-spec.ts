@@ -1,0 +1,85 @@
+import { hostname } from 'node:os';
+import { randomUUID } from 'node:crypto';
+import { InstanceRefresher } from '../src/sync/instance-refresher.js';
+import { PUBLISH_TOPIC, PublishEventWorker } from '../src/workers/publish-event.worker.js';
+import { engineRest } from './support/engine-rest.js';
+import { EventCollector } from './support/event-collector.js';
+import { eventually } from './support/eventually.js';
+import { deployExternalTaskModel, externalTaskLog, startInstance } from './support/external-task-models.js';
+import { startGateway, type RunningGateway } from './support/gateway-app.js';
+
+const run = randomUUID().slice(0, 8);
+const eventType = `published.r${run}`;
+const key = `itpublish${run}`;
+const badKey = `itpublishbad${run}`;
+const payload = { ticket: `T-${run}`, lines: [1, 2, 3], nested: { ok: true } };
+
+interface LockedTask {
+  id: string;
+  processInstanceId: string;
+  processDefinitionKey: string;
+  activityId: string;
+}
+
+describe(`${PUBLISH_TOPIC}: a model publishes to RabbitMQ without code`, () => {
+  let events: EventCollector;
+  let gateway: RunningGateway | undefined;
+
+  beforeAll(async () => {
+    await deployExternalTaskModel({ key, topic: PUBLISH_TOPIC, inputs: { eventType, payload: '${ticketPayload}' }, userTaskAfter: true });
+    await deployExternalTaskModel({ key: badKey, topic: PUBLISH_TOPIC, inputs: { eventType: 'not a routing key #' } });
+    events = await EventCollector.bind();
+  });
+
+  afterAll(async () => {
+    await gateway?.close();
+    await events?.close();
+  });
+
+  it('publishes once, in order with the instance\'s other events, even when the task is redelivered after its lock expired', async () => {
+    const crashing = await startGateway({ WORKERS_ENABLED: 'false' });
+    const instanceId = await startInstance(key, { ticketPayload: { value: JSON.stringify(payload), type: 'Json' } });
+    // A first gateway takes the task, writes its event, and dies before the engine hears of the completion.
+    const [task] = await engineRest<LockedTask[]>('POST', '/external-task/fetchAndLock', {
+      workerId: `crashing-${run}`,
+      maxTasks: 1,
+      topics: [{ topicName: PUBLISH_TOPIC, lockDuration: 1_500, processDefinitionKey: key }],
+    });
+    expect(task).toMatchObject({ processInstanceId: instanceId });
+    const firstDelivery = await crashing.app.get(PublishEventWorker).handle({
+      ...task!,
+      topic: PUBLISH_TOPIC,
+      businessKey: null,
+      tenantId: null,
+      attempt: 1,
+      variables: { eventType, payload },
+      signal: new AbortController().signal,
+    });
+    await crashing.app.get(InstanceRefresher).refreshInstance(instanceId, { domainEvents: firstDelivery.events });
+    await eventually(() => expect(events.typesFor(instanceId)).toContain(`model.${eventType}`), 10_000, 100);
+    await crashing.close();
+
+    gateway = await startGateway({ WORKERS_ENABLED: 'true' });
+    await eventually(() => expect(events.typesFor(instanceId)).toContain('task.created'), 20_000, 100);
+
+    expect(events.typesFor(instanceId)).toEqual(['process.started', `model.${eventType}`, 'task.created']);
+    const published = events.forInstance(instanceId).find((event) => event.routingKey === `model.${eventType}`)!;
+    expect(published.body).toMatchObject({ type: `model.${eventType}`, processDefinitionKey: key, data: payload });
+    expect(events.forInstance(instanceId).map((event) => event.body.sequence)).toEqual([1, 2, 3]);
+    expect(events.schemaViolations()).toEqual([]);
+    const successes = (await externalTaskLog(instanceId)).filter((entry) => entry.successLog);
+    expect(successes.map((entry) => entry.workerId)).toEqual([`camunda-gateway-${hostname()}-${process.pid}`]);
+  });
+
+  it('an eventType that is no routing key is an incident at once, with the reason, and publishes nothing', async () => {
+    const instanceId = await startInstance(badKey, { payload: { value: '{}', type: 'Json' } });
+    const incident = await eventually(async () => {
+      const [found] = await engineRest<{ incidentMessage: string }[]>('GET', `/incident?processInstanceId=${instanceId}`);
+      expect(found).toBeDefined();
+      return found!;
+    }, 15_000, 200);
+    expect(incident.incidentMessage).toMatch(/eventType/);
+    expect((await externalTaskLog(instanceId)).filter((entry) => entry.failureLog)).toHaveLength(1);
+    expect(events.typesFor(instanceId).filter((type) => type.startsWith('model.'))).toEqual([]);
+  });
+});
