@@ -19,6 +19,8 @@ export interface WorkerRun {
 export interface WorkerBounds {
   maxTasks: number;
   maxParallelExecutions: number;
+  /** The library's pause after each fetch (`interval`), the gateway's WORKER_POLL_INTERVAL_MS. */
+  pollIntervalMs: number;
   longPollMs: number;
   stallMs: number;
 }
@@ -35,7 +37,7 @@ const NO_WORK: BareWork = { variables: [], beforeComplete: async () => undefined
 
 /**
  * Side A: camunda-external-task-client-js on its own, configured as the gateway configures it (one client per
- * topic, basic auth, a keep-alive agent, the library's default poll interval), completing each task at once.
+ * topic, basic auth, a keep-alive agent, the same poll interval and lock duration), completing each task at once.
  */
 export async function runBareWorker(topic: string, tasks: number, bounds: WorkerBounds, work: BareWork = NO_WORK): Promise<WorkerRun> {
   // Node's global agent drops idle sockets after 5 s, which would cut long polls: a keep-alive agent, as the gateway's.
@@ -45,6 +47,7 @@ export async function runBareWorker(topic: string, tasks: number, bounds: Worker
     workerId: `bench-bare-${process.pid}`,
     maxTasks: bounds.maxTasks,
     maxParallelExecutions: bounds.maxParallelExecutions,
+    interval: bounds.pollIntervalMs,
     lockDuration: GATEWAY_LOCK_DURATION_MS,
     asyncResponseTimeout: bounds.longPollMs,
     autoPoll: false,

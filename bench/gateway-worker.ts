@@ -31,7 +31,7 @@ function noOpWorkerModule(topic: string, maxInFlight: number, handled: Completio
 export async function runGatewayWorker(topic: string, tasks: number, bounds: WorkerBounds, env: Record<string, string>, ownProcessKeys: string[]): Promise<WorkerRun & { initMs: number }> {
   const handled = new CompletionCounter(tasks, `gateway worker on ${topic}`);
   const gateway = await bootGateway(
-    { ...env, WORKERS_ENABLED: 'true', WORKER_MAX_TASKS: String(bounds.maxTasks), WORKER_LONG_POLL_MS: String(bounds.longPollMs) },
+    { ...env, WORKERS_ENABLED: 'true', WORKER_MAX_TASKS: String(bounds.maxTasks), WORKER_POLL_INTERVAL_MS: String(bounds.pollIntervalMs), WORKER_LONG_POLL_MS: String(bounds.longPollMs) },
     { modules: [noOpWorkerModule(topic, bounds.maxParallelExecutions, handled)], ownProcessKeys },
   );
   try {

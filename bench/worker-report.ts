@@ -38,16 +38,19 @@ export function publishDetail(run: PublishRun & { initMs?: number; confirmedMs?:
 
 /**
  * What the table's shape says whatever the numbers are: it follows from how camunda-external-task-client-js polls
- * (after every fetch it waits `interval`, 300 ms by default, which the gateway keeps) and from what the baselines hold.
+ * (after every fetch it pauses `interval`, the gateway's WORKER_POLL_INTERVAL_MS) and from what the baselines hold.
  */
-export const READING_NOTES = `Reading the table:
+export function readingNotes(pollIntervalMs: number): string {
+  return `Reading the table:
 
-- With maxTasks 10, both sides of row 1 wait out the library's poll interval (300 ms by default; the gateway does not
-  change it) after every fetch of at most 10 tasks: neither can pass about 10 tasks per (fetch time + 300 ms), some
-  30 tasks/s, however cheap the handler. Row 1 shows whether the runtime adds waiting per fetch, not what it costs
-  per task; rows 1b and 1c, with 100 per fetch, show that cost, and 1c without the mirror's poll beside the workers.
+- Both sides poll the same way: after every fetch (at most maxTasks, and only as many as the in-flight bound leaves
+  room for) the library pauses ${pollIntervalMs} ms, the gateway's WORKER_POLL_INTERVAL_MS, given to the bare client too.
+  With 10 per fetch that pause and the fetch itself weigh on both sides alike; with 100 per fetch (row 1c) the
+  handling and completing weigh more, so the runtime's own cost per task shows better. Row 1b runs the gateway of
+  row 1 without the mirror's poll beside the workers, to tell the runtime's cost from the sync's.
 - The raw baseline of row 2 has no engine in it: the gateway side fetches, locks and completes every task at the
-  engine under the same 300 ms cadence, the baseline only talks to the broker, so no worker built on the library's
-  polling comes near 0.8× of it. Row 2b is the like-for-like comparison: the same fetch and completion with a
-  hand-written confirm-publish in between, so its ratio is what the outbox, the lock check and the mirror refreshes
-  of gateway.publish cost.`;
+  engine, the baseline only talks to the broker, so the ratio says how far engine round trips are from a broker
+  alone, and no worker on fetch-and-lock comes near 0.8× of it. Row 2b is the like-for-like comparison: the same
+  fetch and completion with a hand-written confirm-publish in between, so its ratio is what the outbox, the lock
+  check and the mirror refreshes of gateway.publish cost.`;
+}

@@ -3,6 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { engineRest } from '../test/support/engine-rest.js';
 import { testEnv } from '../test/support/test-env.js';
+import { GatewayConfig } from '../src/config/gateway-config.js';
 import { runBarePublishWorker } from './bare-publish.js';
 import { runBareWorker, type WorkerBounds } from './bare-worker.js';
 import { EventConsumer } from './event-consumer.js';
@@ -11,23 +12,23 @@ import { runGatewayWorker } from './gateway-worker.js';
 import { round, timed } from './measure.js';
 import { PUBLISH_TOPIC, runGatewayPublish, runRawPublish } from './publish-bench.js';
 import { deployModels, externalTaskModel, startInstances } from './worker-models.js';
-import { attempt, perSecond, publishDetail, rateCell, ratioCell, READING_NOTES, workerDetail } from './worker-report.js';
+import { attempt, perSecond, publishDetail, rateCell, ratioCell, readingNotes, workerDetail } from './worker-report.js';
 
 // Issue 10's benchmarks: external tasks per second through the gateway's worker runtime and through its
 // gateway.publish topic, each against the bare library measured in the same run. BENCH_TASKS=200 is a smoke run.
 const DEFAULT_TASKS = 2_000;
 const TASKS = Number(process.env.BENCH_TASKS ?? DEFAULT_TASKS);
 const RESULTS = process.env.BENCH_RESULTS ?? 'bench/results-workers.md';
-// The same bounds on both sides: fetch size, work in flight, long poll. A side that completes nothing for
-// stallMs has stopped working and fails the run instead of hanging it.
-const BOUNDS: WorkerBounds = { maxTasks: 10, maxParallelExecutions: 10, longPollMs: 2_000, stallMs: 30_000 };
-// With 10 per fetch both sides wait out the library's 300 ms poll interval after each fetch; with 100 the
-// handling itself is what limits them, so the runtime's own cost per task shows.
+// The same bounds on both sides: fetch size, work in flight, the pause after each fetch (the gateway's default),
+// long poll. A side that completes nothing for stallMs has stopped working and fails the run instead of hanging it.
+const BOUNDS: WorkerBounds = { maxTasks: 10, maxParallelExecutions: 10, pollIntervalMs: new GatewayConfig().WORKER_POLL_INTERVAL_MS, longPollMs: 2_000, stallMs: 30_000 };
+// With 10 per fetch the pause after each fetch weighs on both sides alike; with 100 per fetch the handling
+// weighs more, so the runtime's own cost per task shows better.
 const WIDE_BOUNDS: WorkerBounds = { ...BOUNDS, maxTasks: 100, maxParallelExecutions: 100 };
 
 const runId = Date.now();
 const processKey = `benchworker${runId}`;
-const sides = ['bare', 'gateway', 'bareWide', 'gatewayWide', 'gatewayWideIdleSync', 'barePublish'] as const;
+const sides = ['bare', 'gateway', 'gatewayIdleSync', 'bareWide', 'gatewayWide', 'barePublish'] as const;
 const models = { ...Object.fromEntries(sides.map((side) => [side, `${processKey}${side}`])), publish: `${processKey}publish` } as Record<(typeof sides)[number] | 'publish', string>;
 // A topic per side, so no side can take another's tasks; gateway.publish is the gateway's own topic.
 const topics = Object.fromEntries(sides.map((side) => [side, `bench-worker-${side}-${runId}`])) as Record<(typeof sides)[number], string>;
@@ -80,13 +81,13 @@ async function main(): Promise<void> {
     const bare = await attempt('bare client', () => runBareWorker(topics.bare, TASKS, BOUNDS));
     await settle();
     const gateway = await attempt('gateway worker', () => runGatewayWorker(topics.gateway, TASKS, BOUNDS, gatewayEnv, [models.gateway]));
+    // The same with the sync beside it idle (no mirror poll within the run): how much of the gap is the runtime's own.
+    await settle();
+    const idleSync = { ...gatewayEnv, SYNC_INTERVAL_MS: '3600000' };
+    const gatewayIdleSync = await attempt('gateway worker, idle sync', () => runGatewayWorker(topics.gatewayIdleSync, TASKS, BOUNDS, idleSync, [models.gatewayIdleSync]));
     const bareWide = await attempt('bare client, wide bounds', () => runBareWorker(topics.bareWide, TASKS, WIDE_BOUNDS));
     await settle();
     const gatewayWide = await attempt('gateway worker, wide bounds', () => runGatewayWorker(topics.gatewayWide, TASKS, WIDE_BOUNDS, gatewayEnv, [models.gatewayWide]));
-    // The same with the sync beside it idle (no poll within the run): how much of the gap is the runtime's own.
-    await settle();
-    const idleSync = { ...gatewayEnv, SYNC_INTERVAL_MS: '3600000' };
-    const gatewayWideIdleSync = await attempt('gateway worker, wide bounds, idle sync', () => runGatewayWorker(topics.gatewayWideIdleSync, TASKS, WIDE_BOUNDS, idleSync, [models.gatewayWideIdleSync]));
 
     // 2. gateway.publish against a hand-written worker that confirm-publishes, and against amqplib alone; one consumer.
     // Started only now: every gateway with workers takes gateway.publish tasks, the no-op runs' included.
@@ -98,13 +99,13 @@ async function main(): Promise<void> {
     const gatewayMessages = consumer.received;
     const raw = await attempt('raw amqplib', () => runRawPublish({ routingKey: `model.${eventType}`, tasks: TASKS, exchange, consumer: consumer!, gatewayMessages, fallbackBody: envelopeLikeBody, stallMs: BOUNDS.stallMs }));
 
-    const bounds = (of: WorkerBounds) => `maxTasks ${of.maxTasks}, ${of.maxParallelExecutions} in flight, long poll ${of.longPollMs} ms`;
+    const bounds = (of: WorkerBounds) => `maxTasks ${of.maxTasks}, ${of.maxParallelExecutions} in flight, ${of.pollIntervalMs} ms pause after a fetch, long poll ${of.longPollMs} ms`;
     const worker = workerDetail(TASKS);
     report('| benchmark | gateway | baseline (same run) | ratio | target |\n|---|---|---|---|---|');
     report(`| 1. no-op handler, ${bounds(BOUNDS)} | ${rateCell(TASKS, gateway, worker)} | camunda-external-task-client-js alone: ${rateCell(TASKS, bare, worker)} | ${ratioCell(gateway, bare)} | ≥ 0.9× |`);
     report(`| 2. gateway.publish to RabbitMQ, until a consumer has all ${TASKS} | ${rateCell(TASKS, published, publishDetail)} | raw amqplib confirm channel, the same messages: ${rateCell(TASKS, raw, publishDetail)} | ${ratioCell(published, raw)} | ≥ 0.8× |`);
-    report(`| 1b. no-op handler, ${bounds(WIDE_BOUNDS)} (beside the issue's) | ${rateCell(TASKS, gatewayWide, worker)} | library alone: ${rateCell(TASKS, bareWide, worker)} | ${ratioCell(gatewayWide, bareWide)} | — |`);
-    report(`| 1c. as 1b, the gateway's sync idle (SYNC_INTERVAL_MS 1 h: no mirror poll during the run; diagnosis only) | ${rateCell(TASKS, gatewayWideIdleSync, worker)} | library alone, as in 1b | ${ratioCell(gatewayWideIdleSync, bareWide)} | — |`);
+    report(`| 1b. as 1, the gateway's sync idle (SYNC_INTERVAL_MS 1 h: no mirror poll during the run; diagnosis only) | ${rateCell(TASKS, gatewayIdleSync, worker)} | library alone, as in 1 | ${ratioCell(gatewayIdleSync, bare)} | — |`);
+    report(`| 1c. no-op handler, ${bounds(WIDE_BOUNDS)} (beside the issue's) | ${rateCell(TASKS, gatewayWide, worker)} | library alone: ${rateCell(TASKS, bareWide, worker)} | ${ratioCell(gatewayWide, bareWide)} | — |`);
     report(`| 2b. gateway.publish (as in 2) against a hand-written worker (beside the issue's) | as in 2 | library fetching eventType and payload, amqplib confirm-publish of the same envelope, then complete: ${rateCell(TASKS, barePublish, publishDetail)} | ${ratioCell(published, barePublish)} | — |`);
     if (bare.ok && gateway.ok) {
       report(`\nNo-op from the first task on (start-up left out): gateway ${round(perSecond(TASKS, gateway.value.fromFirstTaskMs))} tasks/s, library ${round(perSecond(TASKS, bare.value.fromFirstTaskMs))} tasks/s, ratio ${(bare.value.fromFirstTaskMs / gateway.value.fromFirstTaskMs).toPrecision(3)}×.`);
@@ -112,7 +113,7 @@ async function main(): Promise<void> {
     report(
       `\nHow it was measured: the gateway's clock starts when app.init() begins (its workers start at bootstrap), the library's at client.start(); a worker run ends when the engine holds none of the topic's tasks (GET /external-task/count), a publish run when the consumer has every message (and, for the workers, the engine has ended every instance). Each side has its own topic and process key and runs alone, the library's first; the gateway's built-in workers (gateway.publish, ticket-processing) run with their handlers unchanged but fetch only the bench's process keys (processDefinitionKeyIn), since other work on this engine uses those topics too; before each gateway side an unmeasured gateway without workers brings the mirror up to date, so the measured one does a restart's work, and its sync mirrors the instances it completes as it runs. The raw baseline publishes ${gatewayMessages.length >= TASKS ? "the gateway's own messages again (body and properties)" : 'envelope-shaped bodies with the fields of a gateway event (the gateway side produced none to copy)'} and counts them on the same queue.`,
     );
-    report(`\n${READING_NOTES}`);
+    report(`\n${readingNotes(BOUNDS.pollIntervalMs)}`);
     writeFileSync(RESULTS, `${rows.join('\n')}\n`);
     console.log(`written to ${RESULTS}`);
   } finally {
