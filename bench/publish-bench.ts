@@ -4,7 +4,9 @@ import { engineRest } from '../test/support/engine-rest.js';
 import { eventually } from '../test/support/eventually.js';
 import { testEnv } from '../test/support/test-env.js';
 import type { EventConsumer, ReceivedMessage } from './event-consumer.js';
+import { ExternalTaskTopics } from '../src/camunda/external-task-topics.js';
 import { bootGateway } from './gateway-boot.js';
+import { completionsByWorker } from './worker-models.js';
 
 export const PUBLISH_TOPIC = 'gateway.publish';
 
@@ -23,7 +25,9 @@ export async function runGatewayPublish(options: { processKey: string; tasks: nu
   const arrived = consumer.expect(tasks, `gateway.publish events (${processKey})`);
   const gateway = await bootGateway({ WORKERS_ENABLED: 'true', EVENTS_EXCHANGE: exchange }, { ownProcessKeys: [processKey] });
   try {
-    await arrived.reached(stallMs);
+    await arrived.reached(stallMs).catch(async (error: Error) => {
+      throw new Error(`${error.message}; completed by worker: ${JSON.stringify(await completionsByWorker(processKey))} (this gateway is ${gateway.app.get(ExternalTaskTopics).workerId})`);
+    });
     const ms = arrived.doneAt! - gateway.initStartedAt;
     // Ground truth beside the events: the engine ended every instance, so each task was completed as well.
     await eventually(async () => {
