@@ -3,6 +3,7 @@ import { Test } from '@nestjs/testing';
 import pg from 'pg';
 import { AppModule } from '../src/app.module.js';
 import { configureHttpApp } from '../src/http-app.js';
+import type { WorkerSettings } from '../src/workers/worker-api.js';
 import { engineRest } from '../test/support/engine-rest.js';
 import { eventually } from '../test/support/eventually.js';
 import { testEnv } from '../test/support/test-env.js';
@@ -21,7 +22,7 @@ export interface BootedGateway {
  * than through startGateway because the bench needs the moment init() begins and, with `ownProcessKeys`, the
  * gateway's own workers narrowed to the bench's tasks (bench/own-tasks-only.ts).
  */
-export async function bootGateway(env: Record<string, string>, options: { modules?: Type[]; ownProcessKeys?: string[] } = {}): Promise<BootedGateway> {
+export async function bootGateway(env: Record<string, string>, options: { modules?: Type[]; ownProcessKeys?: string[]; builtInSettings?: Partial<WorkerSettings> } = {}): Promise<BootedGateway> {
   const settings: Record<string, string> = {
     NODE_ENV: 'test',
     LOG_LEVEL: 'warn',
@@ -44,7 +45,7 @@ export async function bootGateway(env: Record<string, string>, options: { module
   Object.assign(process.env, settings);
   try {
     const builder = Test.createTestingModule({ imports: [AppModule, ...(options.modules ?? [])] });
-    if (options.ownProcessKeys) builtInWorkersOnly(builder, options.ownProcessKeys);
+    if (options.ownProcessKeys) builtInWorkersOnly(builder, options.ownProcessKeys, options.builtInSettings);
     const moduleRef = await builder.compile();
     const app = configureHttpApp(moduleRef.createNestApplication({ logger: ['error', 'warn'] }));
     const initStartedAt = performance.now();

@@ -5,6 +5,7 @@ import { eventually } from '../test/support/eventually.js';
 import { testEnv } from '../test/support/test-env.js';
 import type { EventConsumer, ReceivedMessage } from './event-consumer.js';
 import { ExternalTaskTopics } from '../src/camunda/external-task-topics.js';
+import type { WorkerSettings } from '../src/workers/worker-api.js';
 import { bootGateway } from './gateway-boot.js';
 import { completionsByWorker } from './worker-models.js';
 
@@ -20,10 +21,10 @@ export interface PublishRun {
  * The gateway's side: N instances already wait at a `gateway.publish` task; a gateway with workers boots, and the
  * clock runs from init() until the consumer has all N events. The messages it received are kept for the baseline.
  */
-export async function runGatewayPublish(options: { processKey: string; tasks: number; exchange: string; consumer: EventConsumer; stallMs: number }): Promise<PublishRun & { initMs: number }> {
-  const { processKey, tasks, exchange, consumer, stallMs } = options;
+export async function runGatewayPublish(options: { processKey: string; tasks: number; exchange: string; consumer: EventConsumer; stallMs: number; builtInSettings?: Partial<WorkerSettings> }): Promise<PublishRun & { initMs: number }> {
+  const { processKey, tasks, exchange, consumer, stallMs, builtInSettings } = options;
   const arrived = consumer.expect(tasks, `gateway.publish events (${processKey})`);
-  const gateway = await bootGateway({ WORKERS_ENABLED: 'true', EVENTS_EXCHANGE: exchange }, { ownProcessKeys: [processKey] });
+  const gateway = await bootGateway({ WORKERS_ENABLED: 'true', EVENTS_EXCHANGE: exchange }, { ownProcessKeys: [processKey], builtInSettings });
   try {
     await arrived.reached(stallMs).catch(async (error: Error) => {
       throw new Error(`${error.message}; completed by worker: ${JSON.stringify(await completionsByWorker(processKey))} (this gateway is ${gateway.app.get(ExternalTaskTopics).workerId})`);

@@ -52,5 +52,6 @@ export function readingNotes(pollIntervalMs: number): string {
   engine, the baseline only talks to the broker, so the ratio says how far engine round trips are from a broker
   alone, and no worker on fetch-and-lock comes near 0.8× of it. Row 2b is the like-for-like comparison: the same
   fetch and completion with a hand-written confirm-publish in between, so its ratio is what the outbox, the lock
-  check and the mirror refreshes of gateway.publish cost.`;
+  check and the mirror refreshes of gateway.publish cost; row 2c leaves out the refresh after each completion
+  (refreshMirror false), to show that refresh's share.`;
 }

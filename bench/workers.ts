@@ -29,7 +29,7 @@ const WIDE_BOUNDS: WorkerBounds = { ...BOUNDS, maxTasks: 100, maxParallelExecuti
 const runId = Date.now();
 const processKey = `benchworker${runId}`;
 const sides = ['bare', 'gateway', 'gatewayIdleSync', 'bareWide', 'gatewayWide', 'barePublish'] as const;
-const models = { ...Object.fromEntries(sides.map((side) => [side, `${processKey}${side}`])), publish: `${processKey}publish` } as Record<(typeof sides)[number] | 'publish', string>;
+const models = { ...Object.fromEntries(sides.map((side) => [side, `${processKey}${side}`])), publish: `${processKey}publish`, publishNoRefresh: `${processKey}publishNoRefresh` } as Record<(typeof sides)[number] | 'publish' | 'publishNoRefresh', string>;
 // A topic per side, so no side can take another's tasks; gateway.publish is the gateway's own topic.
 const topics = Object.fromEntries(sides.map((side) => [side, `bench-worker-${side}-${runId}`])) as Record<(typeof sides)[number], string>;
 // The run's own exchange: no other gateway on this broker publishes into it, and it is deleted afterwards.
@@ -66,6 +66,7 @@ async function main(): Promise<void> {
   const deploymentId = await deployModels(processKey, {
     ...Object.fromEntries(sides.map((side) => [models[side], externalTaskModel(models[side], topics[side])])),
     [models.publish]: externalTaskModel(models.publish, PUBLISH_TOPIC),
+    [models.publishNoRefresh]: externalTaskModel(models.publishNoRefresh, PUBLISH_TOPIC),
   });
   let consumer: EventConsumer | undefined;
   try {
@@ -91,12 +92,15 @@ async function main(): Promise<void> {
 
     // 2. gateway.publish against a hand-written worker that confirm-publishes, and against amqplib alone; one consumer.
     // Started only now: every gateway with workers takes gateway.publish tasks, the no-op runs' included.
-    await Promise.all([startInstances(models.barePublish, TASKS, publishVariables), startInstances(models.publish, TASKS, publishVariables)]);
+    await Promise.all([models.barePublish, models.publish, models.publishNoRefresh].map((model) => startInstances(model, TASKS, publishVariables)));
     consumer = await EventConsumer.bind(exchange, `model.${eventType}`);
     const barePublish = await attempt('bare client + amqplib', () => runBarePublishWorker({ topic: topics.barePublish, tasks: TASKS, bounds: BOUNDS, exchange, consumer: consumer! }));
     await settle();
     const published = await attempt('gateway.publish', () => runGatewayPublish({ processKey: models.publish, tasks: TASKS, exchange, consumer: consumer!, stallMs: BOUNDS.stallMs }));
     const gatewayMessages = consumer.received;
+    // gateway.publish without its refresh of the instance after each completion: what that refresh costs.
+    await settle();
+    const publishedNoRefresh = await attempt('gateway.publish, refreshMirror false', () => runGatewayPublish({ processKey: models.publishNoRefresh, tasks: TASKS, exchange, consumer: consumer!, stallMs: BOUNDS.stallMs, builtInSettings: { refreshMirror: false } }));
     const raw = await attempt('raw amqplib', () => runRawPublish({ routingKey: `model.${eventType}`, tasks: TASKS, exchange, consumer: consumer!, gatewayMessages, fallbackBody: envelopeLikeBody, stallMs: BOUNDS.stallMs }));
 
     const bounds = (of: WorkerBounds) => `maxTasks ${of.maxTasks}, ${of.maxParallelExecutions} in flight, ${of.pollIntervalMs} ms pause after a fetch, long poll ${of.longPollMs} ms`;
@@ -107,6 +111,7 @@ async function main(): Promise<void> {
     report(`| 1b. as 1, the gateway's sync idle (SYNC_INTERVAL_MS 1 h: no mirror poll during the run; diagnosis only) | ${rateCell(TASKS, gatewayIdleSync, worker)} | library alone, as in 1 | ${ratioCell(gatewayIdleSync, bare)} | — |`);
     report(`| 1c. no-op handler, ${bounds(WIDE_BOUNDS)} (beside the issue's) | ${rateCell(TASKS, gatewayWide, worker)} | library alone: ${rateCell(TASKS, bareWide, worker)} | ${ratioCell(gatewayWide, bareWide)} | — |`);
     report(`| 2b. gateway.publish (as in 2) against a hand-written worker (beside the issue's) | as in 2 | library fetching eventType and payload, amqplib confirm-publish of the same envelope, then complete: ${rateCell(TASKS, barePublish, publishDetail)} | ${ratioCell(published, barePublish)} | — |`);
+    report(`| 2c. as 2, gateway.publish with refreshMirror false (no instance refresh after the completion; diagnosis only) | ${rateCell(TASKS, publishedNoRefresh, publishDetail)} | the hand-written worker of 2b | ${ratioCell(publishedNoRefresh, barePublish)} | — |`);
     if (bare.ok && gateway.ok) {
       report(`\nNo-op from the first task on (start-up left out): gateway ${round(perSecond(TASKS, gateway.value.fromFirstTaskMs))} tasks/s, library ${round(perSecond(TASKS, bare.value.fromFirstTaskMs))} tasks/s, ratio ${(bare.value.fromFirstTaskMs / gateway.value.fromFirstTaskMs).toPrecision(3)}×.`);
     }
