@@ -6,6 +6,7 @@
 export class CompletionCounter {
   count = 0;
   firstAt: number | null = null;
+  lastAt: number | null = null;
   doneAt: number | null = null;
   private lastProgressAt = performance.now();
   private settle: { resolve: () => void; reject: (error: Error) => void } | null = null;
@@ -19,6 +20,7 @@ export class CompletionCounter {
     const now = performance.now();
     this.count += 1;
     this.firstAt ??= now;
+    this.lastAt = now;
     this.lastProgressAt = now;
     if (this.count === this.target) {
       this.doneAt = now;

@@ -17,14 +17,19 @@ export async function attempt<T>(what: string, run: () => Promise<T>): Promise<O
 
 export const perSecond = (count: number, ms: number) => (count * 1000) / ms;
 
-export function rateCell<T extends { ms: number }>(tasks: number, outcome: Outcome<T>, detail: (value: T) => string): string {
+type Measured = { ms: number; count?: number };
+const countOf = (tasks: number, run: Measured) => run.count ?? tasks;
+
+export function rateCell<T extends Measured>(tasks: number, outcome: Outcome<T>, detail: (value: T) => string): string {
   if (!outcome.ok) return `not measured: ${outcome.error}`;
-  return `${round(perSecond(tasks, outcome.value.ms))} tasks/s (${tasks} in ${round(outcome.value.ms)} ms; ${detail(outcome.value)})`;
+  const count = countOf(tasks, outcome.value);
+  return `${round(perSecond(count, outcome.value.ms))} tasks/s (${count} in ${round(outcome.value.ms)} ms; ${detail(outcome.value)})`;
 }
 
 /** The gateway's rate over the baseline's; three significant digits, so a ratio far below 1 does not show as 0. */
-export function ratioCell(gateway: Outcome<{ ms: number }>, baseline: Outcome<{ ms: number }>): string {
-  return gateway.ok && baseline.ok ? `${(baseline.value.ms / gateway.value.ms).toPrecision(3)}×` : '—';
+export function ratioCell(tasks: number, gateway: Outcome<Measured>, baseline: Outcome<Measured>): string {
+  if (!gateway.ok || !baseline.ok) return '—';
+  return `${(perSecond(countOf(tasks, gateway.value), gateway.value.ms) / perSecond(countOf(tasks, baseline.value), baseline.value.ms)).toPrecision(3)}×`;
 }
 
 export function workerDetail(tasks: number) {
@@ -33,7 +38,7 @@ export function workerDetail(tasks: number) {
 }
 
 export function publishDetail(run: PublishRun & { initMs?: number; confirmedMs?: number }): string {
-  return `${round(run.bodyBytes)}-byte bodies${run.initMs === undefined ? '' : `, init() took ${round(run.initMs)} ms`}${run.confirmedMs === undefined ? '' : `, all confirmed after ${round(run.confirmedMs)} ms`}`;
+  return `${run.note ? `${run.note}; ` : ''}${round(run.bodyBytes)}-byte bodies${run.initMs === undefined ? '' : `, init() took ${round(run.initMs)} ms`}${run.confirmedMs === undefined ? '' : `, all confirmed after ${round(run.confirmedMs)} ms`}`;
 }
 
 /**
