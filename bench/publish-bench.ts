@@ -3,9 +3,9 @@ import { randomUUID } from 'node:crypto';
 import { engineRest } from '../test/support/engine-rest.js';
 import { eventually } from '../test/support/eventually.js';
 import { testEnv } from '../test/support/test-env.js';
-import type { EventConsumer, ReceivedMessage } from './event-consumer.js';
 import { ExternalTaskTopics } from '../src/camunda/external-task-topics.js';
 import type { WorkerSettings } from '../src/workers/worker-api.js';
+import type { EventConsumer, ReceivedMessage } from './event-consumer.js';
 import { bootGateway } from './gateway-boot.js';
 import { completionsByWorker } from './worker-models.js';
 
