@@ -41,13 +41,18 @@ export interface FailureReport {
   retryTimeoutMs: number;
 }
 
+/**
+ * `lost`: the engine refused because the task is no longer this worker's (gone with its instance, or locked by
+ * another worker after the lock ran out). An engine that cannot be reached throws.
+ */
+export type EngineAnswer = 'done' | 'lost';
+
 /** What a worker can answer the engine about one locked task. */
 export interface ExternalTaskActions {
-  complete(variables?: PlainVariables, localVariables?: PlainVariables): Promise<void>;
-  fail(report: FailureReport): Promise<void>;
-  bpmnError(code: string, message?: string, variables?: PlainVariables): Promise<void>;
-  /** `lost`: the engine refused (task gone with its instance, or locked by another worker); the task is no longer ours. */
-  extendLock(durationMs: number): Promise<'extended' | 'lost'>;
+  complete(variables?: PlainVariables, localVariables?: PlainVariables): Promise<EngineAnswer>;
+  fail(report: FailureReport): Promise<EngineAnswer>;
+  bpmnError(code: string, message?: string, variables?: PlainVariables): Promise<EngineAnswer>;
+  extendLock(durationMs: number): Promise<EngineAnswer>;
   unlock(): Promise<void>;
 }
 
@@ -67,7 +72,7 @@ export interface TopicPoller {
 
 export type LockedTaskHandler = (task: LockedExternalTask, actions: ExternalTaskActions) => Promise<void>;
 
-// HTTP statuses with which the engine refuses a lock extension because the task is no longer this worker's.
+// HTTP statuses with which the engine refuses a request on a task that is no longer this worker's.
 const LOCK_REFUSED = new Set([400, 404]);
 
 /**
@@ -146,21 +151,23 @@ export class ExternalTaskTopics {
 
 function actionsOn(task: Task, taskService: TaskService): ExternalTaskActions {
   return {
-    complete: (variables, localVariables) => taskService.complete(task, typed(variables), typed(localVariables)),
+    complete: (variables, localVariables) => unlessLost(taskService.complete(task, typed(variables), typed(localVariables))),
     fail: ({ message, details, retries, retryTimeoutMs }) =>
-      taskService.handleFailure(task, { errorMessage: message.slice(0, 600), errorDetails: details, retries, retryTimeout: retryTimeoutMs }),
-    bpmnError: (code, message, variables) => taskService.handleBpmnError(task, code, message, typed(variables)),
-    extendLock: async (durationMs) => {
-      try {
-        await taskService.extendLock(task, durationMs);
-        return 'extended';
-      } catch (error) {
-        if (LOCK_REFUSED.has((error as { httpStatusCode?: number }).httpStatusCode ?? 0)) return 'lost';
-        throw error;
-      }
-    },
+      unlessLost(taskService.handleFailure(task, { errorMessage: message.slice(0, 600), errorDetails: details, retries, retryTimeout: retryTimeoutMs })),
+    bpmnError: (code, message, variables) => unlessLost(taskService.handleBpmnError(task, code, message, typed(variables))),
+    extendLock: (durationMs) => unlessLost(taskService.extendLock(task, durationMs)),
     unlock: () => taskService.unlock(task),
   };
+}
+
+async function unlessLost(request: Promise<void>): Promise<EngineAnswer> {
+  try {
+    await request;
+    return 'done';
+  } catch (error) {
+    if (LOCK_REFUSED.has((error as { httpStatusCode?: number }).httpStatusCode ?? 0)) return 'lost';
+    throw error;
+  }
 }
 
 function typed(variables: PlainVariables | undefined): Variables | undefined {

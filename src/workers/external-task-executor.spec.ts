@@ -1,4 +1,4 @@
-import type { ExternalTaskActions, FailureReport, LockedExternalTask } from '../camunda/external-task-topics.js';
+import type { EngineAnswer, ExternalTaskActions, FailureReport, LockedExternalTask } from '../camunda/external-task-topics.js';
 import type { InstanceRefresher } from '../sync/instance-refresher.js';
 import { ExternalTaskExecutor } from './external-task-executor.js';
 import type { GatewayFaults } from './gateway-faults.js';
@@ -9,19 +9,23 @@ import { WorkerMetrics } from './worker-metrics.js';
 class RecordingActions implements ExternalTaskActions {
   readonly calls: string[] = [];
   failures: FailureReport[] = [];
-  extendAnswer: 'extended' | 'lost' = 'extended';
+  extendAnswer: EngineAnswer = 'done';
+  completeAnswer: EngineAnswer = 'done';
 
-  async complete(): Promise<void> {
+  async complete(): Promise<EngineAnswer> {
     this.calls.push('complete');
+    return this.completeAnswer;
   }
-  async fail(report: FailureReport): Promise<void> {
+  async fail(report: FailureReport): Promise<EngineAnswer> {
     this.calls.push('fail');
     this.failures.push(report);
+    return 'done';
   }
-  async bpmnError(code: string): Promise<void> {
+  async bpmnError(code: string): Promise<EngineAnswer> {
     this.calls.push(`bpmnError:${code}`);
+    return 'done';
   }
-  async extendLock(): Promise<'extended' | 'lost'> {
+  async extendLock(): Promise<EngineAnswer> {
     this.calls.push(`extendLock:${this.extendAnswer}`);
     return this.extendAnswer;
   }
@@ -78,7 +82,7 @@ describe('ExternalTaskExecutor', () => {
     const actions = new RecordingActions();
     const { executor: subject, refreshes } = executor();
     await subject.execute(worker(async () => ({ variables: { a: 1 }, events: [{ type: 'model.x', data: {} }] })), task(), actions);
-    expect(actions.calls).toEqual(['extendLock:extended', 'complete']);
+    expect(actions.calls).toEqual(['extendLock:done', 'complete']);
     expect(refreshes).toEqual([{ domainEvents: [{ type: 'model.x', data: {} }] }]);
   });
 
@@ -94,6 +98,16 @@ describe('ExternalTaskExecutor', () => {
     const { executor: subject, refreshes } = executor();
     await subject.execute(worker(async () => ({ events: [{ type: 'model.x', data: {} }] })), task(), actions);
     expect(actions.calls).toEqual(['extendLock:lost']);
+    expect(refreshes).toEqual([]);
+  });
+
+  it('drops quietly an outcome whose completion the engine refuses as no longer ours, without a refresh', async () => {
+    const actions = new RecordingActions();
+    actions.completeAnswer = 'lost';
+    const { executor: subject, refreshes } = executor();
+    const quiet = worker(async () => undefined);
+    await subject.execute({ ...quiet, settings: { ...quiet.settings, refreshMirror: true } }, task(), actions);
+    expect(actions.calls).toEqual(['complete']);
     expect(refreshes).toEqual([]);
   });
 
@@ -127,7 +141,7 @@ describe('ExternalTaskExecutor', () => {
     const actions = new RecordingActions();
     const { executor: subject, refreshes } = executor({ refreshFails: [outage], gatewayFault: (error) => error === outage });
     await subject.execute(worker(async () => ({ events: [{ type: 'model.x', data: {} }] })), task(), actions);
-    expect(actions.calls).toEqual(['extendLock:extended', 'complete']);
+    expect(actions.calls).toEqual(['extendLock:done', 'complete']);
     expect(refreshes).toHaveLength(1);
   }, 10_000);
 

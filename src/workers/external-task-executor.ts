@@ -93,8 +93,9 @@ export class ExternalTaskExecutor {
     }
     if (keeper.lostReason) throw new OutcomeDropped();
     try {
-      await actions.complete(result.variables, result.localVariables);
+      if ((await actions.complete(result.variables, result.localVariables)) === 'lost') throw new OutcomeDropped();
     } catch (error) {
+      if (error instanceof OutcomeDropped) throw error;
       // The lock expires and the task is fetched again: at least once. Stable event ids keep its events single.
       this.logger.warn(`Could not complete external task ${task.id} (${worker.settings.topic}): ${(error as Error).message}`);
       this.metrics.outcomes.inc({ topic: worker.settings.topic, outcome: 'completion_failed' });
@@ -110,17 +111,19 @@ export class ExternalTaskExecutor {
 
   private async report(worker: WorkerDefinition, task: LockedExternalTask, actions: ExternalTaskActions, keeper: LockKeeper, error: Error): Promise<void> {
     const { topic, retry } = worker.settings;
-    const answer = (outcome: string, request: () => Promise<void>) =>
+    const dropped = () => {
+      // Cancelled instance or a lock that ran out and went to another worker: the outcome is not ours to report.
+      this.logger.log(`External task ${task.id} (${topic}) is no longer this worker's; its outcome is dropped`);
+      this.metrics.outcomes.inc({ topic, outcome: 'dropped' });
+    };
+    const answer = (outcome: string, request: () => Promise<unknown>) =>
       request().then(
-        () => this.metrics.outcomes.inc({ topic, outcome }),
+        (engineAnswer) => (engineAnswer === 'lost' ? dropped() : this.metrics.outcomes.inc({ topic, outcome })),
         (reportError: Error) => this.logger.warn(`Could not report the outcome of external task ${task.id} (${topic}): ${reportError.message}`),
       );
     if (error instanceof OutcomeDropped || keeper.lostReason) {
       if (keeper.lostReason === 'shutdown') return answer('unlocked', () => actions.unlock());
-      // Cancelled instance or a lock that ran out and went to another worker: the outcome is not ours to report.
-      this.logger.log(`External task ${task.id} (${topic}) is no longer this worker's; its outcome is dropped`);
-      this.metrics.outcomes.inc({ topic, outcome: 'dropped' });
-      return;
+      return dropped();
     }
     if (error instanceof BpmnError) return answer('bpmn_error', () => actions.bpmnError(error.code, error.message, error.variables));
     const retries = error instanceof NonRetryableError ? 0 : retriesAfterFailure(retry, task.retries);
