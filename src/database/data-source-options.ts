@@ -28,13 +28,14 @@ import { WorkspaceRecord } from '../identity/workspace.entity.js';
 import { MIRROR_ENTITIES } from '../mirror/mirror-entities.js';
 import { ParkedInstanceRecord } from '../sync/parked-instance.entity.js';
 import { SyncCursorRecord } from '../sync/sync-cursor.entity.js';
+import { SyncRunRecord } from '../sync/sync-run.entity.js';
 
 /** The single description of the gateway's database, used by the app and by the migration CLI alike. */
 export function dataSourceOptions(databaseUrl: string): DataSourceOptions {
   return {
     type: 'postgres',
     url: databaseUrl,
-    entities: [...MIRROR_ENTITIES, OutboxEventRecord, OutboxDeadLetterRecord, SyncCursorRecord, ParkedInstanceRecord, IdempotencyRecord, AuditLogRecord, IdentityUserRecord, WorkspaceRecord, CommentAuthorRecord],
+    entities: [...MIRROR_ENTITIES, OutboxEventRecord, OutboxDeadLetterRecord, SyncCursorRecord, SyncRunRecord, ParkedInstanceRecord, IdempotencyRecord, AuditLogRecord, IdentityUserRecord, WorkspaceRecord, CommentAuthorRecord],
     migrations: [
       InitialMirror1763712000000,
       VariablesIncidents1763798400000,
