@@ -22,6 +22,8 @@ npm run -s lint:deps
 npx tsc --noEmit -p bench/tsconfig.json
 export NODE_OPTIONS="${NODE_OPTIONS:-} --experimental-vm-modules --no-warnings=ExperimentalWarning"
 status=0
+# A run that fails before writing results must not report the previous run's.
+rm -f "$RUN_DIR/jest-results.json"
 npx jest --runInBand --json --outputFile="$RUN_DIR/jest-results.json" "$@" || status=$?
 # The plain closing line CI tools read, whatever the runner.
 node -e 'const r = require(process.argv[1]); console.log(`jest: ${r.numPassedTests} passed, ${r.numFailedTests} failed`)' "$RUN_DIR/jest-results.json" || true

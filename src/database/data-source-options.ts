@@ -14,6 +14,7 @@ import { EndedInstances1764800000000 } from '../../migrations/1764800000000-ende
 import { ImportProgress1764900000000 } from '../../migrations/1764900000000-import-progress.js';
 import { IncidentList1764910000000 } from '../../migrations/1764910000000-incident-list.js';
 import { TaskListTenantIndexes1764920000000 } from '../../migrations/1764920000000-task-list-tenant-indexes.js';
+import { HeldEvents1765000000000 } from '../../migrations/1765000000000-held-events.js';
 import { CommentAuthorRecord } from '../tasks/comment-author.entity.js';
 import { OutboxRetriesDeadLetters1764200000000 } from '../../migrations/1764200000000-outbox-retries-dead-letters.js';
 import { OutboxDeadLetterRecord } from '../events/outbox-dead-letter.entity.js';
@@ -56,6 +57,7 @@ export function dataSourceOptions(databaseUrl: string): DataSourceOptions {
       ImportProgress1764900000000,
       IncidentList1764910000000,
       TaskListTenantIndexes1764920000000,
+      HeldEvents1765000000000,
     ],
     migrationsTableName: 'schema_migrations',
     synchronize: false,
