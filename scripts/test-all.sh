@@ -16,10 +16,14 @@ engine_state="$(engine_start)"
 keycloak_state="$(keycloak_start)"
 # Multi-process tests run the built gateway (dist/) as child processes.
 npm run -s build
+# The dependency rules (.dependency-cruiser.cjs): a broken one fails the run before any test.
+npm run -s lint:deps
 # The benchmarks are not run here (minutes at their sizes), but they must keep compiling against the code.
 npx tsc --noEmit -p bench/tsconfig.json
 export NODE_OPTIONS="${NODE_OPTIONS:-} --experimental-vm-modules --no-warnings=ExperimentalWarning"
 status=0
+# A run that fails before writing results must not report the previous run's.
+rm -f "$RUN_DIR/jest-results.json"
 npx jest --runInBand --json --outputFile="$RUN_DIR/jest-results.json" "$@" || status=$?
 # The plain closing line CI tools read, whatever the runner.
 node -e 'const r = require(process.argv[1]); console.log(`jest: ${r.numPassedTests} passed, ${r.numFailedTests} failed`)' "$RUN_DIR/jest-results.json" || true

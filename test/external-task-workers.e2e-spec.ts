@@ -9,6 +9,7 @@ import { deployExternalTaskModel, externalTaskLog, startInstance } from './suppo
 import { startGateway, type RunningGateway } from './support/gateway-app.js';
 import { inParallel } from './support/in-parallel.js';
 import { sleep, testWorkersModule, untilAborted } from './support/test-workers.js';
+import { RecordingProxy } from './support/recording-proxy.js';
 import { testEnv } from './support/test-env.js';
 
 const run = randomUUID().slice(0, 8);
@@ -193,3 +194,48 @@ function basicAuth() {
     headers: { ...(options.headers as Record<string, string>), Authorization: `Basic ${Buffer.from(`${testEnv.camundaUser}:${testEnv.camundaPassword}`).toString('base64')}` },
   });
 }
+
+describe('an instance cancelled between the writing of a handler\'s events and its completion', () => {
+  const windowTopic = topic('window');
+  const windowKey = key('window');
+  const proxy = new RecordingProxy(new URL(testEnv.camundaUrl));
+  let gateway: RunningGateway;
+  let events: EventCollector;
+  let cancelled: string | null = null;
+
+  beforeAll(async () => {
+    await deployExternalTaskModel({ key: windowKey, topic: windowTopic });
+    await proxy.start();
+    events = await EventCollector.bind();
+    const windowWorkers = testWorkersModule([
+      { settings: { topic: windowTopic }, handle: async (job) => ({ events: [{ type: `model.window.r${run}`, data: { instance: job.processInstanceId } }] }) },
+    ]);
+    gateway = await startGateway({ WORKERS_ENABLED: 'true', CAMUNDA_URL: proxy.url }, undefined, [windowWorkers]);
+  });
+
+  afterAll(async () => {
+    await gateway?.close();
+    await proxy.stop();
+    await events?.close();
+  });
+
+  it('publishes nothing for the dropped outcome: the held event is discarded, no incident', async () => {
+    // The events are written (held) by the time the completion goes out; it reaches an engine that no longer has the instance.
+    proxy.beforeForward = async (request) => {
+      const completion = /^\/external-task\/([^/]+)\/complete$/.exec(request.path);
+      if (request.method !== 'POST' || !completion || cancelled !== null) return;
+      const task = await engineRest<{ topicName: string; processInstanceId: string }>('GET', `/external-task/${completion[1]}`);
+      if (task.topicName !== windowTopic) return;
+      cancelled = task.processInstanceId;
+      await engineRest('DELETE', `/process-instance/${task.processInstanceId}`);
+    };
+    const instanceId = await startInstance(windowKey);
+    await eventually(async () => expect(events.typesFor(instanceId)).toContain('process.terminated'), 20_000, 100);
+    await eventually(async () => expect((await outcomes(gateway, windowTopic)).dropped).toBe(1), 5_000, 100);
+    expect(cancelled).toBe(instanceId);
+    // Later events of an instance wait behind a held one: the end arrived, so the held event was settled before it.
+    expect(events.typesFor(instanceId)).toEqual(['process.started', 'process.terminated']);
+    await expect(engineRest('GET', `/history/incident?processInstanceId=${instanceId}`)).resolves.toEqual([]);
+  });
+});
+

@@ -55,6 +55,22 @@ describe('out-of-band changes reach the mirror through the scheduled sync', () =
     );
   });
 
+  it('an out-of-band claim is refreshed once, not again by every poll whose overlap window still covers it', async () => {
+    const started = await engineRest<{ id: string }>('POST', '/process-definition/key/ticket-approval/start', { businessKey: `OOB-ONCE-${randomUUID()}` });
+    await eventually(async () => expect(await mirroredTasks(started.id)).toHaveLength(1), 5_000);
+    const [task] = await mirroredTasks(started.id);
+    await engineRest('POST', `/task/${task!.id}/claim`, { userId: 'demo' });
+    await eventually(async () => expect(await mirroredTasks(started.id)).toEqual([expect.objectContaining({ assignee: 'demo' })]), 5_000);
+    const readAt = async () => (await mirror.query('SELECT snapshot_read_at FROM process_instances WHERE id = $1', [started.id])).rows[0].snapshot_read_at.getTime();
+    const refreshedAt = await readAt();
+
+    // Polls every 500 ms look back 3 s (the suite's SYNC_OVERLAP_MS): several of them see the claim again. Every
+    // refresh writes the instance row with the time its read began, so one that ran again would show.
+    await new Promise((resolve) => setTimeout(resolve, 3_000 + 2 * 500));
+    expect(await readAt()).toBe(refreshedAt);
+    expect(events.typesFor(started.id)).toEqual(['process.started', 'task.created', 'task.assigned']);
+  });
+
   it('a task the gateway created and Tasklist completed is COMPLETED in the mirror after the scheduled sync', async () => {
     const created = await gateway.http.post('/process-instances').send({ processDefinitionKey: 'ticket-approval', businessKey: `OOB-${randomUUID()}` }).expect(201);
     const [task] = await mirroredTasks(created.body.id);

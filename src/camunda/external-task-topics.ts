@@ -5,7 +5,7 @@ import { Agent as HttpsAgent } from 'node:https';
 import { hostname } from 'node:os';
 import { GatewayConfig } from '../config/gateway-config.js';
 import type { PlainVariables } from './camunda.models.js';
-import { decodeVariable, encodeVariables } from './variable-codec.js';
+import { decodeVariable, encodeVariables, VariableEncodingError } from './variable-codec.js';
 
 /** What a topic's poller asks the engine for: camunda-external-task-client-js's topic options, in gateway terms. */
 export interface TopicFetchSpec {
@@ -41,13 +41,36 @@ export interface FailureReport {
   retryTimeoutMs: number;
 }
 
+/**
+ * `lost`: the engine refused because the task is no longer this worker's (gone with its instance, or locked by
+ * another worker after the lock ran out). Any other refusal throws ExternalTaskRefusedError; an engine that cannot
+ * be reached, ExternalTaskEngineUnreachableError.
+ */
+export type EngineAnswer = 'done' | 'lost';
+
+/** The engine answered, and said no for a reason of the request (bad variables, an engine-side failure). */
+export class ExternalTaskRefusedError extends Error {
+  override readonly name = 'ExternalTaskRefusedError';
+
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** No answer from the engine (connection refused or reset, timeout): nothing is known about the request. */
+export class ExternalTaskEngineUnreachableError extends Error {
+  override readonly name = 'ExternalTaskEngineUnreachableError';
+}
+
 /** What a worker can answer the engine about one locked task. */
 export interface ExternalTaskActions {
-  complete(variables?: PlainVariables, localVariables?: PlainVariables): Promise<void>;
-  fail(report: FailureReport): Promise<void>;
-  bpmnError(code: string, message?: string, variables?: PlainVariables): Promise<void>;
-  /** `lost`: the engine refused (task gone with its instance, or locked by another worker); the task is no longer ours. */
-  extendLock(durationMs: number): Promise<'extended' | 'lost'>;
+  complete(variables?: PlainVariables, localVariables?: PlainVariables): Promise<EngineAnswer>;
+  fail(report: FailureReport): Promise<EngineAnswer>;
+  bpmnError(code: string, message?: string, variables?: PlainVariables): Promise<EngineAnswer>;
+  extendLock(durationMs: number): Promise<EngineAnswer>;
   unlock(): Promise<void>;
 }
 
@@ -61,14 +84,19 @@ export interface TopicFetchStatus {
 
 export interface TopicPoller {
   status(): TopicFetchStatus;
-  /** Stops fetching; resolves when the fetch in flight has returned (or after `maxWaitMs`). */
-  stop(maxWaitMs: number): Promise<void>;
+  /** Stops fetching; a fetch in flight is ended by closeFetches. */
+  stop(): void;
 }
 
 export type LockedTaskHandler = (task: LockedExternalTask, actions: ExternalTaskActions) => Promise<void>;
 
-// HTTP statuses with which the engine refuses a lock extension because the task is no longer this worker's.
-const LOCK_REFUSED = new Set([400, 404]);
+// The engine's "not yours" answers: 404 (the task is gone with its instance), or 400 about the lock (it expired, or
+// another worker holds it). Other 400s are about the request itself (bad variables) and must not read as a lost lock.
+const NOT_FOUND = 404;
+const BAD_REQUEST = 400;
+const LOCK_MESSAGE = /\block/i;
+// While fetching fails, the pause between fetches doubles up to this.
+const MAX_FETCH_BACKOFF_MS = 30_000;
 
 /**
  * Fetch-and-lock through camunda-external-task-client-js, one client per topic, so the client's own
@@ -77,8 +105,10 @@ const LOCK_REFUSED = new Set([400, 404]);
 @Injectable()
 export class ExternalTaskTopics {
   private readonly logger = new Logger(ExternalTaskTopics.name);
-  // Node's global agent drops sockets idle for 5s, which kills every long poll; these agents do not.
-  private readonly agents = { http: new HttpAgent({ keepAlive: true }), https: new HttpsAgent({ keepAlive: true }) };
+  // Node's global agent drops sockets idle for 5s, which kills every long poll; these agents do not. Fetches have
+  // their own, so shutdown can end a long poll at once while completions and unlocks still go out.
+  private readonly fetchAgents = { http: new HttpAgent({ keepAlive: true }), https: new HttpsAgent({ keepAlive: true }) };
+  private readonly actionAgents = { http: new HttpAgent({ keepAlive: true }), https: new HttpsAgent({ keepAlive: true }) };
   readonly workerId = `camunda-gateway-${hostname()}-${process.pid}`;
 
   constructor(private readonly config: GatewayConfig) {}
@@ -95,26 +125,26 @@ export class ExternalTaskTopics {
       autoPoll: false,
       interceptors: [
         new BasicAuthInterceptor({ username: this.config.CAMUNDA_USER, password: this.config.CAMUNDA_PASSWORD }),
-        (options) => ({ ...options, agent: this.agents }),
+        (options) => ({ ...options, agent: (options.json as { topics?: unknown } | undefined)?.topics ? this.fetchAgents : this.actionAgents }),
       ],
     });
+    // The client reads its interval before each fetch: doubled while fetching fails, back to normal on success.
+    const options = (client as unknown as { options: { interval: number } }).options;
     const status: TopicFetchStatus = { topic: spec.topic, lastFetchAt: null, lastError: null };
-    let pollReturned: Promise<void> = Promise.resolve();
-    let markPollReturned = () => undefined as void;
     // The library's default logger is not used: it would print raw errors. These print messages only.
-    client.on('poll:start', () => {
-      pollReturned = new Promise((resolve) => (markPollReturned = resolve));
-    });
+    let stopped = false;
     client.on('poll:error', (error: Error) => {
-      markPollReturned();
-      if (status.lastError === null) this.logger.warn(`Fetching external tasks of '${spec.topic}' failed: ${error.message}; retrying`);
+      // A long poll ended by shutdown is no failure.
+      if (stopped) return;
+      if (status.lastError === null) this.logger.warn(`Fetching external tasks of '${spec.topic}' failed: ${error.message}; retrying with backoff`);
       status.lastError = error.message;
+      options.interval = Math.min(MAX_FETCH_BACKOFF_MS, Math.max(options.interval * 2, 500));
     });
     client.on('poll:success', () => {
-      markPollReturned();
       if (status.lastError !== null) this.logger.log(`Fetching external tasks of '${spec.topic}' recovered`);
       status.lastError = null;
       status.lastFetchAt = new Date();
+      options.interval = this.config.WORKER_POLL_INTERVAL_MS;
     });
     client.subscribe(
       spec.topic,
@@ -130,37 +160,50 @@ export class ExternalTaskTopics {
     client.start();
     return {
       status: () => ({ ...status }),
-      stop: async (maxWaitMs) => {
+      stop: () => {
+        stopped = true;
         client.stop();
-        await Promise.race([pollReturned, new Promise((resolve) => setTimeout(resolve, maxWaitMs).unref())]);
       },
     };
   }
 
-  /** Ends long polls still waiting on the engine, so shutdown does not hang on them. */
+  /** Ends the long polls waiting on the engine, so shutdown does not wait for them. */
+  closeFetches(): void {
+    this.fetchAgents.http.destroy();
+    this.fetchAgents.https.destroy();
+  }
+
+  /** Closes the connections completions and unlocks went out on; last thing at shutdown. */
   closeConnections(): void {
-    this.agents.http.destroy();
-    this.agents.https.destroy();
+    this.closeFetches();
+    this.actionAgents.http.destroy();
+    this.actionAgents.https.destroy();
   }
 }
 
 function actionsOn(task: Task, taskService: TaskService): ExternalTaskActions {
   return {
-    complete: (variables, localVariables) => taskService.complete(task, typed(variables), typed(localVariables)),
+    complete: (variables, localVariables) => answerOf(() => taskService.complete(task, typed(variables), typed(localVariables))),
     fail: ({ message, details, retries, retryTimeoutMs }) =>
-      taskService.handleFailure(task, { errorMessage: message.slice(0, 600), errorDetails: details, retries, retryTimeout: retryTimeoutMs }),
-    bpmnError: (code, message, variables) => taskService.handleBpmnError(task, code, message, typed(variables)),
-    extendLock: async (durationMs) => {
-      try {
-        await taskService.extendLock(task, durationMs);
-        return 'extended';
-      } catch (error) {
-        if (LOCK_REFUSED.has((error as { httpStatusCode?: number }).httpStatusCode ?? 0)) return 'lost';
-        throw error;
-      }
-    },
-    unlock: () => taskService.unlock(task),
+      answerOf(() => taskService.handleFailure(task, { errorMessage: message.slice(0, 600), errorDetails: details?.slice(0, 4_000), retries, retryTimeout: retryTimeoutMs })),
+    bpmnError: (code, message, variables) => answerOf(() => taskService.handleBpmnError(task, code, message, typed(variables))),
+    extendLock: (durationMs) => answerOf(() => taskService.extendLock(task, durationMs)),
+    unlock: async () => void (await answerOf(() => taskService.unlock(task))),
   };
+}
+
+/** The engine's answer in gateway terms; a request that cannot even be built (bad variables) rejects with its error. */
+async function answerOf(request: () => Promise<void>): Promise<EngineAnswer> {
+  try {
+    await request();
+    return 'done';
+  } catch (error) {
+    const { httpStatusCode, engineMsg } = error as { httpStatusCode?: number; engineMsg?: string };
+    if (error instanceof VariableEncodingError) throw error;
+    if (httpStatusCode === undefined) throw new ExternalTaskEngineUnreachableError((error as Error).message);
+    if (httpStatusCode === NOT_FOUND || (httpStatusCode === BAD_REQUEST && LOCK_MESSAGE.test(engineMsg ?? ''))) return 'lost';
+    throw new ExternalTaskRefusedError(httpStatusCode, engineMsg ?? (error as Error).message);
+  }
 }
 
 function typed(variables: PlainVariables | undefined): Variables | undefined {

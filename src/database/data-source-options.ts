@@ -14,6 +14,7 @@ import { EndedInstances1764800000000 } from '../../migrations/1764800000000-ende
 import { ImportProgress1764900000000 } from '../../migrations/1764900000000-import-progress.js';
 import { IncidentList1764910000000 } from '../../migrations/1764910000000-incident-list.js';
 import { TaskListTenantIndexes1764920000000 } from '../../migrations/1764920000000-task-list-tenant-indexes.js';
+import { HeldEvents1765000000000 } from '../../migrations/1765000000000-held-events.js';
 import { CommentAuthorRecord } from '../tasks/comment-author.entity.js';
 import { OutboxRetriesDeadLetters1764200000000 } from '../../migrations/1764200000000-outbox-retries-dead-letters.js';
 import { OutboxDeadLetterRecord } from '../events/outbox-dead-letter.entity.js';
@@ -28,13 +29,14 @@ import { WorkspaceRecord } from '../identity/workspace.entity.js';
 import { MIRROR_ENTITIES } from '../mirror/mirror-entities.js';
 import { ParkedInstanceRecord } from '../sync/parked-instance.entity.js';
 import { SyncCursorRecord } from '../sync/sync-cursor.entity.js';
+import { SyncRunRecord } from '../sync/sync-run.entity.js';
 
 /** The single description of the gateway's database, used by the app and by the migration CLI alike. */
 export function dataSourceOptions(databaseUrl: string): DataSourceOptions {
   return {
     type: 'postgres',
     url: databaseUrl,
-    entities: [...MIRROR_ENTITIES, OutboxEventRecord, OutboxDeadLetterRecord, SyncCursorRecord, ParkedInstanceRecord, IdempotencyRecord, AuditLogRecord, IdentityUserRecord, WorkspaceRecord, CommentAuthorRecord],
+    entities: [...MIRROR_ENTITIES, OutboxEventRecord, OutboxDeadLetterRecord, SyncCursorRecord, SyncRunRecord, ParkedInstanceRecord, IdempotencyRecord, AuditLogRecord, IdentityUserRecord, WorkspaceRecord, CommentAuthorRecord],
     migrations: [
       InitialMirror1763712000000,
       VariablesIncidents1763798400000,
@@ -55,6 +57,7 @@ export function dataSourceOptions(databaseUrl: string): DataSourceOptions {
       ImportProgress1764900000000,
       IncidentList1764910000000,
       TaskListTenantIndexes1764920000000,
+      HeldEvents1765000000000,
     ],
     migrationsTableName: 'schema_migrations',
     synchronize: false,

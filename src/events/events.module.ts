@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AmqpPublisher } from './amqp-publisher.js';
 import { DeadLettersController } from './dead-letters.controller.js';
+import { HeldEvents } from './held-events.js';
 import { OutboxDeadLetters } from './outbox-dead-letters.js';
 import { OutboxRelay } from './outbox-relay.js';
 import { OutboxRetention } from './outbox-retention.js';
@@ -10,7 +11,7 @@ import { OutboxWriter } from './outbox-writer.js';
 /** The outbox, its relay to RabbitMQ, its dead letters and retention: the only code that speaks AMQP. */
 @Module({
   controllers: [DeadLettersController],
-  providers: [AmqpPublisher, OutboxWriter, OutboxStore, OutboxRelay, OutboxDeadLetters, OutboxRetention],
-  exports: [OutboxWriter, OutboxRelay],
+  providers: [AmqpPublisher, HeldEvents, OutboxWriter, OutboxStore, OutboxRelay, OutboxDeadLetters, OutboxRetention],
+  exports: [OutboxWriter, OutboxRelay, HeldEvents],
 })
 export class EventsModule {}

@@ -40,6 +40,10 @@ export class OutboxEventRecord {
   @Column({ type: 'int', default: 0 })
   attempts!: number;
 
+  /** Not published before this while set: a worker's event waiting for the engine to accept its completion. */
+  @Column({ name: 'held_until', type: 'timestamptz', nullable: true })
+  heldUntil!: Date | null;
+
   @Column({ name: 'next_attempt_at', type: 'timestamptz', nullable: true })
   nextAttemptAt!: Date | null;
 

@@ -23,8 +23,8 @@ export interface RefusedEvent {
 @Injectable()
 export class OutboxStore {
   /**
-   * Due rows in commit order. A row waits while an earlier row of its instance is being retried, so a refused
-   * event holds back its own instance's later events only (per-instance order), never other instances'.
+   * Due rows in commit order. A row waits while an earlier row of its instance is being retried or is held, so a
+   * refused or held event holds back its own instance's later events only (per-instance order), never others'.
    */
   async nextBatch(db: QueryRunner, limit: number): Promise<PendingEvent[]> {
     return db.query(
@@ -32,12 +32,13 @@ export class OutboxStore {
          FROM outbox_events e
         WHERE e.published_at IS NULL
           AND (e.next_attempt_at IS NULL OR e.next_attempt_at <= now())
+          AND (e.held_until IS NULL OR e.held_until <= now())
           AND NOT EXISTS (
                 SELECT 1 FROM outbox_events earlier
                  WHERE earlier.published_at IS NULL
                    AND earlier.process_instance_id = e.process_instance_id
                    AND earlier.position < e.position
-                   AND earlier.attempts > 0)
+                   AND (earlier.attempts > 0 OR earlier.held_until > now()))
         ORDER BY e.position
         LIMIT $1`,
       [limit],

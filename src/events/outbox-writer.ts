@@ -35,10 +35,10 @@ export class OutboxWriter {
     // One statement for any number of events; rows are inserted in the order given, so `position`, the order
     // consumers see, follows it.
     await manager.query(
-      `INSERT INTO outbox_events (id, type, process_instance_id, sequence, payload, occurred_at)
-       SELECT id, type, process_instance_id, sequence, payload, occurred_at
-       FROM unnest($1::uuid[], $2::varchar[], $3::varchar[], $4::int[], $5::jsonb[], $6::timestamptz[])
-         WITH ORDINALITY AS event (id, type, process_instance_id, sequence, payload, occurred_at, given)
+      `INSERT INTO outbox_events (id, type, process_instance_id, sequence, payload, occurred_at, held_until)
+       SELECT id, type, process_instance_id, sequence, payload, occurred_at, held_until
+       FROM unnest($1::uuid[], $2::varchar[], $3::varchar[], $4::int[], $5::jsonb[], $6::timestamptz[], $7::timestamptz[])
+         WITH ORDINALITY AS event (id, type, process_instance_id, sequence, payload, occurred_at, held_until, given)
        ORDER BY given`,
       [
         messages.map((message) => message.id),
@@ -47,6 +47,7 @@ export class OutboxWriter {
         messages.map((message) => message.sequence),
         messages.map((message) => JSON.stringify(message)),
         events.map((event) => event.occurredAt),
+        events.map((event) => event.heldUntil ?? null),
       ],
     );
   }

@@ -11,6 +11,7 @@ export { InstanceState };
 @Index('ix_process_instances_tenant_started_by', ['tenantId', 'startedBy'])
 @Index('ix_process_instances_tenant', ['tenantId'])
 @Index('ix_process_instances_by_started', ['startedAt', 'id'])
+@Index('ix_process_instances_ended_at', ['endedAt'], { where: 'ended_at IS NOT NULL' })
 export class ProcessInstanceRecord {
   @PrimaryColumn({ type: 'varchar', length: 64 })
   id!: string;

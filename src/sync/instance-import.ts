@@ -1,6 +1,4 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import type { EngineProcessInstance, HistoricInstanceFilter } from '../camunda/camunda.models.js';
 import { HistoryClient } from '../camunda/clients/history.client.js';
 import { GatewayConfig } from '../config/gateway-config.js';
@@ -8,7 +6,7 @@ import { CandidateIndexBuilder, type KnownCandidates } from './candidate-index.j
 import { DatabaseClock } from './database-clock.js';
 import { InstanceRefresher } from './instance-refresher.js';
 import { KEYSET_START, nextKeysetPage, type Keyset } from './keyset-pages.js';
-import { SyncCursorRecord } from './sync-cursor.entity.js';
+import { SyncRecords } from './sync-records.js';
 
 export const IMPORT_CURSOR = 'import';
 // Instances per engine page and per saved step: a restart repeats at most this many.
@@ -69,7 +67,7 @@ export class InstanceImport {
   private candidates: Promise<KnownCandidates | null> | undefined;
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly records: SyncRecords,
     private readonly history: HistoryClient,
     private readonly refresher: InstanceRefresher,
     private readonly candidateIndex: CandidateIndexBuilder,
@@ -79,8 +77,7 @@ export class InstanceImport {
 
   /** Starts the import of a fresh mirror, as of `at` (the first poll's start); a started import is left as it is. */
   async begin(at: Date): Promise<void> {
-    const cursors = this.dataSource.getRepository(SyncCursorRecord);
-    if (await cursors.existsBy({ name: IMPORT_CURSOR })) return;
+    if (await this.records.cursor(IMPORT_CURSOR)) return;
     const since = this.config.SYNC_IMPORT_SINCE ? new Date(this.config.SYNC_IMPORT_SINCE) : null;
     const [open, finished] = await Promise.all([
       this.history.countHistoricProcessInstances({ unfinished: true, startedBefore: at }),
@@ -96,7 +93,8 @@ export class InstanceImport {
       busyMs: 0,
       finishedAt: null,
     };
-    await cursors.save(cursors.create({ name: IMPORT_CURSOR, position: null, lastRunAt: new Date(), progress: progress as unknown as Record<string, unknown> }));
+    const cursor = await this.records.cursorOrNew(IMPORT_CURSOR);
+    await this.records.saveCursor(Object.assign(cursor, { lastRunAt: new Date(), progress: progress as unknown as Record<string, unknown> }));
     this.logger.log(`Importing the engine's instances: about ${progress.total} (${open} open${since ? `, ${finished} finished since ${since.toISOString()}` : ''})`);
   }
 
@@ -161,11 +159,11 @@ export class InstanceImport {
   /** Keeps a failed slice's error on the import cursor, so the poll that ran it can go on. */
   async failed(error: Error): Promise<void> {
     this.logger.warn(`Import slice failed: ${error.message}; the next poll tries again`);
-    await this.dataSource.getRepository(SyncCursorRecord).update({ name: IMPORT_CURSOR }, { lastError: error.message, lastRunAt: new Date() });
+    await this.records.updateCursor(IMPORT_CURSOR, { lastError: error.message, lastRunAt: new Date() });
   }
 
   async status(): Promise<ImportStatus | null> {
-    const cursor = await this.dataSource.getRepository(SyncCursorRecord).findOneBy({ name: IMPORT_CURSOR });
+    const cursor = await this.records.cursor(IMPORT_CURSOR);
     const progress = (cursor?.progress as ImportProgress | undefined) ?? null;
     if (!progress) return null;
     const rate = rateOf(progress);
@@ -213,18 +211,17 @@ export class InstanceImport {
    */
   private async unfinished(): Promise<ImportProgress | null> {
     if (this.finished) return null;
-    const cursor = await this.dataSource.getRepository(SyncCursorRecord).findOneBy({ name: IMPORT_CURSOR });
+    const cursor = await this.records.cursor(IMPORT_CURSOR);
     const progress = (cursor?.progress as ImportProgress | undefined) ?? null;
     this.finished = progress?.phase === 'done';
     return this.finished ? null : progress;
   }
 
   private async save(progress: ImportProgress): Promise<void> {
-    await this.dataSource.getRepository(SyncCursorRecord).update(
-      { name: IMPORT_CURSOR },
+    await this.records.updateCursor(
+      IMPORT_CURSOR,
       {
-        // A JSON document, which TypeORM's partial-entity type cannot express.
-        progress: progress as never,
+        progress,
         position: progress.keyset.at ? new Date(progress.keyset.at) : null,
         lastRunAt: new Date(),
         lastSuccessAt: new Date(),

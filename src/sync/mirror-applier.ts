@@ -20,6 +20,8 @@ export interface DomainEvent {
   data: Record<string, unknown>;
   /** A stable id: an event already in the outbox under it is not written again. */
   id?: string;
+  /** Not published before this unless released (HeldEvents): a worker's event written before its completion. */
+  heldUntil?: Date;
 }
 
 export interface RefreshOptions {

@@ -51,6 +51,7 @@ export function incidentEventData(incident: { id: string; type: string; message:
 
 export interface ChangeEvent {
   id?: string;
+  heldUntil?: Date;
   type: PublishedEventType;
   occurredAt: Date;
   data: Record<string, unknown>;

@@ -1,7 +1,8 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
 /** An instance whose refresh failed for a reason of its own; later polls retry it with backoff until one succeeds. */
 @Entity({ name: 'parked_instances' })
+@Index('ix_parked_instances_next_retry', ['nextRetryAt'])
 export class ParkedInstanceRecord {
   @PrimaryColumn({ name: 'instance_id', type: 'varchar', length: 64 })
   instanceId!: string;

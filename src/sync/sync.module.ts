@@ -7,6 +7,7 @@ import { DatabaseClock } from './database-clock.js';
 import { DefinitionSync } from './definition-sync.js';
 import { EngineChanges } from './engine-changes.js';
 import { FailureTriage } from './failure-triage.js';
+import { SyncRecords } from './sync-records.js';
 import { InstanceImport } from './instance-import.js';
 import { InstanceRefresher } from './instance-refresher.js';
 import { InstanceSnapshotReader } from './instance-snapshot-reader.js';
@@ -26,7 +27,7 @@ import { UpdatedTasks } from './updated-tasks.js';
 @Module({
   imports: [CamundaModule, EventsModule],
   controllers: [SyncController],
-  providers: [SyncService, DatabaseClock, InstanceRefresher, InstanceImport, CandidateIndexBuilder, SyncScheduler, MirrorApplier, MirrorStore, InstanceSnapshotReader, EngineChanges, DefinitionSync, Reconciler, ParkedInstances, FailureTriage, MirrorRetention, UpdatedTasks, BulkFollowUp, MirroredOpenInstances, MirroredOpenRows],
+  providers: [SyncService, SyncRecords, DatabaseClock, InstanceRefresher, InstanceImport, CandidateIndexBuilder, SyncScheduler, MirrorApplier, MirrorStore, InstanceSnapshotReader, EngineChanges, DefinitionSync, Reconciler, ParkedInstances, FailureTriage, MirrorRetention, UpdatedTasks, BulkFollowUp, MirroredOpenInstances, MirroredOpenRows],
   exports: [SyncService, InstanceRefresher, FailureTriage],
 })
 export class SyncModule {}

@@ -1,8 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, type QueryRunner } from 'typeorm';
 import { GatewayConfig } from '../config/gateway-config.js';
 import { EngineChanges } from './engine-changes.js';
 import { InstanceImport, IMPORT_CURSOR, type ImportSlice, type ImportStatus } from './instance-import.js';
@@ -10,7 +8,8 @@ import { FailureTriage } from './failure-triage.js';
 import { InstanceRefresher } from './instance-refresher.js';
 import { ParkedInstances, type ParkedStatus } from './parked-instances.js';
 import { Reconciler } from './reconciler.js';
-import { SyncCursorRecord } from './sync-cursor.entity.js';
+import type { SyncCursorRecord } from './sync-cursor.entity.js';
+import { SyncRecords } from './sync-records.js';
 
 export const ENGINE_CHANGES_CURSOR = 'engine-changes';
 export const RECONCILE_CURSOR = 'reconcile';
@@ -23,7 +22,6 @@ const IMPORT_SLICE_MS = 3_000;
 // A reconcile (or a poll someone waits on) waits this long for the lock, instead of being starved by other replicas' polls.
 const LOCK_WAIT_MS = 60_000;
 const RUN_HISTORY_DAYS = 7;
-const LOCK_TIMEOUT = '55P03';
 // Parked instances retried per poll, so a long parking list never makes one poll slow.
 const PARKED_RETRIES_PER_POLL = 50;
 // How many parked instances /sync/status lists (their count is always complete).
@@ -74,7 +72,7 @@ export class SyncService {
   private readonly replica = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly records: SyncRecords,
     private readonly config: GatewayConfig,
     private readonly refresher: InstanceRefresher,
     private readonly changes: EngineChanges,
@@ -116,7 +114,7 @@ export class SyncService {
   }
 
   async status(): Promise<CursorStatus[]> {
-    const cursors = await this.dataSource.getRepository(SyncCursorRecord).find({ order: { name: 'ASC' } });
+    const cursors = await this.records.cursors();
     const now = Date.now();
     // The import has its own status (importStatus): once done, its lag would only grow.
     return cursors.filter((cursor) => cursor.name !== IMPORT_CURSOR).map((cursor) => ({
@@ -140,54 +138,22 @@ export class SyncService {
     const started = Date.now();
     const polling = lockKey === SYNC_LOCK_KEY;
     if (polling) this.running = true;
-    const lockRunner = this.dataSource.createQueryRunner();
     try {
-      await lockRunner.connect();
-      if (!(await this.acquire(lockRunner, lockKey, waitMs))) return { ran: false, instancesRefreshed: 0, changesApplied: 0, durationMs: Date.now() - started, importPending: false };
-      try {
-        // Stamped once the lock is held: the step's reads start now, not when it began to wait.
-        const outcome = await this.recorded(name, new Date(), step);
-        return { ran: true, instancesRefreshed: outcome.instances, changesApplied: outcome.changes, durationMs: Date.now() - started, importPending: outcome.importPending ?? false };
-      } finally {
-        await lockRunner.query('SELECT pg_advisory_unlock($1)', [lockKey]);
-      }
+      // Stamped once the lock is held: the step's reads start now, not when it began to wait.
+      const held = await this.records.underLock(lockKey, waitMs, () => this.recorded(name, new Date(), step));
+      if (!held) return { ran: false, instancesRefreshed: 0, changesApplied: 0, durationMs: Date.now() - started, importPending: false };
+      return { ran: true, instancesRefreshed: held.value.instances, changesApplied: held.value.changes, durationMs: Date.now() - started, importPending: held.value.importPending ?? false };
     } finally {
       if (polling) this.running = false;
-      await lockRunner.release();
-    }
-  }
-
-  private async acquire(lockRunner: QueryRunner, lockKey: number, waitMs: number): Promise<boolean> {
-    if (waitMs === 0) return (await lockRunner.query('SELECT pg_try_advisory_lock($1) AS locked', [lockKey]))[0].locked;
-    await lockRunner.query(`SET lock_timeout = ${Math.floor(waitMs)}`);
-    try {
-      await lockRunner.query('SELECT pg_advisory_lock($1)', [lockKey]);
-      return true;
-    } catch (error) {
-      if ((error as { driverError?: { code?: string } }).driverError?.code === LOCK_TIMEOUT) return false;
-      throw error;
-    } finally {
-      await lockRunner.query('RESET lock_timeout');
     }
   }
 
   /** Records the step in its cursor row and in sync_runs (which keeps a week of history, one row per run). */
   private async recorded(name: string, startedAt: Date, step: (cursor: SyncCursorRecord) => Promise<StepOutcome>): Promise<StepOutcome> {
-    const cursors = this.dataSource.getRepository(SyncCursorRecord);
-    const cursor = (await cursors.findOneBy({ name })) ?? cursors.create({ name, position: null });
+    const cursor = await this.records.cursorOrNew(name);
     cursor.lastRunAt = startedAt;
-    const [{ id: runId }] = await this.dataSource.query(
-      // The database's clock for both ends of a run, so runs of replicas on different hosts compare on one clock.
-      'INSERT INTO sync_runs (name, replica, started_at) VALUES ($1, $2, clock_timestamp()) RETURNING id',
-      [name, this.replica],
-    );
-    const finishRun = (outcome: Partial<StepOutcome>, error: string | null) =>
-      this.dataSource.query('UPDATE sync_runs SET finished_at = clock_timestamp(), instances = $2, changes = $3, error = $4 WHERE id = $1', [
-        runId,
-        outcome.instances ?? null,
-        outcome.changes ?? null,
-        error,
-      ]);
+    const runId = await this.records.beginRun(name, this.replica);
+    const finishRun = (outcome: Partial<StepOutcome>, error: string | null) => this.records.finishRun(runId, outcome, error);
     try {
       const outcome = await step(cursor);
       await finishRun(outcome, null);
@@ -198,12 +164,12 @@ export class SyncService {
         lastRunInstances: outcome.instances,
         lastRunChanges: outcome.changes,
       });
-      await cursors.save(cursor);
+      await this.records.saveCursor(cursor);
       return outcome;
     } catch (error) {
       cursor.lastError = (error as Error).message;
       await finishRun({}, cursor.lastError).catch(() => undefined);
-      await cursors.save(cursor).catch((saveError: Error) => this.logger.warn(`Could not record ${name} failure: ${saveError.message}`));
+      await this.records.saveCursor(cursor).catch((saveError: Error) => this.logger.warn(`Could not record ${name} failure: ${saveError.message}`));
       throw error;
     }
   }
@@ -221,7 +187,7 @@ export class SyncService {
       await this.instanceImport.begin(position);
       // Watched from the import's start on, even if this first run fails: no window is left unpolled.
       cursor.position = position;
-      await this.dataSource.getRepository(SyncCursorRecord).save(cursor);
+      await this.records.saveCursor(cursor);
     }
     const { instanceIds, definitionsChanged, settle } = fresh
       ? { instanceIds: new Set<string>(), definitionsChanged: true, settle: () => undefined }
@@ -254,7 +220,7 @@ export class SyncService {
    * it has not reached yet would count as drift: the reconcile waits for it instead.
    */
   private async reconcile(): Promise<StepOutcome> {
-    await this.dataSource.query(`DELETE FROM sync_runs WHERE started_at < now() - make_interval(days => $1)`, [RUN_HISTORY_DAYS]);
+    await this.records.pruneRuns(RUN_HISTORY_DAYS);
     const orphans = await this.refresher.refreshDefinitionsForOrphans();
     let { changed: fixed } = await this.refresher.refreshIsolated(orphans);
     if (await this.instanceImport.pending()) {

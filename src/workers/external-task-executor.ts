@@ -1,11 +1,20 @@
 import { Injectable, Logger } from '@nestjs/common';
-import type { ExternalTaskActions, LockedExternalTask } from '../camunda/external-task-topics.js';
+import {
+  ExternalTaskEngineUnreachableError,
+  ExternalTaskRefusedError,
+  type EngineAnswer,
+  type ExternalTaskActions,
+  type LockedExternalTask,
+} from '../camunda/external-task-topics.js';
+import { VariableEncodingError } from '../camunda/variable-codec.js';
+import { HeldEvents } from '../events/held-events.js';
 import { InstanceRefresher } from '../sync/instance-refresher.js';
 import { GatewayFaults } from './gateway-faults.js';
 import { LockKeeper } from './lock-keeper.js';
 import { attemptOf, backoffDelayMs, retriesAfterFailure } from './retry-policy.js';
-import { BpmnError, NonRetryableError, type ExternalTaskJob, type WorkerResult } from './worker-api.js';
+import { BpmnError, GatewayUnavailableError, NonRetryableError, type ExternalTaskJob, type WorkerResult } from './worker-api.js';
 import type { WorkerDefinition } from './worker-definition.js';
+import { checkedEvents, type HeldEvent } from './worker-events.js';
 import { WorkerMetrics } from './worker-metrics.js';
 
 /** The task is no longer this worker's; whatever the handler did or does is not reported. */
@@ -13,12 +22,14 @@ class OutcomeDropped extends Error {}
 
 // Shutdown waits this long for the unlocks of tasks it gave up on.
 const UNLOCK_WAIT_MS = 5_000;
+const FIRST_WAIT_MS = 500;
+const LONGEST_WAIT_MS = 30_000;
 
 /**
- * Runs one locked task through its handler and tells the engine the outcome: completion (with the handler's events
- * written to the outbox first, only while the lock holds), BPMN error, failure with the next backoff step, or an
- * incident. A fault of the gateway itself does not count against the task: it waits, with the lock kept, and tries
- * again when the gateway is back.
+ * Runs one locked task through its handler and tells the engine the outcome: completion (its events written held
+ * first, only while the lock holds, and released once the engine accepted), BPMN error, failure with the next
+ * backoff step, or an incident. The handler's own errors are judged by their class only. The runtime's own steps
+ * wait out a gateway or engine outage, with the task's retries untouched.
  */
 @Injectable()
 export class ExternalTaskExecutor {
@@ -29,21 +40,27 @@ export class ExternalTaskExecutor {
 
   constructor(
     private readonly refresher: InstanceRefresher,
+    private readonly held: HeldEvents,
     private readonly faults: GatewayFaults,
     private readonly metrics: WorkerMetrics,
   ) {}
 
+  /** Settles when the handler has really ended, so the topic's bound counts handlers, not reports. */
   execute(worker: WorkerDefinition, task: LockedExternalTask, actions: ExternalTaskActions): Promise<void> {
     const execution = this.run(worker, task, actions).finally(() => this.running.delete(execution));
     this.running.add(execution);
     return execution;
   }
 
+  /** From now on tasks that arrive are unlocked at once. */
+  stopTaking(): void {
+    this.stopping = true;
+  }
+
   /** Lets tasks in hand finish until the deadline; then drops the rest and unlocks them for another worker. */
   async drain(deadlineMs: number): Promise<void> {
-    this.stopping = true;
-    const finished = Promise.allSettled([...this.running]);
-    const timedOut = await Promise.race([finished.then(() => false), delay(deadlineMs).then(() => true)]);
+    this.stopTaking();
+    const timedOut = await Promise.race([Promise.allSettled([...this.running]).then(() => false), delay(deadlineMs).then(() => true)]);
     if (!timedOut) return;
     this.logger.warn(`Shutdown deadline passed with ${this.running.size} external task(s) in hand; unlocking them`);
     for (const keeper of this.keepers) keeper.giveUp('shutdown');
@@ -54,7 +71,7 @@ export class ExternalTaskExecutor {
     const { topic } = worker.settings;
     this.metrics.fetched.inc({ topic });
     if (this.stopping) {
-      await actions.unlock().catch((error: Error) => this.logger.warn(`Could not unlock external task ${task.id}: ${error.message}`));
+      await actions.unlock().catch((error: unknown) => this.logger.warn(`Could not unlock external task ${task.id}: ${messageOf(error)}`));
       this.metrics.outcomes.inc({ topic, outcome: 'unlocked' });
       return;
     }
@@ -67,81 +84,154 @@ export class ExternalTaskExecutor {
     this.keepers.add(keeper);
     this.metrics.inFlight.inc({ topic });
     const job: ExternalTaskJob = { ...withoutEngineDetails(task), attempt: attemptOf(worker.settings.retry, task.retries), signal: keeper.signal };
-    const endTimer = this.metrics.handlerDuration.startTimer({ topic });
+    let handling: Promise<unknown> = Promise.resolve();
     try {
-      const result = (await this.untilGatewayIsBack(keeper, task, () => worker.handler.handle(job))) ?? {};
-      endTimer();
-      await this.complete(worker, task, actions, keeper, result);
+      const endTimer = this.metrics.handlerDuration.startTimer({ topic });
+      let result: WorkerResult | void;
+      try {
+        result = await this.handleUntilGatewayIsBack(worker, job, keeper, (current) => (handling = current));
+      } finally {
+        endTimer();
+      }
+      await this.complete(worker, task, actions, keeper, result ?? {});
     } catch (error) {
-      endTimer();
-      await this.report(worker, task, actions, keeper, error as Error);
+      await this.report(worker, task, actions, keeper, error);
     } finally {
-      keeper.stop();
+      await keeper.settle();
       this.keepers.delete(keeper);
+      await handling.catch(() => undefined);
       this.metrics.inFlight.dec({ topic });
     }
   }
 
-  private async complete(worker: WorkerDefinition, task: LockedExternalTask, actions: ExternalTaskActions, keeper: LockKeeper, result: WorkerResult): Promise<void> {
-    const events = result.events ?? [];
-    if (events.length > 0) {
-      // Written before the completion, so a sync that sees what follows it can never publish ahead of them.
-      if (!(await keeper.confirm())) throw new OutcomeDropped();
-      await this.untilGatewayIsBack(keeper, task, () =>
-        this.refresher.refreshInstance(task.processInstanceId, { domainEvents: events }),
-      );
-    }
-    if (keeper.lostReason) throw new OutcomeDropped();
-    try {
-      await actions.complete(result.variables, result.localVariables);
-    } catch (error) {
-      // The lock expires and the task is fetched again: at least once. Stable event ids keep its events single.
-      this.logger.warn(`Could not complete external task ${task.id} (${worker.settings.topic}): ${(error as Error).message}`);
-      this.metrics.outcomes.inc({ topic: worker.settings.topic, outcome: 'completion_failed' });
-      return;
-    }
-    this.metrics.outcomes.inc({ topic: worker.settings.topic, outcome: 'completed' });
-    if (worker.settings.refreshMirror) {
-      await this.refresher.refreshInstance(task.processInstanceId).catch((error: Error) =>
-        this.logger.warn(`Mirror refresh after external task ${task.id} failed (the poll catches up): ${error.message}`),
-      );
-    }
-  }
-
-  private async report(worker: WorkerDefinition, task: LockedExternalTask, actions: ExternalTaskActions, keeper: LockKeeper, error: Error): Promise<void> {
-    const { topic, retry } = worker.settings;
-    const answer = (outcome: string, request: () => Promise<void>) =>
-      request().then(
-        () => this.metrics.outcomes.inc({ topic, outcome }),
-        (reportError: Error) => this.logger.warn(`Could not report the outcome of external task ${task.id} (${topic}): ${reportError.message}`),
-      );
-    if (error instanceof OutcomeDropped || keeper.lostReason) {
-      if (keeper.lostReason === 'shutdown') return answer('unlocked', () => actions.unlock());
-      // Cancelled instance or a lock that ran out and went to another worker: the outcome is not ours to report.
-      this.logger.log(`External task ${task.id} (${topic}) is no longer this worker's; its outcome is dropped`);
-      this.metrics.outcomes.inc({ topic, outcome: 'dropped' });
-      return;
-    }
-    if (error instanceof BpmnError) return answer('bpmn_error', () => actions.bpmnError(error.code, error.message, error.variables));
-    const retries = error instanceof NonRetryableError ? 0 : retriesAfterFailure(retry, task.retries);
-    this.logger.warn(`External task ${task.id} (${topic}) failed, ${retries} retries left: ${error.message}`);
-    const retryTimeoutMs = retries > 0 ? backoffDelayMs(retry, attemptOf(retry, task.retries)) : 0;
-    await answer(retries > 0 ? 'failed' : 'incident', () => actions.fail({ message: error.message, details: error.stack, retries, retryTimeoutMs }));
-  }
-
-  /** Runs `step`; while it fails because the gateway itself (database, broker) or the engine is down, waits and retries. */
-  private async untilGatewayIsBack<T>(keeper: LockKeeper, task: LockedExternalTask, step: () => Promise<T>): Promise<T> {
-    for (let wait = 1; ; wait += 1) {
+  /** The handler, run again (same lock, no retry spent) only while it says the gateway is unavailable. */
+  private async handleUntilGatewayIsBack(
+    worker: WorkerDefinition,
+    job: ExternalTaskJob,
+    keeper: LockKeeper,
+    started: (handling: Promise<unknown>) => void,
+  ): Promise<WorkerResult | void> {
+    for (let wait = 0; ; wait += 1) {
+      const handling = Promise.resolve().then(() => worker.handler.handle(job));
+      started(handling);
       try {
-        return await abortable(step(), keeper.signal);
+        return await abortable(handling, keeper.signal);
       } catch (error) {
-        if (keeper.lostReason || !(await this.faults.isGatewayFault(error))) throw error;
-        if (wait === 1) this.logger.warn(`External task ${task.id} waits for the gateway to recover: ${(error as Error).message}`);
-        this.metrics.gatewayFaultWaits.inc({ topic: task.topic });
-        await abortable(delay(Math.min(30_000, 500 * 2 ** Math.min(wait, 6))), keeper.signal).catch(() => undefined);
+        if (!(error instanceof GatewayUnavailableError) || keeper.lostReason) throw error;
+        await this.waitForRecovery(keeper, job.id, job.topic, wait, error);
+      }
+    }
+  }
+
+  private async complete(worker: WorkerDefinition, task: LockedExternalTask, actions: ExternalTaskActions, keeper: LockKeeper, result: WorkerResult): Promise<void> {
+    const { topic, lockDurationMs } = worker.settings;
+    const events = checkedEvents(task.id, result.events, new Date(Date.now() + lockDurationMs));
+    const ids = events.map((event) => event.id);
+    try {
+      if (events.length > 0) await this.writeHeld(task, keeper, events);
+      if (keeper.lostReason) throw new OutcomeDropped();
+      await keeper.settle();
+      const answer = await this.engineAnswer(keeper, task, 'completion', () => actions.complete(result.variables, result.localVariables));
+      if (answer === 'lost') throw new OutcomeDropped();
+    } catch (error) {
+      await this.held.discard(ids).catch((discardError: unknown) => this.logger.warn(`Could not discard the events of external task ${task.id}: ${messageOf(discardError)}`));
+      throw error;
+    }
+    // A release that fails is not lost: the hold runs out and the events go out then.
+    await this.held.release(ids).catch((error: unknown) => this.logger.warn(`Events of external task ${task.id} wait for their hold to run out: ${messageOf(error)}`));
+    this.metrics.outcomes.inc({ topic, outcome: 'completed' });
+    if (worker.settings.refreshMirror) {
+      await this.refresher.refreshInstance(task.processInstanceId).catch((error: unknown) =>
+        this.logger.warn(`Mirror refresh after external task ${task.id} failed (the poll catches up): ${messageOf(error)}`),
+      );
+    }
+  }
+
+  /**
+   * Writes the events (held) with a refresh of the instance, so they sit in order in its history; only after the
+   * engine confirmed the lock. A failure that is not an outage (the events cannot be stored) is the task's incident.
+   */
+  private async writeHeld(task: LockedExternalTask, keeper: LockKeeper, events: HeldEvent[]): Promise<void> {
+    if (!(await keeper.confirm())) throw new OutcomeDropped();
+    for (let wait = 0; ; wait += 1) {
+      try {
+        await abortable(this.refresher.refreshInstance(task.processInstanceId, { domainEvents: events }), keeper.signal);
+        return;
+      } catch (error) {
+        if (error instanceof OutcomeDropped || keeper.lostReason) throw new OutcomeDropped();
+        if (!(await this.faults.isGatewayFault(error))) throw new NonRetryableError(`The gateway could not record the task's events: ${messageOf(error)}`);
+        await this.waitForRecovery(keeper, task.id, task.topic, wait, error);
+      }
+    }
+  }
+
+  private async report(worker: WorkerDefinition, task: LockedExternalTask, actions: ExternalTaskActions, keeper: LockKeeper, thrown: unknown): Promise<void> {
+    const { topic, retry } = worker.settings;
+    await keeper.settle();
+    if (thrown instanceof OutcomeDropped || keeper.lostReason) {
+      if (keeper.lostReason === 'shutdown') await this.answer(topic, task, 'unlocked', () => actions.unlock().then(() => 'done' as const));
+      else this.dropped(topic, task);
+      return;
+    }
+    const error = asError(thrown);
+    if (error instanceof BpmnError && error.code.trim() !== '') {
+      const reported = await this.answer(topic, task, 'bpmn_error', () => this.engineAnswer(keeper, task, 'BPMN error', () => actions.bpmnError(error.code, error.message, error.variables)));
+      if (reported) return;
+    }
+    const retries = error instanceof NonRetryableError || error instanceof BpmnError ? 0 : retriesAfterFailure(retry, task.retries);
+    const message = error instanceof BpmnError ? `BPMN error '${error.code}' could not be thrown: ${error.message}` : error.message;
+    this.logger.warn(`External task ${task.id} (${topic}) failed, ${retries} retries left: ${message}`);
+    const retryTimeoutMs = retries > 0 ? backoffDelayMs(retry, attemptOf(retry, task.retries)) : 0;
+    await this.answer(topic, task, retries > 0 ? 'failed' : 'incident', () =>
+      this.engineAnswer(keeper, task, 'failure', () => actions.fail({ message: message || error.name, details: error.stack, retries, retryTimeoutMs })),
+    );
+  }
+
+  /** Sends a report; true when the engine took it. A refusal is logged (the lock runs out, the task comes back). */
+  private async answer(topic: string, task: LockedExternalTask, outcome: string, request: () => Promise<EngineAnswer>): Promise<boolean> {
+    try {
+      if ((await request()) === 'lost') {
+        this.dropped(topic, task);
+        return true;
+      }
+      this.metrics.outcomes.inc({ topic, outcome });
+      return true;
+    } catch (error) {
+      this.logger.warn(`Could not report the outcome of external task ${task.id} (${topic}): ${messageOf(error)}`);
+      return false;
+    }
+  }
+
+  /**
+   * The engine's answer to a report; waits out an engine that cannot be reached. A request the engine refuses for a
+   * reason of its own (bad variables) becomes a NonRetryableError with the engine's words.
+   */
+  private async engineAnswer(keeper: LockKeeper, task: LockedExternalTask, what: string, request: () => Promise<EngineAnswer>): Promise<EngineAnswer> {
+    for (let wait = 0; ; wait += 1) {
+      try {
+        return await request();
+      } catch (error) {
+        if (error instanceof VariableEncodingError || error instanceof ExternalTaskRefusedError) {
+          throw new NonRetryableError(`The engine refused the ${what}: ${error.message}`);
+        }
+        if (!(error instanceof ExternalTaskEngineUnreachableError) || keeper.lostReason) throw error;
+        await this.waitForRecovery(keeper, task.id, task.topic, wait, error);
         if (keeper.lostReason) throw new OutcomeDropped();
       }
     }
+  }
+
+  private dropped(topic: string, task: LockedExternalTask): void {
+    // Cancelled instance, or a lock that ran out and went to another worker: the outcome is not ours to report.
+    this.logger.log(`External task ${task.id} (${topic}) is no longer this worker's; its outcome is dropped`);
+    this.metrics.outcomes.inc({ topic, outcome: 'dropped' });
+  }
+
+  private async waitForRecovery(keeper: LockKeeper, taskId: string, topic: string, wait: number, error: unknown): Promise<void> {
+    if (wait === 0) this.logger.warn(`External task ${taskId} (${topic}) waits for the gateway to recover: ${messageOf(error)}`);
+    this.metrics.gatewayFaultWaits.inc({ topic });
+    await delay(Math.min(LONGEST_WAIT_MS, FIRST_WAIT_MS * 2 ** wait), keeper.signal);
+    if (keeper.lostReason) throw new OutcomeDropped();
   }
 }
 
@@ -150,11 +240,31 @@ function withoutEngineDetails(task: LockedExternalTask): Omit<ExternalTaskJob, '
   return job;
 }
 
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+/** A handler may throw anything; the engine is told in words either way. */
+function asError(thrown: unknown): Error {
+  return thrown instanceof Error ? thrown : new Error(`The handler threw ${thrown === null ? 'null' : typeof thrown}: ${String(thrown).slice(0, 200)}`);
 }
 
-/** Settles with `work`, or rejects as soon as `signal` aborts: a dropped task never waits for its handler. */
+function messageOf(error: unknown): string {
+  return asError(error).message;
+}
+
+/** Resolves after `ms`, or at once when `signal` aborts (its timer cleared). */
+function delay(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    timer.unref();
+    signal?.addEventListener('abort', done, { once: true });
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+  });
+}
+
+/** Settles with `work`, or rejects as soon as `signal` aborts: a dropped task never waits for its handler's answer. */
 function abortable<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
   if (signal.aborted) return Promise.reject(new OutcomeDropped());
   return new Promise<T>((resolve, reject) => {

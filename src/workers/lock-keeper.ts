@@ -4,13 +4,15 @@ export type LostReason = 'lock-refused' | 'shutdown';
 
 /**
  * Keeps one task's lock while its handler runs: renews it every third of the lock duration (a renewal may be slow
- * or fail once without the lock running out), so a handler may take as long as it needs. When the engine refuses a renewal (instance cancelled, task taken by another worker) or shutdown
- * gives up on the task, the signal aborts and the outcome is dropped.
+ * or fail once without the lock running out), so a handler may take as long as it needs. When the engine refuses a
+ * renewal (instance cancelled, task taken by another worker) or shutdown gives up on the task, the signal aborts
+ * and the outcome is dropped.
  */
 export class LockKeeper {
   private readonly controller = new AbortController();
   private timer: NodeJS.Timeout | undefined;
-  private stopped = false;
+  private renewal: Promise<void> = Promise.resolve();
+  private settled = false;
 
   constructor(
     private readonly actions: ExternalTaskActions,
@@ -32,33 +34,44 @@ export class LockKeeper {
   /** Asks the engine now whether the task is still ours, renewing the lock: before side effects that must not outlive it. */
   async confirm(): Promise<boolean> {
     if (this.lostReason) return false;
-    await this.renew();
+    await this.renewal;
+    this.renewal = this.renew();
+    await this.renewal;
     return this.lostReason === null;
   }
 
   giveUp(reason: LostReason): void {
     if (!this.controller.signal.aborted) this.controller.abort(reason);
-    this.stop();
-  }
-
-  stop(): void {
-    this.stopped = true;
     clearTimeout(this.timer);
   }
 
+  /**
+   * Stops renewing and waits for a renewal in flight: called before the outcome goes to the engine, since a renewal
+   * the engine takes after a failure report would replace the retry timeout it just set.
+   */
+  async settle(): Promise<void> {
+    this.settled = true;
+    clearTimeout(this.timer);
+    await this.renewal;
+  }
+
   private schedule(): void {
-    if (this.stopped) return;
-    this.timer = setTimeout(() => void this.renew().finally(() => this.schedule()), this.lockDurationMs / 3);
+    if (this.settled || this.lostReason) return;
+    this.timer = setTimeout(() => {
+      this.renewal = this.renew();
+      void this.renewal.then(() => this.schedule());
+    }, this.lockDurationMs / 3);
     this.timer.unref();
   }
 
   private async renew(): Promise<void> {
+    if (this.settled || this.lostReason) return;
     try {
       const answer = await this.actions.extendLock(this.lockDurationMs);
       if (answer === 'lost') this.giveUp('lock-refused');
       else this.onExtended();
     } catch (error) {
-      // The engine did not answer: the lock may still hold; the next renewal tries again.
+      // The engine did not answer, or refused for a reason of its own: the lock may still hold; the next renewal tries again.
       this.onRenewalError(error as Error);
     }
   }

@@ -5,7 +5,8 @@ import { stableUuid } from './stable-id.js';
 export const PUBLISH_TOPIC = 'gateway.publish';
 // A routing-key suffix: dot-separated words, no AMQP wildcards.
 const EVENT_TYPE = /^[a-z0-9][a-z0-9_-]*(\.[a-z0-9][a-z0-9_-]*)*$/i;
-const MAX_EVENT_TYPE_LENGTH = 100;
+// The outbox holds 64 characters of type, `model.` included.
+const MAX_EVENT_TYPE_LENGTH = 58;
 const MAX_PAYLOAD_BYTES = 256 * 1024;
 
 /**

@@ -50,7 +50,10 @@ export interface ExternalTaskJob {
 export interface WorkerEvent {
   type: PublishedEventType;
   data: Record<string, unknown>;
-  /** A stable id makes the event idempotent: a redelivered task that produces it again does not publish it twice. */
+  /**
+   * A UUID. Given or not, the event is idempotent: without one it is derived from the external task id, its place in
+   * the list and its type, so a redelivered task that produces it again does not publish it twice.
+   */
   id?: string;
 }
 
@@ -68,7 +71,7 @@ export interface ExternalTaskHandler {
   handle(job: ExternalTaskJob): Promise<WorkerResult | void>;
 }
 
-/** Thrown by a handler: the engine routes it to the matching error boundary event (handleBpmnError). */
+/** Thrown by a handler: the engine routes it to the matching error boundary event (handleBpmnError); the code must not be empty. */
 export class BpmnError extends Error {
   override readonly name = 'BpmnError';
 
@@ -84,6 +87,14 @@ export class BpmnError extends Error {
 /** Thrown by a handler when trying again cannot help (bad input): an incident at once, no retries. */
 export class NonRetryableError extends Error {
   override readonly name = 'NonRetryableError';
+}
+
+/**
+ * Thrown by a handler when what failed is the gateway itself (its database or broker, through a gateway service):
+ * the task keeps its lock and its retries, and the handler runs again once a wait has passed.
+ */
+export class GatewayUnavailableError extends Error {
+  override readonly name = 'GatewayUnavailableError';
 }
 
 /** Marks a provider as the handler of a topic; discovered at boot. */

@@ -33,12 +33,15 @@ export class WorkerRuntime implements OnApplicationBootstrap, BeforeApplicationS
     return this.pollers.map((poller) => poller.status());
   }
 
-  /** Stops fetching, lets tasks in hand finish until WORKER_DRAIN_TIMEOUT_MS, unlocks the rest. */
+  /**
+   * Stops fetching at once (a long poll in flight is ended, tasks arriving now are unlocked), lets tasks in hand
+   * finish until WORKER_DRAIN_TIMEOUT_MS, unlocks the rest.
+   */
   async beforeApplicationShutdown(): Promise<void> {
-    const pollers = this.pollers;
+    this.executor.stopTaking();
+    for (const poller of this.pollers) poller.stop();
     this.pollers = [];
-    const longestPoll = this.config.WORKER_LONG_POLL_MS + this.config.CAMUNDA_TIMEOUT_MS;
-    await Promise.all(pollers.map((poller) => poller.stop(longestPoll)));
+    this.topics.closeFetches();
     await this.executor.drain(this.config.WORKER_DRAIN_TIMEOUT_MS);
     this.topics.closeConnections();
   }

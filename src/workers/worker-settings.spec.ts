@@ -18,7 +18,7 @@ describe('worker settings', () => {
 
   it('refuses settings that cannot work, naming the topic and each problem', () => {
     expect(() => resolveWorkerSettings({ topic: 'billing', maxInFlight: 0, lockDurationMs: 10, retry: { jitter: 2 } }, config)).toThrow(
-      "External-task worker 'billing': lockDurationMs must be at least 1000; maxInFlight must be a positive integer; retry.jitter must be between 0 and 1",
+      "External-task worker 'billing': lockDurationMs must be an integer from 1000 to 3600000; maxInFlight must be an integer from 1 to 10000; retry.jitter must be between 0 and 1",
     );
     expect(() => resolveWorkerSettings({ topic: 'has space' }, config)).toThrow(/topic must be/);
   });

@@ -1,4 +1,4 @@
-import { createServer, request as forward, type Server } from 'node:http';
+import { createServer, request as forward, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 
 export interface RecordedRequest {
   method: string;
@@ -17,6 +17,8 @@ export interface RecordedRequest {
 export class RecordingProxy {
   readonly requests: RecordedRequest[] = [];
   beforeAnswer: ((request: RecordedRequest, status: number) => Promise<void> | void) | null = null;
+  /** Runs before a request is forwarded: the place to make something happen just before the engine sees it. */
+  beforeForward: ((request: RecordedRequest) => Promise<void> | void) | null = null;
   /** When set, requests it answers for are not forwarded: an engine that misbehaves on cue. */
   fault: ((request: RecordedRequest) => { status: number; body: unknown } | undefined) | null = null;
   private server: Server | null = null;
@@ -51,21 +53,25 @@ export class RecordingProxy {
           outgoing.end(JSON.stringify(injected.body));
           return;
         }
-        const upstream = forward(
-          { host: this.engineBaseUrl.hostname, port: this.engineBaseUrl.port || 80, method: incoming.method, path: incoming.url, headers: incoming.headers },
-          (answer) => {
-            void Promise.resolve(this.beforeAnswer?.(recorded, answer.statusCode ?? 502)).finally(() => {
-              outgoing.writeHead(answer.statusCode ?? 502, answer.headers);
-              answer.pipe(outgoing);
-            });
-          },
-        );
-        upstream.on('error', () => outgoing.destroy());
-        upstream.end(body);
+        void Promise.resolve(this.beforeForward?.(recorded)).finally(() => this.forward(incoming, outgoing, recorded, body));
       });
     });
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
     this.port = (this.server!.address() as { port: number }).port;
+  }
+
+  private forward(incoming: IncomingMessage, outgoing: ServerResponse, recorded: RecordedRequest, body: Buffer): void {
+    const upstream = forward(
+      { host: this.engineBaseUrl.hostname, port: this.engineBaseUrl.port || 80, method: incoming.method, path: incoming.url, headers: incoming.headers },
+      (answer) => {
+        void Promise.resolve(this.beforeAnswer?.(recorded, answer.statusCode ?? 502)).finally(() => {
+          outgoing.writeHead(answer.statusCode ?? 502, answer.headers);
+          answer.pipe(outgoing);
+        });
+      },
+    );
+    upstream.on('error', () => outgoing.destroy());
+    upstream.end(body);
   }
 
   async stop(): Promise<void> {
