@@ -29,7 +29,10 @@ describe('sync isolation', () => {
   }
 
   async function startOnEngine(suffix: string, variables: Record<string, unknown> = {}): Promise<string> {
-    const { id } = await engineRest<{ id: string }>('POST', '/process-definition/key/ticket-approval/start', { businessKey: `ISO-${run}-${suffix}`, variables });
+    const { id } = await engineRest<{ id: string }>('POST', '/process-definition/key/ticket-approval/start', {
+      businessKey: `ISO-${run}-${suffix}`,
+      variables,
+    });
     created.push(id);
     return id;
   }
@@ -41,7 +44,9 @@ describe('sync isolation', () => {
   }
 
   async function pollCursor(): Promise<{ position: Date | null; last_error: string | null }> {
-    const [cursor] = await rows<{ position: Date | null; last_error: string | null }>(`SELECT position, last_error FROM sync_cursors WHERE name = 'engine-changes'`);
+    const [cursor] = await rows<{ position: Date | null; last_error: string | null }>(
+      `SELECT position, last_error FROM sync_cursors WHERE name = 'engine-changes'`,
+    );
     return cursor!;
   }
 
@@ -92,7 +97,9 @@ describe('sync isolation', () => {
     const attemptsBefore = (await rows<{ attempts: number }>('SELECT attempts FROM parked_instances WHERE instance_id = $1', poison))[0]!.attempts;
     const reconcile = await gateway.http.post('/sync/reconcile').expect(200);
     expect(reconcile.body.ran).toBe(true);
-    expect((await rows<{ attempts: number }>('SELECT attempts FROM parked_instances WHERE instance_id = $1', poison))[0]!.attempts).toBeGreaterThan(attemptsBefore);
+    expect((await rows<{ attempts: number }>('SELECT attempts FROM parked_instances WHERE instance_id = $1', poison))[0]!.attempts).toBeGreaterThan(
+      attemptsBefore,
+    );
     const afterReconcile = await gateway.http.get('/sync/status').expect(200);
     expect(afterReconcile.body.cursors.find((cursor: { name: string }) => cursor.name === 'reconcile')).toMatchObject({ lastError: null });
 
@@ -121,7 +128,8 @@ describe('sync isolation', () => {
         expect(await rows('SELECT id FROM process_instances WHERE id = $1', other)).toHaveLength(1);
       }, 10_000);
       const stored = await rows<{ name: string; value: unknown; escaped_fields: string[] }>(
-        'SELECT name, value, escaped_fields FROM variables WHERE process_instance_id = $1 ORDER BY name', poison,
+        'SELECT name, value, escaped_fields FROM variables WHERE process_instance_id = $1 ORDER BY name',
+        poison,
       );
       expect(stored.map(({ name, escaped_fields }) => ({ name, escaped_fields }))).toEqual([
         { name: 'blob', escaped_fields: ['value'] },
@@ -158,16 +166,20 @@ describe('sync isolation', () => {
       const slow = await Promise.all(Array.from({ length: 12 }, () => startOnEngine('slow')));
       const statuses: number[] = [];
       let longTransactions = 0;
-      await eventually(async () => {
-        const answers = await Promise.all(reads.map((read) => read()));
-        statuses.push(...answers.map((answer) => answer.status));
-        // A transaction left open while the engine answers slowly is a pooled connection nobody else can use.
-        const [{ count }] = await rows<{ count: number }>(
-          `SELECT count(*)::int AS count FROM pg_stat_activity WHERE datname = current_database() AND state = 'idle in transaction' AND xact_start < now() - interval '400 milliseconds'`,
-        );
-        longTransactions = Math.max(longTransactions, count);
-        expect(await rows('SELECT id FROM process_instances WHERE id = ANY($1)', slow)).toHaveLength(slow.length);
-      }, 60_000, 50);
+      await eventually(
+        async () => {
+          const answers = await Promise.all(reads.map((read) => read()));
+          statuses.push(...answers.map((answer) => answer.status));
+          // A transaction left open while the engine answers slowly is a pooled connection nobody else can use.
+          const [{ count }] = await rows<{ count: number }>(
+            `SELECT count(*)::int AS count FROM pg_stat_activity WHERE datname = current_database() AND state = 'idle in transaction' AND xact_start < now() - interval '400 milliseconds'`,
+          );
+          longTransactions = Math.max(longTransactions, count);
+          expect(await rows('SELECT id FROM process_instances WHERE id = ANY($1)', slow)).toHaveLength(slow.length);
+        },
+        60_000,
+        50,
+      );
       expect(statuses.length).toBeGreaterThan(reads.length * 3);
       expect(statuses.filter((status) => status !== 200)).toEqual([]);
       expect(longTransactions).toBe(0);
@@ -237,7 +249,10 @@ describe('sync isolation', () => {
 
       const { id } = await engineRest<{ id: string }>('POST', `/process-definition/key/${key}/start`, {});
       await Promise.all(Array.from({ length: 4 }, () => sync.refreshInstance(id)));
-      expect(await rows(`SELECT type FROM outbox_events WHERE process_instance_id = $1 ORDER BY sequence`, id)).toEqual([{ type: 'process.started' }, { type: 'task.created' }]);
+      expect(await rows(`SELECT type FROM outbox_events WHERE process_instance_id = $1 ORDER BY sequence`, id)).toEqual([
+        { type: 'process.started' },
+        { type: 'task.created' },
+      ]);
     } finally {
       await engineRest('DELETE', `/deployment/${deploymentId}?cascade=true`);
     }

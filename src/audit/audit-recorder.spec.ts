@@ -14,7 +14,11 @@ const mary: Caller = {
     { workspaceId: 'globex', tenantId: 'globex', roles: [Role.Approver], camundaGroupIds: ['managers'] },
   ],
 };
-const olga: Caller = { ...mary, camundaUserId: 'gwolga1', workspaces: [{ workspaceId: 'acme', tenantId: 'acme', roles: [Role.Operator], camundaGroupIds: [] }] };
+const olga: Caller = {
+  ...mary,
+  camundaUserId: 'gwolga1',
+  workspaces: [{ workspaceId: 'acme', tenantId: 'acme', roles: [Role.Operator], camundaGroupIds: [] }],
+};
 
 class FakeResponse extends EventEmitter {
   statusCode = 200;
@@ -86,7 +90,10 @@ describe('AuditRecorder', () => {
     await send(complete(), 404, authenticated(mary, 'acme'));
     // Refused by the guard (a role the route needs): a caller, no scope.
     await send(complete(), 403, (request) => Object.assign(request, { route: { path: '/tasks/:id/complete' }, params: { id: 't-42' }, caller: olga }));
-    expect(recorded.map((entry) => [entry.outcome, entry.actorCamundaId, entry.workspace])).toEqual([[404, 'gwmary1', 'acme'], [403, 'gwolga1', 'acme']]);
+    expect(recorded.map((entry) => [entry.outcome, entry.actorCamundaId, entry.workspace])).toEqual([
+      [404, 'gwmary1', 'acme'],
+      [403, 'gwolga1', 'acme'],
+    ]);
   });
 
   it('records a command whose caller went away before the answer as 499: it may still have run', async () => {

@@ -70,6 +70,9 @@ function entryOf(request: AuditedRequest, response: Response, at: Date): AuditEn
 /** Route parameters are caller input: bounded, and without the U+0000 that jsonb cannot hold. */
 function storableParams(params: Record<string, string | string[]> | undefined): Record<string, string> {
   return Object.fromEntries(
-    Object.entries(params ?? {}).map(([name, value]) => [name, (Array.isArray(value) ? value.join('/') : value).replaceAll('\u0000', '\uFFFD').slice(0, MAX_RESOURCE_ID_LENGTH)]),
+    Object.entries(params ?? {}).map(([name, value]) => [
+      name,
+      (Array.isArray(value) ? value.join('/') : value).replaceAll('\u0000', '\uFFFD').slice(0, MAX_RESOURCE_ID_LENGTH),
+    ]),
   );
 }

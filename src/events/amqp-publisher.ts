@@ -141,7 +141,8 @@ export class AmqpPublisher implements OnApplicationShutdown {
     return errors.map((error): PublishOutcome => {
       if (error === null) return { status: 'confirmed' };
       if (error instanceof UnsendableMessageError) return { status: 'rejected', reason: `not sendable: ${error.message}` };
-      if (error.message === NACKED) return { status: 'rejected', reason: 'RabbitMQ refused the message (nack: a queue it routes to refuses it, e.g. full with x-overflow reject-publish)' };
+      if (error.message === NACKED)
+        return { status: 'rejected', reason: 'RabbitMQ refused the message (nack: a queue it routes to refuses it, e.g. full with x-overflow reject-publish)' };
       if (blamed) return { status: 'unconfirmed' };
       blamed = true;
       return { status: 'rejected', reason: session.channelError!.message };

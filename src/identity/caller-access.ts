@@ -5,7 +5,11 @@ import type { WorkspaceRecord } from './workspace.entity.js';
  * The workspaces a caller's grants reach, with its roles in each. A grant on ALL_WORKSPACES reaches every known
  * workspace; a grant naming a workspace that is not (yet) known reaches nothing.
  */
-export function workspaceAccessOf(grants: Grant[], workspaces: Pick<WorkspaceRecord, 'id' | 'tenantId'>[], groupsOf: (roles: Role[]) => string[]): WorkspaceAccess[] {
+export function workspaceAccessOf(
+  grants: Grant[],
+  workspaces: Pick<WorkspaceRecord, 'id' | 'tenantId'>[],
+  groupsOf: (roles: Role[]) => string[],
+): WorkspaceAccess[] {
   const everywhere = grants.filter((grant) => grant.workspace === ALL_WORKSPACES).map((grant) => grant.role);
   return workspaces
     .map((workspace) => {

@@ -75,7 +75,13 @@ export class IdentityAdminService {
         email: user.email ?? null,
         grants: user.grants.map(({ workspace, role }) => ({ workspace, role })),
       });
-      return { localId: user.localId, outcome: 'provisioned', camundaUserId: caller.camundaUserId, workspaces: caller.workspaces.map((access) => access.workspaceId), error: null };
+      return {
+        localId: user.localId,
+        outcome: 'provisioned',
+        camundaUserId: caller.camundaUserId,
+        workspaces: caller.workspaces.map((access) => access.workspaceId),
+        error: null,
+      };
     } catch (error) {
       this.logger.warn(`Provisioning ${user.localId} failed: ${(error as Error).message}`);
       return { localId: user.localId, outcome: 'failed', camundaUserId: null, workspaces: [], error: (error as Error).message };

@@ -44,7 +44,10 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const response = http.getResponse<Response>();
     const problem = this.toProblem(exception, request.originalUrl ?? request.url, request.requestId);
     if (problem.status >= 500) {
-      this.logger.error(`${request.method} ${request.originalUrl} -> ${problem.status} ${problem.code}: ${problem.detail}`, problem.status === 500 ? (exception as Error)?.stack : undefined);
+      this.logger.error(
+        `${request.method} ${request.originalUrl} -> ${problem.status} ${problem.code}: ${problem.detail}`,
+        problem.status === 500 ? (exception as Error)?.stack : undefined,
+      );
     }
     if (exception instanceof GatewayError) response.set(exception.headers);
     response.status(problem.status).type('application/problem+json').send(JSON.stringify(problem));

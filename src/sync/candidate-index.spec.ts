@@ -40,7 +40,11 @@ describe('CandidateIndexBuilder', () => {
   });
 
   it('leaves to the engine a task the log does not mention, or one whose candidates were ever removed', async () => {
-    const index = await builder([change('t1', 'add', { groupId: 'managers' }), change('t1', 'delete', { groupId: 'managers' }), change('t2', 'add', { groupId: 'g' })]).build.build(at);
+    const index = await builder([
+      change('t1', 'add', { groupId: 'managers' }),
+      change('t1', 'delete', { groupId: 'managers' }),
+      change('t2', 'add', { groupId: 'g' }),
+    ]).build.build(at);
     expect(index?.candidatesOf('unmentioned')).toBeUndefined();
     expect(index?.candidatesOf('t1')).toBeUndefined();
     expect(index?.candidatesOf('t2')).toEqual({ users: [], groups: ['g'] });

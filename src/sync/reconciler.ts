@@ -34,7 +34,8 @@ export class Reconciler {
 
   async *drift(): AsyncGenerator<Drift> {
     yield* this.pages<EngineProcessInstance, MirroredInstance & { startedAt: Date }>(
-      (from, skip) => this.historyClient.listHistoricProcessInstancesByStart({ unfinished: true, startedAfter: from ?? undefined }, { firstResult: skip, maxResults: PAGE }),
+      (from, skip) =>
+        this.historyClient.listHistoricProcessInstancesByStart({ unfinished: true, startedAfter: from ?? undefined }, { firstResult: skip, maxResults: PAGE }),
       (instance) => ({ at: instance.startedAt, id: instance.id }),
       (after, upTo) => this.mirror.instancesBetween(after, upTo, MIRROR_CHUNK),
       (row) => ({ at: row.startedAt, id: row.id }),

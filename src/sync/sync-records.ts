@@ -33,7 +33,10 @@ export class SyncRecords {
 
   /** Starts a run on the database's clock, so runs of replicas on different hosts compare on one clock. */
   async beginRun(name: string, replica: string): Promise<string> {
-    const [{ id }] = await this.dataSource.query('INSERT INTO sync_runs (name, replica, started_at) VALUES ($1, $2, clock_timestamp()) RETURNING id', [name, replica]);
+    const [{ id }] = await this.dataSource.query('INSERT INTO sync_runs (name, replica, started_at) VALUES ($1, $2, clock_timestamp()) RETURNING id', [
+      name,
+      replica,
+    ]);
     return id;
   }
 

@@ -22,7 +22,12 @@ const DEFAULT_LIMIT = 100;
 const NARROW_CREATED_RANGE = 2_000;
 
 /** GET /tasks for this scope as one query (the page's window and order come from taskListKeyset). */
-export function taskListQuery(builder: SelectQueryBuilder<TaskRecord>, scope: AccessScope, query: TaskQueryDto, groupsOfCandidateUser: string[]): SelectQueryBuilder<TaskRecord> {
+export function taskListQuery(
+  builder: SelectQueryBuilder<TaskRecord>,
+  scope: AccessScope,
+  query: TaskQueryDto,
+  groupsOfCandidateUser: string[],
+): SelectQueryBuilder<TaskRecord> {
   applyTaskFilters(builder, query, groupsOfCandidateUser);
   restrictToVisibleTasks(builder, scope, query.tenantId);
   return builder;

@@ -123,7 +123,13 @@ export class ExternalTaskExecutor {
     }
   }
 
-  private async complete(worker: WorkerDefinition, task: LockedExternalTask, actions: ExternalTaskActions, keeper: LockKeeper, result: WorkerResult): Promise<void> {
+  private async complete(
+    worker: WorkerDefinition,
+    task: LockedExternalTask,
+    actions: ExternalTaskActions,
+    keeper: LockKeeper,
+    result: WorkerResult,
+  ): Promise<void> {
     const { topic, lockDurationMs } = worker.settings;
     const events = checkedEvents(task.id, result.events, new Date(Date.now() + lockDurationMs));
     const ids = events.map((event) => event.id);
@@ -134,16 +140,20 @@ export class ExternalTaskExecutor {
       const answer = await this.engineAnswer(keeper, task, 'completion', () => actions.complete(result.variables, result.localVariables));
       if (answer === 'lost') throw new OutcomeDropped();
     } catch (error) {
-      await this.held.discard(ids).catch((discardError: unknown) => this.logger.warn(`Could not discard the events of external task ${task.id}: ${messageOf(discardError)}`));
+      await this.held
+        .discard(ids)
+        .catch((discardError: unknown) => this.logger.warn(`Could not discard the events of external task ${task.id}: ${messageOf(discardError)}`));
       throw error;
     }
     // A release that fails is not lost: the hold runs out and the events go out then.
-    await this.held.release(ids).catch((error: unknown) => this.logger.warn(`Events of external task ${task.id} wait for their hold to run out: ${messageOf(error)}`));
+    await this.held
+      .release(ids)
+      .catch((error: unknown) => this.logger.warn(`Events of external task ${task.id} wait for their hold to run out: ${messageOf(error)}`));
     this.metrics.outcomes.inc({ topic, outcome: 'completed' });
     if (worker.settings.refreshMirror) {
-      await this.refresher.refreshInstance(task.processInstanceId).catch((error: unknown) =>
-        this.logger.warn(`Mirror refresh after external task ${task.id} failed (the poll catches up): ${messageOf(error)}`),
-      );
+      await this.refresher
+        .refreshInstance(task.processInstanceId)
+        .catch((error: unknown) => this.logger.warn(`Mirror refresh after external task ${task.id} failed (the poll catches up): ${messageOf(error)}`));
     }
   }
 
@@ -175,7 +185,9 @@ export class ExternalTaskExecutor {
     }
     const error = asError(thrown);
     if (error instanceof BpmnError && error.code.trim() !== '') {
-      const reported = await this.answer(topic, task, 'bpmn_error', () => this.engineAnswer(keeper, task, 'BPMN error', () => actions.bpmnError(error.code, error.message, error.variables)));
+      const reported = await this.answer(topic, task, 'bpmn_error', () =>
+        this.engineAnswer(keeper, task, 'BPMN error', () => actions.bpmnError(error.code, error.message, error.variables)),
+      );
       if (reported) return;
     }
     const retries = error instanceof NonRetryableError || error instanceof BpmnError ? 0 : retriesAfterFailure(retry, task.retries);

@@ -20,7 +20,9 @@ export class PublishEventWorker implements ExternalTaskHandler {
   async handle(job: ExternalTaskJob): Promise<WorkerResult> {
     const { eventType, payload = {} } = job.variables;
     if (typeof eventType !== 'string' || eventType.length > MAX_EVENT_TYPE_LENGTH || !EVENT_TYPE.test(eventType)) {
-      throw new NonRetryableError(`${PUBLISH_TOPIC} needs an input variable eventType of dot-separated words (letters, digits, "_", "-"), at most ${MAX_EVENT_TYPE_LENGTH} characters`);
+      throw new NonRetryableError(
+        `${PUBLISH_TOPIC} needs an input variable eventType of dot-separated words (letters, digits, "_", "-"), at most ${MAX_EVENT_TYPE_LENGTH} characters`,
+      );
     }
     if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) {
       throw new NonRetryableError(`${PUBLISH_TOPIC} needs an input variable payload that is a Json object`);

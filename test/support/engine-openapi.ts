@@ -44,12 +44,18 @@ export class EngineOpenApi {
   }
 
   private queryViolations(operation: Operation, request: RecordedRequest, where: string): string[] {
-    const declared = new Map((operation.parameters ?? []).map((parameter) => this.resolve(parameter)).filter((p) => p.in === 'query').map((p) => [p.name, p.schema ?? {}]));
+    const declared = new Map(
+      (operation.parameters ?? [])
+        .map((parameter) => this.resolve(parameter))
+        .filter((p) => p.in === 'query')
+        .map((p) => [p.name, p.schema ?? {}]),
+    );
     const problems: string[] = [];
     for (const [name, value] of request.query) {
       const schema = declared.get(name);
       if (!schema) problems.push(`${where}: undeclared query parameter '${name}'`);
-      else if (!fitsParameter(this.resolve(schema), value)) problems.push(`${where}: query parameter '${name}=${value}' does not fit ${JSON.stringify(schema)}`);
+      else if (!fitsParameter(this.resolve(schema), value))
+        problems.push(`${where}: query parameter '${name}=${value}' does not fit ${JSON.stringify(schema)}`);
     }
     return problems;
   }
@@ -109,7 +115,11 @@ export class EngineOpenApi {
 
   private resolve(schema: Schema): Schema {
     let current = schema;
-    while (current.$ref) current = current.$ref.slice(2).split('/').reduce((node: Schema, key: string) => node[key], this.document);
+    while (current.$ref)
+      current = current.$ref
+        .slice(2)
+        .split('/')
+        .reduce((node: Schema, key: string) => node[key], this.document);
     return current;
   }
 }

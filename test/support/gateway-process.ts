@@ -45,11 +45,15 @@ export class GatewayProcess {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const gateway = new GatewayProcess(child, `http://127.0.0.1:${port}`);
-    await eventually(async () => {
-      if (child.exitCode !== null) throw new Error(`gateway exited with ${child.exitCode}:\n${gateway.output}`);
-      const response = await fetch(`${gateway.url}/health/live`);
-      if (!response.ok) throw new Error(`health/live answered ${response.status}`);
-    }, 30_000, 100);
+    await eventually(
+      async () => {
+        if (child.exitCode !== null) throw new Error(`gateway exited with ${child.exitCode}:\n${gateway.output}`);
+        const response = await fetch(`${gateway.url}/health/live`);
+        if (!response.ok) throw new Error(`health/live answered ${response.status}`);
+      },
+      30_000,
+      100,
+    );
     return gateway;
   }
 
