@@ -25,8 +25,8 @@ export async function runBarePublishWorker(options: {
     const arrived = consumer.expect(tasks, `bare worker + amqplib messages (${topic})`);
     const publish = (task: Task) => {
       const { eventType, payload } = task.variables.getAllTyped();
-      const routingKey = `model.${eventType!.value as string}`;
-      const data = typeof payload!.value === 'string' ? JSON.parse(payload!.value) : payload!.value;
+      const routingKey = `model.${eventType.value as string}`;
+      const data = typeof payload.value === 'string' ? JSON.parse(payload.value) : payload.value;
       const id = randomUUID();
       const occurredAt = new Date();
       // Sequence 2: at the gateway this is the instance's second event, after process.started.

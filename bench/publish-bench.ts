@@ -84,7 +84,7 @@ export async function runRawPublish(options: {
   const { routingKey, tasks, exchange, consumer, stallMs } = options;
   const messages: ReceivedMessage[] =
     options.gatewayMessages.length > 0
-      ? Array.from({ length: tasks }, (_, index) => options.gatewayMessages[index % options.gatewayMessages.length]!).map((message) => ({
+      ? Array.from({ length: tasks }, (_, index) => options.gatewayMessages[index % options.gatewayMessages.length]).map((message) => ({
           content: message.content,
           options: { ...message.options, messageId: randomUUID() },
         }))

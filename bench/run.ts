@@ -180,7 +180,7 @@ async function main(): Promise<void> {
     gateway = await GatewayProcess.start({ CAMUNDA_URL: testEnv.camundaUrl, SYNC_RECONCILE_CRON: '0 0 0 1 1 *' });
 
     // Full reconcile: every open instance and task compared; the polls go on beside it, memory stays bounded.
-    const rssBefore = await residentMemory(gateway!.url);
+    const rssBefore = await residentMemory(gateway.url);
     const reconcileStartedAt = new Date();
     const asRoot = await asAdmin();
     const reconcile = await timed(() =>
@@ -188,7 +188,7 @@ async function main(): Promise<void> {
         (response) => response.json() as Promise<{ instancesRefreshed: number; changesApplied: number }>,
       ),
     );
-    const rssAfter = await residentMemory(gateway!.url);
+    const rssAfter = await residentMemory(gateway.url);
     const {
       rows: [pollsBeside],
     } = await database.query(`SELECT count(*)::int AS n FROM sync_runs WHERE name = 'engine-changes' AND started_at BETWEEN $1 AND now()`, [
@@ -231,7 +231,7 @@ async function main(): Promise<void> {
         for (let round = 0; round < 10; round++) {
           let cursor: string | null = null;
           for (let page = 0; page < 3; page++) {
-            const url: string = `${gateway!.url}/tasks?${filterQuery}&sortBy=${sortBy}&sortOrder=${round % 2 === 0 ? 'asc' : 'desc'}&limit=50${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
+            const url: string = `${gateway.url}/tasks?${filterQuery}&sortBy=${sortBy}&sortOrder=${round % 2 === 0 ? 'asc' : 'desc'}&limit=50${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
             const { ms, value }: { ms: number; value: { nextCursor: string | null } } = await timed(() =>
               fetch(url, admin).then((response) => response.json() as Promise<{ nextCursor: string | null }>),
             );
@@ -294,7 +294,7 @@ async function main(): Promise<void> {
       const guardedSamples: number[] = [];
       const unguardedSamples: number[] = [];
       for (let i = 0; i < 400; i++) {
-        const [target, samples, init] = i % 2 === 0 ? [gateway!.url, guardedSamples, admin] : [unguarded.url, unguardedSamples, {}];
+        const [target, samples, init] = i % 2 === 0 ? [gateway.url, guardedSamples, admin] : [unguarded.url, unguardedSamples, {}];
         samples.push((await timed(() => fetch(`${target}/tasks?${query}&limit=100`, init).then((response) => response.json()))).ms);
       }
       const added = percentile(guardedSamples, 50) - percentile(unguardedSamples, 50);
@@ -339,7 +339,7 @@ async function main(): Promise<void> {
       `| lag, out-of-band claim to task.assigned on RabbitMQ (${lags.length} claims) | median ${round(percentile(lags, 50))} ms, p99 ${round(percentile(lags, 99))} ms | poll interval ${POLL_INTERVAL_MS} ms | ${round(percentile(lags, 50) / POLL_INTERVAL_MS, 2)} |`,
     );
 
-    report(`\nGateway resident memory after the run: ${round((await residentMemory(gateway!.url)) / 1024 / 1024)} MiB.`);
+    report(`\nGateway resident memory after the run: ${round((await residentMemory(gateway.url)) / 1024 / 1024)} MiB.`);
     writeFileSync(process.env.BENCH_RESULTS ?? 'bench/results.md', `${rows.join('\n')}\n`);
   } finally {
     await gateway?.stop();

@@ -69,7 +69,7 @@ async function serverTime(database: pg.Client, sql: string, parameters: unknown[
     `EXPLAIN (ANALYZE, FORMAT JSON) ${sql}`,
     parameters,
   );
-  const [plan] = rows[0]!['QUERY PLAN'];
+  const [plan] = rows[0]['QUERY PLAN'];
   return plan['Planning Time'] + plan['Execution Time'];
 }
 
@@ -94,12 +94,12 @@ async function main(): Promise<void> {
     const {
       rows: [mary],
     } = await database.query<{ camunda_user_id: string }>(`SELECT camunda_user_id FROM identity_users WHERE username = 'mary'`);
-    const seeded = await timed(() => seedOpenTasks(database, OPEN_TASKS, mary!.camunda_user_id));
+    const seeded = await timed(() => seedOpenTasks(database, OPEN_TASKS, mary.camunda_user_id));
     report(`# GET /tasks at ${OPEN_TASKS} open tasks\n`);
     report(
       `Seeded ${OPEN_TASKS} open and ${seeded.value.ended} ended tasks in ${round(seeded.ms / 1000)} s (bench/task-seed.ts). ${new Date().toISOString()}.\n`,
     );
-    const demoGroups = ((await engineRest('GET', '/group?member=demo')) as { id: string }[]).map((group) => group.id);
+    const demoGroups = (await engineRest<{ id: string }[]>('GET', '/group?member=demo')).map((group) => group.id);
 
     const callers: BenchCaller[] = [
       { label: 'admin (engine-wide)', token: adminToken, scope: AccessScope.of(callerOf('root', true, []), undefined) },
@@ -107,7 +107,7 @@ async function main(): Promise<void> {
         label: 'mary (approver in acme: her tasks, her candidacies, group managers)',
         token: maryToken,
         scope: AccessScope.of(
-          callerOf(mary!.camunda_user_id, false, [{ workspaceId: 'acme', tenantId: 'acme', roles: [Role.Approver], camundaGroupIds: ['managers'] }]),
+          callerOf(mary.camunda_user_id, false, [{ workspaceId: 'acme', tenantId: 'acme', roles: [Role.Approver], camundaGroupIds: ['managers'] }]),
           undefined,
         ),
       },
@@ -139,7 +139,7 @@ async function main(): Promise<void> {
             let cursor: string | null = null;
             for (let page = 0; page < PAGES; page++) {
               const query: Record<string, string> = { ...params, sortBy, sortOrder, limit: String(PAGE_SIZE), ...(cursor ? { cursor } : {}) };
-              const url = `${gateway.url}/tasks?${new URLSearchParams(query)}`;
+              const url = `${gateway.url}/tasks?${new URLSearchParams(query).toString()}`;
               const answer = await timed(async () => {
                 const response = await fetch(url, { headers });
                 if (!response.ok) throw new Error(`${url} answered ${response.status}: ${await response.text()}`);

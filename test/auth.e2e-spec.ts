@@ -140,7 +140,13 @@ describe('Authentication', () => {
       const token = await freshUserToken('mary');
       expect(decodeJwt(token).header.kid).toBe(rotated.kid);
       // Within the unknown-kid cooldown (1 s by default) the new key is fetched.
-      await eventually(async () => void (await gateway.withToken(token).get('/tasks').expect(200)), 5_000, 250);
+      await eventually(
+        async () => {
+          await gateway.withToken(token).get('/tasks').expect(200);
+        },
+        5_000,
+        250,
+      );
     } finally {
       await rotated.retire();
     }

@@ -38,7 +38,7 @@ describe('bulk operations on the engine reach the mirror within a poll or two', 
     const deploymentId = await deployBehindGateway(`${processKey}-${name}`, model);
     deployments.push(deploymentId);
     const [definition] = await engineRest<{ id: string }[]>('GET', `/process-definition?deploymentId=${deploymentId}`);
-    return definition!.id;
+    return definition.id;
   }
 
   async function count(sql: string, ...params: unknown[]): Promise<number> {
@@ -144,16 +144,16 @@ describe('bulk operations on the engine reach the mirror within a poll or two', 
         [1, 2, 3].map((index) => engineRest<{ id: string }>('POST', `/process-definition/${definitionId}/start`, { businessKey: `${otherKey}-${index}` })),
       );
       const stateOf = async (id: string) => (await mirror.query('SELECT state FROM process_instances WHERE id = $1', [id])).rows[0]?.state;
-      await eventually(async () => expect(await stateOf(deleted!.id)).toBe('ACTIVE'), withinAPollOrTwoMs, 250);
+      await eventually(async () => expect(await stateOf(deleted.id)).toBe('ACTIVE'), withinAPollOrTwoMs, 250);
 
       const batches = await Promise.all([
-        engineRest<{ id: string }>('POST', '/process-instance/suspended-async', { processInstanceIds: [suspended!.id, alsoSuspended!.id], suspended: true }),
-        engineRest<{ id: string }>('POST', '/process-instance/delete', { processInstanceIds: [deleted!.id], deleteReason: 'bulk test' }),
+        engineRest<{ id: string }>('POST', '/process-instance/suspended-async', { processInstanceIds: [suspended.id, alsoSuspended.id], suspended: true }),
+        engineRest<{ id: string }>('POST', '/process-instance/delete', { processInstanceIds: [deleted.id], deleteReason: 'bulk test' }),
       ]);
       await eventually(() => Promise.all(batches.map((batch) => batchFinished(batch.id))), ENGINE_BATCH_TIMEOUT_MS, 250);
       await eventually(
         async () => {
-          expect([await stateOf(suspended!.id), await stateOf(alsoSuspended!.id), await stateOf(deleted!.id)]).toEqual([
+          expect([await stateOf(suspended.id), await stateOf(alsoSuspended.id), await stateOf(deleted.id)]).toEqual([
             'SUSPENDED',
             'SUSPENDED',
             'EXTERNALLY_TERMINATED',

@@ -108,7 +108,7 @@ describe('commands that are safe to retry', () => {
       expect(started).toHaveLength(1);
       expect(answers.map((answer) => answer.status)).toContain(201);
       for (const answer of answers) {
-        if (answer.status === 201) expect(answer.body.id).toBe(started[0]!.id);
+        if (answer.status === 201) expect(answer.body.id).toBe(started[0].id);
         else expect(answer.body).toMatchObject({ status: 409, code: 'IDEMPOTENCY_KEY_IN_PROGRESS' });
       }
     });
@@ -337,7 +337,12 @@ describe('commands that are safe to retry', () => {
         },
       });
       const slowAnswer = new Promise<number>((resolve, reject) =>
-        slow.on('response', (response) => (response.resume(), resolve(response.statusCode ?? 0))).on('error', reject),
+        slow
+          .on('response', (response) => {
+            response.resume();
+            resolve(response.statusCode ?? 0);
+          })
+          .on('error', reject),
       );
       slow.write(head);
 

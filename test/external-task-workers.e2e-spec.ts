@@ -74,7 +74,7 @@ async function outcomes(gateway: RunningGateway, topicName: string): Promise<Rec
   const text = (await gateway.http.get('/metrics').expect(200)).text;
   const found: Record<string, number> = {};
   for (const match of text.matchAll(/camunda_gateway_worker_task_outcomes_total\{topic="([^"]+)",outcome="([^"]+)"\} (\d+)/g)) {
-    if (match[1] === topicName) found[match[2]!] = Number(match[3]);
+    if (match[1] === topicName) found[match[2]] = Number(match[3]);
   }
   return found;
 }
@@ -111,7 +111,7 @@ describe('external-task workers on the real engine', () => {
     rival.start();
     try {
       await eventually(
-        async () => expect((await engineRest('GET', `/history/process-instance/${instanceId}`)) as { state: string }).toMatchObject({ state: 'COMPLETED' }),
+        async () => expect(await engineRest<{ state: string }>('GET', `/history/process-instance/${instanceId}`)).toMatchObject({ state: 'COMPLETED' }),
         20_000,
         200,
       );
@@ -147,7 +147,7 @@ describe('external-task workers on the real engine', () => {
       async () => {
         const [found] = await engineRest<{ incidentMessage: string }[]>('GET', `/incident?processInstanceId=${instanceId}`);
         expect(found).toBeDefined();
-        return found!;
+        return found;
       },
       30_000,
       200,
@@ -159,7 +159,7 @@ describe('external-task workers on the real engine', () => {
     await expect(engineRest('GET', `/external-task?processInstanceId=${instanceId}`)).resolves.toMatchObject([{ retries: 0 }]);
     expect(failures.every((entry) => entry.errorMessage === `boom ${run}`)).toBe(true);
     expect(flakyTries).toHaveLength(3);
-    const [firstWait, secondWait] = [flakyTries[1]! - flakyTries[0]!, flakyTries[2]! - flakyTries[1]!];
+    const [firstWait, secondWait] = [flakyTries[1] - flakyTries[0], flakyTries[2] - flakyTries[1]];
     // 1 s, then 2 s, as the engine's retry timeouts; a fetch may come up to one long poll later.
     expect(firstWait).toBeGreaterThanOrEqual(950);
     expect(firstWait).toBeLessThan(1_000 + 3_000);

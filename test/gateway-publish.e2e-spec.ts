@@ -47,7 +47,7 @@ describe(`${PUBLISH_TOPIC}: a model publishes to RabbitMQ without code`, () => {
     });
     expect(task).toMatchObject({ processInstanceId: instanceId });
     const firstDelivery = await crashing.app.get(PublishEventWorker).handle({
-      ...task!,
+      ...task,
       topic: PUBLISH_TOPIC,
       businessKey: null,
       tenantId: null,
@@ -77,7 +77,7 @@ describe(`${PUBLISH_TOPIC}: a model publishes to RabbitMQ without code`, () => {
       async () => {
         const [found] = await engineRest<{ incidentMessage: string }[]>('GET', `/incident?processInstanceId=${instanceId}`);
         expect(found).toBeDefined();
-        return found!;
+        return found;
       },
       15_000,
       200,

@@ -85,7 +85,7 @@ describe('hostile input never reaches the engine or the mirror', () => {
       'VALIDATION_FAILED',
     );
     expectProblem(
-      await await gateway.http
+      await gateway.http
         .post('/process-instances')
         .set('Content-Type', 'application/json')
         .send('{"processDefinitionKey":"ticket-approval","__proto__":{"admin":true}}'),

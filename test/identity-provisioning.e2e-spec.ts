@@ -75,7 +75,7 @@ describe('identity provisioning (real engine and PostgreSQL)', () => {
     const before = proxy.requests.length;
     const callers = await Promise.all(Array.from({ length: 20 }, () => provisioner.callerFor(newcomer)));
 
-    const userId = callers[0]!.camundaUserId;
+    const userId = callers[0].camundaUserId;
     expect(new Set(callers.map((caller) => caller.camundaUserId))).toEqual(new Set([userId]));
     const creates = proxy.requests.slice(before).filter((request) => request.method === 'POST' && request.path === '/user/create');
     expect(creates.map((request) => JSON.parse(request.body.toString('utf8')).profile.id)).toEqual([userId]);
@@ -91,7 +91,7 @@ describe('identity provisioning (real engine and PostgreSQL)', () => {
         [provisioner, replica.app.get(IdentityProvisioner)].flatMap((each) => Array.from({ length: 5 }, () => each.callerFor(twin))),
       );
 
-      const userId = callers[0]!.camundaUserId;
+      const userId = callers[0].camundaUserId;
       expect(new Set(callers.map((caller) => caller.camundaUserId))).toEqual(new Set([userId]));
       expect(await engineRest('GET', `/user?id=${userId}`)).toHaveLength(1);
       expect(await groupsOf(userId)).toEqual(['managers']);
@@ -137,7 +137,7 @@ describe('identity provisioning (real engine and PostgreSQL)', () => {
     const workspace = `team-${run}`;
     const caller = await provisioner.callerFor(identity([{ workspace, role: Role.Requester }], { username: `alice${run}` }));
     expect(caller.workspaces).toHaveLength(1);
-    const { tenantId } = caller.workspaces[0]!;
+    const { tenantId } = caller.workspaces[0];
 
     expect(tenantId).toMatch(/^ws[0-9a-f]{20}$/);
     expect(await engineRest('GET', `/tenant/${tenantId}`)).toEqual({ id: tenantId, name: workspace });
@@ -174,8 +174,8 @@ describe('identity provisioning (real engine and PostgreSQL)', () => {
     const { results } = (await gateway.http.post('/identity/users').send({ users }).expect(200)).body;
 
     expect(results).toEqual([
-      { localId: users[0]!.localId, outcome: 'provisioned', camundaUserId: expect.stringMatching(ENGINE_ID), workspaces: [workspace], error: null },
-      { localId: users[1]!.localId, outcome: 'provisioned', camundaUserId: expect.stringMatching(ENGINE_ID), workspaces: [], error: null },
+      { localId: users[0].localId, outcome: 'provisioned', camundaUserId: expect.stringMatching(ENGINE_ID), workspaces: [workspace], error: null },
+      { localId: users[1].localId, outcome: 'provisioned', camundaUserId: expect.stringMatching(ENGINE_ID), workspaces: [], error: null },
     ]);
     expect(await groupsOf(results[0].camundaUserId)).toEqual(['managers']);
     await gateway.http

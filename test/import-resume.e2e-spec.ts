@@ -67,7 +67,7 @@ describe('an import killed halfway resumes where it stopped', () => {
       taskDefinitionKey: 'review',
     });
     const reviewed = reviews.filter((task) => ids.indexOf(task.processInstanceId) % REVIEWED_EVERY === 0);
-    await inParallel(reviewed.length, 16, (index) => engineRest('POST', `/task/${reviewed[index]!.id}/complete`, {}));
+    await inParallel(reviewed.length, 16, (index) => engineRest('POST', `/task/${reviewed[index].id}/complete`, {}));
   }, 600_000);
 
   afterAll(async () => {

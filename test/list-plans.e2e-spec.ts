@@ -107,7 +107,7 @@ describe('list query plans on a seeded mirror', () => {
         for (const [sortName, key] of Object.entries(TASK_SORT_KEYS)) {
           for (const descending of [false, true]) {
             const builder = dataSource.getRepository(TaskRecord).createQueryBuilder('task');
-            taskListQuery(builder, scope, filter as TaskQueryDto, ['g2']);
+            taskListQuery(builder, scope, filter, ['g2']);
             keysetQuery(builder, { key, idColumn: 'task.id', descending, limit: 100 });
             const [sql, parameters] = builder.getQueryAndParameters();
             const scans = await sequentialScans(sql, parameters);

@@ -122,7 +122,7 @@ describe('messages, signals, incidents and retries (real engine)', () => {
       maxTasks: 1,
       topics: [{ topicName: `foreign-${run}`, lockDuration: 10_000 }],
     });
-    await engineRest('POST', `/external-task/${locked!.id}/failure`, {
+    await engineRest('POST', `/external-task/${locked.id}/failure`, {
       workerId: `foreign-${run}`,
       errorMessage: 'Payment provider down',
       retries: 0,
@@ -132,7 +132,7 @@ describe('messages, signals, incidents and retries (real engine)', () => {
     // The failure was reported to the engine, not through the gateway: it reaches the mirror with the next poll.
     const incident = await eventually(async () => {
       const [listed] = (await gateway.http.get(`/process-instances/${id}/incidents`).expect(200)).body;
-      expect(listed).toMatchObject({ type: 'failedExternalTask', message: 'Payment provider down', configuration: locked!.id, activityId: 'work' });
+      expect(listed).toMatchObject({ type: 'failedExternalTask', message: 'Payment provider down', configuration: locked.id, activityId: 'work' });
       return listed;
     });
     const all = await gateway.http.get('/incidents').query({ incidentType: 'failedExternalTask', limit: 1000 }).expect(200);
@@ -143,7 +143,7 @@ describe('messages, signals, incidents and retries (real engine)', () => {
     await gateway.http.delete(`/incidents/${incident.id}/annotation`).expect(204);
     expect((await gateway.http.get(`/process-instances/${id}/incidents`).expect(200)).body[0].annotation).toBeNull();
 
-    await gateway.http.put(`/external-tasks/${locked!.id}/retries`).send({ retries: 2 }).expect(204);
+    await gateway.http.put(`/external-tasks/${locked.id}/retries`).send({ retries: 2 }).expect(204);
     await gateway.http.get(`/process-instances/${id}/incidents`).expect(200, []);
   });
 

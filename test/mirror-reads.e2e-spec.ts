@@ -43,8 +43,8 @@ describe('variables and incidents from the mirror (real engine)', () => {
       topics: [{ topicName: `ext-${run}`, lockDuration: 10_000, businessKey }],
     });
     expect(locked?.processInstanceId).toBe(instanceId);
-    await engineRest('POST', `/external-task/${locked!.id}/failure`, { workerId: `mirror-reads-${run}`, errorMessage: message, retries: 0, retryTimeout: 0 });
-    return locked!.id;
+    await engineRest('POST', `/external-task/${locked.id}/failure`, { workerId: `mirror-reads-${run}`, errorMessage: message, retries: 0, retryTimeout: 0 });
+    return locked.id;
   }
 
   beforeAll(async () => {
@@ -202,7 +202,7 @@ describe('variables and incidents from the mirror (real engine)', () => {
   it('serves an instance started directly on the engine and not synced yet through the engine', async () => {
     const [definition] = await engineRest<{ id: string }[]>('GET', `/process-definition?key=ext${run}`);
     const businessKey = `MR-${run}-unseen`;
-    const started = await engineRest<{ id: string }>('POST', `/process-definition/${definition!.id}/start`, {
+    const started = await engineRest<{ id: string }>('POST', `/process-definition/${definition.id}/start`, {
       businessKey,
       variables: { origin: { value: 'cockpit', type: 'String' } },
     });
@@ -248,7 +248,7 @@ describe('variables and incidents from the mirror (real engine)', () => {
         .attach('data', Buffer.from(`acme file ${run}`), 'acme.txt')
         .expect(200);
       const [externalTask] = await engineRest<{ id: string }[]>('GET', `/external-task?processInstanceId=${acmeInstance}`);
-      await olga.put(`/external-tasks/${externalTask!.id}/retries`).send({ retries: 0 }).expect(204);
+      await olga.put(`/external-tasks/${externalTask.id}/retries`).send({ retries: 0 }).expect(204);
       [{ id: incidentId }] = (await olga.get(`/process-instances/${acmeInstance}/incidents`).expect(200)).body;
       await olga.post(`/process-instances/${acmeInstance}/cancel`).send({}).expect(200);
     });

@@ -56,10 +56,10 @@ describe('mirror retention', () => {
   it('purges instances ended before the retention time with their tasks and variables, and keeps the others', async () => {
     const old = [`old1-${run}`, `old2-${run}`];
     const kept = [`recent-${run}`, `open-${run}`];
-    await mirrored(old[0]!, '2 days');
-    await mirrored(old[1]!, '400 days');
-    await mirrored(kept[0]!, '1 hour');
-    await mirrored(kept[1]!, null);
+    await mirrored(old[0], '2 days');
+    await mirrored(old[1], '400 days');
+    await mirrored(kept[0], '1 hour');
+    await mirrored(kept[1], null);
 
     await expect(gateway.app.get(MirrorRetention, { strict: false }).sweep()).resolves.toBeGreaterThanOrEqual(2);
 

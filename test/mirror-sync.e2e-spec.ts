@@ -127,18 +127,18 @@ describe('out-of-band changes reach the mirror and the exchange within the poll 
       maxTasks: 1,
       topics: [{ topicName: topic, lockDuration: 10_000 }],
     });
-    await engineRest('POST', `/external-task/${locked!.id}/failure`, { workerId: topic, errorMessage: 'Provider down', retries: 0, retryTimeout: 0 });
+    await engineRest('POST', `/external-task/${locked.id}/failure`, { workerId: topic, errorMessage: 'Provider down', retries: 0, retryTimeout: 0 });
     await eventually(async () => {
       expect(await row('SELECT type, state, message, configuration FROM incidents WHERE process_instance_id = $1', instance.body.id)).toEqual({
         type: 'failedExternalTask',
         state: 'OPEN',
         message: 'Provider down',
-        configuration: locked!.id,
+        configuration: locked.id,
       });
       expect(lastEvent(instance.body.id, 'incident.created')?.body.data).toMatchObject({ incidentType: 'failedExternalTask', message: 'Provider down' });
     }, DEADLINE_MS);
 
-    await engineRest('PUT', `/external-task/${locked!.id}/retries`, { retries: 1 });
+    await engineRest('PUT', `/external-task/${locked.id}/retries`, { retries: 1 });
     await eventually(async () => {
       expect(await row('SELECT state FROM incidents WHERE process_instance_id = $1', instance.body.id)).toEqual({ state: 'RESOLVED' });
       expect(lastEvent(instance.body.id, 'incident.resolved')?.body.data).toMatchObject({ resolution: 'RESOLVED' });

@@ -59,7 +59,7 @@ describe('more than 5,000 operations while the gateway was stopped', () => {
 
     const tasks = await engineRest<{ id: string; processInstanceId: string }[]>('POST', `/task?maxResults=${INSTANCES}`, { processDefinitionKey: key });
     await inParallel(tasks.length, 16, async (index) => {
-      const task = tasks[index]!;
+      const task = tasks[index];
       await engineRest('POST', `/task/${task.id}/claim`, { userId: 'ann' });
       await engineRest('POST', `/task/${task.id}/unclaim`);
       await engineRest('POST', `/task/${task.id}/claim`, { userId: 'bob' });

@@ -29,7 +29,7 @@ describe('removal needs evidence', () => {
       .expect(201);
     created.push(started.body.id);
     const [task] = await rows<{ id: string }>('SELECT id FROM tasks WHERE process_instance_id = $1', started.body.id);
-    return { instanceId: started.body.id, taskId: task!.id };
+    return { instanceId: started.body.id, taskId: task.id };
   }
 
   /** Whether a request to the engine reads this instance's history record. */

@@ -29,7 +29,7 @@ describe('entities and migrations agree', () => {
 
   it('every index an entity leaves to its migration (GIN, expressions, sort order) exists, on the table the entity names', async () => {
     const manual = dataSource.entityMetadatas.flatMap((entity) =>
-      entity.indices.filter((index) => index.synchronize === false).map((index) => ({ table: entity.tableName, index: index.name })),
+      entity.indices.filter((index) => !index.synchronize).map((index) => ({ table: entity.tableName, index: index.name })),
     );
     expect(manual.length).toBeGreaterThan(0);
     const existing: { table: string; index: string }[] = await dataSource.query(

@@ -135,8 +135,8 @@ describe('task list queries select what the rules say', () => {
   it('pages a creation-time range the same whether it reads the range or walks the sort', async () => {
     const narrow = new Date(NOW - 24 * 3_600_000);
     const wide = new Date(NOW - 1_000 * 3_600_000);
-    expect(await narrowCreatedRange(tasks, { createdAfter: narrow, sortBy: 'due' } as TaskQueryDto)).toBe(true);
-    expect(await narrowCreatedRange(tasks, { createdAfter: wide, sortBy: 'due' } as TaskQueryDto)).toBe(false);
+    expect(await narrowCreatedRange(tasks, { createdAfter: narrow, sortBy: 'due' })).toBe(true);
+    expect(await narrowCreatedRange(tasks, { createdAfter: wide, sortBy: 'due' })).toBe(false);
     for (const createdAfter of [narrow, wide]) {
       for (const sortBy of TASK_SORT_FIELDS) {
         for (const sortOrder of ['asc', 'desc'] as const) {

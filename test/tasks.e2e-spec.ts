@@ -43,7 +43,7 @@ describe('tasks through the gateway (real engine, mirror reads)', () => {
         .send({ processDefinitionKey: 'ticket-approval', businessKey, variables: { seed: suffix } })
         .expect(201);
       instanceIds.push(started.body.id);
-      taskIdByKey.set(suffix, (await list({ processInstanceId: started.body.id })).items[0]!.id);
+      taskIdByKey.set(suffix, (await list({ processInstanceId: started.body.id })).items[0].id);
     }
     // A real candidate user: a member of the `managers` group the BPMN offers the task to.
     await engineRest('POST', '/group/create', { id: 'managers', name: 'Managers', type: 'WORKFLOW' }).catch(() => undefined);
@@ -72,10 +72,10 @@ describe('tasks through the gateway (real engine, mirror reads)', () => {
   it('exactly one of two concurrent claims wins; the other gets 409', async () => {
     const id = taskIdByKey.get('a')!;
     const [first, second] = await Promise.all(['ann', 'bob'].map((userId) => gateway.http.post(`/tasks/${id}/claim`).send({ userId })));
-    expect([first!.status, second!.status].sort()).toEqual([200, 409]);
-    const loser = first!.status === 409 ? first! : second!;
+    expect([first.status, second.status].sort()).toEqual([200, 409]);
+    const loser = first.status === 409 ? first : second;
     expect(loser.body).toMatchObject({ status: 409, code: 'CAMUNDA_CONFLICT' });
-    const winner = first!.status === 200 ? 'ann' : 'bob';
+    const winner = first.status === 200 ? 'ann' : 'bob';
     expect((await gateway.http.get(`/tasks/${id}`).expect(200)).body).toMatchObject({ assignee: winner, state: 'ASSIGNED' });
     expect((await mine({ unassigned: true })).map((task) => task.id)).not.toContain(id);
     expect((await mine({ assignee: winner })).map((task) => task.id)).toEqual([id]);

@@ -142,7 +142,7 @@ describe('Workspaces and roles (real Keycloak, engine, PostgreSQL, RabbitMQ)', (
       'POST /identity/users': { users: [] },
       'PUT /identity/workspaces/{id}': { name: 'Acme renamed' },
     };
-    return operation.method === 'get' || operation.method === 'delete' ? request : request.send((bodies[operation.name] ?? {}) as object);
+    return operation.method === 'get' || operation.method === 'delete' ? request : request.send(bodies[operation.name] ?? {});
   }
 
   const acmeMarks = () => [

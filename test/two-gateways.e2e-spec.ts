@@ -69,7 +69,7 @@ describe('two gateway processes on one database', () => {
     for (const name of ['engine-changes', 'reconcile']) {
       const ofKind = runs.filter((run) => run.name === name);
       for (let i = 1; i < ofKind.length; i++) {
-        expect(ofKind[i]!.startedAt.getTime()).toBeGreaterThanOrEqual(ofKind[i - 1]!.finishedAt.getTime());
+        expect(ofKind[i].startedAt.getTime()).toBeGreaterThanOrEqual(ofKind[i - 1].finishedAt.getTime());
       }
     }
   });

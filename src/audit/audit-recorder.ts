@@ -60,7 +60,7 @@ function entryOf(request: AuditedRequest, response: Response, at: Date): AuditEn
     actorLocalId: caller.identity.localId,
     actorCamundaId: caller.camundaUserId,
     actorKind: caller.identity.kind,
-    workspace: workspaces.length === 1 ? workspaces[0]!.workspaceId : null,
+    workspace: workspaces.length === 1 ? workspaces[0].workspaceId : null,
     action: `${request.method} ${(request.route as { path?: string } | undefined)?.path ?? request.path}`,
     resourceIds: storableParams(request.params),
     outcome: response.writableFinished ? response.statusCode : CLIENT_CLOSED_REQUEST,

@@ -190,7 +190,9 @@ function actionsOn(task: Task, taskService: TaskService): ExternalTaskActions {
       ),
     bpmnError: (code, message, variables) => answerOf(() => taskService.handleBpmnError(task, code, message, typed(variables))),
     extendLock: (durationMs) => answerOf(() => taskService.extendLock(task, durationMs)),
-    unlock: async () => void (await answerOf(() => taskService.unlock(task))),
+    unlock: async () => {
+      await answerOf(() => taskService.unlock(task));
+    },
   };
 }
 

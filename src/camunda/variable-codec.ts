@@ -44,7 +44,7 @@ const OBJECT_TYPES = new Set([
   'java.math.BigDecimal',
   'java.math.BigInteger',
 ]);
-const JAVA_TYPE_NAME = /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*(?:<[\w$.<>, \[\]]*>)?(?:\[\])*$/;
+const JAVA_TYPE_NAME = /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*(?:<[\w$.<>, [\]]*>)?(?:\[\])*$/;
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
 /** A variable value the engine cannot take; the HTTP layer names the variable in a 400. */
@@ -177,7 +177,7 @@ function toEngineDateValue(value: unknown): string | null {
   const match = typeof value === 'string' ? ISO_DATE.exec(value) : null;
   if (!match || Number.isNaN(Date.parse(value as string))) return null;
   const [, dateTime, millis = '', zone] = match;
-  const offset = zone === 'Z' ? '+0000' : zone!.replace(':', '');
+  const offset = zone === 'Z' ? '+0000' : zone.replace(':', '');
   return `${dateTime}.${millis.padEnd(3, '0')}${offset}`;
 }
 

@@ -16,7 +16,7 @@ describe('afterEngineAccepted', () => {
       '/process-instances/p1',
     );
     expect(outcome).toBeInstanceOf(AcceptedWrite);
-    expect((outcome as AcceptedWrite).location).toBe('/process-instances/p1');
+    expect(outcome.location).toBe('/process-instances/p1');
     expect(JSON.parse(JSON.stringify(outcome))).toEqual({ id: 'p1', mirrored: false });
   });
 });

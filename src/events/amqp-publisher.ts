@@ -125,7 +125,9 @@ export class AmqpPublisher implements OnApplicationShutdown {
       headers: message.headers,
     };
     try {
-      const accepted = session.channel.publish(this.config.EVENTS_EXCHANGE, message.routingKey, message.body, options, (error) => settle(error ?? null));
+      const accepted = session.channel.publish(this.config.EVENTS_EXCHANGE, message.routingKey, message.body, options, (error: Error | null | undefined) =>
+        settle(error ?? null),
+      );
       return { confirm, accepted };
     } catch (error) {
       settle(session.isClosed ? new Error('channel closed') : new UnsendableMessageError((error as Error).message));

@@ -71,7 +71,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   }
 
   async status(): Promise<OutboxStatus> {
-    const [row] = await this.dataSource.query(
+    const [row] = await this.dataSource.query<{ pending: number; oldest: Date | null; retrying: number; deadLetters: number }[]>(
       `SELECT count(*)::int AS pending, min(queued_at) AS oldest, (count(*) FILTER (WHERE attempts > 0))::int AS retrying,
               (SELECT count(*)::int FROM outbox_dead_letters) AS "deadLetters"
          FROM outbox_events WHERE published_at IS NULL`,
@@ -120,7 +120,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     const db = this.dataSource.createQueryRunner();
     let unlockFailure: Error | undefined;
     try {
-      const [{ locked }] = await db.query(`SELECT pg_try_advisory_lock($1) AS locked`, [RELAY_LOCK_KEY]);
+      const [{ locked }] = (await db.query(`SELECT pg_try_advisory_lock($1) AS locked`, [RELAY_LOCK_KEY])) as [{ locked: boolean }];
       if (!locked) return;
       try {
         await work(db);

@@ -36,7 +36,9 @@ export class HealthController {
         () =>
           this.indicator
             .check('database')
-            .attempt(async () => void (await this.dataSource.query('SELECT 1')))
+            .attempt(async () => {
+              await this.dataSource.query('SELECT 1');
+            })
             .withTimeout(CHECK_TIMEOUT_MS),
         () =>
           this.indicator

@@ -26,7 +26,7 @@ export class RequestContentTypeGuard implements CanActivate {
     const accepted = this.reflector.getAllAndOverride<string[] | undefined>(DECORATORS.API_CONSUMES, [context.getHandler(), context.getClass()]) ?? [
       JSON_MEDIA_TYPE,
     ];
-    const mediaType = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
+    const mediaType = (contentType ?? '').split(';')[0].trim().toLowerCase();
     if (accepted.includes(mediaType)) return true;
     throw new GatewayError(
       GatewayErrorCode.UnsupportedMediaType,

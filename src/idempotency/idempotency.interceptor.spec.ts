@@ -86,7 +86,7 @@ describe('IdempotencyInterceptor', () => {
     ).rejects.toBeInstanceOf(GatewayError);
     expect(store.completed).toHaveLength(1);
     expect(store.completed[0]).toMatchObject({ status: 404, contentType: 'application/problem+json' });
-    expect(JSON.parse(store.completed[0]!.body)).toMatchObject({ code: 'RESOURCE_NOT_FOUND' });
+    expect(JSON.parse(store.completed[0].body)).toMatchObject({ code: 'RESOURCE_NOT_FOUND' });
   });
 
   it('releases the key after a 5xx, so the retry the caller is told to make can run', async () => {

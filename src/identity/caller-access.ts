@@ -34,6 +34,6 @@ export function namedWorkspaces(grants: Grant[]): string[] {
 export function profileNames(name: string | null, username: string | null): { firstName: string | null; lastName: string | null } {
   const words = (name ?? '').trim().split(/\s+/).filter(Boolean);
   if (words.length === 0) return { firstName: username, lastName: null };
-  if (words.length === 1) return { firstName: words[0]!, lastName: null };
+  if (words.length === 1) return { firstName: words[0], lastName: null };
   return { firstName: words.slice(0, -1).join(' '), lastName: words.at(-1)! };
 }

@@ -52,12 +52,12 @@ export class IdentityAdminService {
 
   /** Each user through the same path as a first request; one user failing does not stop the others. */
   async provisionUsers(users: UserToProvisionDto[]): Promise<ProvisionedUserView[]> {
-    const results: ProvisionedUserView[] = new Array(users.length);
+    const results = new Array<ProvisionedUserView>(users.length);
     let next = 0;
     const worker = async () => {
       while (next < users.length) {
         const index = next++;
-        results[index] = await this.provisionUser(users[index]!);
+        results[index] = await this.provisionUser(users[index]);
       }
     };
     await Promise.all(Array.from({ length: Math.min(BULK_CONCURRENCY, users.length) }, worker));

@@ -67,7 +67,7 @@ describe('IdentityProvisioner', () => {
 
   it('provisions concurrent first requests of one identity exactly once', async () => {
     const { provisioner, provision, hold, release } = setup();
-    hold();
+    void hold();
     const callers = Array.from({ length: 20 }, () => provisioner.callerFor(identity));
     release();
     const answered = await Promise.all(callers);

@@ -36,7 +36,7 @@ export class WorkspaceProvisioner {
     return Promise.all(
       ids.map((id) => {
         const workspace = known.get(id);
-        return workspace?.provisionedAt ? workspace : this.provisionOnce(id, workspace?.name ?? id);
+        return workspace?.provisionedAt ? Promise.resolve(workspace) : this.provisionOnce(id, workspace?.name ?? id);
       }),
     );
   }

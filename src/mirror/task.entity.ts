@@ -94,7 +94,7 @@ export class TaskRecord {
 }
 
 /** The engine-supplied text of a row, any of which may hold U+0000. */
-export const TASK_TEXT_FIELDS: readonly (keyof TaskRecord & string)[] = [
+export const TASK_TEXT_FIELDS: readonly (keyof TaskRecord)[] = [
   'name',
   'description',
   'assignee',

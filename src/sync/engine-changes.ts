@@ -10,7 +10,7 @@ export interface ChangedSince {
   instanceIds: Set<string>;
   definitionsChanged: boolean;
   /** Called once the instances are refreshed: the next poll leaves alone what this one saw. */
-  settle(): void;
+  settle: () => void;
 }
 
 /** Change entries by instance, each under a key that stays the same in every poll whose window holds it. */

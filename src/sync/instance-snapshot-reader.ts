@@ -64,7 +64,7 @@ export class InstanceSnapshotReader {
     if (instanceIds.length === 0) return snapshots;
     // One instance (a gateway write's own refresh): what needs only its id is read beside it, not after, to answer
     // sooner; an instance history turns out not to have wastes these reads.
-    const single = instanceIds.length === 1 ? this.partsOf(instanceIds[0]!) : undefined;
+    const single = instanceIds.length === 1 ? this.partsOf(instanceIds[0]) : undefined;
     const readAhead = (ahead.instances?.rows ?? []).filter((instance) => snapshots.has(instance.id));
     const alreadyRead = new Set(readAhead.map((instance) => instance.id));
     const unread = instanceIds.filter((id) => !alreadyRead.has(id));
@@ -135,7 +135,7 @@ export class InstanceSnapshotReader {
     const suspended = new Set(instances.filter((instance) => instance.state === InstanceState.Suspended).map((instance) => instance.id));
     const candidates = await this.candidatesOf(tasks, known);
     const snapshots = tasks.map((task) => toTaskSnapshot(task, suspended.has(task.processInstanceId!), candidates.get(task.id)));
-    return groupBy(snapshots, (_, index) => tasks[index]!.processInstanceId!);
+    return groupBy(snapshots, (_, index) => tasks[index].processInstanceId!);
   }
 
   /**
@@ -218,7 +218,7 @@ export class InstanceSnapshotReader {
     const lists = await mapConcurrently(withIncidents, ENGINE_CONCURRENCY, (processInstanceId) =>
       allPages((firstResult, maxResults) => this.historyClient.listHistoricIncidents({ processInstanceId, firstResult, maxResults })),
     );
-    return new Map(withIncidents.map((id, index) => [id, lists[index]!.map(toIncident)]));
+    return new Map(withIncidents.map((id, index) => [id, lists[index].map(toIncident)]));
   }
 }
 

@@ -97,7 +97,7 @@ export class MirrorStore {
    */
   private async upsert<T extends ObjectLiteral>(manager: EntityManager, target: EntityTarget<T>, rows: T[], unlessUnchanged: boolean): Promise<void> {
     if (rows.length === 0) return;
-    const metadata = manager.connection.getMetadata(target);
+    const metadata = manager.getRepository(target).metadata;
     const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
     const table = quote(metadata.tableName);
     const columns = metadata.columns.map((column) => quote(column.databaseName));

@@ -56,7 +56,7 @@ export async function narrowCreatedRange(tasks: Repository<TaskRecord>, query: T
   const range = tasks.createQueryBuilder('task').select('1');
   applyCreatedRange(range, query);
   const [sql, parameters] = range.limit(NARROW_CREATED_RANGE + 1).getQueryAndParameters();
-  const [{ count }] = (await tasks.query(`SELECT count(*)::int AS count FROM (${sql}) AS range`, parameters)) as { count: number }[];
+  const [{ count }] = await tasks.query<{ count: number }[]>(`SELECT count(*)::int AS count FROM (${sql}) AS range`, parameters);
   return count <= NARROW_CREATED_RANGE;
 }
 

@@ -128,6 +128,8 @@ abstract class VariablesRoutes {
 @ApiTags('variables')
 @Controller('process-instances/:id/variables')
 export class ProcessInstanceVariablesController extends VariablesRoutes {
+  // Declared so Nest reads this controller's own constructor parameter types for injection.
+  // eslint-disable-next-line @typescript-eslint/no-useless-constructor
   constructor(variables: VariablesService) {
     super(variables);
   }
@@ -140,6 +142,8 @@ export class ProcessInstanceVariablesController extends VariablesRoutes {
 @ApiTags('variables')
 @Controller('tasks/:id/variables')
 export class TaskVariablesController extends VariablesRoutes {
+  // Declared so Nest reads this controller's own constructor parameter types for injection.
+  // eslint-disable-next-line @typescript-eslint/no-useless-constructor
   constructor(variables: VariablesService) {
     super(variables);
   }

@@ -254,8 +254,8 @@ describe('ExternalTaskExecutor', () => {
       actions,
     );
     expect(actions.failures.map(({ retries }) => retries)).toEqual([0, 0, 0, 0]);
-    expect(actions.failures[1]!.message).toMatch(/NUL/);
-    expect(actions.failures[3]!.message).toMatch(/neither a domain event type/);
+    expect(actions.failures[1].message).toMatch(/NUL/);
+    expect(actions.failures[3].message).toMatch(/neither a domain event type/);
   });
 
   it('waits out a gateway fault while writing events and completes afterwards, never reporting a failure', async () => {

@@ -89,7 +89,9 @@ export class ExternalTaskExecutor {
       const endTimer = this.metrics.handlerDuration.startTimer({ topic });
       let result: WorkerResult | void;
       try {
-        result = await this.handleUntilGatewayIsBack(worker, job, keeper, (current) => (handling = current));
+        result = await this.handleUntilGatewayIsBack(worker, job, keeper, (current) => {
+          handling = current;
+        });
       } finally {
         endTimer();
       }
@@ -264,7 +266,10 @@ function messageOf(error: unknown): string {
 /** Resolves after `ms`, or at once when `signal` aborts (its timer cleared). */
 function delay(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
-    if (signal?.aborted) return resolve();
+    if (signal?.aborted) {
+      resolve();
+      return;
+    }
     const timer = setTimeout(done, ms);
     timer.unref();
     signal?.addEventListener('abort', done, { once: true });

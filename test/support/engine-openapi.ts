@@ -63,14 +63,14 @@ export class EngineOpenApi {
   private bodyViolations(operation: Operation, request: RecordedRequest, where: string): string[] {
     if (request.body.length === 0) return [];
     const content = operation.requestBody?.content ?? {};
-    const mediaType = (request.contentType ?? '').split(';')[0]!.trim();
+    const mediaType = (request.contentType ?? '').split(';')[0].trim();
     if (mediaType === 'multipart/form-data') {
       const schema = content['multipart/form-data']?.schema;
       if (!schema) return [`${where}: multipart body not accepted`];
       const allowed = this.propertiesOf(schema);
       const parts = [...request.body.toString('latin1').matchAll(/Content-Disposition: form-data; name="([^"]+)"(; filename=)?/gi)];
       // Resource files may use any part name; the document calls them `data`.
-      return parts.filter(([, name, file]) => !file && !allowed.has(name!)).map(([, name]) => `${where}: unknown multipart part '${name}'`);
+      return parts.filter(([, name, file]) => !file && !allowed.has(name)).map(([, name]) => `${where}: unknown multipart part '${name}'`);
     }
     const schema = content['application/json']?.schema;
     if (!schema) return [`${where}: JSON body not accepted (${mediaType})`];

@@ -62,6 +62,7 @@ export class GatewayProcess {
   }
 
   /** A GET as the realm's admin user. */
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- the caller names the body it expects
   async get<T>(path: string): Promise<{ status: number; body: T }> {
     const response = await fetch(`${this.url}${path}`, { headers: { Authorization: `Bearer ${await userToken('root')}` } });
     return { status: response.status, body: (await response.json()) as T };

@@ -266,7 +266,11 @@ export class OpenApiFuzzer {
       // Deployments get a model the engine takes (re-deployed only when changed), so mutations reach the engine.
       const validFields = Object.fromEntries(
         properties.flatMap(([name, property]) =>
-          property.example !== undefined ? [[name, String(property.example)]] : name === 'deployChangedOnly' ? [[name, 'true']] : [],
+          property.example !== undefined
+            ? [[name, typeof property.example === 'object' ? JSON.stringify(property.example) : String(property.example as string | number | boolean)]]
+            : name === 'deployChangedOnly'
+              ? [[name, 'true']]
+              : [],
         ),
       );
       const file = (name: string) => [{ field: fileField, name, content: Buffer.from(FUZZ_MODEL) }];
@@ -334,7 +338,7 @@ export class OpenApiFuzzer {
   }
 
   private pick<T>(items: readonly T[]): T {
-    return items[Math.floor(this.random() * items.length)]!;
+    return items[Math.floor(this.random() * items.length)];
   }
 }
 
@@ -350,7 +354,7 @@ function pathParameters(operation: Operation): Parameter[] {
 function invalidFields(problemText: string): string[] {
   try {
     const problem = JSON.parse(problemText) as { errors?: { field: string }[] };
-    return (problem.errors ?? []).map((error) => error.field.split(/[.[]/)[0]!);
+    return (problem.errors ?? []).map((error) => error.field.split(/[.[]/)[0]);
   } catch {
     return [];
   }

@@ -40,7 +40,9 @@ export class TcpProxy {
         const delay = this.delayMs;
         sent = sent
           .then(() => (delay > 0 ? new Promise<void>((resolve) => setTimeout(resolve, delay)) : undefined))
-          .then(() => void (client.destroyed || client.write(chunk)));
+          .then(() => {
+            if (!client.destroyed) client.write(chunk);
+          });
       });
       upstream.on('end', () => void sent.then(() => client.end()));
       client.on('close', () => upstream.destroy());

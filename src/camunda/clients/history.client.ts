@@ -156,7 +156,7 @@ export class HistoryClient {
       userId: dto.userId,
       groupId: dto.groupId,
       operation: dto.operationType,
-      at: fromEngineDate(dto.time)!,
+      at: fromEngineDate(dto.time),
     }));
   }
 

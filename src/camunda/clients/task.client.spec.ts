@@ -68,8 +68,11 @@ class FakeTaskEngine {
     for (const [field, value] of Object.entries(changes)) {
       const before = this.task[field as keyof TaskDto];
       if (before === value || !LOGGED_AS[field]) continue;
-      const asLogged = (v: unknown) =>
-        v === null ? null : field === 'due' || field === 'followUp' ? String(Date.parse(String(v).replace('+0000', 'Z'))) : String(v);
+      const asLogged = (v: unknown) => {
+        if (v === null) return null;
+        const text = typeof v === 'string' ? v : JSON.stringify(v);
+        return field === 'due' || field === 'followUp' ? String(Date.parse(text.replace('+0000', 'Z'))) : text;
+      };
       this.log.push({
         id: `${operationId}-${field}`,
         operationId,
@@ -80,7 +83,7 @@ class FakeTaskEngine {
         processDefinitionId: 'd1',
         processDefinitionKey: 'd',
         taskId: 't1',
-        property: LOGGED_AS[field]!,
+        property: LOGGED_AS[field],
         orgValue: asLogged(before),
         newValue: asLogged(value),
       });

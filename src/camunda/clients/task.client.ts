@@ -161,7 +161,7 @@ export class TaskClient {
       assignee: dto.assignee,
       priority: dto.priority,
       dueAt: fromEngineDate(dto.due),
-      createdAt: fromEngineDate(dto.created)!,
+      createdAt: fromEngineDate(dto.created),
       suspended: dto.suspended,
     }));
   }
