@@ -87,7 +87,7 @@ function executor(options: { refreshFails?: unknown[]; gatewayFault?: (error: un
 }
 
 describe('ExternalTaskExecutor', () => {
-  it('completes with the handler result, its events written held after confirming the lock and released once the engine accepted', async () => {
+  it('completes with the handler result, its events written held and released once the engine accepted', async () => {
     const actions = new RecordingActions();
     const { executor: subject, refreshes, held } = executor();
     await subject.execute(
@@ -95,33 +95,10 @@ describe('ExternalTaskExecutor', () => {
       task(),
       actions,
     );
-    expect(actions.calls).toEqual(['extendLock:done', 'complete']);
+    expect(actions.calls).toEqual(['complete']);
     const id = stableUuid('task-1:0:model.x');
     expect(refreshes).toEqual([{ domainEvents: [{ id, type: 'model.x', data: {}, heldUntil: expect.any(Date) }] }]);
     expect(held).toEqual({ released: [[id]], discarded: [] });
-  });
-
-  it('completes without asking the engine about the lock when there are no events to write', async () => {
-    const actions = new RecordingActions();
-    await executor().executor.execute(
-      worker(async () => undefined),
-      task(),
-      actions,
-    );
-    expect(actions.calls).toEqual(['complete']);
-  });
-
-  it('drops the outcome when the lock is refused before the events are written: no completion, no event, no failure', async () => {
-    const actions = new RecordingActions();
-    actions.extendAnswer = 'lost';
-    const { executor: subject, refreshes } = executor();
-    await subject.execute(
-      worker(async () => ({ events: [{ type: 'model.x', data: {} }] })),
-      task(),
-      actions,
-    );
-    expect(actions.calls).toEqual(['extendLock:lost']);
-    expect(refreshes).toEqual([]);
   });
 
   it('discards the held events when the engine answers the completion with "no longer yours", and reports nothing', async () => {
@@ -133,7 +110,7 @@ describe('ExternalTaskExecutor', () => {
       task(),
       actions,
     );
-    expect(actions.calls).toEqual(['extendLock:done', 'complete']);
+    expect(actions.calls).toEqual(['complete']);
     expect(held).toEqual({ released: [], discarded: [[stableUuid('task-1:0:model.x')]] });
   });
 
@@ -267,7 +244,7 @@ describe('ExternalTaskExecutor', () => {
       task(),
       actions,
     );
-    expect(actions.calls).toEqual(['extendLock:done', 'complete']);
+    expect(actions.calls).toEqual(['complete']);
     expect(refreshes).toHaveLength(1);
   }, 10_000);
 

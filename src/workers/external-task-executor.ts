@@ -160,11 +160,11 @@ export class ExternalTaskExecutor {
   }
 
   /**
-   * Writes the events (held) with a refresh of the instance, so they sit in order in its history; only after the
-   * engine confirmed the lock. A failure that is not an outage (the events cannot be stored) is the task's incident.
+   * Writes the events (held) with a refresh of the instance, so they sit in order in its history. No lock check
+   * first: held events of a task that turns out not to be ours any more are discarded with the completion's answer.
+   * A failure that is not an outage (the events cannot be stored) is the task's incident.
    */
   private async writeHeld(task: LockedExternalTask, keeper: LockKeeper, events: HeldEvent[]): Promise<void> {
-    if (!(await keeper.confirm())) throw new OutcomeDropped();
     for (let wait = 0; ; wait += 1) {
       try {
         await abortable(this.refresher.refreshInstance(task.processInstanceId, { domainEvents: events }), keeper.signal);
