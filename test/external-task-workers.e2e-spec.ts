@@ -21,6 +21,8 @@ const LOCK_MS = 2_000;
 const BOUND = 5;
 const QUEUED = 200;
 
+// Instances a test leaves with an incident, deleted at the end: the engine is shared with every later run.
+const leftOpen: string[] = [];
 const calls = new Map<string, number>();
 const count = (job: ExternalTaskJob) => calls.set(job.id, (calls.get(job.id) ?? 0) + 1);
 const flakyTries: number[] = [];
@@ -100,6 +102,7 @@ describe('external-task workers on the real engine', () => {
   afterAll(async () => {
     await gateway?.close();
     await events?.close();
+    for (const instanceId of leftOpen) await engineRest('DELETE', `/process-instance/${instanceId}`).catch(() => undefined);
   });
 
   it('a handler that takes 3x its lock duration completes exactly once, and no other worker gets the task meanwhile', async () => {
@@ -143,6 +146,7 @@ describe('external-task workers on the real engine', () => {
 
   it('a retryable error follows the backoff schedule the engine records, then ends as an incident with the message', async () => {
     const instanceId = await startInstance(key('flaky'));
+    leftOpen.push(instanceId);
     const incident = await eventually(
       async () => {
         const [found] = await engineRest<{ incidentMessage: string }[]>('GET', `/incident?processInstanceId=${instanceId}`);

@@ -13,6 +13,8 @@ const eventType = `published.r${run}`;
 const key = `itpublish${run}`;
 const badKey = `itpublishbad${run}`;
 const payload = { ticket: `T-${run}`, lines: [1, 2, 3], nested: { ok: true } };
+// Instances left open (an incident, a user task), deleted at the end: the engine is shared with every later run.
+const leftOpen: string[] = [];
 
 interface LockedTask {
   id: string;
@@ -34,11 +36,13 @@ describe(`${PUBLISH_TOPIC}: a model publishes to RabbitMQ without code`, () => {
   afterAll(async () => {
     await gateway?.close();
     await events?.close();
+    for (const instanceId of leftOpen) await engineRest('DELETE', `/process-instance/${instanceId}`).catch(() => undefined);
   });
 
   it("publishes once, in order with the instance's other events, even when the task is redelivered after its lock expired", async () => {
     const crashing = await startGateway({ WORKERS_ENABLED: 'false' });
     const instanceId = await startInstance(key, { ticketPayload: { value: JSON.stringify(payload), type: 'Json' } });
+    leftOpen.push(instanceId);
     // A first gateway takes the task, writes its event, and dies before the engine hears of the completion.
     const [task] = await engineRest<LockedTask[]>('POST', '/external-task/fetchAndLock', {
       workerId: `crashing-${run}`,
@@ -73,6 +77,7 @@ describe(`${PUBLISH_TOPIC}: a model publishes to RabbitMQ without code`, () => {
 
   it('an eventType that is no routing key is an incident at once, with the reason, and publishes nothing', async () => {
     const instanceId = await startInstance(badKey, { payload: { value: '{}', type: 'Json' } });
+    leftOpen.push(instanceId);
     const incident = await eventually(
       async () => {
         const [found] = await engineRest<{ incidentMessage: string }[]>('GET', `/incident?processInstanceId=${instanceId}`);

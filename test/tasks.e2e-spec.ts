@@ -29,9 +29,16 @@ describe('tasks through the gateway (real engine, mirror reads)', () => {
     ).body;
   }
 
+  /** The run's tasks among all that match, every page walked: the engine keeps any number of other runs' tasks. */
   async function mine(query: Record<string, unknown> = {}): Promise<ListedTask[]> {
-    const page = await list({ limit: 1000, ...query });
-    return page.items.filter((task) => task.businessKey?.startsWith(`TASKS-${run}`));
+    const found: ListedTask[] = [];
+    let cursor: string | null = null;
+    do {
+      const page = await list({ limit: 1000, ...query, ...(cursor ? { cursor } : {}) });
+      found.push(...page.items.filter((task) => task.businessKey?.startsWith(`TASKS-${run}`)));
+      cursor = page.nextCursor;
+    } while (cursor);
+    return found;
   }
 
   beforeAll(async () => {
