@@ -1,3 +1,4 @@
+import { eventually } from './support/eventually.js';
 import { randomUUID } from 'node:crypto';
 import { CapturingLogger, startGateway, type RunningGateway } from './support/gateway-app.js';
 
@@ -13,6 +14,11 @@ describe('engine credentials stay secret', () => {
   let gateway: RunningGateway;
 
   beforeAll(async () => {
+    // The admin is known to the gateway before its engine turns it away, as in production (a caller provisioned
+    // before an engine outage is let in), whichever test ran before this one.
+    const healthy = await startGateway({ WORKERS_ENABLED: 'false' });
+    await healthy.http.get('/me').expect(200);
+    await healthy.close();
     gateway = await startGateway({ CAMUNDA_USER: user, CAMUNDA_PASSWORD: password, WORKER_LONG_POLL_MS: '0' }, logger);
   });
 
@@ -31,10 +37,11 @@ describe('engine credentials stay secret', () => {
 
   it('logs the failures of start-up deployment, sync and worker polling without the credentials', async () => {
     await gateway.http.post('/sync/run').expect(502);
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
-    const logged = logger.lines.join('\n');
-    expect(logged).toMatch(/BPMN deployment failed/);
-    expect(logged).toMatch(/External-task polling failed/);
-    for (const secret of secrets) expect(logged).not.toContain(secret);
+    await eventually(() => {
+      const logged = logger.lines.join('\n');
+      expect(logged).toMatch(/BPMN deployment failed/);
+      expect(logged).toMatch(/Fetching external tasks of '[^']+' failed/);
+    }, 10_000);
+    for (const secret of secrets) expect(logger.lines.join('\n')).not.toContain(secret);
   });
 });
