@@ -1,7 +1,8 @@
 // The dependency rules of the README's architecture section, checked in CI (`npm run lint:deps`).
 // Folders under src/: foundations (integrations and shared plumbing) and capabilities (features).
 const FOUNDATIONS = '(camunda|commands|events|mirror|config|problem|database|http|uploads)';
-const CAPABILITIES = '(audit|deployments|identity|process-definitions|process-instances|tasks|health|idempotency|incidents|messages|metrics|sync|variables|workers)';
+const CAPABILITIES =
+  '(audit|deployments|identity|process-definitions|process-instances|tasks|health|idempotency|incidents|messages|metrics|sync|variables|workers)';
 
 module.exports = {
   forbidden: [

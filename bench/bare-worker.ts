@@ -51,7 +51,10 @@ export async function runBareWorker(topic: string, tasks: number, bounds: Worker
     lockDuration: GATEWAY_LOCK_DURATION_MS,
     asyncResponseTimeout: bounds.longPollMs,
     autoPoll: false,
-    interceptors: [new BasicAuthInterceptor({ username: testEnv.camundaUser, password: testEnv.camundaPassword }), (options) => ({ ...options, agent: { http: agent } })],
+    interceptors: [
+      new BasicAuthInterceptor({ username: testEnv.camundaUser, password: testEnv.camundaPassword }),
+      (options) => ({ ...options, agent: { http: agent } }),
+    ],
   });
   const completed = new CompletionCounter(tasks, `bare client on ${topic}`);
   let firstTaskAt: number | null = null;

@@ -48,7 +48,10 @@ export class EventConsumer {
       this.seenIds.add(id);
     }
     const { messageId, type, contentType, contentEncoding, deliveryMode, timestamp, appId, headers } = message.properties;
-    this.received.push({ content: message.content, options: { messageId, type, contentType, contentEncoding, persistent: deliveryMode === 2, timestamp, appId, headers } });
+    this.received.push({
+      content: message.content,
+      options: { messageId, type, contentType, contentEncoding, persistent: deliveryMode === 2, timestamp, appId, headers },
+    });
     this.counter?.add();
   }
 }

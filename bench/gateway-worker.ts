@@ -28,21 +28,43 @@ function noOpWorkerModule(topic: string, maxInFlight: number, handled: Completio
  * begins (the workers start at bootstrap) and stops when the engine holds none of the topic's tasks any more: the
  * handler only sees a task, the runtime completes it afterwards.
  */
-export async function runGatewayWorker(topic: string, tasks: number, bounds: WorkerBounds, env: Record<string, string>, ownProcessKeys: string[]): Promise<WorkerRun & { initMs: number }> {
+export async function runGatewayWorker(
+  topic: string,
+  tasks: number,
+  bounds: WorkerBounds,
+  env: Record<string, string>,
+  ownProcessKeys: string[],
+): Promise<WorkerRun & { initMs: number }> {
   const handled = new CompletionCounter(tasks, `gateway worker on ${topic}`);
   const gateway = await bootGateway(
-    { ...env, WORKERS_ENABLED: 'true', WORKER_MAX_TASKS: String(bounds.maxTasks), WORKER_POLL_INTERVAL_MS: String(bounds.pollIntervalMs), WORKER_LONG_POLL_MS: String(bounds.longPollMs) },
+    {
+      ...env,
+      WORKERS_ENABLED: 'true',
+      WORKER_MAX_TASKS: String(bounds.maxTasks),
+      WORKER_POLL_INTERVAL_MS: String(bounds.pollIntervalMs),
+      WORKER_LONG_POLL_MS: String(bounds.longPollMs),
+    },
     { modules: [noOpWorkerModule(topic, bounds.maxParallelExecutions, handled)], ownProcessKeys },
   );
   try {
     await handled.reached(bounds.stallMs);
     // Polled only once every task was handled, so the engine is not asked anything extra while the worker runs.
-    await eventually(async () => {
-      const left = await openExternalTasks(topic);
-      if (left > 0) throw new Error(`gateway worker: the engine still holds ${left} tasks of ${topic}`);
-    }, bounds.stallMs, 10);
+    await eventually(
+      async () => {
+        const left = await openExternalTasks(topic);
+        if (left > 0) throw new Error(`gateway worker: the engine still holds ${left} tasks of ${topic}`);
+      },
+      bounds.stallMs,
+      10,
+    );
     const doneAt = performance.now();
-    return { startedAt: gateway.initStartedAt, ms: doneAt - gateway.initStartedAt, fromFirstTaskMs: doneAt - handled.firstAt!, firstTaskMs: handled.firstAt! - gateway.initStartedAt, initMs: gateway.initMs };
+    return {
+      startedAt: gateway.initStartedAt,
+      ms: doneAt - gateway.initStartedAt,
+      fromFirstTaskMs: doneAt - handled.firstAt!,
+      firstTaskMs: handled.firstAt! - gateway.initStartedAt,
+      initMs: gateway.initMs,
+    };
   } finally {
     await gateway.app.close();
   }

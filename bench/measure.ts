@@ -15,7 +15,7 @@ export async function sample(times: number, action: () => Promise<unknown>): Pro
 
 export function percentile(samples: number[], p: number): number {
   const sorted = [...samples].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 }
 
 export const round = (value: number, digits = 1) => Number(value.toFixed(digits));

@@ -25,7 +25,14 @@ export interface PublishRun {
  * clock runs from init() until the consumer has all N events. The messages it received are kept for the baseline.
  * The engine's log says who completed the tasks when the events stop short of N.
  */
-export async function runGatewayPublish(options: { processKey: string; tasks: number; exchange: string; consumer: EventConsumer; stallMs: number; builtInSettings?: Partial<WorkerSettings> }): Promise<PublishRun & { initMs: number }> {
+export async function runGatewayPublish(options: {
+  processKey: string;
+  tasks: number;
+  exchange: string;
+  consumer: EventConsumer;
+  stallMs: number;
+  builtInSettings?: Partial<WorkerSettings>;
+}): Promise<PublishRun & { initMs: number }> {
   const { processKey, tasks, exchange, consumer, stallMs, builtInSettings } = options;
   const arrived = consumer.expect(tasks, `gateway.publish events (${processKey})`);
   const gateway = await bootGateway({ WORKERS_ENABLED: 'true', EVENTS_EXCHANGE: exchange }, { ownProcessKeys: [processKey], builtInSettings });
@@ -39,16 +46,21 @@ export async function runGatewayPublish(options: { processKey: string; tasks: nu
         const byWorker = await completionsByWorker(processKey);
         const ours = byWorker[workerId] ?? 0;
         const others = Object.values(byWorker).reduce((sum, count) => sum + count, 0) - ours;
-        if (others === 0 || ours + others < tasks || arrived.count < ours) throw new Error(`${error.message}; completed by worker: ${JSON.stringify(byWorker)} (this gateway is ${workerId})`);
+        if (others === 0 || ours + others < tasks || arrived.count < ours)
+          throw new Error(`${error.message}; completed by worker: ${JSON.stringify(byWorker)} (this gateway is ${workerId})`);
         return others;
       },
     );
     const ms = (takenByOthers === 0 ? arrived.doneAt! : arrived.lastAt!) - gateway.initStartedAt;
     // Ground truth beside the events: the engine ended every instance, so each task was completed as well.
-    await eventually(async () => {
-      const { count } = await engineRest<{ count: number }>('GET', `/process-instance/count?processDefinitionKey=${processKey}`);
-      if (count > 0) throw new Error(`${count} instances of ${processKey} still running`);
-    }, stallMs, 50);
+    await eventually(
+      async () => {
+        const { count } = await engineRest<{ count: number }>('GET', `/process-instance/count?processDefinitionKey=${processKey}`);
+        if (count > 0) throw new Error(`${count} instances of ${processKey} still running`);
+      },
+      stallMs,
+      50,
+    );
     const note = takenByOthers > 0 ? `${takenByOthers} of the ${tasks} tasks were taken by another gateway on this engine and are left out` : undefined;
     return { ms, count: arrived.count, note, bodyBytes: meanBodyBytes(consumer.received), initMs: gateway.initMs };
   } finally {
@@ -60,12 +72,26 @@ export async function runGatewayPublish(options: { processKey: string; tasks: nu
  * Baseline: raw amqplib on a confirm channel, the same N messages (the gateway's own, or `fallbackBody` when the
  * gateway side produced none) to the same exchange, all published and confirmed, counted by the same consumer.
  */
-export async function runRawPublish(options: { routingKey: string; tasks: number; exchange: string; consumer: EventConsumer; gatewayMessages: ReceivedMessage[]; fallbackBody: (index: number) => Buffer; stallMs: number }): Promise<PublishRun & { confirmedMs: number }> {
+export async function runRawPublish(options: {
+  routingKey: string;
+  tasks: number;
+  exchange: string;
+  consumer: EventConsumer;
+  gatewayMessages: ReceivedMessage[];
+  fallbackBody: (index: number) => Buffer;
+  stallMs: number;
+}): Promise<PublishRun & { confirmedMs: number }> {
   const { routingKey, tasks, exchange, consumer, stallMs } = options;
   const messages: ReceivedMessage[] =
     options.gatewayMessages.length > 0
-      ? Array.from({ length: tasks }, (_, index) => options.gatewayMessages[index % options.gatewayMessages.length]!).map((message) => ({ content: message.content, options: { ...message.options, messageId: randomUUID() } }))
-      : Array.from({ length: tasks }, (_, index) => ({ content: options.fallbackBody(index), options: { messageId: randomUUID(), contentType: 'application/json', contentEncoding: 'utf-8', persistent: true, appId: 'bench' } }));
+      ? Array.from({ length: tasks }, (_, index) => options.gatewayMessages[index % options.gatewayMessages.length]).map((message) => ({
+          content: message.content,
+          options: { ...message.options, messageId: randomUUID() },
+        }))
+      : Array.from({ length: tasks }, (_, index) => ({
+          content: options.fallbackBody(index),
+          options: { messageId: randomUUID(), contentType: 'application/json', contentEncoding: 'utf-8', persistent: true, appId: 'bench' },
+        }));
   const connection = await connect(testEnv.rabbitmqUrl);
   try {
     const channel = await connection.createConfirmChannel();

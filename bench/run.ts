@@ -47,17 +47,29 @@ function ticketVariables(index: number): Record<string, { value: unknown; type: 
 
 /** The same five variables as the gateway's API takes them: plain JSON values. */
 function plainTicketVariables(index: number): Record<string, unknown> {
-  return { title: `Ticket ${index}`, requester: `user${index % 50}`, amount: index * 10, urgent: index % 7 === 0, details: { category: 'hardware', lines: [index, index + 1] } };
+  return {
+    title: `Ticket ${index}`,
+    requester: `user${index % 50}`,
+    amount: index * 10,
+    urgent: index % 7 === 0,
+    details: { category: 'hardware', lines: [index, index + 1] },
+  };
 }
 
 /** Pages through the bench's open instances, their tasks, variables and candidate links; returns the requests made. */
 async function pageEngineLists(): Promise<number> {
   const page = 1_000;
   const streams = [
-    (first: number) => engineRest<unknown[]>('POST', `/history/process-instance?firstResult=${first}&maxResults=${page}`, { processDefinitionKey: key, unfinished: true }),
-    (first: number) => engineRest<unknown[]>('POST', `/history/task?firstResult=${first}&maxResults=${page}`, { processDefinitionKey: key, processUnfinished: true }),
-    (first: number) => engineRest<unknown[]>('POST', `/history/variable-instance?deserializeValues=false&firstResult=${first}&maxResults=${page}`, { processDefinitionKey: key }),
-    (first: number) => engineRest<unknown[]>('GET', `/history/identity-link-log?processDefinitionKey=${key}&type=candidate&firstResult=${first}&maxResults=${page}`),
+    (first: number) =>
+      engineRest<unknown[]>('POST', `/history/process-instance?firstResult=${first}&maxResults=${page}`, { processDefinitionKey: key, unfinished: true }),
+    (first: number) =>
+      engineRest<unknown[]>('POST', `/history/task?firstResult=${first}&maxResults=${page}`, { processDefinitionKey: key, processUnfinished: true }),
+    (first: number) =>
+      engineRest<unknown[]>('POST', `/history/variable-instance?deserializeValues=false&firstResult=${first}&maxResults=${page}`, {
+        processDefinitionKey: key,
+      }),
+    (first: number) =>
+      engineRest<unknown[]>('GET', `/history/identity-link-log?processDefinitionKey=${key}&type=candidate&firstResult=${first}&maxResults=${page}`),
   ];
   const requests = await Promise.all(
     streams.map(async (read) => {
@@ -101,9 +113,13 @@ async function main(): Promise<void> {
   await proxy.start();
   let gateway: GatewayProcess | undefined;
   try {
-    report(`# camunda-gateway benchmarks\n\n${new Date().toISOString()}, ${INSTANCES} open instances, one machine (2 cores), real engine, PostgreSQL and RabbitMQ.\n`);
+    report(
+      `# camunda-gateway benchmarks\n\n${new Date().toISOString()}, ${INSTANCES} open instances, one machine (2 cores), real engine, PostgreSQL and RabbitMQ.\n`,
+    );
     const created = await timed(() =>
-      inParallel(INSTANCES, 16, (index) => engineRest<{ id: string }>('POST', `/process-definition/key/${key}/start`, { businessKey: `BENCH-${index}`, variables: ticketVariables(index) })),
+      inParallel(INSTANCES, 16, (index) =>
+        engineRest<{ id: string }>('POST', `/process-definition/key/${key}/start`, { businessKey: `BENCH-${index}`, variables: ticketVariables(index) }),
+      ),
     );
     console.log(`created ${INSTANCES} instances in ${round(created.ms / 1000)} s`);
 
@@ -112,11 +128,17 @@ async function main(): Promise<void> {
     // Initial import: a gateway with an empty mirror reads every open instance (the bench's and whatever else is open).
     const importRun = await timed(async () => {
       gateway = await GatewayProcess.start({ CAMUNDA_URL: proxy.url, SYNC_RECONCILE_CRON: '0 0 0 1 1 *' });
-      return eventually(async () => {
-        const { rows: [row] } = await database.query(`SELECT progress FROM sync_cursors WHERE name = 'import'`);
-        if (row?.progress?.phase !== 'done') throw new Error(`${row?.progress?.done ?? 0} imported`);
-        return row.progress as { done: number; startedAt: string; finishedAt: string };
-      }, 3_600_000, 200);
+      return eventually(
+        async () => {
+          const {
+            rows: [row],
+          } = await database.query(`SELECT progress FROM sync_cursors WHERE name = 'import'`);
+          if (row?.progress?.phase !== 'done') throw new Error(`${row?.progress?.done ?? 0} imported`);
+          return row.progress as { done: number; startedAt: string; finishedAt: string };
+        },
+        3_600_000,
+        200,
+      );
     });
     const imported = importRun.value;
     const importSeconds = (new Date(imported.finishedAt).getTime() - new Date(imported.startedAt).getTime()) / 1000;
@@ -128,10 +150,16 @@ async function main(): Promise<void> {
     );
 
     // Idle poll: nothing changes, how much does a poll cost?
-    await eventually(async () => {
-      const { rows: [row] } = await database.query(`SELECT count(*)::int AS n FROM outbox_events WHERE published_at IS NULL`);
-      if (row.n > 0) throw new Error('outbox still draining');
-    }, 600_000, 500);
+    await eventually(
+      async () => {
+        const {
+          rows: [row],
+        } = await database.query(`SELECT count(*)::int AS n FROM outbox_events WHERE published_at IS NULL`);
+        if (row.n > 0) throw new Error('outbox still draining');
+      },
+      600_000,
+      500,
+    );
     // Past the overlap window, nothing the import touched is looked at again: from here on nothing changes.
     await new Promise((resolve) => setTimeout(resolve, OVERLAP_MS + POLL_INTERVAL_MS));
     const requestCounts: number[] = [];
@@ -142,7 +170,9 @@ async function main(): Promise<void> {
     });
     const requestsPerPoll = percentile(requestCounts, 50);
     const directQuery = await sample(20, () => engineRest('GET', '/history/process-instance?unfinished=true&maxResults=1'));
-    report(`| idle poll at ${INSTANCES} open instances | ${requestsPerPoll} engine requests, median ${round(percentile(polls, 50))} ms; at the default ${POLL_INTERVAL_MS} ms interval ${round((requestsPerPoll * 1000) / POLL_INTERVAL_MS, 1)} engine requests/s | one engine query: median ${round(percentile(directQuery, 50))} ms | ${round(percentile(polls, 50) / percentile(directQuery, 50), 2)} |`);
+    report(
+      `| idle poll at ${INSTANCES} open instances | ${requestsPerPoll} engine requests, median ${round(percentile(polls, 50))} ms; at the default ${POLL_INTERVAL_MS} ms interval ${round((requestsPerPoll * 1000) / POLL_INTERVAL_MS, 1)} engine requests/s | one engine query: median ${round(percentile(directQuery, 50))} ms | ${round(percentile(polls, 50) / percentile(directQuery, 50), 2)} |`,
+    );
 
     // The proxy is the idle poll's counter only: every request through it pays a hop the engine baseline does not.
     // From here on the gateway talks to the engine directly, on the mirror it built (a restart keeps it).
@@ -150,12 +180,20 @@ async function main(): Promise<void> {
     gateway = await GatewayProcess.start({ CAMUNDA_URL: testEnv.camundaUrl, SYNC_RECONCILE_CRON: '0 0 0 1 1 *' });
 
     // Full reconcile: every open instance and task compared; the polls go on beside it, memory stays bounded.
-    const rssBefore = await residentMemory(gateway!.url);
+    const rssBefore = await residentMemory(gateway.url);
     const reconcileStartedAt = new Date();
     const asRoot = await asAdmin();
-    const reconcile = await timed(() => fetch(`${gateway!.url}/sync/reconcile`, { method: 'POST', ...asRoot }).then((response) => response.json() as Promise<{ instancesRefreshed: number; changesApplied: number }>));
-    const rssAfter = await residentMemory(gateway!.url);
-    const { rows: [pollsBeside] } = await database.query(`SELECT count(*)::int AS n FROM sync_runs WHERE name = 'engine-changes' AND started_at BETWEEN $1 AND now()`, [reconcileStartedAt]);
+    const reconcile = await timed(() =>
+      fetch(`${gateway!.url}/sync/reconcile`, { method: 'POST', ...asRoot }).then(
+        (response) => response.json() as Promise<{ instancesRefreshed: number; changesApplied: number }>,
+      ),
+    );
+    const rssAfter = await residentMemory(gateway.url);
+    const {
+      rows: [pollsBeside],
+    } = await database.query(`SELECT count(*)::int AS n FROM sync_runs WHERE name = 'engine-changes' AND started_at BETWEEN $1 AND now()`, [
+      reconcileStartedAt,
+    ]);
     report(
       `| full reconcile at ${INSTANCES} open instances | ${round(reconcile.ms / 1000, 1)} s, ${reconcile.value.instancesRefreshed} open instances and tasks compared, ${reconcile.value.changesApplied} fixed; ${pollsBeside.n} polls ran beside it; resident memory ${round(rssBefore / 1048576)} → ${round(rssAfter / 1048576)} MiB | target 60 s at 100,000 | ${round(reconcile.ms / 60_000, 2)} |`,
     );
@@ -165,7 +203,9 @@ async function main(): Promise<void> {
     const admin = await asAdmin();
     const fromMirror = await sample(200, () => fetch(`${gateway!.url}/tasks?${query}&limit=100`, admin).then((response) => response.json()));
     const fromEngine = await sample(200, () => engineRest('GET', `/task?${query}&maxResults=100`));
-    report(`| task list, 100 of ${INSTANCES} open tasks by candidate group | median ${round(percentile(fromMirror, 50))} ms, p99 ${round(percentile(fromMirror, 99))} ms | engine-rest /task: median ${round(percentile(fromEngine, 50))} ms, p99 ${round(percentile(fromEngine, 99))} ms | ${round(percentile(fromMirror, 50) / percentile(fromEngine, 50), 3)} |`);
+    report(
+      `| task list, 100 of ${INSTANCES} open tasks by candidate group | median ${round(percentile(fromMirror, 50))} ms, p99 ${round(percentile(fromMirror, 99))} ms | engine-rest /task: median ${round(percentile(fromEngine, 50))} ms, p99 ${round(percentile(fromEngine, 99))} ms | ${round(percentile(fromMirror, 50) / percentile(fromEngine, 50), 3)} |`,
+    );
 
     // Every filter and sort of GET /tasks, three pages deep: the worst p99 is what a frontend would meet.
     const filters: Record<string, string> = {
@@ -191,8 +231,10 @@ async function main(): Promise<void> {
         for (let round = 0; round < 10; round++) {
           let cursor: string | null = null;
           for (let page = 0; page < 3; page++) {
-            const url: string = `${gateway!.url}/tasks?${filterQuery}&sortBy=${sortBy}&sortOrder=${round % 2 === 0 ? 'asc' : 'desc'}&limit=50${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
-            const { ms, value }: { ms: number; value: { nextCursor: string | null } } = await timed(() => fetch(url, admin).then((response) => response.json() as Promise<{ nextCursor: string | null }>));
+            const url: string = `${gateway.url}/tasks?${filterQuery}&sortBy=${sortBy}&sortOrder=${round % 2 === 0 ? 'asc' : 'desc'}&limit=50${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
+            const { ms, value }: { ms: number; value: { nextCursor: string | null } } = await timed(() =>
+              fetch(url, admin).then((response) => response.json() as Promise<{ nextCursor: string | null }>),
+            );
             samples.push(ms);
             cursor = value.nextCursor;
             if (!cursor) break;
@@ -203,14 +245,19 @@ async function main(): Promise<void> {
       worstP99 = Math.max(worstP99, ...p99s);
       listRows.push(`${filter} ${p99s.map((p99) => round(p99)).join(' / ')}`);
     }
-    report(`| GET /tasks p99 per filter × sort (created / due / priority / name, asc and desc, 3 pages of 50) | worst ${round(worstP99)} ms; ${listRows.join('; ')} | target 20 ms | ${round(worstP99 / 20, 2)} |`);
+    report(
+      `| GET /tasks p99 per filter × sort (created / due / priority / name, asc and desc, 3 pages of 50) | worst ${round(worstP99)} ms; ${listRows.join('; ')} | target 20 ms | ${round(worstP99 / 20, 2)} |`,
+    );
 
     // Starting a ticket through the gateway (read-your-writes included) against the engine's own start, 16 clients each.
     const starts = Number(process.env.BENCH_STARTS ?? 400);
     const engineStarts: number[] = [];
     const engineRun = await timed(() =>
       inParallel(starts, 16, async (index) => {
-        engineStarts.push((await timed(() => engineRest('POST', `/process-definition/key/${key}/start`, { businessKey: `ENGINE-${index}`, variables: ticketVariables(index) }))).ms);
+        engineStarts.push(
+          (await timed(() => engineRest('POST', `/process-definition/key/${key}/start`, { businessKey: `ENGINE-${index}`, variables: ticketVariables(index) })))
+            .ms,
+        );
       }),
     );
     const gatewayStarts: number[] = [];
@@ -237,16 +284,23 @@ async function main(): Promise<void> {
     );
 
     // Authentication: the same page from a second gateway on the same mirror with the guard off, requests interleaved.
-    const unguarded = await GatewayProcess.start({ AUTH_DISABLED: 'true', CAMUNDA_URL: testEnv.camundaUrl, SYNC_INTERVAL_MS: '3600000', SYNC_RECONCILE_CRON: '0 0 0 1 1 *' });
+    const unguarded = await GatewayProcess.start({
+      AUTH_DISABLED: 'true',
+      CAMUNDA_URL: testEnv.camundaUrl,
+      SYNC_INTERVAL_MS: '3600000',
+      SYNC_RECONCILE_CRON: '0 0 0 1 1 *',
+    });
     try {
       const guardedSamples: number[] = [];
       const unguardedSamples: number[] = [];
       for (let i = 0; i < 400; i++) {
-        const [target, samples, init] = i % 2 === 0 ? [gateway!.url, guardedSamples, admin] : [unguarded.url, unguardedSamples, {}];
+        const [target, samples, init] = i % 2 === 0 ? [gateway.url, guardedSamples, admin] : [unguarded.url, unguardedSamples, {}];
         samples.push((await timed(() => fetch(`${target}/tasks?${query}&limit=100`, init).then((response) => response.json()))).ms);
       }
       const added = percentile(guardedSamples, 50) - percentile(unguardedSamples, 50);
-      report(`| authentication on GET /tasks (200 requests each, interleaved) | median ${round(percentile(guardedSamples, 50), 2)} ms with the guard (token verified, caller cached) | median ${round(percentile(unguardedSamples, 50), 2)} ms with AUTH_DISABLED | +${round(added, 2)} ms |`);
+      report(
+        `| authentication on GET /tasks (200 requests each, interleaved) | median ${round(percentile(guardedSamples, 50), 2)} ms with the guard (token verified, caller cached) | median ${round(percentile(unguardedSamples, 50), 2)} ms with AUTH_DISABLED | +${round(added, 2)} ms |`,
+      );
     } finally {
       await unguarded.stop();
     }
@@ -257,9 +311,13 @@ async function main(): Promise<void> {
     const { queue } = await channel.assertQueue('', { exclusive: true });
     await channel.bindQueue(queue, 'camunda.events', 'task.assigned');
     const arrived = new Map<string, number>();
-    await channel.consume(queue, (message) => {
-      if (message) arrived.set(JSON.parse(message.content.toString()).data.taskId, performance.now());
-    }, { noAck: true });
+    await channel.consume(
+      queue,
+      (message) => {
+        if (message) arrived.set(JSON.parse(message.content.toString()).data.taskId, performance.now());
+      },
+      { noAck: true },
+    );
     const tasks = await engineRest<{ id: string }[]>('GET', `/task?processDefinitionKey=${key}&maxResults=60`);
     const lags: number[] = [];
     for (const task of tasks) {
@@ -267,15 +325,21 @@ async function main(): Promise<void> {
       await new Promise((resolve) => setTimeout(resolve, Math.random() * POLL_INTERVAL_MS));
       await engineRest('POST', `/task/${task.id}/claim`, { userId: 'bench' });
       const claimedAt = performance.now();
-      await eventually(() => {
-        if (!arrived.has(task.id)) throw new Error('not yet');
-      }, 30_000, 5);
+      await eventually(
+        () => {
+          if (!arrived.has(task.id)) throw new Error('not yet');
+        },
+        30_000,
+        5,
+      );
       lags.push(arrived.get(task.id)! - claimedAt);
     }
     await connection.close();
-    report(`| lag, out-of-band claim to task.assigned on RabbitMQ (${lags.length} claims) | median ${round(percentile(lags, 50))} ms, p99 ${round(percentile(lags, 99))} ms | poll interval ${POLL_INTERVAL_MS} ms | ${round(percentile(lags, 50) / POLL_INTERVAL_MS, 2)} |`);
+    report(
+      `| lag, out-of-band claim to task.assigned on RabbitMQ (${lags.length} claims) | median ${round(percentile(lags, 50))} ms, p99 ${round(percentile(lags, 99))} ms | poll interval ${POLL_INTERVAL_MS} ms | ${round(percentile(lags, 50) / POLL_INTERVAL_MS, 2)} |`,
+    );
 
-    report(`\nGateway resident memory after the run: ${round((await residentMemory(gateway!.url)) / 1024 / 1024)} MiB.`);
+    report(`\nGateway resident memory after the run: ${round((await residentMemory(gateway.url)) / 1024 / 1024)} MiB.`);
     writeFileSync(process.env.BENCH_RESULTS ?? 'bench/results.md', `${rows.join('\n')}\n`);
   } finally {
     await gateway?.stop();

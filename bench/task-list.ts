@@ -55,13 +55,21 @@ interface BenchCaller {
 }
 
 function callerOf(camundaUserId: string, admin: boolean, workspaces: Caller['workspaces']): Caller {
-  return { identity: { kind: 'user', issuer: 'bench', localId: camundaUserId, username: camundaUserId, name: null, email: null, grants: [] }, camundaUserId, admin, workspaces };
+  return {
+    identity: { kind: 'user', issuer: 'bench', localId: camundaUserId, username: camundaUserId, name: null, email: null, grants: [] },
+    camundaUserId,
+    admin,
+    workspaces,
+  };
 }
 
 /** Planning and execution of one statement inside PostgreSQL, without the round trip or the client. */
 async function serverTime(database: pg.Client, sql: string, parameters: unknown[]): Promise<number> {
-  const { rows } = await database.query<{ 'QUERY PLAN': [{ 'Planning Time': number; 'Execution Time': number }] }>(`EXPLAIN (ANALYZE, FORMAT JSON) ${sql}`, parameters);
-  const [plan] = rows[0]!['QUERY PLAN'];
+  const { rows } = await database.query<{ 'QUERY PLAN': [{ 'Planning Time': number; 'Execution Time': number }] }>(
+    `EXPLAIN (ANALYZE, FORMAT JSON) ${sql}`,
+    parameters,
+  );
+  const [plan] = rows[0]['QUERY PLAN'];
   return plan['Planning Time'] + plan['Execution Time'];
 }
 
@@ -83,18 +91,25 @@ async function main(): Promise<void> {
     // Mary is provisioned by her first request; her Camunda id is what her tasks name.
     const first = await fetch(`${gateway.url}/tasks?limit=1`, { headers: { Authorization: `Bearer ${maryToken}` } });
     if (!first.ok) throw new Error(`GET /tasks as mary answered ${first.status}: ${await first.text()}`);
-    const { rows: [mary] } = await database.query<{ camunda_user_id: string }>(`SELECT camunda_user_id FROM identity_users WHERE username = 'mary'`);
-    const seeded = await timed(() => seedOpenTasks(database, OPEN_TASKS, mary!.camunda_user_id));
+    const {
+      rows: [mary],
+    } = await database.query<{ camunda_user_id: string }>(`SELECT camunda_user_id FROM identity_users WHERE username = 'mary'`);
+    const seeded = await timed(() => seedOpenTasks(database, OPEN_TASKS, mary.camunda_user_id));
     report(`# GET /tasks at ${OPEN_TASKS} open tasks\n`);
-    report(`Seeded ${OPEN_TASKS} open and ${seeded.value.ended} ended tasks in ${round(seeded.ms / 1000)} s (bench/task-seed.ts). ${new Date().toISOString()}.\n`);
-    const demoGroups = ((await engineRest('GET', '/group?member=demo')) as { id: string }[]).map((group) => group.id);
+    report(
+      `Seeded ${OPEN_TASKS} open and ${seeded.value.ended} ended tasks in ${round(seeded.ms / 1000)} s (bench/task-seed.ts). ${new Date().toISOString()}.\n`,
+    );
+    const demoGroups = (await engineRest<{ id: string }[]>('GET', '/group?member=demo')).map((group) => group.id);
 
     const callers: BenchCaller[] = [
       { label: 'admin (engine-wide)', token: adminToken, scope: AccessScope.of(callerOf('root', true, []), undefined) },
       {
         label: 'mary (approver in acme: her tasks, her candidacies, group managers)',
         token: maryToken,
-        scope: AccessScope.of(callerOf(mary!.camunda_user_id, false, [{ workspaceId: 'acme', tenantId: 'acme', roles: [Role.Approver], camundaGroupIds: ['managers'] }]), undefined),
+        scope: AccessScope.of(
+          callerOf(mary.camunda_user_id, false, [{ workspaceId: 'acme', tenantId: 'acme', roles: [Role.Approver], camundaGroupIds: ['managers'] }]),
+          undefined,
+        ),
       },
     ];
     const floor: number[] = [];
@@ -103,12 +118,15 @@ async function main(): Promise<void> {
     let worstServer = 0;
     for (const caller of callers) {
       report(`## ${caller.label}\n`);
-      report(`In ms over ${ROUNDS} walks of ${PAGES} pages of ${PAGE_SIZE} (asc and desc alternating), sequential: gateway p99 (p50), HTTP as the caller / p99 of the same statements sent by pg from the bench / p99 of the page statement's planning and execution inside PostgreSQL (EXPLAIN ANALYZE). Bold: p99 over ${TARGET_MS} ms.\n`);
+      report(
+        `In ms over ${ROUNDS} walks of ${PAGES} pages of ${PAGE_SIZE} (asc and desc alternating), sequential: gateway p99 (p50), HTTP as the caller / p99 of the same statements sent by pg from the bench / p99 of the page statement's planning and execution inside PostgreSQL (EXPLAIN ANALYZE). Bold: p99 over ${TARGET_MS} ms.\n`,
+      );
       report(`| filter | ${SORTS.join(' | ')} | worst ratio |`);
       report(`|---|${SORTS.map(() => '---|').join('')}---|`);
       const headers = { Authorization: `Bearer ${caller.token}` };
       // Warm-up, not measured: the caller's provisioning check, the pool's connections, the JIT.
-      for (const sortBy of SORTS) await fetch(`${gateway.url}/tasks?sortBy=${sortBy}&limit=${PAGE_SIZE}`, { headers }).then((response) => response.arrayBuffer());
+      for (const sortBy of SORTS)
+        await fetch(`${gateway.url}/tasks?sortBy=${sortBy}&limit=${PAGE_SIZE}`, { headers }).then((response) => response.arrayBuffer());
       for (const [filter, params] of Object.entries(filters(Date.now()))) {
         const cells: string[] = [];
         let worstRatio = 0;
@@ -121,7 +139,7 @@ async function main(): Promise<void> {
             let cursor: string | null = null;
             for (let page = 0; page < PAGES; page++) {
               const query: Record<string, string> = { ...params, sortBy, sortOrder, limit: String(PAGE_SIZE), ...(cursor ? { cursor } : {}) };
-              const url = `${gateway.url}/tasks?${new URLSearchParams(query)}`;
+              const url = `${gateway.url}/tasks?${new URLSearchParams(query).toString()}`;
               const answer = await timed(async () => {
                 const response = await fetch(url, { headers });
                 if (!response.ok) throw new Error(`${url} answered ${response.status}: ${await response.text()}`);
@@ -143,7 +161,8 @@ async function main(): Promise<void> {
               serverSamples.push(await serverTime(database, sql, parameters));
               const expected = direct.value.rows.slice(0, PAGE_SIZE).map((row) => row.task_id);
               const got = answer.value.items.map((item) => item.id);
-              if (expected.join() !== got.join()) throw new Error(`${caller.label} ${filter} by ${sortBy} ${sortOrder} page ${page}: the gateway's page differs from the SQL's`);
+              if (expected.join() !== got.join())
+                throw new Error(`${caller.label} ${filter} by ${sortBy} ${sortOrder} page ${page}: the gateway's page differs from the SQL's`);
               cursor = answer.value.nextCursor;
               if (!cursor) break;
             }
@@ -155,14 +174,20 @@ async function main(): Promise<void> {
           worstRatio = Math.max(worstRatio, gatewayP99 / sqlP99);
           const mark = gatewayP99 > TARGET_MS ? '**' : '';
           worstServer = Math.max(worstServer, percentile(serverSamples, 99));
-          cells.push(`${mark}${round(gatewayP99)}${mark} (${round(percentile(gatewaySamples, 50))}) / ${round(sqlP99)} / ${round(percentile(serverSamples, 99))}`);
+          cells.push(
+            `${mark}${round(gatewayP99)}${mark} (${round(percentile(gatewaySamples, 50))}) / ${round(sqlP99)} / ${round(percentile(serverSamples, 99))}`,
+          );
         }
         report(`| ${filter} | ${cells.join(' | ')} | ${round(worstRatio, 1)}× |`);
       }
       report('');
     }
-    report(`Reference for the machine's floor: GET /health/live (no database, no token) p99 ${round(percentile(floor, 99))} ms, p50 ${round(percentile(floor, 50))} ms over ${floor.length} requests spread through the run.\n`);
-    report(`Worst p99: gateway ${round(worstGateway)} ms (target < ${TARGET_MS} ms: ${worstGateway < TARGET_MS ? 'met' : 'not met'}), the statements from pg ${round(worstSql)} ms, inside PostgreSQL ${round(worstServer)} ms.`);
+    report(
+      `Reference for the machine's floor: GET /health/live (no database, no token) p99 ${round(percentile(floor, 99))} ms, p50 ${round(percentile(floor, 50))} ms over ${floor.length} requests spread through the run.\n`,
+    );
+    report(
+      `Worst p99: gateway ${round(worstGateway)} ms (target < ${TARGET_MS} ms: ${worstGateway < TARGET_MS ? 'met' : 'not met'}), the statements from pg ${round(worstSql)} ms, inside PostgreSQL ${round(worstServer)} ms.`,
+    );
     writeFileSync(RESULTS, `${lines.join('\n')}\n`);
   } finally {
     await gateway.stop();

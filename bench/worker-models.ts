@@ -53,7 +53,10 @@ export async function completedExternalTasks(topic: string): Promise<number> {
 
 /** Who completed the tasks of a process key, by worker id: on a shared engine, another gateway may take gateway.publish tasks. */
 export async function completionsByWorker(processKey: string): Promise<Record<string, number>> {
-  const logs = await engineRest<{ workerId: string }[]>('GET', `/history/external-task-log?processDefinitionKey=${encodeURIComponent(processKey)}&successLog=true&maxResults=100000`);
+  const logs = await engineRest<{ workerId: string }[]>(
+    'GET',
+    `/history/external-task-log?processDefinitionKey=${encodeURIComponent(processKey)}&successLog=true&maxResults=100000`,
+  );
   const counts: Record<string, number> = {};
   for (const { workerId } of logs) counts[workerId] = (counts[workerId] ?? 0) + 1;
   return counts;

@@ -21,7 +21,13 @@ const TASKS = Number(process.env.BENCH_TASKS ?? DEFAULT_TASKS);
 const RESULTS = process.env.BENCH_RESULTS ?? 'bench/results-workers.md';
 // The same bounds on both sides: fetch size, work in flight, the pause after each fetch (the gateway's default),
 // long poll. A side that completes nothing for stallMs has stopped working and fails the run instead of hanging it.
-const BOUNDS: WorkerBounds = { maxTasks: 10, maxParallelExecutions: 10, pollIntervalMs: new GatewayConfig().WORKER_POLL_INTERVAL_MS, longPollMs: 2_000, stallMs: 15_000 };
+const BOUNDS: WorkerBounds = {
+  maxTasks: 10,
+  maxParallelExecutions: 10,
+  pollIntervalMs: new GatewayConfig().WORKER_POLL_INTERVAL_MS,
+  longPollMs: 2_000,
+  stallMs: 15_000,
+};
 // With 10 per fetch the pause after each fetch weighs on both sides alike; with 100 per fetch the handling
 // weighs more, so the runtime's own cost per task shows better.
 const WIDE_BOUNDS: WorkerBounds = { ...BOUNDS, maxTasks: 100, maxParallelExecutions: 100 };
@@ -29,7 +35,11 @@ const WIDE_BOUNDS: WorkerBounds = { ...BOUNDS, maxTasks: 100, maxParallelExecuti
 const runId = Date.now();
 const processKey = `benchworker${runId}`;
 const sides = ['bare', 'gateway', 'gatewayIdleSync', 'bareWide', 'gatewayWide', 'barePublish'] as const;
-const models = { ...Object.fromEntries(sides.map((side) => [side, `${processKey}${side}`])), publish: `${processKey}publish`, publishNoRefresh: `${processKey}publishNoRefresh` } as Record<(typeof sides)[number] | 'publish' | 'publishNoRefresh', string>;
+const models = {
+  ...Object.fromEntries(sides.map((side) => [side, `${processKey}${side}`])),
+  publish: `${processKey}publish`,
+  publishNoRefresh: `${processKey}publishNoRefresh`,
+} as Record<(typeof sides)[number] | 'publish' | 'publishNoRefresh', string>;
 // A topic per side, so no side can take another's tasks; gateway.publish is the gateway's own topic.
 const topics = Object.fromEntries(sides.map((side) => [side, `bench-worker-${side}-${runId}`])) as Record<(typeof sides)[number], string>;
 // The run's own exchange: no other gateway on this broker publishes into it, and it is deleted afterwards.
@@ -49,7 +59,18 @@ const settle = () => settleMirror(gatewayEnv, Object.values(models));
 /** The same shape as a gateway event, for the baseline when the gateway side produced no messages to copy. */
 function envelopeLikeBody(index: number): Buffer {
   return Buffer.from(
-    JSON.stringify({ id: crypto.randomUUID(), type: `model.${eventType}`, time: new Date().toISOString(), sequence: index, processInstanceId: crypto.randomUUID(), businessKey: null, processDefinitionKey: models.publish, tenantId: null, actor: null, data: { n: 1 } }),
+    JSON.stringify({
+      id: crypto.randomUUID(),
+      type: `model.${eventType}`,
+      time: new Date().toISOString(),
+      sequence: index,
+      processInstanceId: crypto.randomUUID(),
+      businessKey: null,
+      processDefinitionKey: models.publish,
+      tenantId: null,
+      actor: null,
+      data: { n: 1 },
+    }),
   );
 }
 
@@ -70,9 +91,14 @@ async function main(): Promise<void> {
   });
   let consumer: EventConsumer | undefined;
   try {
-    const smoke = TASKS < DEFAULT_TASKS ? ` **Smoke run** (BENCH_TASKS=${TASKS}; the issue's size is ${DEFAULT_TASKS}): it proves the bench works, its numbers are noisy.` : '';
+    const smoke =
+      TASKS < DEFAULT_TASKS
+        ? ` **Smoke run** (BENCH_TASKS=${TASKS}; the issue's size is ${DEFAULT_TASKS}): it proves the bench works, its numbers are noisy.`
+        : '';
     report(
-      `# camunda-gateway worker benchmarks\n\n${new Date().toISOString()}, ${TASKS} tasks per side, one shared machine (2 cores, other work running beside it; load average ${loadavg().map((load) => round(load, 2)).join(' ')} at the start), real engine, PostgreSQL and RabbitMQ.${smoke}\n`,
+      `# camunda-gateway worker benchmarks\n\n${new Date().toISOString()}, ${TASKS} tasks per side, one shared machine (2 cores, other work running beside it; load average ${loadavg()
+        .map((load) => round(load, 2))
+        .join(' ')} at the start), real engine, PostgreSQL and RabbitMQ.${smoke}\n`,
     );
     const started = await timed(() => Promise.all(WORKER_SIDES.map((side) => startInstances(models[side], TASKS))));
     console.log(`started ${WORKER_SIDES.length * TASKS} instances in ${round(started.ms / 1000)} s`);
@@ -85,35 +111,77 @@ async function main(): Promise<void> {
     // The same with the sync beside it idle (no mirror poll within the run): how much of the gap is the runtime's own.
     await settle();
     const idleSync = { ...gatewayEnv, SYNC_INTERVAL_MS: '3600000' };
-    const gatewayIdleSync = await attempt('gateway worker, idle sync', () => runGatewayWorker(topics.gatewayIdleSync, TASKS, BOUNDS, idleSync, [models.gatewayIdleSync]));
+    const gatewayIdleSync = await attempt('gateway worker, idle sync', () =>
+      runGatewayWorker(topics.gatewayIdleSync, TASKS, BOUNDS, idleSync, [models.gatewayIdleSync]),
+    );
     const bareWide = await attempt('bare client, wide bounds', () => runBareWorker(topics.bareWide, TASKS, WIDE_BOUNDS));
     await settle();
-    const gatewayWide = await attempt('gateway worker, wide bounds', () => runGatewayWorker(topics.gatewayWide, TASKS, WIDE_BOUNDS, gatewayEnv, [models.gatewayWide]));
+    const gatewayWide = await attempt('gateway worker, wide bounds', () =>
+      runGatewayWorker(topics.gatewayWide, TASKS, WIDE_BOUNDS, gatewayEnv, [models.gatewayWide]),
+    );
 
     // 2. gateway.publish against a hand-written worker that confirm-publishes, and against amqplib alone; one consumer.
     // Started only now: every gateway with workers takes gateway.publish tasks, the no-op runs' included.
     await Promise.all([models.barePublish, models.publish, models.publishNoRefresh].map((model) => startInstances(model, TASKS, publishVariables)));
     consumer = await EventConsumer.bind(exchange, `model.${eventType}`);
-    const barePublish = await attempt('bare client + amqplib', () => runBarePublishWorker({ topic: topics.barePublish, tasks: TASKS, bounds: BOUNDS, exchange, consumer: consumer! }));
+    const barePublish = await attempt('bare client + amqplib', () =>
+      runBarePublishWorker({ topic: topics.barePublish, tasks: TASKS, bounds: BOUNDS, exchange, consumer: consumer! }),
+    );
     await settle();
-    const published = await attempt('gateway.publish', () => runGatewayPublish({ processKey: models.publish, tasks: TASKS, exchange, consumer: consumer!, stallMs: BOUNDS.stallMs }));
+    const published = await attempt('gateway.publish', () =>
+      runGatewayPublish({ processKey: models.publish, tasks: TASKS, exchange, consumer: consumer!, stallMs: BOUNDS.stallMs }),
+    );
     const gatewayMessages = consumer.received;
     // gateway.publish without its refresh of the instance after each completion: what that refresh costs.
     await settle();
-    const publishedNoRefresh = await attempt('gateway.publish, refreshMirror false', () => runGatewayPublish({ processKey: models.publishNoRefresh, tasks: TASKS, exchange, consumer: consumer!, stallMs: BOUNDS.stallMs, builtInSettings: { refreshMirror: false } }));
-    const raw = await attempt('raw amqplib', () => runRawPublish({ routingKey: `model.${eventType}`, tasks: TASKS, exchange, consumer: consumer!, gatewayMessages, fallbackBody: envelopeLikeBody, stallMs: BOUNDS.stallMs }));
+    const publishedNoRefresh = await attempt('gateway.publish, refreshMirror false', () =>
+      runGatewayPublish({
+        processKey: models.publishNoRefresh,
+        tasks: TASKS,
+        exchange,
+        consumer: consumer!,
+        stallMs: BOUNDS.stallMs,
+        builtInSettings: { refreshMirror: false },
+      }),
+    );
+    const raw = await attempt('raw amqplib', () =>
+      runRawPublish({
+        routingKey: `model.${eventType}`,
+        tasks: TASKS,
+        exchange,
+        consumer: consumer!,
+        gatewayMessages,
+        fallbackBody: envelopeLikeBody,
+        stallMs: BOUNDS.stallMs,
+      }),
+    );
 
-    const bounds = (of: WorkerBounds) => `maxTasks ${of.maxTasks}, ${of.maxParallelExecutions} in flight, ${of.pollIntervalMs} ms pause after a fetch, long poll ${of.longPollMs} ms`;
+    const bounds = (of: WorkerBounds) =>
+      `maxTasks ${of.maxTasks}, ${of.maxParallelExecutions} in flight, ${of.pollIntervalMs} ms pause after a fetch, long poll ${of.longPollMs} ms`;
     const worker = workerDetail(TASKS);
     report('| benchmark | gateway | baseline (same run) | ratio | target |\n|---|---|---|---|---|');
-    report(`| 1. no-op handler, ${bounds(BOUNDS)} | ${rateCell(TASKS, gateway, worker)} | camunda-external-task-client-js alone: ${rateCell(TASKS, bare, worker)} | ${ratioCell(TASKS, gateway, bare)} | ≥ 0.9× |`);
-    report(`| 2. gateway.publish to RabbitMQ, until a consumer has all ${TASKS} | ${rateCell(TASKS, published, publishDetail)} | raw amqplib confirm channel, the same messages: ${rateCell(TASKS, raw, publishDetail)} | ${ratioCell(TASKS, published, raw)} | ≥ 0.8× |`);
-    report(`| 1b. as 1, the gateway's sync idle (SYNC_INTERVAL_MS 1 h: no mirror poll during the run; diagnosis only) | ${rateCell(TASKS, gatewayIdleSync, worker)} | library alone, as in 1 | ${ratioCell(TASKS, gatewayIdleSync, bare)} | — |`);
-    report(`| 1c. no-op handler, ${bounds(WIDE_BOUNDS)} (beside the issue's) | ${rateCell(TASKS, gatewayWide, worker)} | library alone: ${rateCell(TASKS, bareWide, worker)} | ${ratioCell(TASKS, gatewayWide, bareWide)} | — |`);
-    report(`| 2b. gateway.publish (as in 2) against a hand-written worker (beside the issue's) | as in 2 | library fetching eventType and payload, amqplib confirm-publish of the same envelope, then complete: ${rateCell(TASKS, barePublish, publishDetail)} | ${ratioCell(TASKS, published, barePublish)} | — |`);
-    report(`| 2c. as 2, gateway.publish with refreshMirror false (no instance refresh after the completion; diagnosis only) | ${rateCell(TASKS, publishedNoRefresh, publishDetail)} | the hand-written worker of 2b | ${ratioCell(TASKS, publishedNoRefresh, barePublish)} | — |`);
+    report(
+      `| 1. no-op handler, ${bounds(BOUNDS)} | ${rateCell(TASKS, gateway, worker)} | camunda-external-task-client-js alone: ${rateCell(TASKS, bare, worker)} | ${ratioCell(TASKS, gateway, bare)} | ≥ 0.9× |`,
+    );
+    report(
+      `| 2. gateway.publish to RabbitMQ, until a consumer has all ${TASKS} | ${rateCell(TASKS, published, publishDetail)} | raw amqplib confirm channel, the same messages: ${rateCell(TASKS, raw, publishDetail)} | ${ratioCell(TASKS, published, raw)} | ≥ 0.8× |`,
+    );
+    report(
+      `| 1b. as 1, the gateway's sync idle (SYNC_INTERVAL_MS 1 h: no mirror poll during the run; diagnosis only) | ${rateCell(TASKS, gatewayIdleSync, worker)} | library alone, as in 1 | ${ratioCell(TASKS, gatewayIdleSync, bare)} | — |`,
+    );
+    report(
+      `| 1c. no-op handler, ${bounds(WIDE_BOUNDS)} (beside the issue's) | ${rateCell(TASKS, gatewayWide, worker)} | library alone: ${rateCell(TASKS, bareWide, worker)} | ${ratioCell(TASKS, gatewayWide, bareWide)} | — |`,
+    );
+    report(
+      `| 2b. gateway.publish (as in 2) against a hand-written worker (beside the issue's) | as in 2 | library fetching eventType and payload, amqplib confirm-publish of the same envelope, then complete: ${rateCell(TASKS, barePublish, publishDetail)} | ${ratioCell(TASKS, published, barePublish)} | — |`,
+    );
+    report(
+      `| 2c. as 2, gateway.publish with refreshMirror false (no instance refresh after the completion; diagnosis only) | ${rateCell(TASKS, publishedNoRefresh, publishDetail)} | the hand-written worker of 2b | ${ratioCell(TASKS, publishedNoRefresh, barePublish)} | — |`,
+    );
     if (bare.ok && gateway.ok) {
-      report(`\nNo-op from the first task on (start-up left out): gateway ${round(perSecond(TASKS, gateway.value.fromFirstTaskMs))} tasks/s, library ${round(perSecond(TASKS, bare.value.fromFirstTaskMs))} tasks/s, ratio ${(bare.value.fromFirstTaskMs / gateway.value.fromFirstTaskMs).toPrecision(3)}×.`);
+      report(
+        `\nNo-op from the first task on (start-up left out): gateway ${round(perSecond(TASKS, gateway.value.fromFirstTaskMs))} tasks/s, library ${round(perSecond(TASKS, bare.value.fromFirstTaskMs))} tasks/s, ratio ${(bare.value.fromFirstTaskMs / gateway.value.fromFirstTaskMs).toPrecision(3)}×.`,
+      );
     }
     report(
       `\nHow it was measured: the gateway's clock starts when app.init() begins (its workers start at bootstrap), the library's at client.start(); a worker run ends when the engine holds none of the topic's tasks (GET /external-task/count), a publish run when the consumer has every message (and, for the workers, the engine has ended every instance). Each side has its own topic and process key and runs alone, the library's first; the gateway's built-in workers (gateway.publish, ticket-processing) run with their handlers unchanged but fetch only the bench's process keys (processDefinitionKeyIn), since other work on this engine uses those topics too (other gateways there fetch gateway.publish unfiltered and may still take some of the bench's tasks: a row says so when it happened and counts this gateway's share); before each gateway side an unmeasured gateway without workers brings the mirror up to date, so the measured one does a restart's work, and its sync mirrors the instances it completes as it runs. The raw baseline publishes ${gatewayMessages.length > 0 ? "the gateway's own messages again (body and properties)" : 'envelope-shaped bodies with the fields of a gateway event (the gateway side produced none to copy)'} and counts them on the same queue.`,

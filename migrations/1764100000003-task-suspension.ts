@@ -6,7 +6,9 @@ export class TaskSuspension1764100000003 implements MigrationInterface {
 
   async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`ALTER TABLE tasks ADD COLUMN suspended boolean NOT NULL DEFAULT false`);
-    await queryRunner.query(`UPDATE tasks SET suspended = true FROM process_instances WHERE tasks.process_instance_id = process_instances.id AND process_instances.state = 'SUSPENDED' AND tasks.state IN ('CREATED', 'ASSIGNED')`);
+    await queryRunner.query(
+      `UPDATE tasks SET suspended = true FROM process_instances WHERE tasks.process_instance_id = process_instances.id AND process_instances.state = 'SUSPENDED' AND tasks.state IN ('CREATED', 'ASSIGNED')`,
+    );
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {

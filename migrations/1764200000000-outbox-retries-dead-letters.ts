@@ -13,9 +13,7 @@ export class OutboxRetriesDeadLetters1764200000000 implements MigrationInterface
         ADD COLUMN first_failed_at timestamptz,
         ADD COLUMN last_error text`);
     // The relay asks "does an earlier row of this instance still fail?" for every candidate row.
-    await queryRunner.query(
-      `CREATE INDEX ix_outbox_events_unpublished_instance ON outbox_events (process_instance_id, position) WHERE published_at IS NULL`,
-    );
+    await queryRunner.query(`CREATE INDEX ix_outbox_events_unpublished_instance ON outbox_events (process_instance_id, position) WHERE published_at IS NULL`);
     await queryRunner.query(`CREATE INDEX ix_outbox_events_published_at ON outbox_events (published_at) WHERE published_at IS NOT NULL`);
     await queryRunner.query(`
       CREATE TABLE outbox_dead_letters (

@@ -20,7 +20,19 @@ export class ListIndexes1764700000000 implements MigrationInterface {
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
-    for (const index of ['ix_tasks_tenant', 'ix_tasks_candidate_users', 'ix_tasks_definition_key', 'ix_tasks_business_key', 'ix_tasks_by_created', 'ix_tasks_by_priority', 'ix_tasks_by_due', 'ix_tasks_by_name', 'ix_tasks_due', 'ix_process_instances_by_started', 'ix_process_instances_tenant']) {
+    for (const index of [
+      'ix_tasks_tenant',
+      'ix_tasks_candidate_users',
+      'ix_tasks_definition_key',
+      'ix_tasks_business_key',
+      'ix_tasks_by_created',
+      'ix_tasks_by_priority',
+      'ix_tasks_by_due',
+      'ix_tasks_by_name',
+      'ix_tasks_due',
+      'ix_process_instances_by_started',
+      'ix_process_instances_tenant',
+    ]) {
       await queryRunner.query(`DROP INDEX ${index}`);
     }
   }

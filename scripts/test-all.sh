@@ -16,7 +16,10 @@ engine_state="$(engine_start)"
 keycloak_state="$(keycloak_start)"
 # Multi-process tests run the built gateway (dist/) as child processes.
 npm run -s build
-# The dependency rules (.dependency-cruiser.cjs): a broken one fails the run before any test.
+# Formatting (Prettier), lint (ESLint, typescript-eslint strict and type-aware) and the dependency rules
+# (.dependency-cruiser.cjs): any of them broken fails the run before any test.
+npm run -s format:check
+npm run -s lint
 npm run -s lint:deps
 # The benchmarks are not run here (minutes at their sizes), but they must keep compiling against the code.
 npx tsc --noEmit -p bench/tsconfig.json

@@ -21,7 +21,17 @@ import { VariablesModule } from './variables/variables.module.js';
 import { WorkersModule } from './workers/workers.module.js';
 
 // Order matters at boot: models are deployed (DeploymentsModule) before the workers start fetching.
-const FOUNDATION = [ConfigModule, DatabaseModule, ScheduleModule.forRoot(), EventsModule, IdentityModule, AuthModule, SyncModule, IdempotencyModule, UploadsModule];
+const FOUNDATION = [
+  ConfigModule,
+  DatabaseModule,
+  ScheduleModule.forRoot(),
+  EventsModule,
+  IdentityModule,
+  AuthModule,
+  SyncModule,
+  IdempotencyModule,
+  UploadsModule,
+];
 const PROCESS_API = [DeploymentsModule, ProcessDefinitionsModule, ProcessInstancesModule, TasksModule, VariablesModule, MessagesModule, IncidentsModule];
 const OPERATIONS = [WorkersModule, HealthModule, MetricsModule, AuditModule];
 

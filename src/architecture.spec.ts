@@ -18,9 +18,9 @@ function sourceFiles(directory: string): string[] {
 }
 
 const files = sourceFiles(SRC).map((path) => ({
-  folder: relative(SRC, path).split('/')[0]!,
+  folder: relative(SRC, path).split('/')[0],
   name: relative(SRC, path),
-  imports: [...readFileSync(path, 'utf8').matchAll(/from '([^']+)'/g)].map((match) => match[1]!),
+  imports: [...readFileSync(path, 'utf8').matchAll(/from '([^']+)'/g)].map((match) => match[1]),
 }));
 
 describe('source rules', () => {

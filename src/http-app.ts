@@ -45,17 +45,28 @@ export function configureHttpApp(app: INestApplication): INestApplication {
   // the caller gets it, after an AcceptedWrite became a 202.
   app.useGlobalInterceptors(app.get(UploadLimitInterceptor), app.get(IdempotencyInterceptor), new AcceptedWriteInterceptor());
   app.enableShutdownHooks();
-  const document = documentPublicOperations(documentIdempotencyKey(SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('camunda-gateway')
-      .setDescription('Validated API over a Camunda 7 engine; reads come from a PostgreSQL mirror kept in sync with the engine.')
-      .setVersion('0.1.0')
-      .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'An access token of the configured OIDC issuer' }, BEARER_SCHEME)
-      .addSecurityRequirements(BEARER_SCHEME)
-      .addGlobalParameters({ name: 'X-Workspace', in: 'header', required: false, description: 'Narrows the request to one of your workspaces', schema: { type: 'string' } })
-      .build(),
-  )), app.get(GatewayConfig));
+  const document = documentPublicOperations(
+    documentIdempotencyKey(
+      SwaggerModule.createDocument(
+        app,
+        new DocumentBuilder()
+          .setTitle('camunda-gateway')
+          .setDescription('Validated API over a Camunda 7 engine; reads come from a PostgreSQL mirror kept in sync with the engine.')
+          .setVersion('0.1.0')
+          .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'An access token of the configured OIDC issuer' }, BEARER_SCHEME)
+          .addSecurityRequirements(BEARER_SCHEME)
+          .addGlobalParameters({
+            name: 'X-Workspace',
+            in: 'header',
+            required: false,
+            description: 'Narrows the request to one of your workspaces',
+            schema: { type: 'string' },
+          })
+          .build(),
+      ),
+    ),
+    app.get(GatewayConfig),
+  );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
   return app;
 }

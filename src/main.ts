@@ -17,7 +17,9 @@ async function bootstrap(): Promise<void> {
     console.error(`camunda-gateway cannot start. ${(error as Error).message}`);
     process.exit(1);
   }
-  const app = await NestFactory.create(role === GatewayRole.Worker ? WorkerAppModule : AppModule, { logger: LEVELS.slice(0, LEVELS.indexOf(logLevel as LogLevel) + 1) });
+  const app = await NestFactory.create(role === GatewayRole.Worker ? WorkerAppModule : AppModule, {
+    logger: LEVELS.slice(0, LEVELS.indexOf(logLevel as LogLevel) + 1),
+  });
   configureHttpApp(app);
   const config = app.get(GatewayConfig);
   await app.listen(config.PORT);

@@ -46,7 +46,8 @@ describe('audit trail and request ids (real engine, database)', () => {
   afterAll(async () => {
     await gateway?.close();
     await mirror.end().catch(() => undefined);
-    if (startedIds.length > 0) await engineRest('POST', '/process-instance/delete', { processInstanceIds: startedIds, deleteReason: 'test cleanup' }).catch(() => undefined);
+    if (startedIds.length > 0)
+      await engineRest('POST', '/process-instance/delete', { processInstanceIds: startedIds, deleteReason: 'test cleanup' }).catch(() => undefined);
   });
 
   async function camundaIdOf(username: string): Promise<string> {
@@ -54,12 +55,18 @@ describe('audit trail and request ids (real engine, database)', () => {
   }
 
   async function auditRows(requestId: string): Promise<AuditRow[]> {
-    const { rows } = await mirror.query<AuditRow>('SELECT request_id, action, resource_ids, outcome, actor_camunda_id FROM audit_log WHERE request_id = $1', [requestId]);
+    const { rows } = await mirror.query<AuditRow>('SELECT request_id, action, resource_ids, outcome, actor_camunda_id FROM audit_log WHERE request_id = $1', [
+      requestId,
+    ]);
     return rows;
   }
 
   it('records a command with the request id sent, its route pattern, resource ids and outcome, and answers with the id', async () => {
-    const started = await gateway.http.post('/process-instances').set('X-Request-Id', `start-${run}`).send({ processDefinitionKey: 'ticket-approval', businessKey: `AUDIT-${run}` }).expect(201);
+    const started = await gateway.http
+      .post('/process-instances')
+      .set('X-Request-Id', `start-${run}`)
+      .send({ processDefinitionKey: 'ticket-approval', businessKey: `AUDIT-${run}` })
+      .expect(201);
     startedIds.push(started.body.id);
     expect(started.headers['x-request-id']).toBe(`start-${run}`);
     const suspended = await gateway.http.post(`/process-instances/${started.body.id}/suspend`).set('X-Request-Id', `suspend-${run}`).expect(200);
@@ -67,8 +74,12 @@ describe('audit trail and request ids (real engine, database)', () => {
 
     const root = await camundaIdOf('root');
     await eventually(async () => {
-      expect(await auditRows(`start-${run}`)).toEqual([expect.objectContaining({ action: 'POST /process-instances', resource_ids: {}, outcome: 201, actor_camunda_id: root })]);
-      expect(await auditRows(`suspend-${run}`)).toEqual([expect.objectContaining({ action: 'POST /process-instances/:id/suspend', resource_ids: { id: started.body.id }, outcome: 200 })]);
+      expect(await auditRows(`start-${run}`)).toEqual([
+        expect.objectContaining({ action: 'POST /process-instances', resource_ids: {}, outcome: 201, actor_camunda_id: root }),
+      ]);
+      expect(await auditRows(`suspend-${run}`)).toEqual([
+        expect.objectContaining({ action: 'POST /process-instances/:id/suspend', resource_ids: { id: started.body.id }, outcome: 200 }),
+      ]);
     });
   });
 
@@ -79,7 +90,9 @@ describe('audit trail and request ids (real engine, database)', () => {
     const invalid = await gateway.http.post('/process-instances').set('X-Request-Id', `invalid-${run}`).send({ processDefinitionKey: 42 }).expect(400);
     expect(invalid.body.requestId).toBe(`invalid-${run}`);
     await eventually(async () => {
-      expect(await auditRows(`refused-${run}`)).toEqual([expect.objectContaining({ action: 'POST /tasks/:id/complete', resource_ids: { id: missingTask }, outcome: 404 })]);
+      expect(await auditRows(`refused-${run}`)).toEqual([
+        expect.objectContaining({ action: 'POST /tasks/:id/complete', resource_ids: { id: missingTask }, outcome: 404 }),
+      ]);
       expect(await auditRows(`invalid-${run}`)).toEqual([expect.objectContaining({ action: 'POST /process-instances', outcome: 400 })]);
     });
   });
@@ -107,7 +120,8 @@ describe('audit trail and request ids (real engine, database)', () => {
     await eventually(async () => expect([...(await auditRows(`olga-${run}`)), ...(await auditRows(`bob-${run}`))]).toHaveLength(2));
 
     const since = new Date(Date.now() - 60_000).toISOString();
-    const seenBy = async (client: typeof olga) => ((await client.get('/audit').query({ action, since, limit: 1000 }).expect(200)).body.items as { requestId: string; workspace: string | null }[]);
+    const seenBy = async (client: typeof olga) =>
+      (await client.get('/audit').query({ action, since, limit: 1000 }).expect(200)).body.items as { requestId: string; workspace: string | null }[];
     const olgaSees = await seenBy(olga);
     expect(olgaSees.map((entry) => entry.requestId)).toContain(`olga-${run}`);
     expect(olgaSees.map((entry) => entry.requestId)).not.toContain(`bob-${run}`);
@@ -138,8 +152,15 @@ describe('audit trail and request ids (real engine, database)', () => {
     const action = `POST /test/${run}`;
     const base = Date.now() - 60_000;
     const entry = (workspace: string, index: number) => ({
-      at: new Date(base + index * 1000), requestId: `list-${run}-${index}`, actorLocalId: 'sub-x', actorCamundaId: 'gwx', actorKind: 'user' as const,
-      workspace, action, resourceIds: { id: `r${index}` }, outcome: 204,
+      at: new Date(base + index * 1000),
+      requestId: `list-${run}-${index}`,
+      actorLocalId: 'sub-x',
+      actorCamundaId: 'gwx',
+      actorKind: 'user' as const,
+      workspace,
+      action,
+      resourceIds: { id: `r${index}` },
+      outcome: 204,
     });
     for (const [index, workspace] of [ours, ours, theirs, ours].entries()) await auditLog.record(entry(workspace, index));
 
@@ -147,7 +168,13 @@ describe('audit trail and request ids (real engine, database)', () => {
     const all = await controller.list({ action }, admin);
     expect(all.items.map((item) => item.requestId)).toEqual([3, 2, 1, 0].map((index) => `list-${run}-${index}`));
 
-    const operator = AccessScope.of(callerIn(false, [[ours, [Role.Operator]], [theirs, [Role.Requester]]]), undefined);
+    const operator = AccessScope.of(
+      callerIn(false, [
+        [ours, [Role.Operator]],
+        [theirs, [Role.Requester]],
+      ]),
+      undefined,
+    );
     const first = await controller.list({ action, limit: 2 }, operator);
     expect(first.items.map((item) => item.requestId)).toEqual([`list-${run}-3`, `list-${run}-1`]);
     const second = await controller.list({ action, limit: 2, cursor: first.nextCursor! }, operator);
@@ -160,7 +187,17 @@ describe('audit trail and request ids (real engine, database)', () => {
 
   it('sweeps entries older than AUDIT_RETENTION_MS and keeps the rest', async () => {
     const auditLog = gateway.app.get(AuditLog, { strict: false });
-    const old = { at: new Date(Date.now() - 401 * 86_400_000), requestId: `old-${run}`, actorLocalId: null, actorCamundaId: null, actorKind: null, workspace: null, action: 'POST /x', resourceIds: {}, outcome: 200 };
+    const old = {
+      at: new Date(Date.now() - 401 * 86_400_000),
+      requestId: `old-${run}`,
+      actorLocalId: null,
+      actorCamundaId: null,
+      actorKind: null,
+      workspace: null,
+      action: 'POST /x',
+      resourceIds: {},
+      outcome: 200,
+    };
     await auditLog.record(old);
     await auditLog.record({ ...old, at: new Date(Date.now() - 399 * 86_400_000), requestId: `kept-${run}` });
     expect(await gateway.app.get(AuditRetention, { strict: false }).sweep()).toBeGreaterThanOrEqual(1);

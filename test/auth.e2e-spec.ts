@@ -66,8 +66,10 @@ describe('Authentication', () => {
           continue;
         }
         if (response.status !== 401) failures.push(`${name}: ${response.status}`);
-        else if (!String(response.headers['content-type']).startsWith('application/problem+json')) failures.push(`${name}: ${response.headers['content-type']}`);
-        else if (response.headers['www-authenticate'] !== 'Bearer realm="camunda-gateway"') failures.push(`${name}: WWW-Authenticate ${response.headers['www-authenticate']}`);
+        else if (!String(response.headers['content-type']).startsWith('application/problem+json'))
+          failures.push(`${name}: ${response.headers['content-type']}`);
+        else if (response.headers['www-authenticate'] !== 'Bearer realm="camunda-gateway"')
+          failures.push(`${name}: WWW-Authenticate ${response.headers['www-authenticate']}`);
       }
     }
     expect(walked).toBeGreaterThan(50);
@@ -97,7 +99,7 @@ describe('Authentication', () => {
     it('an expired token', async () => {
       const token = await shortLivedToken('alice', 2);
       await gateway.withToken(token).get('/process-definitions').expect(200);
-      await new Promise((resolve) => setTimeout(resolve, (decodeJwt(token).payload.exp * 1000 - Date.now()) + 1_100));
+      await new Promise((resolve) => setTimeout(resolve, decodeJwt(token).payload.exp * 1000 - Date.now() + 1_100));
       await expectInvalid(token, /expired/);
     });
 
@@ -138,7 +140,13 @@ describe('Authentication', () => {
       const token = await freshUserToken('mary');
       expect(decodeJwt(token).header.kid).toBe(rotated.kid);
       // Within the unknown-kid cooldown (1 s by default) the new key is fetched.
-      await eventually(async () => void (await gateway.withToken(token).get('/tasks').expect(200)), 5_000, 250);
+      await eventually(
+        async () => {
+          await gateway.withToken(token).get('/tasks').expect(200);
+        },
+        5_000,
+        250,
+      );
     } finally {
       await rotated.retire();
     }
@@ -168,7 +176,11 @@ describe('Authentication', () => {
   });
 
   it('answers CORS preflights for configured origins only, without credentials', async () => {
-    const allowed = await gateway.anonymous.options('/tasks').set('Origin', 'https://tickets.example.org').set('Access-Control-Request-Method', 'GET').set('Access-Control-Request-Headers', 'authorization,x-workspace');
+    const allowed = await gateway.anonymous
+      .options('/tasks')
+      .set('Origin', 'https://tickets.example.org')
+      .set('Access-Control-Request-Method', 'GET')
+      .set('Access-Control-Request-Headers', 'authorization,x-workspace');
     expect(allowed.status).toBeLessThan(300);
     expect(allowed.headers['access-control-allow-origin']).toBe('https://tickets.example.org');
     expect(String(allowed.headers['access-control-allow-headers']).toLowerCase()).toContain('authorization');

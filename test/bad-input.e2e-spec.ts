@@ -19,7 +19,10 @@ describe('bad input gets RFC 9457 problem details', () => {
   });
 
   it('missing and mistyped fields: 400 naming each field', async () => {
-    const response = await gateway.http.post('/process-instances').send({ businessKey: 7, variables: ['not', 'a', 'map'] }).expect(400);
+    const response = await gateway.http
+      .post('/process-instances')
+      .send({ businessKey: 7, variables: ['not', 'a', 'map'] })
+      .expect(400);
     expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(response.body).toMatchObject({ status: 400, code: 'VALIDATION_FAILED' });
     expect(response.body.errors.map((error: { field: string }) => error.field).sort()).toEqual(['businessKey', 'processDefinitionKey', 'variables']);

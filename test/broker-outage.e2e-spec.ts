@@ -34,7 +34,12 @@ describe('RabbitMQ stopped mid-run and started again', () => {
   const arrival: EventMessage[] = [];
 
   async function start(): Promise<string> {
-    return (await gateway.http.post('/process-instances').send({ processDefinitionKey: 'ticket-approval', businessKey: `OUTAGE-${queue}` }).expect(201)).body.id;
+    return (
+      await gateway.http
+        .post('/process-instances')
+        .send({ processDefinitionKey: 'ticket-approval', businessKey: `OUTAGE-${queue}` })
+        .expect(201)
+    ).body.id;
   }
 
   beforeAll(async () => {
@@ -66,7 +71,10 @@ describe('RabbitMQ stopped mid-run and started again', () => {
     const duringOutage = [await start(), await start()];
     const [task] = (await gateway.http.get('/tasks').query({ processInstanceId: before }).expect(200)).body.items;
     await gateway.http.post(`/tasks/${task.id}/claim`).send({ userId: 'demo' }).expect(200);
-    await gateway.http.post(`/tasks/${task.id}/complete`).send({ variables: { approved: false } }).expect(200);
+    await gateway.http
+      .post(`/tasks/${task.id}/complete`)
+      .send({ variables: { approved: false } })
+      .expect(200);
     const health = await gateway.http.get('/health').expect(503);
     expect(health.body.error).toHaveProperty('rabbitmq');
     const status = await gateway.http.get('/sync/status').expect(200);
@@ -80,18 +88,25 @@ describe('RabbitMQ stopped mid-run and started again', () => {
       [before, ['process.started', 'task.created', 'task.assigned', 'task.completed', 'process.completed']],
       ...duringOutage.map((id) => [id, ['process.started', 'task.created']] as [string, string[]]),
     ]);
-    await eventually(async () => {
-      await drain();
-      for (const [id, types] of expected) {
-        const ofInstance = [...received.values()].filter((event) => event.processInstanceId === id).sort((a, b) => a.sequence - b.sequence);
-        expect(ofInstance.map((event) => event.type)).toEqual(types);
-        expect(ofInstance.map((event) => event.sequence)).toEqual(types.map((_, index) => index + 1));
-      }
-    }, 90_000, 500);
+    await eventually(
+      async () => {
+        await drain();
+        for (const [id, types] of expected) {
+          const ofInstance = [...received.values()].filter((event) => event.processInstanceId === id).sort((a, b) => a.sequence - b.sequence);
+          expect(ofInstance.map((event) => event.type)).toEqual(types);
+          expect(ofInstance.map((event) => event.sequence)).toEqual(types.map((_, index) => index + 1));
+        }
+      },
+      90_000,
+      500,
+    );
 
     // Order on the wire: per instance, the first arrival of each event follows the sequence.
     for (const id of expected.keys()) {
-      const firstArrivals = arrival.filter((event) => event.processInstanceId === id).map((event) => event.sequence).filter((sequence, index, all) => all.indexOf(sequence) === index);
+      const firstArrivals = arrival
+        .filter((event) => event.processInstanceId === id)
+        .map((event) => event.sequence)
+        .filter((sequence, index, all) => all.indexOf(sequence) === index);
       expect(firstArrivals).toEqual([...firstArrivals].sort((a, b) => a - b));
     }
     await eventually(async () => expect((await gateway.http.get('/sync/status').expect(200)).body.outbox.pending).toBe(0), 10_000);

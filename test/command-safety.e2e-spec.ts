@@ -30,7 +30,10 @@ describe('commands that are safe to retry', () => {
   let gateway: RunningGateway;
 
   async function startTicket(label: string): Promise<{ instanceId: string; taskId: string }> {
-    const started = await gateway.http.post('/process-instances').send({ processDefinitionKey: 'ticket-approval', businessKey: `SAFE-${run}-${label}` }).expect(201);
+    const started = await gateway.http
+      .post('/process-instances')
+      .send({ processDefinitionKey: 'ticket-approval', businessKey: `SAFE-${run}-${label}` })
+      .expect(201);
     instanceIds.push(started.body.id);
     const [task] = (await gateway.http.get('/tasks').query({ processInstanceId: started.body.id }).expect(200)).body.items;
     return { instanceId: started.body.id, taskId: task.id };
@@ -67,10 +70,14 @@ describe('commands that are safe to retry', () => {
 
   describe('Idempotency-Key', () => {
     it('is declared on every POST operation of the OpenAPI document', async () => {
-      const document = (await gateway.http.get('/docs-json').expect(200)).body as { paths: Record<string, { post?: { parameters?: { name: string; in: string }[] } }> };
+      const document = (await gateway.http.get('/docs-json').expect(200)).body as {
+        paths: Record<string, { post?: { parameters?: { name: string; in: string }[] } }>;
+      };
       const posts = Object.entries(document.paths).filter(([, path]) => path.post);
       expect(posts.length).toBeGreaterThan(10);
-      const undeclared = posts.filter(([, path]) => !path.post!.parameters?.some((parameter) => parameter.name === 'Idempotency-Key' && parameter.in === 'header'));
+      const undeclared = posts.filter(
+        ([, path]) => !path.post!.parameters?.some((parameter) => parameter.name === 'Idempotency-Key' && parameter.in === 'header'),
+      );
       expect(undeclared.map(([route]) => route)).toEqual([]);
     });
 
@@ -79,7 +86,11 @@ describe('commands that are safe to retry', () => {
       const body = { processDefinitionKey: 'ticket-approval', businessKey: `SAFE-${run}-start` };
       const first = await gateway.http.post('/process-instances').set('Idempotency-Key', key).send(body).expect(201);
       instanceIds.push(first.body.id);
-      const replay = await gateway.http.post('/process-instances').set('Idempotency-Key', key).send({ businessKey: body.businessKey, processDefinitionKey: 'ticket-approval' }).expect(201);
+      const replay = await gateway.http
+        .post('/process-instances')
+        .set('Idempotency-Key', key)
+        .send({ businessKey: body.businessKey, processDefinitionKey: 'ticket-approval' })
+        .expect(201);
 
       expect(replay.body).toEqual(first.body);
       expect(replay.headers['idempotent-replayed']).toBe('true');
@@ -97,7 +108,7 @@ describe('commands that are safe to retry', () => {
       expect(started).toHaveLength(1);
       expect(answers.map((answer) => answer.status)).toContain(201);
       for (const answer of answers) {
-        if (answer.status === 201) expect(answer.body.id).toBe(started[0]!.id);
+        if (answer.status === 201) expect(answer.body.id).toBe(started[0].id);
         else expect(answer.body).toMatchObject({ status: 409, code: 'IDEMPOTENCY_KEY_IN_PROGRESS' });
       }
     });
@@ -106,7 +117,11 @@ describe('commands that are safe to retry', () => {
       const businessKey = `SAFE-${run}-no-db`;
       await databaseProxy.cut();
       try {
-        const refused = await gateway.http.post('/process-instances').set('Idempotency-Key', randomUUID()).send({ processDefinitionKey: 'ticket-approval', businessKey }).expect(503);
+        const refused = await gateway.http
+          .post('/process-instances')
+          .set('Idempotency-Key', randomUUID())
+          .send({ processDefinitionKey: 'ticket-approval', businessKey })
+          .expect(503);
         expect(refused.body).toMatchObject({ code: 'DATABASE_UNAVAILABLE' });
       } finally {
         await databaseProxy.open();
@@ -117,14 +132,25 @@ describe('commands that are safe to retry', () => {
     it('replays a task completion as the same 200, without completing again', async () => {
       const { taskId } = await startTicket('complete');
       const key = randomUUID();
-      const first = await gateway.http.post(`/tasks/${taskId}/complete`).set('Idempotency-Key', key).send({ variables: { approved: true } }).expect(200);
-      const replay = await gateway.http.post(`/tasks/${taskId}/complete`).set('Idempotency-Key', key).send({ variables: { approved: true } }).expect(200);
+      const first = await gateway.http
+        .post(`/tasks/${taskId}/complete`)
+        .set('Idempotency-Key', key)
+        .send({ variables: { approved: true } })
+        .expect(200);
+      const replay = await gateway.http
+        .post(`/tasks/${taskId}/complete`)
+        .set('Idempotency-Key', key)
+        .send({ variables: { approved: true } })
+        .expect(200);
 
       expect(replay.body).toEqual(first.body);
       expect(first.body).toMatchObject({ id: taskId, state: 'COMPLETED' });
       expect(engineCalls('POST', `/task/${taskId}/complete`)).toBe(1);
       // Without the key, a retry reaches the engine, where the task is gone.
-      await gateway.http.post(`/tasks/${taskId}/complete`).send({ variables: { approved: true } }).expect(404);
+      await gateway.http
+        .post(`/tasks/${taskId}/complete`)
+        .send({ variables: { approved: true } })
+        .expect(404);
     });
 
     it('replays a 4xx answer as it was first given', async () => {
@@ -140,8 +166,16 @@ describe('commands that are safe to retry', () => {
 
     it('refuses the same key with a different request (422) and does nothing', async () => {
       const key = randomUUID();
-      await gateway.http.post('/signals').set('Idempotency-Key', key).send({ name: `safe-${run}` }).expect(204);
-      const reused = await gateway.http.post('/process-instances').set('Idempotency-Key', key).send({ processDefinitionKey: 'ticket-approval', businessKey: `SAFE-${run}-reused` }).expect(422);
+      await gateway.http
+        .post('/signals')
+        .set('Idempotency-Key', key)
+        .send({ name: `safe-${run}` })
+        .expect(204);
+      const reused = await gateway.http
+        .post('/process-instances')
+        .set('Idempotency-Key', key)
+        .send({ processDefinitionKey: 'ticket-approval', businessKey: `SAFE-${run}-reused` })
+        .expect(422);
 
       expect(reused.headers['content-type']).toMatch(/^application\/problem\+json/);
       expect(reused.body).toMatchObject({ status: 422, code: 'IDEMPOTENCY_KEY_REUSED' });
@@ -152,7 +186,11 @@ describe('commands that are safe to retry', () => {
       ['too long', 'k'.repeat(256)],
       ['with a control character', 'a\tb'],
     ])('answers 400 to a key that is %s', async (_, key) => {
-      const refused = await gateway.http.post('/signals').set('Idempotency-Key', key).send({ name: `safe-${run}` }).expect(400);
+      const refused = await gateway.http
+        .post('/signals')
+        .set('Idempotency-Key', key)
+        .send({ name: `safe-${run}` })
+        .expect(400);
       expect(refused.body).toMatchObject({ code: 'VALIDATION_FAILED', errors: [{ field: 'Idempotency-Key' }] });
     });
 
@@ -164,7 +202,10 @@ describe('commands that are safe to retry', () => {
     it('answers 409 with Retry-After while the first request with the key has not finished', async () => {
       const key = randomUUID();
       const body = { name: `safe-${run}` };
-      await direct.query(`INSERT INTO idempotency_keys (key, fingerprint, expires_at) VALUES ($1, $2, now() + interval '1 hour')`, [await storedKey(key), requestFingerprint('POST', '/signals', body)]);
+      await direct.query(`INSERT INTO idempotency_keys (key, fingerprint, expires_at) VALUES ($1, $2, now() + interval '1 hour')`, [
+        await storedKey(key),
+        requestFingerprint('POST', '/signals', body),
+      ]);
 
       const busy = await gateway.http.post('/signals').set('Idempotency-Key', key).send(body).expect(409);
       expect(busy.body).toMatchObject({ status: 409, code: 'IDEMPOTENCY_KEY_IN_PROGRESS' });
@@ -176,7 +217,10 @@ describe('commands that are safe to retry', () => {
       const body = { name: `safe-${run}` };
       const stale = [key, randomUUID(), randomUUID()];
       for (const staleKey of stale) {
-        await direct.query(`INSERT INTO idempotency_keys (key, fingerprint, status, body, expires_at) VALUES ($1, $2, 204, 'null', now() - interval '1 second')`, [await storedKey(staleKey), requestFingerprint('POST', '/signals', body)]);
+        await direct.query(
+          `INSERT INTO idempotency_keys (key, fingerprint, status, body, expires_at) VALUES ($1, $2, 204, 'null', now() - interval '1 second')`,
+          [await storedKey(staleKey), requestFingerprint('POST', '/signals', body)],
+        );
       }
       const signalsBefore = engineCalls('POST', '/signal');
       const fresh = await gateway.http.post('/signals').set('Idempotency-Key', key).send(body).expect(204);
@@ -196,7 +240,11 @@ describe('commands that are safe to retry', () => {
       if (request.method === 'POST' && request.path === `/task/${taskId}/complete` && status < 300) await databaseProxy.cut();
     };
     try {
-      const accepted = await gateway.http.post(`/tasks/${taskId}/complete`).set('Idempotency-Key', key).send({ variables: { approved: true } }).expect(202);
+      const accepted = await gateway.http
+        .post(`/tasks/${taskId}/complete`)
+        .set('Idempotency-Key', key)
+        .send({ variables: { approved: true } })
+        .expect(202);
       expect(accepted.body).toEqual({ id: taskId, processInstanceId: instanceId, mirrored: false });
       const [historic] = await engineRest<{ endTime: string | null }[]>('GET', `/history/task?taskId=${taskId}`);
       expect(historic?.endTime).not.toBeNull();
@@ -207,11 +255,18 @@ describe('commands that are safe to retry', () => {
 
     await eventually(async () => expect((await gateway.http.get(`/tasks/${taskId}`).expect(200)).body.state).toBe('COMPLETED'), 15_000, 200);
     // The answer is stored once the database is back; until then the key stays taken (409). Neither runs it again.
-    const replay = await eventually(async () => {
-      const answer = await gateway.http.post(`/tasks/${taskId}/complete`).set('Idempotency-Key', key).send({ variables: { approved: true } });
-      expect(answer.status).toBe(202);
-      return answer;
-    }, 15_000, 200);
+    const replay = await eventually(
+      async () => {
+        const answer = await gateway.http
+          .post(`/tasks/${taskId}/complete`)
+          .set('Idempotency-Key', key)
+          .send({ variables: { approved: true } });
+        expect(answer.status).toBe(202);
+        return answer;
+      },
+      15_000,
+      200,
+    );
     expect(replay.body).toEqual({ id: taskId, processInstanceId: instanceId, mirrored: false });
     expect(replay.headers['idempotent-replayed']).toBe('true');
     expect(engineCalls('POST', `/task/${taskId}/complete`)).toBe(1);
@@ -247,7 +302,11 @@ describe('commands that are safe to retry', () => {
 
     expect(claimed).toBe(true);
     expect(patched.body).toMatchObject({ assignee: `racer${run}`, priority: 77 });
-    await expect(engineRest('GET', `/task/${taskId}`)).resolves.toMatchObject({ assignee: `racer${run}`, priority: 77, due: expect.stringMatching(/^2030-06-01T/) });
+    await expect(engineRest('GET', `/task/${taskId}`)).resolves.toMatchObject({
+      assignee: `racer${run}`,
+      priority: 77,
+      due: expect.stringMatching(/^2030-06-01T/),
+    });
   });
 
   describe('concurrent uploads', () => {
@@ -266,8 +325,25 @@ describe('commands that are safe to retry', () => {
       const path = `/process-instances/${instanceId}/variables/scan/data`;
       const { port } = server.address() as { port: number };
       // An upload whose body is still arriving holds the only slot.
-      const slow = httpRequest({ host: '127.0.0.1', port, method: 'PUT', path, headers: { authorization: `Bearer ${await userToken(ADMIN_USER)}`, 'content-type': `multipart/form-data; boundary=${boundary}`, 'content-length': Buffer.byteLength(head + tail) } });
-      const slowAnswer = new Promise<number>((resolve, reject) => slow.on('response', (response) => (response.resume(), resolve(response.statusCode ?? 0))).on('error', reject));
+      const slow = httpRequest({
+        host: '127.0.0.1',
+        port,
+        method: 'PUT',
+        path,
+        headers: {
+          authorization: `Bearer ${await userToken(ADMIN_USER)}`,
+          'content-type': `multipart/form-data; boundary=${boundary}`,
+          'content-length': Buffer.byteLength(head + tail),
+        },
+      });
+      const slowAnswer = new Promise<number>((resolve, reject) =>
+        slow
+          .on('response', (response) => {
+            response.resume();
+            resolve(response.statusCode ?? 0);
+          })
+          .on('error', reject),
+      );
       slow.write(head);
 
       const refused = await eventually(async () => {

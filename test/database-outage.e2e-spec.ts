@@ -36,7 +36,10 @@ describe('gateway database outage: clear 503s, nothing the engine accepted is lo
   it('answers 202 for a start the engine accepted while the mirror is unreachable, and the poll mirrors it later', async () => {
     await proxy.cut();
 
-    const accepted = await gateway.http.post('/process-instances').send({ processDefinitionKey: 'ticket-approval', businessKey: `DBDOWN-${randomUUID()}` }).expect(202);
+    const accepted = await gateway.http
+      .post('/process-instances')
+      .send({ processDefinitionKey: 'ticket-approval', businessKey: `DBDOWN-${randomUUID()}` })
+      .expect(202);
     startedId = accepted.body.id;
     expect(accepted.body).toMatchObject({ mirrored: false, definitionId: expect.stringMatching(/^ticket-approval:/) });
     expect(accepted.headers.location).toBe(`/process-instances/${startedId}`);
@@ -49,10 +52,14 @@ describe('gateway database outage: clear 503s, nothing the engine accepted is lo
 
     await proxy.open();
 
-    await eventually(async () => {
-      const { rows } = await mirror.query('SELECT state FROM process_instances WHERE id = $1', [startedId]);
-      expect(rows).toEqual([{ state: 'ACTIVE' }]);
-    }, 15_000, 200);
+    await eventually(
+      async () => {
+        const { rows } = await mirror.query('SELECT state FROM process_instances WHERE id = $1', [startedId]);
+        expect(rows).toEqual([{ state: 'ACTIVE' }]);
+      },
+      15_000,
+      200,
+    );
     await gateway.http.get('/tasks').query({ processInstanceId: startedId }).expect(200);
     await eventually(() => gateway.http.get('/health').expect(200), 10_000, 200);
   });

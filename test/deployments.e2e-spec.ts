@@ -28,7 +28,13 @@ describe('deployments and process definitions (real engine)', () => {
       .field('name', `deploy-${run}`)
       .attach('process', userTaskProcess(key), `${key}.bpmn`)
       .attach('decision', decision(`priority${run}`), `priority-${run}.dmn`)
-      .attach('form', Buffer.from(JSON.stringify({ id: `form${run}`, type: 'default', schemaVersion: 4, components: [{ key: 'approved', label: 'Approved', type: 'checkbox' }] })), `approval-${run}.form`)
+      .attach(
+        'form',
+        Buffer.from(
+          JSON.stringify({ id: `form${run}`, type: 'default', schemaVersion: 4, components: [{ key: 'approved', label: 'Approved', type: 'checkbox' }] }),
+        ),
+        `approval-${run}.form`,
+      )
       .expect(201);
     expect(response.body).toMatchObject({ name: `deploy-${run}`, source: 'camunda-gateway', tenantId: null, decisionDefinitionKeys: [`priority${run}`] });
     expect(response.body.processDefinitions).toEqual([expect.objectContaining({ key, version: 1, resourceName: `${key}.bpmn` })]);
@@ -40,14 +46,24 @@ describe('deployments and process definitions (real engine)', () => {
   });
 
   it('deploys nothing new when nothing changed and deployChangedOnly is set', async () => {
-    const again = await gateway.http.post('/deployments').field('name', `deploy-${run}`).field('deployChangedOnly', 'true').attach('process', userTaskProcess(key), `${key}.bpmn`).expect(201);
+    const again = await gateway.http
+      .post('/deployments')
+      .field('name', `deploy-${run}`)
+      .field('deployChangedOnly', 'true')
+      .attach('process', userTaskProcess(key), `${key}.bpmn`)
+      .expect(201);
     expect(again.body.processDefinitions).toEqual([]);
     const latest = await gateway.http.get(`/process-definitions/key/${key}`).expect(200);
     expect(latest.body).toMatchObject({ id: definitionId, version: 1 });
   });
 
   it('deploys for a tenant, and starts the tenant version by key', async () => {
-    const response = await gateway.http.post('/deployments').field('name', `tenant-${run}`).field('tenantId', tenant).attach('process', userTaskProcess(key), `${key}.bpmn`).expect(201);
+    const response = await gateway.http
+      .post('/deployments')
+      .field('name', `tenant-${run}`)
+      .field('tenantId', tenant)
+      .attach('process', userTaskProcess(key), `${key}.bpmn`)
+      .expect(201);
     expect(response.body).toMatchObject({ tenantId: tenant, processDefinitions: [expect.objectContaining({ key, tenantId: tenant })] });
     const latestOfTenant = await gateway.http.get(`/process-definitions/key/${key}`).query({ tenantId: tenant }).expect(200);
     expect(latestOfTenant.body.tenantId).toBe(tenant);
@@ -57,30 +73,56 @@ describe('deployments and process definitions (real engine)', () => {
   });
 
   it('a BPMN with a syntax error is a 400 with the element, line and column', async () => {
-    const response = await gateway.http.post('/deployments').field('name', `broken-${run}`).attach('process', brokenProcess(`broken${run}`), 'broken.bpmn').expect(400);
+    const response = await gateway.http
+      .post('/deployments')
+      .field('name', `broken-${run}`)
+      .attach('process', brokenProcess(`broken${run}`), 'broken.bpmn')
+      .expect(400);
     expect(response.body).toMatchObject({ status: 400, code: 'CAMUNDA_REJECTED' });
     expect(response.body.engineProblems).toEqual(
-      expect.arrayContaining([expect.objectContaining({ resource: 'broken.bpmn', elementId: 'f1', line: expect.any(Number), column: expect.any(Number), message: expect.stringContaining('nowhere') })]),
+      expect.arrayContaining([
+        expect.objectContaining({
+          resource: 'broken.bpmn',
+          elementId: 'f1',
+          line: expect.any(Number),
+          column: expect.any(Number),
+          message: expect.stringContaining('nowhere'),
+        }),
+      ]),
     );
   });
 
   it('a BPMN the engine refuses on its own rules (no historyTimeToLive) is a 400 with the reason', async () => {
-    const response = await gateway.http.post('/deployments').field('name', `nottl-${run}`).attach('process', userTaskProcess(`nottl${run}`, { historyTimeToLive: false }), 'nottl.bpmn').expect(400);
+    const response = await gateway.http
+      .post('/deployments')
+      .field('name', `nottl-${run}`)
+      .attach('process', userTaskProcess(`nottl${run}`, { historyTimeToLive: false }), 'nottl.bpmn')
+      .expect(400);
     expect(response.body.detail).toContain('History Time To Live');
     expect(response.body.engineProblems[0]).toMatchObject({ resource: 'nottl.bpmn', line: expect.any(Number) });
   });
 
   it('a file that is not XML, or not a model at all, is a 400', async () => {
-    await gateway.http.post('/deployments').field('name', `garbage-${run}`).attach('process', Buffer.from('<bpmn:definitions><unclosed>'), 'garbage.bpmn').expect(400);
+    await gateway.http
+      .post('/deployments')
+      .field('name', `garbage-${run}`)
+      .attach('process', Buffer.from('<bpmn:definitions><unclosed>'), 'garbage.bpmn')
+      .expect(400);
     const wrongKind = await gateway.http.post('/deployments').field('name', `txt-${run}`).attach('notes', Buffer.from('hello'), 'notes.txt').expect(400);
     expect(wrongKind.body.errors).toEqual([expect.objectContaining({ field: 'notes.txt' })]);
     await gateway.http.post('/deployments').field('name', `empty-${run}`).expect(400);
   });
 
   it('lists deployments, reads one and its resources', async () => {
-    const listed = await gateway.http.get('/deployments').query({ name: `deploy-${run}` }).expect(200);
+    const listed = await gateway.http
+      .get('/deployments')
+      .query({ name: `deploy-${run}` })
+      .expect(200);
     expect(listed.body.map((deployment: { id: string }) => deployment.id)).toContain(deploymentId);
-    await gateway.http.get(`/deployments/${deploymentId}`).expect(200).then((response) => expect(response.body.name).toBe(`deploy-${run}`));
+    await gateway.http
+      .get(`/deployments/${deploymentId}`)
+      .expect(200)
+      .then((response) => expect(response.body.name).toBe(`deploy-${run}`));
     const resources = await gateway.http.get(`/deployments/${deploymentId}/resources`).expect(200);
     expect(resources.body.map((resource: { name: string }) => resource.name).sort()).toEqual([`approval-${run}.form`, `${key}.bpmn`, `priority-${run}.dmn`]);
   });

@@ -64,24 +64,43 @@ describe('engine-rest contract', () => {
         expect.stringContaining('body.variabels is not in the schema'),
       ]),
     );
-    expect(openApi.violations({ method: 'GET', path: '/no-such-thing', query: new URLSearchParams(), contentType: undefined, body: Buffer.alloc(0) })).toHaveLength(1);
+    expect(
+      openApi.violations({ method: 'GET', path: '/no-such-thing', query: new URLSearchParams(), contentType: undefined, body: Buffer.alloc(0) }),
+    ).toHaveLength(1);
   });
 
   it('sends only requests that engine-rest defines, for every client method', async () => {
-    const id = (await gateway.http.post('/process-instances').send({ processDefinitionKey: 'ticket-approval', businessKey: `CONTRACT-${randomUUID()}`, variables: { n: 1, j: { a: [1] }, s: 'x', b: true, z: null } }).expect(201)).body.id;
+    const id = (
+      await gateway.http
+        .post('/process-instances')
+        .send({
+          processDefinitionKey: 'ticket-approval',
+          businessKey: `CONTRACT-${randomUUID()}`,
+          variables: { n: 1, j: { a: [1] }, s: 'x', b: true, z: null },
+        })
+        .expect(201)
+    ).body.id;
     await gateway.http.post('/process-instances').send({ processDefinitionKey: 'missing-process' }).expect(404);
     await gateway.http.post(`/process-instances/${id}/suspend`).expect(200);
     await gateway.http.post(`/process-instances/${id}/activate`).expect(200);
     await gateway.http.get(`/process-instances/${id}/activity-instances`).expect(200);
     await gateway.http.get(`/process-instances/${id}/history`).expect(200);
-    const doomed = (await gateway.http.post('/process-instances').send({ processDefinitionKey: 'ticket-approval', tenantId: undefined, withVariablesInReturn: true }).expect(201)).body.id;
+    const doomed = (
+      await gateway.http
+        .post('/process-instances')
+        .send({ processDefinitionKey: 'ticket-approval', tenantId: undefined, withVariablesInReturn: true })
+        .expect(201)
+    ).body.id;
     await gateway.http.post(`/process-instances/${doomed}/cancel`).send({ reason: 'contract' }).expect(200);
     const [task] = (await gateway.http.get('/tasks').query({ processInstanceId: id }).expect(200)).body.items;
     await gateway.http.post(`/tasks/${task.id}/claim`).send({ userId: 'demo' }).expect(200);
     await gateway.http.post(`/tasks/${task.id}/unclaim`).expect(200);
     await gateway.http.post(`/tasks/${task.id}/assign`).send({ userId: 'demo' }).expect(200);
     await gateway.http.post(`/tasks/${task.id}/delegate`).send({ userId: 'helper' }).expect(200);
-    await gateway.http.post(`/tasks/${task.id}/resolve`).send({ variables: { checked: true } }).expect(200);
+    await gateway.http
+      .post(`/tasks/${task.id}/resolve`)
+      .send({ variables: { checked: true } })
+      .expect(200);
     await gateway.http.patch(`/tasks/${task.id}`).send({ dueAt: '2030-01-01T00:00:00Z', priority: 70 }).expect(200);
     await gateway.http.get(`/tasks/${task.id}/form-variables`).expect(200);
     await gateway.http.post(`/tasks/${task.id}/comments`).send({ message: 'contract' }).expect(201);
@@ -93,12 +112,22 @@ describe('engine-rest contract', () => {
     await gateway.http.delete(`/process-instances/${id}/variables/amount`).expect(204);
     await gateway.http.put(`/process-instances/${id}/variables/scan/data`).attach('data', Buffer.from('%PDF-1.7'), 'scan.pdf').expect(200);
     await gateway.http.get(`/process-instances/${id}/variables/scan/data`).expect(200);
-    await gateway.http.post(`/tasks/${task.id}/complete`).send({ variables: { approved: true } }).expect(200);
+    await gateway.http
+      .post(`/tasks/${task.id}/complete`)
+      .send({ variables: { approved: true } })
+      .expect(200);
     await eventually(async () => expect((await gateway.http.get(`/process-instances/${id}`).expect(200)).body.state).toBe('COMPLETED'), 20_000);
     // Ended: the file's content now comes from the engine's history.
     await gateway.http.get(`/process-instances/${id}/variables/scan/data`).expect(200);
     await gateway.http.get('/health').expect(200);
-    const deployed = (await gateway.http.post('/deployments').field('name', 'contract').field('tenantId', 'contract').attach('p', userTaskProcess(`contract${Date.now()}`), 'contract.bpmn').expect(201)).body;
+    const deployed = (
+      await gateway.http
+        .post('/deployments')
+        .field('name', 'contract')
+        .field('tenantId', 'contract')
+        .attach('p', userTaskProcess(`contract${Date.now()}`), 'contract.bpmn')
+        .expect(201)
+    ).body;
     const definitionId = deployed.processDefinitions[0].id;
     await gateway.http.get('/deployments').query({ name: 'contract', tenantId: 'contract', limit: 5 }).expect(200);
     await gateway.http.get(`/deployments/${deployed.id}`).expect(200);
@@ -107,20 +136,39 @@ describe('engine-rest contract', () => {
     await gateway.http.get(`/process-definitions/${definitionId}/statistics`).expect(200);
     await gateway.http.post(`/process-definitions/${definitionId}/suspend`).send({ includeInstances: true }).expect(200);
     await gateway.http.delete(`/deployments/${deployed.id}`).query({ cascade: true }).expect(204);
-    await gateway.http.post('/messages').send({ messageName: 'contract-nobody', businessKey: 'x', correlationKeys: { n: 1 }, variables: { v: true }, all: true }).expect(200);
-    await gateway.http.post('/signals').send({ name: 'contract-nobody', variables: { v: 1 } }).expect(204);
+    await gateway.http
+      .post('/messages')
+      .send({ messageName: 'contract-nobody', businessKey: 'x', correlationKeys: { n: 1 }, variables: { v: true }, all: true })
+      .expect(200);
+    await gateway.http
+      .post('/signals')
+      .send({ name: 'contract-nobody', variables: { v: 1 } })
+      .expect(204);
     await gateway.http.get('/incidents').query({ incidentType: 'failedJob', limit: 5 }).expect(200);
     const retried = `contractretry${Date.now()}`;
-    await gateway.http.post('/deployments').field('name', retried).attach('a', taskAndExternalTaskProcess(retried, retried), 'a.bpmn').attach('b', failingJobProcess(`${retried}job`), 'b.bpmn').expect(201);
+    await gateway.http
+      .post('/deployments')
+      .field('name', retried)
+      .attach('a', taskAndExternalTaskProcess(retried, retried), 'a.bpmn')
+      .attach('b', failingJobProcess(`${retried}job`), 'b.bpmn')
+      .expect(201);
     const withExternalTask = (await gateway.http.post('/process-instances').send({ processDefinitionKey: retried }).expect(201)).body.id;
-    const withJob = (await gateway.http.post('/process-instances').send({ processDefinitionKey: `${retried}job` }).expect(201)).body.id;
+    const withJob = (
+      await gateway.http
+        .post('/process-instances')
+        .send({ processDefinitionKey: `${retried}job` })
+        .expect(201)
+    ).body.id;
     const [externalTask] = await engineRest<{ id: string }[]>('GET', `/external-task?processInstanceId=${withExternalTask}`);
     await gateway.http.put(`/external-tasks/${externalTask.id}/retries`).send({ retries: 0 }).expect(204);
     const [incident] = (await gateway.http.get(`/process-instances/${withExternalTask}/incidents`).expect(200)).body;
     await gateway.http.put(`/incidents/${incident.id}/annotation`).send({ annotation: 'contract' }).expect(204);
     const [job] = await engineRest<{ id: string }[]>('GET', `/job?processInstanceId=${withJob}`);
     await gateway.http.put(`/jobs/${job.id}/retries`).send({ retries: 1 }).expect(204);
-    await gateway.http.delete(`/deployments/${(await engineRest<{ id: string }[]>('GET', `/deployment?name=${retried}`))[0].id}`).query({ cascade: true }).expect(204);
+    await gateway.http
+      .delete(`/deployments/${(await engineRest<{ id: string }[]>('GET', `/deployment?name=${retried}`))[0].id}`)
+      .query({ cascade: true })
+      .expect(204);
     await gateway.http.post('/sync/run').expect(200);
     await gateway.http.post('/sync/reconcile').expect(200);
     // Reads only a fresh mirror's import or a busy batch makes: whether the sync takes those paths here depends on
@@ -145,7 +193,10 @@ describe('engine-rest contract', () => {
       username: 'contract@example.org',
       name: 'Con Tract',
       email: 'contract@example.org',
-      grants: [{ workspace: kept, role: Role.Approver }, { workspace: dropped, role: Role.Operator }],
+      grants: [
+        { workspace: kept, role: Role.Approver },
+        { workspace: dropped, role: Role.Operator },
+      ],
     };
     await provisioner.callerFor(person);
     await provisioner.callerFor({ ...person, name: 'Con Tracted', grants: [{ workspace: kept, role: Role.Approver }] });

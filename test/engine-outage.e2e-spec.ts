@@ -51,7 +51,11 @@ describe('engine outage: a clear 503, then recovery without a restart', () => {
     await proxy.open();
 
     const recovered = await eventually(
-      () => gateway.http.post('/process-instances').send({ processDefinitionKey: 'ticket-approval', businessKey: `OUTAGE-${randomUUID()}` }).expect(201),
+      () =>
+        gateway.http
+          .post('/process-instances')
+          .send({ processDefinitionKey: 'ticket-approval', businessKey: `OUTAGE-${randomUUID()}` })
+          .expect(201),
       10_000,
     );
     started.push(recovered.body.id);

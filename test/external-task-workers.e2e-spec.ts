@@ -74,7 +74,7 @@ async function outcomes(gateway: RunningGateway, topicName: string): Promise<Rec
   const text = (await gateway.http.get('/metrics').expect(200)).text;
   const found: Record<string, number> = {};
   for (const match of text.matchAll(/camunda_gateway_worker_task_outcomes_total\{topic="([^"]+)",outcome="([^"]+)"\} (\d+)/g)) {
-    if (match[1] === topicName) found[match[2]!] = Number(match[3]);
+    if (match[1] === topicName) found[match[2]] = Number(match[3]);
   }
   return found;
 }
@@ -110,7 +110,11 @@ describe('external-task workers on the real engine', () => {
     await eventually(() => expect(calls.size).toBeGreaterThan(0), 10_000, 50);
     rival.start();
     try {
-      await eventually(async () => expect((await engineRest('GET', `/history/process-instance/${instanceId}`)) as { state: string }).toMatchObject({ state: 'COMPLETED' }), 20_000, 200);
+      await eventually(
+        async () => expect(await engineRest<{ state: string }>('GET', `/history/process-instance/${instanceId}`)).toMatchObject({ state: 'COMPLETED' }),
+        20_000,
+        200,
+      );
     } finally {
       rival.stop();
     }
@@ -120,7 +124,9 @@ describe('external-task workers on the real engine', () => {
     expect(log.filter((entry) => entry.successLog).map((entry) => entry.workerId)).toEqual([GATEWAY_WORKER_ID]);
     expect([...calls.values()]).toEqual([1]);
     expect(stolen).toEqual([]);
-    await expect(engineRest('GET', `/history/variable-instance?processInstanceId=${instanceId}&variableName=slowDone`)).resolves.toMatchObject([{ value: true }]);
+    await expect(engineRest('GET', `/history/variable-instance?processInstanceId=${instanceId}&variableName=slowDone`)).resolves.toMatchObject([
+      { value: true },
+    ]);
   });
 
   it('a BpmnError reaches the boundary event, with the variables the handler gave', async () => {
@@ -129,17 +135,23 @@ describe('external-task workers on the real engine', () => {
     const activities = await engineRest<{ activityId: string }[]>('GET', `/history/activity-instance?processInstanceId=${instanceId}`);
     expect(activities.map((activity) => activity.activityId)).toEqual(expect.arrayContaining(['rejected', 'endRejected']));
     expect(activities.map((activity) => activity.activityId)).not.toContain('end');
-    await expect(engineRest('GET', `/history/variable-instance?processInstanceId=${instanceId}&variableName=rejectionReason`)).resolves.toMatchObject([{ value: `reason-${run}` }]);
+    await expect(engineRest('GET', `/history/variable-instance?processInstanceId=${instanceId}&variableName=rejectionReason`)).resolves.toMatchObject([
+      { value: `reason-${run}` },
+    ]);
     expect(await externalTaskLog(instanceId)).not.toContainEqual(expect.objectContaining({ failureLog: true }));
   });
 
   it('a retryable error follows the backoff schedule the engine records, then ends as an incident with the message', async () => {
     const instanceId = await startInstance(key('flaky'));
-    const incident = await eventually(async () => {
-      const [found] = await engineRest<{ incidentMessage: string }[]>('GET', `/incident?processInstanceId=${instanceId}`);
-      expect(found).toBeDefined();
-      return found!;
-    }, 30_000, 200);
+    const incident = await eventually(
+      async () => {
+        const [found] = await engineRest<{ incidentMessage: string }[]>('GET', `/incident?processInstanceId=${instanceId}`);
+        expect(found).toBeDefined();
+        return found;
+      },
+      30_000,
+      200,
+    );
     expect(incident.incidentMessage).toBe(`boom ${run}`);
     const failures = (await externalTaskLog(instanceId)).filter((entry) => entry.failureLog);
     // Each failure log holds the retries the task had when it failed; the engine's task ends with none left.
@@ -147,7 +159,7 @@ describe('external-task workers on the real engine', () => {
     await expect(engineRest('GET', `/external-task?processInstanceId=${instanceId}`)).resolves.toMatchObject([{ retries: 0 }]);
     expect(failures.every((entry) => entry.errorMessage === `boom ${run}`)).toBe(true);
     expect(flakyTries).toHaveLength(3);
-    const [firstWait, secondWait] = [flakyTries[1]! - flakyTries[0]!, flakyTries[2]! - flakyTries[1]!];
+    const [firstWait, secondWait] = [flakyTries[1] - flakyTries[0], flakyTries[2] - flakyTries[1]];
     // 1 s, then 2 s, as the engine's retry timeouts; a fetch may come up to one long poll later.
     expect(firstWait).toBeGreaterThanOrEqual(950);
     expect(firstWait).toBeLessThan(1_000 + 3_000);
@@ -191,11 +203,14 @@ describe('external-task workers on the real engine', () => {
 function basicAuth() {
   return (options: Record<string, unknown>) => ({
     ...options,
-    headers: { ...(options.headers as Record<string, string>), Authorization: `Basic ${Buffer.from(`${testEnv.camundaUser}:${testEnv.camundaPassword}`).toString('base64')}` },
+    headers: {
+      ...(options.headers as Record<string, string>),
+      Authorization: `Basic ${Buffer.from(`${testEnv.camundaUser}:${testEnv.camundaPassword}`).toString('base64')}`,
+    },
   });
 }
 
-describe('an instance cancelled between the writing of a handler\'s events and its completion', () => {
+describe("an instance cancelled between the writing of a handler's events and its completion", () => {
   const windowTopic = topic('window');
   const windowKey = key('window');
   const proxy = new RecordingProxy(new URL(testEnv.camundaUrl));
@@ -238,4 +253,3 @@ describe('an instance cancelled between the writing of a handler\'s events and i
     await expect(engineRest('GET', `/history/incident?processInstanceId=${instanceId}`)).resolves.toEqual([]);
   });
 });
-

@@ -40,11 +40,21 @@ describe('First requests of a new Keycloak user', () => {
   });
 
   it('brings IdP changes (a removed role, a new workspace) to Camunda on the next request', async () => {
-    const camundaUserId = (await gateway.withToken(await userToken(username)).get('/me').expect(200)).body.camundaUserId as string;
+    const camundaUserId = (
+      await gateway
+        .withToken(await userToken(username))
+        .get('/me')
+        .expect(200)
+    ).body.camundaUserId as string;
     expect((await engineRest<{ id: string }[]>('GET', `/group?member=${camundaUserId}`)).map((group) => group.id)).toContain('managers');
     await setRealmRoles(keycloakId, ['requester']);
     await setUserAttributes(keycloakId, { workspaces: ['acme', 'globex'] });
-    const me = (await gateway.withToken(await userToken(username)).get('/me').expect(200)).body;
+    const me = (
+      await gateway
+        .withToken(await userToken(username))
+        .get('/me')
+        .expect(200)
+    ).body;
     expect(me.workspaces.map((workspace: { workspaceId: string }) => workspace.workspaceId).sort()).toEqual(['acme', 'globex']);
     expect((await engineRest<{ id: string }[]>('GET', `/group?member=${camundaUserId}`)).map((group) => group.id)).not.toContain('managers');
     expect((await engineRest<{ id: string }[]>('GET', `/tenant?userMember=${camundaUserId}`)).map((tenant) => tenant.id).sort()).toEqual(['acme', 'globex']);

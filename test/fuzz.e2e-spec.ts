@@ -9,7 +9,11 @@ import { testEnv } from './support/test-env.js';
 const PER_OPERATION = Number(process.env.FUZZ_REQUESTS_PER_OPERATION ?? 12);
 // A fixed seed by default, so CI fuzzes the same requests every run; other seeds for exploring.
 const SEED = Number(process.env.FUZZ_SEED ?? 20_261_201);
-const LEAKS = [/at \w+ \(|node_modules|\.ts:\d+/, /org\.camunda|\bjava\.[\w.$]*(Exception|Error)\b|\w+Exception\b/, /QueryFailedError|duplicate key|SQLSTATE|syntax error at/];
+const LEAKS = [
+  /at \w+ \(|node_modules|\.ts:\d+/,
+  /org\.camunda|\bjava\.[\w.$]*(Exception|Error)\b|\w+Exception\b/,
+  /QueryFailedError|duplicate key|SQLSTATE|syntax error at/,
+];
 
 function problemCode(text: string): unknown {
   try {
@@ -37,11 +41,16 @@ describe(`OpenAPI-driven fuzz (seed ${SEED}, ${PER_OPERATION} requests per opera
   let definitionId: string;
   let deploymentId: string;
   const businessKey = `FUZZ-${randomUUID()}`;
-  const secrets = [testEnv.camundaPassword, Buffer.from(`${testEnv.camundaUser}:${testEnv.camundaPassword}`).toString('base64')].filter((secret) => secret.length >= 4);
+  const secrets = [testEnv.camundaPassword, Buffer.from(`${testEnv.camundaUser}:${testEnv.camundaPassword}`).toString('base64')].filter(
+    (secret) => secret.length >= 4,
+  );
 
   beforeAll(async () => {
     gateway = await startGateway({ WORKERS_ENABLED: 'false' });
-    const started = await gateway.http.post('/process-instances').send({ processDefinitionKey: 'ticket-approval', businessKey, variables: { title: 'fuzzed', amount: 3 } }).expect(201);
+    const started = await gateway.http
+      .post('/process-instances')
+      .send({ processDefinitionKey: 'ticket-approval', businessKey, variables: { title: 'fuzzed', amount: 3 } })
+      .expect(201);
     instanceId = started.body.id;
     taskId = (await gateway.http.get('/tasks').query({ processInstanceId: instanceId }).expect(200)).body.items[0].id;
     const definition = (await gateway.http.get('/process-definitions/key/ticket-approval').expect(200)).body;
@@ -110,7 +119,8 @@ describe(`OpenAPI-driven fuzz (seed ${SEED}, ${PER_OPERATION} requests per opera
         const answer = await send(request);
         sent += 1;
         statuses.set(answer.status, (statuses.get(answer.status) ?? 0) + 1);
-        for (const violation of violations(request, answer)) failures.push(`${method} ${path} [${request.mutation}] ${violation}: ${answer.text.slice(0, 200)}`);
+        for (const violation of violations(request, answer))
+          failures.push(`${method} ${path} [${request.mutation}] ${violation}: ${answer.text.slice(0, 200)}`);
       }
     }
     expect(sent).toBe(operations.length * PER_OPERATION);

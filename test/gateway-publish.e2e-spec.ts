@@ -36,7 +36,7 @@ describe(`${PUBLISH_TOPIC}: a model publishes to RabbitMQ without code`, () => {
     await events?.close();
   });
 
-  it('publishes once, in order with the instance\'s other events, even when the task is redelivered after its lock expired', async () => {
+  it("publishes once, in order with the instance's other events, even when the task is redelivered after its lock expired", async () => {
     const crashing = await startGateway({ WORKERS_ENABLED: 'false' });
     const instanceId = await startInstance(key, { ticketPayload: { value: JSON.stringify(payload), type: 'Json' } });
     // A first gateway takes the task, writes its event, and dies before the engine hears of the completion.
@@ -47,7 +47,7 @@ describe(`${PUBLISH_TOPIC}: a model publishes to RabbitMQ without code`, () => {
     });
     expect(task).toMatchObject({ processInstanceId: instanceId });
     const firstDelivery = await crashing.app.get(PublishEventWorker).handle({
-      ...task!,
+      ...task,
       topic: PUBLISH_TOPIC,
       businessKey: null,
       tenantId: null,
@@ -73,11 +73,15 @@ describe(`${PUBLISH_TOPIC}: a model publishes to RabbitMQ without code`, () => {
 
   it('an eventType that is no routing key is an incident at once, with the reason, and publishes nothing', async () => {
     const instanceId = await startInstance(badKey, { payload: { value: '{}', type: 'Json' } });
-    const incident = await eventually(async () => {
-      const [found] = await engineRest<{ incidentMessage: string }[]>('GET', `/incident?processInstanceId=${instanceId}`);
-      expect(found).toBeDefined();
-      return found!;
-    }, 15_000, 200);
+    const incident = await eventually(
+      async () => {
+        const [found] = await engineRest<{ incidentMessage: string }[]>('GET', `/incident?processInstanceId=${instanceId}`);
+        expect(found).toBeDefined();
+        return found;
+      },
+      15_000,
+      200,
+    );
     expect(incident.incidentMessage).toMatch(/eventType/);
     expect((await externalTaskLog(instanceId)).filter((entry) => entry.failureLog)).toHaveLength(1);
     expect(events.typesFor(instanceId).filter((type) => type.startsWith('model.'))).toEqual([]);

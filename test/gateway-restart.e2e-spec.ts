@@ -34,7 +34,10 @@ describe('the gateway killed mid-sync and started again', () => {
   }
 
   // Started on engine-rest, so only the gateway's poll can bring them into the mirror.
-  const wave = () => Promise.all(Array.from({ length: PER_WAVE }, async () => (await engineRest<{ id: string }>('POST', '/process-definition/key/ticket-approval/start', {})).id));
+  const wave = () =>
+    Promise.all(
+      Array.from({ length: PER_WAVE }, async () => (await engineRest<{ id: string }>('POST', '/process-definition/key/ticket-approval/start', {})).id),
+    );
 
   it('converges on restart and loses no event', async () => {
     gateway = await GatewayProcess.start({ SYNC_INTERVAL_MS: '200' });
@@ -49,21 +52,29 @@ describe('the gateway killed mid-sync and started again', () => {
     const INSTANCES = WAVES * PER_WAVE;
 
     gateway = await GatewayProcess.start({ SYNC_INTERVAL_MS: '200' });
-    await eventually(async () => {
-      const { rows } = await mirror.query(
-        `SELECT count(*)::int AS n FROM process_instances i JOIN tasks t ON t.process_instance_id = i.id WHERE i.id = ANY($1) AND i.state = 'ACTIVE' AND t.state = 'CREATED'`,
-        [ids],
-      );
-      expect(rows[0].n).toBe(INSTANCES);
-    }, 30_000, 200);
+    await eventually(
+      async () => {
+        const { rows } = await mirror.query(
+          `SELECT count(*)::int AS n FROM process_instances i JOIN tasks t ON t.process_instance_id = i.id WHERE i.id = ANY($1) AND i.state = 'ACTIVE' AND t.state = 'CREATED'`,
+          [ids],
+        );
+        expect(rows[0].n).toBe(INSTANCES);
+      },
+      30_000,
+      200,
+    );
 
     // Every instance's two events reached the exchange, numbered 1 and 2, whatever the crash cut.
-    await eventually(() => {
-      for (const id of ids) {
-        const bySequence = new Map(events.forInstance(id).map((event) => [event.body.sequence, event.routingKey]));
-        expect(Object.fromEntries(bySequence)).toEqual({ 1: 'process.started', 2: 'task.created' });
-      }
-    }, 30_000, 200);
+    await eventually(
+      () => {
+        for (const id of ids) {
+          const bySequence = new Map(events.forInstance(id).map((event) => [event.body.sequence, event.routingKey]));
+          expect(Object.fromEntries(bySequence)).toEqual({ 1: 'process.started', 2: 'task.created' });
+        }
+      },
+      30_000,
+      200,
+    );
     const { rows } = await mirror.query('SELECT count(*)::int AS n FROM outbox_events WHERE process_instance_id = ANY($1) AND published_at IS NULL', [ids]);
     expect(rows[0].n).toBe(0);
   });

@@ -13,7 +13,10 @@ describe('hostile input never reaches the engine or the mirror', () => {
 
   beforeAll(async () => {
     gateway = await startGateway({ WORKERS_ENABLED: 'false' });
-    const started = await gateway.http.post('/process-instances').send({ processDefinitionKey: 'ticket-approval', businessKey, variables: { title: 'kept' } }).expect(201);
+    const started = await gateway.http
+      .post('/process-instances')
+      .send({ processDefinitionKey: 'ticket-approval', businessKey, variables: { title: 'kept' } })
+      .expect(201);
     instanceId = started.body.id;
     taskId = (await gateway.http.get('/tasks').query({ processInstanceId: instanceId }).expect(200)).body.items[0].id;
   });
@@ -48,10 +51,22 @@ describe('hostile input never reaches the engine or the mirror', () => {
   });
 
   it('a body without the JSON media type is a 415 and the action does not run', async () => {
-    expectProblem(await gateway.http.post(`/process-instances/${instanceId}/suspend`).set('Content-Type', 'text/plain').send('x'), 415, 'UNSUPPORTED_MEDIA_TYPE');
-    expectProblem(await gateway.http.put(`/process-instances/${instanceId}/variables/title`).set('Content-Type', 'text/plain').send('x'), 415, 'UNSUPPORTED_MEDIA_TYPE');
+    expectProblem(
+      await gateway.http.post(`/process-instances/${instanceId}/suspend`).set('Content-Type', 'text/plain').send('x'),
+      415,
+      'UNSUPPORTED_MEDIA_TYPE',
+    );
+    expectProblem(
+      await gateway.http.put(`/process-instances/${instanceId}/variables/title`).set('Content-Type', 'text/plain').send('x'),
+      415,
+      'UNSUPPORTED_MEDIA_TYPE',
+    );
     expectProblem(await gateway.http.post(`/tasks/${taskId}/complete`).type('form').send({ variables: 'x' }), 415, 'UNSUPPORTED_MEDIA_TYPE');
-    expectProblem(await gateway.http.patch(`/tasks/${taskId}`).set('Content-Type', 'multipart/form-data; boundary=x').send('--x--'), 415, 'UNSUPPORTED_MEDIA_TYPE');
+    expectProblem(
+      await gateway.http.patch(`/tasks/${taskId}`).set('Content-Type', 'multipart/form-data; boundary=x').send('--x--'),
+      415,
+      'UNSUPPORTED_MEDIA_TYPE',
+    );
     await expectInstanceIntact();
     const task = await engineRest<{ id: string }[]>('GET', `/task?processInstanceId=${instanceId}`);
     expect(task.map((open) => open.id)).toEqual([taskId]);
@@ -64,9 +79,16 @@ describe('hostile input never reaches the engine or the mirror', () => {
     expectProblem(await gateway.http.post('/messages').send({ messageName: 'm', correlationKeys: null }), 400, 'VALIDATION_FAILED');
     expectProblem(await gateway.http.get('/tasks').query({ businessKey: '\u0000' }), 400, 'VALIDATION_FAILED');
     expectProblem(await gateway.http.post('/messages').send({ messageName: 'm\u0000', businessKey }), 400, 'VALIDATION_FAILED');
-    expectProblem(await gateway.http.post('/process-instances').send({ processDefinitionKey: 'ticket-approval', businessKey: 'x\ud800' }), 400, 'VALIDATION_FAILED');
-    expectProblem(await 
-      await gateway.http.post('/process-instances').set('Content-Type', 'application/json').send('{"processDefinitionKey":"ticket-approval","__proto__":{"admin":true}}'),
+    expectProblem(
+      await gateway.http.post('/process-instances').send({ processDefinitionKey: 'ticket-approval', businessKey: 'x\ud800' }),
+      400,
+      'VALIDATION_FAILED',
+    );
+    expectProblem(
+      await gateway.http
+        .post('/process-instances')
+        .set('Content-Type', 'application/json')
+        .send('{"processDefinitionKey":"ticket-approval","__proto__":{"admin":true}}'),
       400,
       'VALIDATION_FAILED',
     );
@@ -76,7 +98,11 @@ describe('hostile input never reaches the engine or the mirror', () => {
   it('tampered cursors, out-of-range numbers and dates, and loose coercions are 400s', async () => {
     const tampered = Buffer.from(JSON.stringify({ k: 'created', v: 'garbage', id: 'x' })).toString('base64url');
     expectProblem(await gateway.http.get('/tasks').query({ cursor: tampered }), 400, 'VALIDATION_FAILED');
-    expectProblem(await gateway.http.get('/process-instances').query({ cursor: Buffer.from('{"k":"started","v":1e400,"id":"\\u0000"}').toString('base64url') }), 400, 'VALIDATION_FAILED');
+    expectProblem(
+      await gateway.http.get('/process-instances').query({ cursor: Buffer.from('{"k":"started","v":1e400,"id":"\\u0000"}').toString('base64url') }),
+      400,
+      'VALIDATION_FAILED',
+    );
     expectProblem(await gateway.http.get('/tasks').query({ priority: '2147483648' }), 400, 'VALIDATION_FAILED');
     expectProblem(await gateway.http.get('/tasks').query({ createdAfter: '-004714-01-01T00:00:00Z' }), 400, 'VALIDATION_FAILED');
     expectProblem(await gateway.http.get('/tasks').query({ limit: '0x10' }), 400, 'VALIDATION_FAILED');
@@ -91,16 +117,28 @@ describe('hostile input never reaches the engine or the mirror', () => {
     expectProblem(await start({ title: { value: 1, type: 'Nope' } }), 400, 'INVALID_VARIABLE');
     expectProblem(await start({ title: 'x'.repeat(4001) }), 400, 'INVALID_VARIABLE');
     expectProblem(await start({ ['n'.repeat(256)]: 1 }), 400, 'INVALID_VARIABLE');
-    const object = (serializationDataFormat: string, value: string) => ({ type: 'Object', value, valueInfo: { objectTypeName: 'java.util.HashMap', serializationDataFormat } });
+    const object = (serializationDataFormat: string, value: string) => ({
+      type: 'Object',
+      value,
+      valueInfo: { objectTypeName: 'java.util.HashMap', serializationDataFormat },
+    });
     expectProblem(await start({ o: object('application/x-java-serialized-object', 'rO0ABQ==') }), 400, 'INVALID_VARIABLE');
     expectProblem(await start({ o: object('application/json', '{broken') }), 400, 'INVALID_VARIABLE');
   });
 
   it('inputs the engine refuses are the caller’s 4xx with the engine’s reason, not 502', async () => {
-    const correlation = expectProblem(await gateway.http.post('/messages').send({ messageName: 'm', correlationKeys: { k: { a: 1 } } }), 400, 'CAMUNDA_REJECTED');
+    const correlation = expectProblem(
+      await gateway.http.post('/messages').send({ messageName: 'm', correlationKeys: { k: { a: 1 } } }),
+      400,
+      'CAMUNDA_REJECTED',
+    );
     expect(correlation.detail).toContain('cannot be used to query');
     const dmn = '<?xml version="1.0"?><definitions xmlns="https://www.omg.org/spec/DMN/20191111/MODEL/" id="d" name="d" namespace="x"><decision id="broken';
-    expectProblem(await gateway.http.post('/deployments').field('name', `bad-dmn-${randomUUID()}`).attach('files', Buffer.from(dmn), 'bad.dmn'), 400, 'CAMUNDA_REJECTED');
+    expectProblem(
+      await gateway.http.post('/deployments').field('name', `bad-dmn-${randomUUID()}`).attach('files', Buffer.from(dmn), 'bad.dmn'),
+      400,
+      'CAMUNDA_REJECTED',
+    );
   });
 
   it('unknown ids are 404 wherever they appear', async () => {
@@ -120,7 +158,11 @@ describe('hostile input never reaches the engine or the mirror', () => {
     expectProblem(await gateway.http.post(`/tasks/${taskId}/complete`).set('Origin', 'https://evil.example'), 403, 'CROSS_SITE_REQUEST');
     expectProblem(await gateway.http.post(`/process-instances/${instanceId}/suspend`).set('Sec-Fetch-Site', 'cross-site'), 403, 'CROSS_SITE_REQUEST');
     const model = Buffer.from('<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL"/>');
-    expectProblem(await gateway.http.post('/deployments').set('Origin', 'https://evil.example').field('name', 'csrf').attach('files', model, 'csrf.bpmn'), 403, 'CROSS_SITE_REQUEST');
+    expectProblem(
+      await gateway.http.post('/deployments').set('Origin', 'https://evil.example').field('name', 'csrf').attach('files', model, 'csrf.bpmn'),
+      403,
+      'CROSS_SITE_REQUEST',
+    );
     await expectInstanceIntact();
     const task = await engineRest<{ id: string }[]>('GET', `/task?processInstanceId=${instanceId}`);
     expect(task.map((open) => open.id)).toEqual([taskId]);
@@ -132,15 +174,30 @@ describe('hostile input never reaches the engine or the mirror', () => {
     const nullObject = { type: 'Object', value: null, valueInfo: { objectTypeName: 'x', serializationDataFormat: 'application/x-java-serialized-object' } };
     expectProblem(await gateway.http.put(`/process-instances/${instanceId}/variables/other`).send(nullObject), 400, 'INVALID_VARIABLE');
     expectProblem(await gateway.http.post(`/tasks/${taskId}/resolve`).send({ variables: { o: nullObject } }), 400, 'INVALID_VARIABLE');
-    expectProblem(await gateway.http.post('/process-instances').set('Content-Type', 'application/json').send('{"processDefinitionKey":"ticket-approval","variables":{"n":1e400}}'), 400, 'VALIDATION_FAILED');
+    expectProblem(
+      await gateway.http
+        .post('/process-instances')
+        .set('Content-Type', 'application/json')
+        .send('{"processDefinitionKey":"ticket-approval","variables":{"n":1e400}}'),
+      400,
+      'VALIDATION_FAILED',
+    );
     await expectInstanceIntact();
   });
 
   it('multipart fields and file names get the same value rules, and bounds on their number and size', async () => {
     const model = Buffer.from('<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL"/>');
     expectProblem(await gateway.http.post('/deployments').field('name', 'rev\u0000iew').attach('files', model, 'x.bpmn'), 400, 'VALIDATION_FAILED');
-    expectProblem(await gateway.http.post('/deployments').field('name', 'x').field('__proto__', 'x').attach('files', model, 'x.bpmn'), 400, 'VALIDATION_FAILED');
-    expectProblem(await gateway.http.put(`/process-instances/${instanceId}/variables/f/data`).attach('data', Buffer.from('x'), 'a\u0000b.txt'), 400, /^(VALIDATION_FAILED|MALFORMED_REQUEST)$/);
+    expectProblem(
+      await gateway.http.post('/deployments').field('name', 'x').field('__proto__', 'x').attach('files', model, 'x.bpmn'),
+      400,
+      'VALIDATION_FAILED',
+    );
+    expectProblem(
+      await gateway.http.put(`/process-instances/${instanceId}/variables/f/data`).attach('data', Buffer.from('x'), 'a\u0000b.txt'),
+      400,
+      /^(VALIDATION_FAILED|MALFORMED_REQUEST)$/,
+    );
     let many = gateway.http.post('/deployments').field('name', 'x');
     for (let field = 0; field < 30; field += 1) many = many.field(`f${field}`, 'x'.repeat(1000));
     const tooMany = await many.attach('files', model, 'x.bpmn');

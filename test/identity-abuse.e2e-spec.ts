@@ -99,7 +99,10 @@ describe('security review findings (real Keycloak, engine, PostgreSQL, RabbitMQ)
     const marysId = (await mary.get('/me').expect(200)).body.camundaUserId as string;
 
     await mary.put(`/tasks/${taskId}/variables/startedBy`).send({ value: marysId }).expect(400);
-    await mary.post(`/tasks/${taskId}/resolve`).send({ variables: { startedBy: marysId } }).expect(400);
+    await mary
+      .post(`/tasks/${taskId}/resolve`)
+      .send({ variables: { startedBy: marysId } })
+      .expect(400);
     // A task command refreshes the task's instance in the mirror before it answers.
     await mary.post(`/tasks/${taskId}/unclaim`).expect(200);
 
@@ -110,13 +113,16 @@ describe('security review findings (real Keycloak, engine, PostgreSQL, RabbitMQ)
   it("a comment is the caller's, not the gateway's technical engine user's", async () => {
     const { taskId } = await claimedByMary(`RV-COMMENT-${run}`);
     const marysId = (await mary.get('/me').expect(200)).body.camundaUserId as string;
-    const comment = await mary.post(`/tasks/${taskId}/comments`).send({ message: `checked ${run}` }).expect(201);
+    const comment = await mary
+      .post(`/tasks/${taskId}/comments`)
+      .send({ message: `checked ${run}` })
+      .expect(201);
     expect(comment.body.userId).toBe(marysId);
     const listed = await mary.get(`/tasks/${taskId}/comments`).expect(200);
     expect(listed.body).toEqual([expect.objectContaining({ id: comment.body.id, userId: marysId, message: `checked ${run}` })]);
   });
 
-  it("a task cannot be delegated to a user of another workspace", async () => {
+  it('a task cannot be delegated to a user of another workspace', async () => {
     const { taskId } = await claimedByMary(`RV-DELEGATE-${run}`);
     const outsider = (await globexRequester.get('/me').expect(200)).body.camundaUserId as string;
     const delegated = await mary.post(`/tasks/${taskId}/delegate`).send({ userId: outsider }).expect(400);

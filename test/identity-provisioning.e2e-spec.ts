@@ -43,7 +43,10 @@ describe('identity provisioning (real engine and PostgreSQL)', () => {
 
   it('maps a UUID identity with an e-mail user name to a valid Camunda user with profile, groups and tenant', async () => {
     const workspace = `acme${run}`;
-    const mary = identity([{ workspace, role: Role.Approver }, { workspace, role: Role.Requester }]);
+    const mary = identity([
+      { workspace, role: Role.Approver },
+      { workspace, role: Role.Requester },
+    ]);
     const caller = await provisioner.callerFor(mary);
 
     expect(caller.camundaUserId).toMatch(ENGINE_ID);
@@ -52,10 +55,17 @@ describe('identity provisioning (real engine and PostgreSQL)', () => {
       admin: false,
       workspaces: [{ workspaceId: workspace, tenantId: workspace, roles: [Role.Approver, Role.Requester], camundaGroupIds: ['managers', 'requesters'] }],
     });
-    expect(await engineRest('GET', `/user/${caller.camundaUserId}/profile`)).toEqual({ id: caller.camundaUserId, firstName: 'Mary Ann', lastName: 'Smith', email: mary.email });
+    expect(await engineRest('GET', `/user/${caller.camundaUserId}/profile`)).toEqual({
+      id: caller.camundaUserId,
+      firstName: 'Mary Ann',
+      lastName: 'Smith',
+      email: mary.email,
+    });
     expect(await groupsOf(caller.camundaUserId)).toEqual(['managers', 'requesters']);
     expect(await tenantsOf(caller.camundaUserId)).toEqual([workspace]);
-    const [row] = await gateway.app.get(DataSource).query('SELECT camunda_user_id, username, email, provisioned_at FROM identity_users WHERE issuer = $1 AND local_id = $2', [issuer, mary.localId]);
+    const [row] = await gateway.app
+      .get(DataSource)
+      .query('SELECT camunda_user_id, username, email, provisioned_at FROM identity_users WHERE issuer = $1 AND local_id = $2', [issuer, mary.localId]);
     expect(row).toMatchObject({ camunda_user_id: caller.camundaUserId, username: mary.username, email: mary.email });
     expect(row.provisioned_at).not.toBeNull();
   });
@@ -65,7 +75,7 @@ describe('identity provisioning (real engine and PostgreSQL)', () => {
     const before = proxy.requests.length;
     const callers = await Promise.all(Array.from({ length: 20 }, () => provisioner.callerFor(newcomer)));
 
-    const userId = callers[0]!.camundaUserId;
+    const userId = callers[0].camundaUserId;
     expect(new Set(callers.map((caller) => caller.camundaUserId))).toEqual(new Set([userId]));
     const creates = proxy.requests.slice(before).filter((request) => request.method === 'POST' && request.path === '/user/create');
     expect(creates.map((request) => JSON.parse(request.body.toString('utf8')).profile.id)).toEqual([userId]);
@@ -77,9 +87,11 @@ describe('identity provisioning (real engine and PostgreSQL)', () => {
     try {
       const workspace = `twin${run}`;
       const twin = identity([{ workspace, role: Role.Approver }], { username: `twin${run}` });
-      const callers = await Promise.all([provisioner, replica.app.get(IdentityProvisioner)].flatMap((each) => Array.from({ length: 5 }, () => each.callerFor(twin))));
+      const callers = await Promise.all(
+        [provisioner, replica.app.get(IdentityProvisioner)].flatMap((each) => Array.from({ length: 5 }, () => each.callerFor(twin))),
+      );
 
-      const userId = callers[0]!.camundaUserId;
+      const userId = callers[0].camundaUserId;
       expect(new Set(callers.map((caller) => caller.camundaUserId))).toEqual(new Set([userId]));
       expect(await engineRest('GET', `/user?id=${userId}`)).toHaveLength(1);
       expect(await groupsOf(userId)).toEqual(['managers']);
@@ -100,7 +112,13 @@ describe('identity provisioning (real engine and PostgreSQL)', () => {
 
   it('removes the memberships of a removed grant on the next request, and leaves memberships it does not manage alone', async () => {
     const [kept, dropped] = [`keep${run}`, `drop${run}`];
-    const bob = identity([{ workspace: kept, role: Role.Approver }, { workspace: dropped, role: Role.Operator }], { username: `bob${run}` });
+    const bob = identity(
+      [
+        { workspace: kept, role: Role.Approver },
+        { workspace: dropped, role: Role.Operator },
+      ],
+      { username: `bob${run}` },
+    );
     const { camundaUserId } = await provisioner.callerFor(bob);
     expect(await groupsOf(camundaUserId)).toEqual(['managers', 'operators']);
     expect(await tenantsOf(camundaUserId)).toEqual([dropped, kept].sort());
@@ -119,12 +137,14 @@ describe('identity provisioning (real engine and PostgreSQL)', () => {
     const workspace = `team-${run}`;
     const caller = await provisioner.callerFor(identity([{ workspace, role: Role.Requester }], { username: `alice${run}` }));
     expect(caller.workspaces).toHaveLength(1);
-    const { tenantId } = caller.workspaces[0]!;
+    const { tenantId } = caller.workspaces[0];
 
     expect(tenantId).toMatch(/^ws[0-9a-f]{20}$/);
     expect(await engineRest('GET', `/tenant/${tenantId}`)).toEqual({ id: tenantId, name: workspace });
     expect(await tenantsOf(testEnv.camundaUser)).toContain(tenantId);
-    const started = await engineRest<{ id: string; tenantId: string }>('POST', `/process-definition/key/ticket-approval/tenant-id/${tenantId}/start`, { businessKey: `IDENTITY-${run}` });
+    const started = await engineRest<{ id: string; tenantId: string }>('POST', `/process-definition/key/ticket-approval/tenant-id/${tenantId}/start`, {
+      businessKey: `IDENTITY-${run}`,
+    });
     expect(started.tenantId).toBe(tenantId);
     await engineRest('DELETE', `/process-instance/${started.id}?skipCustomListeners=true`);
   });
@@ -134,7 +154,9 @@ describe('identity provisioning (real engine and PostgreSQL)', () => {
     const rootIdentity = identity([{ workspace: '*', role: Role.Admin }], { username: `root${run}` });
     const root = await provisioner.callerFor(rootIdentity);
     expect(root.admin).toBe(true);
-    expect(root.workspaces).toEqual(expect.arrayContaining([expect.objectContaining({ workspaceId: `other${run}`, roles: [Role.Admin], camundaGroupIds: ['gatewayadmins'] })]));
+    expect(root.workspaces).toEqual(
+      expect.arrayContaining([expect.objectContaining({ workspaceId: `other${run}`, roles: [Role.Admin], camundaGroupIds: ['gatewayadmins'] })]),
+    );
     expect(await tenantsOf(root.camundaUserId)).toEqual(expect.arrayContaining([`other${run}`, `acme${run}`]));
 
     await provisioner.callerFor(identity([{ workspace: `later${run}`, role: Role.Requester }], { username: `y${run}` }));
@@ -152,12 +174,18 @@ describe('identity provisioning (real engine and PostgreSQL)', () => {
     const { results } = (await gateway.http.post('/identity/users').send({ users }).expect(200)).body;
 
     expect(results).toEqual([
-      { localId: users[0]!.localId, outcome: 'provisioned', camundaUserId: expect.stringMatching(ENGINE_ID), workspaces: [workspace], error: null },
-      { localId: users[1]!.localId, outcome: 'provisioned', camundaUserId: expect.stringMatching(ENGINE_ID), workspaces: [], error: null },
+      { localId: users[0].localId, outcome: 'provisioned', camundaUserId: expect.stringMatching(ENGINE_ID), workspaces: [workspace], error: null },
+      { localId: users[1].localId, outcome: 'provisioned', camundaUserId: expect.stringMatching(ENGINE_ID), workspaces: [], error: null },
     ]);
     expect(await groupsOf(results[0].camundaUserId)).toEqual(['managers']);
-    await gateway.http.post('/identity/users').send({ users: [{ localId: 'x', grants: [{ workspace, role: 'superuser' }] }] }).expect(400);
-    await gateway.http.post('/identity/users').send({ users: Array.from({ length: 501 }, (_, index) => ({ localId: `u${index}`, grants: [] })) }).expect(400);
+    await gateway.http
+      .post('/identity/users')
+      .send({ users: [{ localId: 'x', grants: [{ workspace, role: 'superuser' }] }] })
+      .expect(400);
+    await gateway.http
+      .post('/identity/users')
+      .send({ users: Array.from({ length: 501 }, (_, index) => ({ localId: `u${index}`, grants: [] })) })
+      .expect(400);
 
     const listed = (await gateway.http.get('/identity/workspaces').expect(200)).body;
     expect(listed).toEqual(expect.arrayContaining([expect.objectContaining({ id: workspace, name: workspace, tenantId: workspace })]));
@@ -165,8 +193,13 @@ describe('identity provisioning (real engine and PostgreSQL)', () => {
     expect(await engineRest('GET', `/tenant/${workspace}`)).toEqual({ id: workspace, name: 'Bulk Corp' });
 
     const seen: string[] = [];
-    for (let cursor: string | null | undefined = undefined; ; ) {
-      const page: { items: { localId: string }[]; nextCursor: string | null } = (await gateway.http.get('/identity/users').query({ limit: 2, ...(cursor ? { cursor } : {}) }).expect(200)).body;
+    for (let cursor: string | null | undefined = undefined; ;) {
+      const page: { items: { localId: string }[]; nextCursor: string | null } = (
+        await gateway.http
+          .get('/identity/users')
+          .query({ limit: 2, ...(cursor ? { cursor } : {}) })
+          .expect(200)
+      ).body;
       seen.push(...page.items.map((item) => item.localId));
       cursor = page.nextCursor;
       if (!cursor) break;

@@ -62,9 +62,12 @@ describe('an import killed halfway resumes where it stopped', () => {
         }),
       )
     ).map((instance) => instance.id);
-    const reviews = await engineRest<{ id: string; processInstanceId: string }[]>('POST', `/task?maxResults=${INSTANCES}`, { processDefinitionKey: key, taskDefinitionKey: 'review' });
+    const reviews = await engineRest<{ id: string; processInstanceId: string }[]>('POST', `/task?maxResults=${INSTANCES}`, {
+      processDefinitionKey: key,
+      taskDefinitionKey: 'review',
+    });
     const reviewed = reviews.filter((task) => ids.indexOf(task.processInstanceId) % REVIEWED_EVERY === 0);
-    await inParallel(reviewed.length, 16, (index) => engineRest('POST', `/task/${reviewed[index]!.id}/complete`, {}));
+    await inParallel(reviewed.length, 16, (index) => engineRest('POST', `/task/${reviewed[index].id}/complete`, {}));
   }, 600_000);
 
   afterAll(async () => {
@@ -80,11 +83,15 @@ describe('an import killed halfway resumes where it stopped', () => {
     proxy.beforeAnswer = (request) => (request.path === '/history/variable-instance' ? new Promise((resolve) => setTimeout(resolve, 150)) : undefined);
     const env = { DATABASE_URL: databaseUrl, SYNC_INTERVAL_MS: '500', SYNC_RECONCILE_CRON: '0 0 0 1 1 *', EVENTS_EXCHANGE: `import-resume-${run}` };
     gateway = await GatewayProcess.start({ ...env, CAMUNDA_URL: proxy.url });
-    const atKill = await eventually(async () => {
-      const current = await progress();
-      expect(current?.done).toBeGreaterThanOrEqual(Math.min(1_000, current!.total / 3));
-      return current!;
-    }, 300_000, 50);
+    const atKill = await eventually(
+      async () => {
+        const current = await progress();
+        expect(current?.done).toBeGreaterThanOrEqual(Math.min(1_000, current!.total / 3));
+        return current!;
+      },
+      300_000,
+      50,
+    );
     await gateway.kill();
     gateway = undefined;
     const afterKill = (await progress())!;
@@ -92,11 +99,15 @@ describe('an import killed halfway resumes where it stopped', () => {
     expect(afterKill.keyset.at).not.toBeNull();
 
     gateway = await GatewayProcess.start({ ...env, CAMUNDA_URL: testEnv.camundaUrl });
-    const finished = await eventually(async () => {
-      const current = await progress();
-      expect(current?.phase).toBe('done');
-      return current!;
-    }, 300_000, 200);
+    const finished = await eventually(
+      async () => {
+        const current = await progress();
+        expect(current?.phase).toBe('done');
+        return current!;
+      },
+      300_000,
+      200,
+    );
     // Continued, not started over: only the page cut by the kill is read twice.
     expect(finished.done).toBeLessThanOrEqual(finished.total + IMPORT_PAGE);
     expect(finished.done).toBeGreaterThan(atKill.done);
@@ -121,7 +132,9 @@ describe('an import killed halfway resumes where it stopped', () => {
       expect(task.state).toBe(ended.has(task.id) ? 'COMPLETED' : 'CREATED');
       if (ended.has(task.id)) continue;
       expect({ key: task.task_definition_key, groups: [...task.candidate_groups].sort(), users: task.candidate_users }).toEqual(
-        task.task_definition_key === 'review' ? { key: 'review', groups: ['reviewers'], users: [] } : { key: 'approve', groups: ['auditors', 'managers'], users: ['mary'] },
+        task.task_definition_key === 'review'
+          ? { key: 'review', groups: ['reviewers'], users: [] }
+          : { key: 'approve', groups: ['auditors', 'managers'], users: ['mary'] },
       );
     }
 

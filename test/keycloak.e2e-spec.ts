@@ -60,7 +60,12 @@ describe('the dev Keycloak realm', () => {
 
   it('issues ticket-service a client-credentials token for the gateway, with no user roles or workspaces', async () => {
     const { payload } = decodeJwt(await serviceToken());
-    expect(payload).toMatchObject({ iss: keycloak.issuer, azp: 'ticket-service', client_id: 'ticket-service', preferred_username: 'service-account-ticket-service' });
+    expect(payload).toMatchObject({
+      iss: keycloak.issuer,
+      azp: 'ticket-service',
+      client_id: 'ticket-service',
+      preferred_username: 'service-account-ticket-service',
+    });
     expect([payload.aud].flat()).toContain('camunda-gateway');
     expect(payload.roles ?? []).toEqual([]);
     expect(payload.workspaces).toBeUndefined();

@@ -72,8 +72,14 @@ describe('list query plans on a seeded mirror', () => {
   });
 
   async function sequentialScans(sql: string, parameters: unknown[]): Promise<string[]> {
-    const [{ 'QUERY PLAN': [plan] }] = await dataSource.query(`EXPLAIN (FORMAT JSON) ${sql}`, parameters);
-    return nodes(plan.Plan).filter((node) => node['Node Type'] === 'Seq Scan').map((node) => String(node['Relation Name']));
+    const [
+      {
+        'QUERY PLAN': [plan],
+      },
+    ] = await dataSource.query(`EXPLAIN (FORMAT JSON) ${sql}`, parameters);
+    return nodes(plan.Plan)
+      .filter((node) => node['Node Type'] === 'Seq Scan')
+      .map((node) => String(node['Relation Name']));
   }
 
   const TASK_FILTERS: Partial<TaskQueryDto>[] = [
@@ -101,11 +107,12 @@ describe('list query plans on a seeded mirror', () => {
         for (const [sortName, key] of Object.entries(TASK_SORT_KEYS)) {
           for (const descending of [false, true]) {
             const builder = dataSource.getRepository(TaskRecord).createQueryBuilder('task');
-            taskListQuery(builder, scope, filter as TaskQueryDto, ['g2']);
+            taskListQuery(builder, scope, filter, ['g2']);
             keysetQuery(builder, { key, idColumn: 'task.id', descending, limit: 100 });
             const [sql, parameters] = builder.getQueryAndParameters();
             const scans = await sequentialScans(sql, parameters);
-            if (scans.length > 0) scanned.push(`${who} ${JSON.stringify(filter)} by ${sortName} ${descending ? 'desc' : 'asc'}: seq scan on ${scans.join(', ')}`);
+            if (scans.length > 0)
+              scanned.push(`${who} ${JSON.stringify(filter)} by ${sortName} ${descending ? 'desc' : 'asc'}: seq scan on ${scans.join(', ')}`);
           }
         }
       }
@@ -121,7 +128,13 @@ describe('list query plans on a seeded mirror', () => {
       for (const filter of filters) {
         for (const state of [IncidentState.Open, IncidentState.Resolved]) {
           const tenantIds = scope.engineWide ? undefined : scope.tenantsWhere(Role.Operator);
-          const builder = incidentListQuery(dataSource.getRepository(IncidentRecord).createQueryBuilder('incident'), { ...filter, state, tenantIds, offset: 0, limit: 100 });
+          const builder = incidentListQuery(dataSource.getRepository(IncidentRecord).createQueryBuilder('incident'), {
+            ...filter,
+            state,
+            tenantIds,
+            offset: 0,
+            limit: 100,
+          });
           const [sql, parameters] = builder.getQueryAndParameters();
           const scans = await sequentialScans(sql, parameters);
           if (scans.length > 0) scanned.push(`${who} ${JSON.stringify(filter)} ${state}: seq scan on ${scans.join(', ')}`);

@@ -43,8 +43,8 @@ describe('variables and incidents from the mirror (real engine)', () => {
       topics: [{ topicName: `ext-${run}`, lockDuration: 10_000, businessKey }],
     });
     expect(locked?.processInstanceId).toBe(instanceId);
-    await engineRest('POST', `/external-task/${locked!.id}/failure`, { workerId: `mirror-reads-${run}`, errorMessage: message, retries: 0, retryTimeout: 0 });
-    return locked!.id;
+    await engineRest('POST', `/external-task/${locked.id}/failure`, { workerId: `mirror-reads-${run}`, errorMessage: message, retries: 0, retryTimeout: 0 });
+    return locked.id;
   }
 
   beforeAll(async () => {
@@ -66,15 +66,28 @@ describe('variables and incidents from the mirror (real engine)', () => {
     const object = { value: '{"amount":12}', type: 'Object', valueInfo: { objectTypeName: 'java.util.HashMap', serializationDataFormat: 'application/json' } };
     const started = await gateway.http
       .post('/process-instances')
-      .send({ processDefinitionKey: `wait${run}`, businessKey: `MR-${run}-done`, variables: { title: 'Laptop broken', json, object, big: Number.MAX_SAFE_INTEGER, nothing: null } })
+      .send({
+        processDefinitionKey: `wait${run}`,
+        businessKey: `MR-${run}-done`,
+        variables: { title: 'Laptop broken', json, object, big: Number.MAX_SAFE_INTEGER, nothing: null },
+      })
       .expect(201);
     const id: string = started.body.id;
     const bytes = randomBytes(512);
     const file = Buffer.concat([randomBytes(20_000), Buffer.from([0, 255])]);
-    await gateway.http.put(`/process-instances/${id}/variables/blob`).send({ value: bytes.toString('base64'), type: 'Bytes' }).expect(200);
-    await gateway.http.put(`/process-instances/${id}/variables/scan/data`).attach('data', file, { filename: 'scan.pdf', contentType: 'application/pdf' }).expect(200);
+    await gateway.http
+      .put(`/process-instances/${id}/variables/blob`)
+      .send({ value: bytes.toString('base64'), type: 'Bytes' })
+      .expect(200);
+    await gateway.http
+      .put(`/process-instances/${id}/variables/scan/data`)
+      .attach('data', file, { filename: 'scan.pdf', contentType: 'application/pdf' })
+      .expect(200);
     const [task] = (await gateway.http.get('/tasks').query({ processInstanceId: id }).expect(200)).body.items;
-    await gateway.http.post(`/tasks/${task.id}/complete`).send({ variables: { approved: true, title: 'Laptop replaced' } }).expect(200);
+    await gateway.http
+      .post(`/tasks/${task.id}/complete`)
+      .send({ variables: { approved: true, title: 'Laptop replaced' } })
+      .expect(200);
     expect((await gateway.http.get(`/process-instances/${id}`).expect(200)).body.state).toBe('COMPLETED');
     await expect(engineRest('GET', `/process-instance/${id}/variables`)).rejects.toThrow(/-> (404|500)/);
 
@@ -105,11 +118,19 @@ describe('variables and incidents from the mirror (real engine)', () => {
   });
 
   it('shows a write through the gateway on the next read, with no poll to help', async () => {
-    const id: string = (await gateway.http.post('/process-instances').send({ processDefinitionKey: `wait${run}`, variables: { amount: 1 } }).expect(201)).body.id;
+    const id: string = (
+      await gateway.http
+        .post('/process-instances')
+        .send({ processDefinitionKey: `wait${run}`, variables: { amount: 1 } })
+        .expect(201)
+    ).body.id;
     await gateway.http.put(`/process-instances/${id}/variables/amount`).send({ value: 250 }).expect(200);
     await gateway.http.put(`/process-instances/${id}/variables/note`).send({ value: 'urgent' }).expect(200);
     expect((await mirror.query('SELECT value FROM variables WHERE process_instance_id = $1 AND name = $2', [id, 'amount'])).rows).toEqual([{ value: 250 }]);
-    expect((await gateway.http.get(`/process-instances/${id}/variables`).expect(200)).body).toMatchObject({ amount: { value: 250, type: 'Integer' }, note: { value: 'urgent' } });
+    expect((await gateway.http.get(`/process-instances/${id}/variables`).expect(200)).body).toMatchObject({
+      amount: { value: 250, type: 'Integer' },
+      note: { value: 'urgent' },
+    });
 
     const [task] = (await gateway.http.get('/tasks').query({ processInstanceId: id }).expect(200)).body.items;
     await gateway.http.put(`/tasks/${task.id}/variables/amount`).send({ value: 300 }).expect(200);
@@ -120,8 +141,13 @@ describe('variables and incidents from the mirror (real engine)', () => {
     await gateway.http.get(`/process-instances/${id}/variables/note`).expect(404);
   });
 
-  it('asks the engine for a running instance\'s variable the mirror has not seen yet', async () => {
-    const id: string = (await gateway.http.post('/process-instances').send({ processDefinitionKey: `wait${run}` }).expect(201)).body.id;
+  it("asks the engine for a running instance's variable the mirror has not seen yet", async () => {
+    const id: string = (
+      await gateway.http
+        .post('/process-instances')
+        .send({ processDefinitionKey: `wait${run}` })
+        .expect(201)
+    ).body.id;
     await engineRest('PUT', `/process-instance/${id}/variables/late`, { value: 'set in Cockpit', type: 'String' });
     await gateway.http.get(`/process-instances/${id}/variables/late`).expect(200, { value: 'set in Cockpit', type: 'String' });
     expect((await gateway.http.get(`/process-instances/${id}/variables`).expect(200)).body).not.toHaveProperty('late');
@@ -131,12 +157,24 @@ describe('variables and incidents from the mirror (real engine)', () => {
 
   it('lists the incidents of an ended instance by their state; retries through the gateway show at once', async () => {
     const businessKey = `MR-${run}-incidents`;
-    const id: string = (await gateway.http.post('/process-instances').send({ processDefinitionKey: `ext${run}`, businessKey }).expect(201)).body.id;
+    const id: string = (
+      await gateway.http
+        .post('/process-instances')
+        .send({ processDefinitionKey: `ext${run}`, businessKey })
+        .expect(201)
+    ).body.id;
     const externalTaskId = await failExternalTask(id, businessKey, 'Payment provider down');
     // Reported to the engine by someone else: the mirror has it once the poll (here: a refresh) has run.
     await refresher.refreshInstance(id);
     const [first] = (await gateway.http.get(`/process-instances/${id}/incidents`).expect(200)).body;
-    expect(first).toMatchObject({ type: 'failedExternalTask', message: 'Payment provider down', configuration: externalTaskId, activityId: 'work', processInstanceId: id, tenantId: null });
+    expect(first).toMatchObject({
+      type: 'failedExternalTask',
+      message: 'Payment provider down',
+      configuration: externalTaskId,
+      activityId: 'work',
+      processInstanceId: id,
+      tenantId: null,
+    });
     expect(first.processDefinitionId).toBe((await gateway.http.get(`/process-instances/${id}`).expect(200)).body.definitionId);
 
     await gateway.http.put(`/incidents/${first.id}/annotation`).send({ annotation: 'back at noon' }).expect(204);
@@ -164,7 +202,10 @@ describe('variables and incidents from the mirror (real engine)', () => {
   it('serves an instance started directly on the engine and not synced yet through the engine', async () => {
     const [definition] = await engineRest<{ id: string }[]>('GET', `/process-definition?key=ext${run}`);
     const businessKey = `MR-${run}-unseen`;
-    const started = await engineRest<{ id: string }>('POST', `/process-definition/${definition!.id}/start`, { businessKey, variables: { origin: { value: 'cockpit', type: 'String' } } });
+    const started = await engineRest<{ id: string }>('POST', `/process-definition/${definition.id}/start`, {
+      businessKey,
+      variables: { origin: { value: 'cockpit', type: 'String' } },
+    });
     const incidentMessage = `Failed before any sync ${run}`;
     await failExternalTask(started.id, businessKey, incidentMessage);
     expect(await mirrored(started.id)).toBe(false);
@@ -195,13 +236,19 @@ describe('variables and incidents from the mirror (real engine)', () => {
       await Promise.all([alice, bob].map((client) => client.get('/me').expect(200)));
       const rootInAcme = await gateway.as('root', 'acme');
       await deploy(rootInAcme, `acme${run}`, taskAndExternalTaskProcess(`acme${run}`, `acme-${run}`));
-      const started = await alice.post('/process-instances').send({ processDefinitionKey: `acme${run}`, variables: { title: `acme secret ${run}` } }).expect(201);
+      const started = await alice
+        .post('/process-instances')
+        .send({ processDefinitionKey: `acme${run}`, variables: { title: `acme secret ${run}` } })
+        .expect(201);
       expect(started.body.tenantId).toBe('acme');
       acmeInstance = started.body.id;
       const olga = await gateway.as('olga');
-      await olga.put(`/process-instances/${acmeInstance}/variables/attachment/data`).attach('data', Buffer.from(`acme file ${run}`), 'acme.txt').expect(200);
+      await olga
+        .put(`/process-instances/${acmeInstance}/variables/attachment/data`)
+        .attach('data', Buffer.from(`acme file ${run}`), 'acme.txt')
+        .expect(200);
       const [externalTask] = await engineRest<{ id: string }[]>('GET', `/external-task?processInstanceId=${acmeInstance}`);
-      await olga.put(`/external-tasks/${externalTask!.id}/retries`).send({ retries: 0 }).expect(204);
+      await olga.put(`/external-tasks/${externalTask.id}/retries`).send({ retries: 0 }).expect(204);
       [{ id: incidentId }] = (await olga.get(`/process-instances/${acmeInstance}/incidents`).expect(200)).body;
       await olga.post(`/process-instances/${acmeInstance}/cancel`).send({}).expect(200);
     });
@@ -211,7 +258,9 @@ describe('variables and incidents from the mirror (real engine)', () => {
       await olga.get(`/process-instances/${acmeInstance}/variables/title`).expect(200, { value: `acme secret ${run}`, type: 'String' });
       const file = await olga.get(`/process-instances/${acmeInstance}/variables/attachment/data`).buffer(true).parse(binaryParser).expect(200);
       expect((file.body as Buffer).toString()).toBe(`acme file ${run}`);
-      expect((await olga.get(`/process-instances/${acmeInstance}/incidents`).query({ state: 'DELETED' }).expect(200)).body).toEqual([expect.objectContaining({ id: incidentId, tenantId: 'acme' })]);
+      expect((await olga.get(`/process-instances/${acmeInstance}/incidents`).query({ state: 'DELETED' }).expect(200)).body).toEqual([
+        expect.objectContaining({ id: incidentId, tenantId: 'acme' }),
+      ]);
 
       const rootInGlobex = await gateway.as('root', 'globex');
       const bob = await gateway.as('bob');

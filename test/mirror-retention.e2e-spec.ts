@@ -11,14 +11,23 @@ describe('mirror retention', () => {
   let gateway: RunningGateway;
 
   beforeAll(async () => {
-    gateway = await startGateway({ WORKERS_ENABLED: 'false', MIRROR_RETENTION_MS: String(24 * 3_600_000), SYNC_INTERVAL_MS: '3600000', SYNC_RECONCILE_CRON: '0 0 0 1 1 *' });
+    gateway = await startGateway({
+      WORKERS_ENABLED: 'false',
+      MIRROR_RETENTION_MS: String(24 * 3_600_000),
+      SYNC_INTERVAL_MS: '3600000',
+      SYNC_RECONCILE_CRON: '0 0 0 1 1 *',
+    });
     await mirror.connect();
   });
 
   afterAll(async () => {
     await gateway?.close();
     // The rows it made up leave the mirror: no sync run may take them for instances the engine lost.
-    for (const [table, column] of [['process_instances', 'id'], ['tasks', 'process_instance_id'], ['variables', 'process_instance_id']]) {
+    for (const [table, column] of [
+      ['process_instances', 'id'],
+      ['tasks', 'process_instance_id'],
+      ['variables', 'process_instance_id'],
+    ]) {
       await mirror.query(`DELETE FROM ${table} WHERE ${column} LIKE $1`, [`%-${run}`]);
     }
     await mirror.end();
@@ -31,8 +40,14 @@ describe('mirror retention', () => {
        VALUES ($1, 'retention:1', 'retention', $2, now() - interval '30 days', now() - CAST($3 AS interval), now())`,
       [id, endedAgo ? 'COMPLETED' : 'ACTIVE', endedAgo],
     );
-    await mirror.query(`INSERT INTO tasks (id, process_instance_id, priority, state, created_at, last_synced_at) VALUES ($1, $2, 50, 'COMPLETED', now(), now())`, [`${id}-task`, id]);
-    await mirror.query(`INSERT INTO variables (id, process_instance_id, name, type, value, scope, last_synced_at) VALUES ($1, $2, 'title', 'String', '"x"', 'process', now())`, [`${id}-var`, id]);
+    await mirror.query(
+      `INSERT INTO tasks (id, process_instance_id, priority, state, created_at, last_synced_at) VALUES ($1, $2, 50, 'COMPLETED', now(), now())`,
+      [`${id}-task`, id],
+    );
+    await mirror.query(
+      `INSERT INTO variables (id, process_instance_id, name, type, value, scope, last_synced_at) VALUES ($1, $2, 'title', 'String', '"x"', 'process', now())`,
+      [`${id}-var`, id],
+    );
   }
 
   const count = async (table: string, column: string, ids: string[]) =>
@@ -41,10 +56,10 @@ describe('mirror retention', () => {
   it('purges instances ended before the retention time with their tasks and variables, and keeps the others', async () => {
     const old = [`old1-${run}`, `old2-${run}`];
     const kept = [`recent-${run}`, `open-${run}`];
-    await mirrored(old[0]!, '2 days');
-    await mirrored(old[1]!, '400 days');
-    await mirrored(kept[0]!, '1 hour');
-    await mirrored(kept[1]!, null);
+    await mirrored(old[0], '2 days');
+    await mirrored(old[1], '400 days');
+    await mirrored(kept[0], '1 hour');
+    await mirrored(kept[1], null);
 
     await expect(gateway.app.get(MirrorRetention, { strict: false }).sweep()).resolves.toBeGreaterThanOrEqual(2);
 

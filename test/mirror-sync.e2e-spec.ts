@@ -24,13 +24,19 @@ describe('out-of-band changes reach the mirror and the exchange within the poll 
   }
 
   async function startTicket(): Promise<{ instanceId: string; taskId: string }> {
-    const instance = await gateway.http.post('/process-instances').send({ processDefinitionKey: 'ticket-approval', businessKey: `SYNC-${run}` }).expect(201);
+    const instance = await gateway.http
+      .post('/process-instances')
+      .send({ processDefinitionKey: 'ticket-approval', businessKey: `SYNC-${run}` })
+      .expect(201);
     const task = await row<{ id: string }>('SELECT id FROM tasks WHERE process_instance_id = $1', instance.body.id);
     return { instanceId: instance.body.id, taskId: task!.id };
   }
 
   function lastEvent(instanceId: string, type: string) {
-    return events.forInstance(instanceId).filter((event) => event.routingKey === type).at(-1);
+    return events
+      .forInstance(instanceId)
+      .filter((event) => event.routingKey === type)
+      .at(-1);
   }
 
   beforeAll(async () => {
@@ -102,7 +108,10 @@ describe('out-of-band changes reach the mirror and the exchange within the poll 
     const instance = await gateway.http.post('/process-instances').send({ processDefinitionKey: key }).expect(201);
     await engineRest('DELETE', `/deployment/${deployment.body.id}?cascade=true`);
     await eventually(async () => {
-      expect(await row('SELECT state, delete_reason FROM process_instances WHERE id = $1', instance.body.id)).toEqual({ state: 'EXTERNALLY_TERMINATED', delete_reason: 'removed from engine' });
+      expect(await row('SELECT state, delete_reason FROM process_instances WHERE id = $1', instance.body.id)).toEqual({
+        state: 'EXTERNALLY_TERMINATED',
+        delete_reason: 'removed from engine',
+      });
       expect(events.typesFor(instance.body.id).slice(-1)).toEqual(['process.terminated']);
       expect(await row('SELECT id FROM process_definitions WHERE deployment_id = $1', deployment.body.id)).toBeUndefined();
     }, DEADLINE_MS);
@@ -113,16 +122,23 @@ describe('out-of-band changes reach the mirror and the exchange within the poll 
     const topic = `foreign-${run}`;
     const deployment = await gateway.http.post('/deployments').field('name', key).attach('model', externalTaskProcess(key, topic), `${key}.bpmn`).expect(201);
     const instance = await gateway.http.post('/process-instances').send({ processDefinitionKey: key }).expect(201);
-    const [locked] = await engineRest<{ id: string }[]>('POST', '/external-task/fetchAndLock', { workerId: topic, maxTasks: 1, topics: [{ topicName: topic, lockDuration: 10_000 }] });
-    await engineRest('POST', `/external-task/${locked!.id}/failure`, { workerId: topic, errorMessage: 'Provider down', retries: 0, retryTimeout: 0 });
+    const [locked] = await engineRest<{ id: string }[]>('POST', '/external-task/fetchAndLock', {
+      workerId: topic,
+      maxTasks: 1,
+      topics: [{ topicName: topic, lockDuration: 10_000 }],
+    });
+    await engineRest('POST', `/external-task/${locked.id}/failure`, { workerId: topic, errorMessage: 'Provider down', retries: 0, retryTimeout: 0 });
     await eventually(async () => {
       expect(await row('SELECT type, state, message, configuration FROM incidents WHERE process_instance_id = $1', instance.body.id)).toEqual({
-        type: 'failedExternalTask', state: 'OPEN', message: 'Provider down', configuration: locked!.id,
+        type: 'failedExternalTask',
+        state: 'OPEN',
+        message: 'Provider down',
+        configuration: locked.id,
       });
       expect(lastEvent(instance.body.id, 'incident.created')?.body.data).toMatchObject({ incidentType: 'failedExternalTask', message: 'Provider down' });
     }, DEADLINE_MS);
 
-    await engineRest('PUT', `/external-task/${locked!.id}/retries`, { retries: 1 });
+    await engineRest('PUT', `/external-task/${locked.id}/retries`, { retries: 1 });
     await eventually(async () => {
       expect(await row('SELECT state FROM incidents WHERE process_instance_id = $1', instance.body.id)).toEqual({ state: 'RESOLVED' });
       expect(lastEvent(instance.body.id, 'incident.resolved')?.body.data).toMatchObject({ resolution: 'RESOLVED' });
@@ -134,7 +150,12 @@ describe('out-of-band changes reach the mirror and the exchange within the poll 
     const { instanceId } = await startTicket();
     await engineRest('PUT', `/process-instance/${instanceId}/variables/priority`, { value: 'high', type: 'String' });
     await eventually(
-      async () => expect(await row('SELECT type, value, scope FROM variables WHERE process_instance_id = $1 AND name = $2', instanceId, 'priority')).toEqual({ type: 'String', value: 'high', scope: 'process' }),
+      async () =>
+        expect(await row('SELECT type, value, scope FROM variables WHERE process_instance_id = $1 AND name = $2', instanceId, 'priority')).toEqual({
+          type: 'String',
+          value: 'high',
+          scope: 'process',
+        }),
       DEADLINE_MS,
     );
   });

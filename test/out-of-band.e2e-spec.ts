@@ -41,10 +41,10 @@ describe('out-of-band changes reach the mirror through the scheduled sync', () =
     await eventually(async () => expect(await mirroredTasks(started.id)).toEqual([expect.objectContaining({ state: 'CREATED', assignee: null })]), 5_000);
     const [task] = await mirroredTasks(started.id);
 
-    await engineRest('POST', `/task/${task!.id}/claim`, { userId: 'demo' });
+    await engineRest('POST', `/task/${task.id}/claim`, { userId: 'demo' });
     await eventually(async () => expect(await mirroredTasks(started.id)).toEqual([expect.objectContaining({ state: 'ASSIGNED', assignee: 'demo' })]), 5_000);
 
-    await engineRest('POST', `/task/${task!.id}/complete`, { variables: { approved: { value: false, type: 'Boolean' } } });
+    await engineRest('POST', `/task/${task.id}/complete`, { variables: { approved: { value: false, type: 'Boolean' } } });
     await eventually(async () => {
       expect(await mirroredTasks(started.id)).toEqual([expect.objectContaining({ state: 'COMPLETED' })]);
       expect(await mirroredInstanceState(started.id)).toBe('COMPLETED');
@@ -59,9 +59,10 @@ describe('out-of-band changes reach the mirror through the scheduled sync', () =
     const started = await engineRest<{ id: string }>('POST', '/process-definition/key/ticket-approval/start', { businessKey: `OOB-ONCE-${randomUUID()}` });
     await eventually(async () => expect(await mirroredTasks(started.id)).toHaveLength(1), 5_000);
     const [task] = await mirroredTasks(started.id);
-    await engineRest('POST', `/task/${task!.id}/claim`, { userId: 'demo' });
+    await engineRest('POST', `/task/${task.id}/claim`, { userId: 'demo' });
     await eventually(async () => expect(await mirroredTasks(started.id)).toEqual([expect.objectContaining({ assignee: 'demo' })]), 5_000);
-    const readAt = async () => (await mirror.query('SELECT snapshot_read_at FROM process_instances WHERE id = $1', [started.id])).rows[0].snapshot_read_at.getTime();
+    const readAt = async () =>
+      (await mirror.query('SELECT snapshot_read_at FROM process_instances WHERE id = $1', [started.id])).rows[0].snapshot_read_at.getTime();
     const refreshedAt = await readAt();
 
     // Polls every 500 ms look back 3 s (the suite's SYNC_OVERLAP_MS): several of them see the claim again. Every
@@ -72,11 +73,14 @@ describe('out-of-band changes reach the mirror through the scheduled sync', () =
   });
 
   it('a task the gateway created and Tasklist completed is COMPLETED in the mirror after the scheduled sync', async () => {
-    const created = await gateway.http.post('/process-instances').send({ processDefinitionKey: 'ticket-approval', businessKey: `OOB-${randomUUID()}` }).expect(201);
+    const created = await gateway.http
+      .post('/process-instances')
+      .send({ processDefinitionKey: 'ticket-approval', businessKey: `OOB-${randomUUID()}` })
+      .expect(201);
     const [task] = await mirroredTasks(created.body.id);
     expect(task).toMatchObject({ state: 'CREATED' });
 
-    await engineRest('POST', `/task/${task!.id}/complete`, { variables: { approved: { value: false, type: 'Boolean' } } });
+    await engineRest('POST', `/task/${task.id}/complete`, { variables: { approved: { value: false, type: 'Boolean' } } });
     expect((await mirroredTasks(created.body.id))[0]).toMatchObject({ state: 'CREATED' });
 
     await eventually(async () => {
@@ -87,7 +91,10 @@ describe('out-of-band changes reach the mirror through the scheduled sync', () =
   });
 
   it('an instance cancelled in Cockpit is EXTERNALLY_TERMINATED, not COMPLETED, and its open task is deleted', async () => {
-    const created = await gateway.http.post('/process-instances').send({ processDefinitionKey: 'ticket-approval', businessKey: `OOB-${randomUUID()}` }).expect(201);
+    const created = await gateway.http
+      .post('/process-instances')
+      .send({ processDefinitionKey: 'ticket-approval', businessKey: `OOB-${randomUUID()}` })
+      .expect(201);
     await engineRest('DELETE', `/process-instance/${created.body.id}`);
 
     await eventually(async () => {

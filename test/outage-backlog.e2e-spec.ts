@@ -45,17 +45,21 @@ describe('more than 5,000 operations while the gateway was stopped', () => {
       started[index] = (await engineRest<{ id: string }>('POST', `/process-definition/key/${key}/start`, { businessKey: `BL-${run}-${index}` })).id;
     });
     ids = started;
-    await eventually(async () => {
-      const { rows } = await mirror.query('SELECT count(*)::int AS n FROM tasks WHERE process_instance_id = ANY($1)', [ids]);
-      expect(rows[0].n).toBe(INSTANCES);
-    }, 120_000, 500);
+    await eventually(
+      async () => {
+        const { rows } = await mirror.query('SELECT count(*)::int AS n FROM tasks WHERE process_instance_id = ANY($1)', [ids]);
+        expect(rows[0].n).toBe(INSTANCES);
+      },
+      120_000,
+      500,
+    );
     await gateway.stop();
     gateway = undefined;
     const stoppedAt = new Date();
 
     const tasks = await engineRest<{ id: string; processInstanceId: string }[]>('POST', `/task?maxResults=${INSTANCES}`, { processDefinitionKey: key });
     await inParallel(tasks.length, 16, async (index) => {
-      const task = tasks[index]!;
+      const task = tasks[index];
       await engineRest('POST', `/task/${task.id}/claim`, { userId: 'ann' });
       await engineRest('POST', `/task/${task.id}/unclaim`);
       await engineRest('POST', `/task/${task.id}/claim`, { userId: 'bob' });
@@ -73,21 +77,31 @@ describe('more than 5,000 operations while the gateway was stopped', () => {
     const finalAssignee = new Map(tasks.map((task, index) => [task.id, `final${index % 7}`]));
     const decision = new Map(tasks.map((task, index) => [task.processInstanceId, `d${index}`]));
     const suspended = new Set(tasks.filter((_, index) => index % SUSPENDED_EVERY === 0).map((task) => task.processInstanceId));
-    await eventually(async () => {
-      const { rows } = await mirror.query(
-        `SELECT t.id, t.assignee, t.suspended, t.candidate_groups, p.state, v.value AS decision
+    await eventually(
+      async () => {
+        const { rows } = await mirror.query(
+          `SELECT t.id, t.assignee, t.suspended, t.candidate_groups, p.state, v.value AS decision
          FROM tasks t JOIN process_instances p ON p.id = t.process_instance_id
          LEFT JOIN variables v ON v.process_instance_id = p.id AND v.name = 'decision'
          WHERE t.process_instance_id = ANY($1)`,
-        [ids],
-      );
-      const wrong = rows.filter((row) => {
-        const instanceId = tasks.find((task) => task.id === row.id)!.processInstanceId;
-        const isSuspended = suspended.has(instanceId);
-        return row.assignee !== finalAssignee.get(row.id) || row.candidate_groups.join() !== 'managers' || row.decision !== decision.get(instanceId) || row.suspended !== isSuspended || row.state !== (isSuspended ? 'SUSPENDED' : 'ACTIVE');
-      });
-      expect({ rows: rows.length, wrong: wrong.length }).toEqual({ rows: INSTANCES, wrong: 0 });
-    }, 180_000, 1_000);
+          [ids],
+        );
+        const wrong = rows.filter((row) => {
+          const instanceId = tasks.find((task) => task.id === row.id)!.processInstanceId;
+          const isSuspended = suspended.has(instanceId);
+          return (
+            row.assignee !== finalAssignee.get(row.id) ||
+            row.candidate_groups.join() !== 'managers' ||
+            row.decision !== decision.get(instanceId) ||
+            row.suspended !== isSuspended ||
+            row.state !== (isSuspended ? 'SUSPENDED' : 'ACTIVE')
+          );
+        });
+        expect({ rows: rows.length, wrong: wrong.length }).toEqual({ rows: INSTANCES, wrong: 0 });
+      },
+      180_000,
+      1_000,
+    );
     // Their events too: each task's last assignment names its final assignee.
     const { rows: lastAssigned } = await mirror.query(
       `SELECT DISTINCT ON (payload->'data'->>'taskId') payload->'data'->>'taskId' AS task_id, payload->'data'->>'assignee' AS assignee

@@ -47,7 +47,8 @@ describe('outbox relay: refused messages, broker failures, retention', () => {
   afterAll(async () => {
     await mirror.end().catch(() => undefined);
     await admin?.close();
-    if (startedIds.length > 0) await engineRest('POST', '/process-instance/delete', { processInstanceIds: startedIds, deleteReason: 'test cleanup' }).catch(() => undefined);
+    if (startedIds.length > 0)
+      await engineRest('POST', '/process-instance/delete', { processInstanceIds: startedIds, deleteReason: 'test cleanup' }).catch(() => undefined);
   });
 
   /** What a gateway declared for its exchange (see AmqpPublisher), so runs leave nothing behind on the shared broker. */
@@ -64,7 +65,10 @@ describe('outbox relay: refused messages, broker failures, retention', () => {
   }
 
   async function start(gateway: RunningGateway): Promise<string> {
-    const { body } = await gateway.http.post('/process-instances').send({ processDefinitionKey: 'ticket-approval', businessKey: `RELAY-${randomUUID()}` }).expect(201);
+    const { body } = await gateway.http
+      .post('/process-instances')
+      .send({ processDefinitionKey: 'ticket-approval', businessKey: `RELAY-${randomUUID()}` })
+      .expect(201);
     startedIds.push(body.id);
     return body.id;
   }
@@ -141,11 +145,15 @@ describe('outbox relay: refused messages, broker failures, retention', () => {
         return row!;
       });
 
-      const dead = await eventually(async () => {
-        const row = await deadLetter(refused.id);
-        expect(row).toBeDefined();
-        return row!;
-      }, 40_000, 200);
+      const dead = await eventually(
+        async () => {
+          const row = await deadLetter(refused.id);
+          expect(row).toBeDefined();
+          return row!;
+        },
+        40_000,
+        200,
+      );
       expect(dead.attempts).toBe(3);
       expect(dead.last_error).toMatch(/nack/);
       expect(await outboxRow(refusedInstance, 'process.suspended')).toBeUndefined();
@@ -171,10 +179,14 @@ describe('outbox relay: refused messages, broker failures, retention', () => {
       await channel.purgeQueue(fullQueue);
       expect((await gateway.http.post(`/outbox/dead-letters/${refused.id}/replay`).expect(200)).body).toEqual({ replayed: 1 });
       // Reading the full queue keeps room in it, whatever else arrives there meanwhile.
-      await eventually(async () => {
-        const message = await channel.get(fullQueue, { noAck: true });
-        expect(message && message.properties.messageId).toBe(refused.id);
-      }, 30_000, 200);
+      await eventually(
+        async () => {
+          const message = await channel.get(fullQueue, { noAck: true });
+          expect(message && message.properties.messageId).toBe(refused.id);
+        },
+        30_000,
+        200,
+      );
       await eventually(async () => expect((await outboxRow(refusedInstance, 'process.suspended'))?.published_at).not.toBeNull());
       expect(await deadLetter(refused.id)).toBeUndefined();
     });
@@ -244,7 +256,12 @@ describe('outbox relay: refused messages, broker failures, retention', () => {
     beforeAll(async () => {
       await proxy.open();
       gateway = await startGateway(
-        { EVENTS_EXCHANGE: exchange, RABBITMQ_URL: throughLocalPort(testEnv.rabbitmqUrl, proxy.port), OUTBOX_CONFIRM_TIMEOUT_MS: '2000', WORKERS_ENABLED: 'false' },
+        {
+          EVENTS_EXCHANGE: exchange,
+          RABBITMQ_URL: throughLocalPort(testEnv.rabbitmqUrl, proxy.port),
+          OUTBOX_CONFIRM_TIMEOUT_MS: '2000',
+          WORKERS_ENABLED: 'false',
+        },
         logger,
       );
       events = await EventCollector.bind(exchange);
@@ -272,10 +289,14 @@ describe('outbox relay: refused messages, broker failures, retention', () => {
       const id = await start(gateway);
       // Sampled while the relay waits for confirms that never come: its session holds the lock but no transaction.
       const whileWaiting: string[] = [];
-      await eventually(async () => {
-        whileWaiting.push(...(await relayLockHolderStates()));
-        expect(logger.lines.some((line) => /did not confirm .* within 2000 ms/.test(line))).toBe(true);
-      }, 20_000, 50);
+      await eventually(
+        async () => {
+          whileWaiting.push(...(await relayLockHolderStates()));
+          expect(logger.lines.some((line) => /did not confirm .* within 2000 ms/.test(line))).toBe(true);
+        },
+        20_000,
+        50,
+      );
       expect(whileWaiting).toContain('idle');
       expect(whileWaiting).not.toContain('idle in transaction');
       await eventually(async () => expect((await outboxRow(id, 'process.started'))?.published_at).not.toBeNull(), 30_000);
@@ -292,7 +313,12 @@ describe('outbox relay: refused messages, broker failures, retention', () => {
     beforeAll(async () => {
       await proxy.open();
       // One attempt: were an outage ever charged to a row, that row would be a dead letter at once.
-      gateway = await startGateway({ EVENTS_EXCHANGE: exchange, RABBITMQ_URL: throughLocalPort(testEnv.rabbitmqUrl, proxy.listeningPort), OUTBOX_MAX_ATTEMPTS: '1', WORKERS_ENABLED: 'false' });
+      gateway = await startGateway({
+        EVENTS_EXCHANGE: exchange,
+        RABBITMQ_URL: throughLocalPort(testEnv.rabbitmqUrl, proxy.listeningPort),
+        OUTBOX_MAX_ATTEMPTS: '1',
+        WORKERS_ENABLED: 'false',
+      });
       events = await EventCollector.bind(exchange);
     });
 
@@ -311,7 +337,10 @@ describe('outbox relay: refused messages, broker failures, retention', () => {
       const duringOutage = [await start(gateway), await start(gateway)];
       const [task] = (await gateway.http.get('/tasks').query({ processInstanceId: before }).expect(200)).body.items;
       await gateway.http.post(`/tasks/${task.id}/claim`).send({ userId: 'demo' }).expect(200);
-      await gateway.http.post(`/tasks/${task.id}/complete`).send({ variables: { approved: false } }).expect(200);
+      await gateway.http
+        .post(`/tasks/${task.id}/complete`)
+        .send({ variables: { approved: false } })
+        .expect(200);
       await eventually(async () => expect((await gateway.http.get('/sync/status').expect(200)).body.outbox.lastError).not.toBeNull());
       await proxy.open();
 
@@ -319,14 +348,21 @@ describe('outbox relay: refused messages, broker failures, retention', () => {
         [before, ['process.started', 'task.created', 'task.assigned', 'task.completed', 'process.completed']],
         ...duringOutage.map((id) => [id, ['process.started', 'task.created']] as [string, string[]]),
       ]);
-      await eventually(() => {
-        for (const [id, types] of expected) {
-          const bySequence = new Map(events.forInstance(id).map((event) => [event.body.sequence, event.routingKey]));
-          expect([...bySequence.keys()].sort((a, b) => a - b).map((sequence) => bySequence.get(sequence))).toEqual(types);
-        }
-      }, 60_000, 200);
+      await eventually(
+        () => {
+          for (const [id, types] of expected) {
+            const bySequence = new Map(events.forInstance(id).map((event) => [event.body.sequence, event.routingKey]));
+            expect([...bySequence.keys()].sort((a, b) => a - b).map((sequence) => bySequence.get(sequence))).toEqual(types);
+          }
+        },
+        60_000,
+        200,
+      );
       for (const id of expected.keys()) {
-        const firstArrivals = events.forInstance(id).map((event) => event.body.sequence).filter((sequence, index, all) => all.indexOf(sequence) === index);
+        const firstArrivals = events
+          .forInstance(id)
+          .map((event) => event.body.sequence)
+          .filter((sequence, index, all) => all.indexOf(sequence) === index);
         expect(firstArrivals).toEqual([...firstArrivals].sort((a, b) => a - b));
       }
       const ids = [...expected.keys()];

@@ -9,7 +9,10 @@ describe('process instances through the gateway (real engine)', () => {
   const started: string[] = [];
 
   async function start(body: Record<string, unknown>) {
-    const response = await gateway.http.post('/process-instances').send({ processDefinitionKey: 'ticket-approval', ...body }).expect(201);
+    const response = await gateway.http
+      .post('/process-instances')
+      .send({ processDefinitionKey: 'ticket-approval', ...body })
+      .expect(201);
     started.push(response.body.id);
     return response.body;
   }
@@ -25,7 +28,13 @@ describe('process instances through the gateway (real engine)', () => {
 
   it('starts a definition by id and returns the variables when asked', async () => {
     const [definition] = (await gateway.http.get('/process-definitions').query({ key: 'ticket-approval', latestOnly: true }).expect(200)).body;
-    const instance = await start({ processDefinitionKey: undefined, processDefinitionId: definition.id, businessKey: `PI-${run}-id`, variables: { amount: { value: 7, type: 'Short' } }, withVariablesInReturn: true });
+    const instance = await start({
+      processDefinitionKey: undefined,
+      processDefinitionId: definition.id,
+      businessKey: `PI-${run}-id`,
+      variables: { amount: { value: 7, type: 'Short' } },
+      withVariablesInReturn: true,
+    });
     expect(instance).toMatchObject({ definitionId: definition.id, state: 'ACTIVE', variables: { amount: { value: 7, type: 'Short' } } });
   });
 
@@ -40,20 +49,32 @@ describe('process instances through the gateway (real engine)', () => {
     let cursor: string | null = null;
     do {
       const page: { items: { id: string; businessKey: string }[]; nextCursor: string | null } = (
-        await gateway.http.get('/process-instances').query({ definitionKey: 'ticket-approval', state: 'ACTIVE', startedAfter: since, limit: 2, ...(cursor ? { cursor } : {}) }).expect(200)
+        await gateway.http
+          .get('/process-instances')
+          .query({ definitionKey: 'ticket-approval', state: 'ACTIVE', startedAfter: since, limit: 2, ...(cursor ? { cursor } : {}) })
+          .expect(200)
       ).body;
       walked.push(...page.items.filter((item) => item.businessKey.startsWith(`PI-${run}-p`)).map((item) => item.businessKey));
       cursor = page.nextCursor;
     } while (cursor);
     expect(walked).toEqual([`PI-${run}-p3`, `PI-${run}-p2`, `PI-${run}-p1`]);
-    const exact = await gateway.http.get('/process-instances').query({ businessKey: `PI-${run}-p2` }).expect(200);
+    const exact = await gateway.http
+      .get('/process-instances')
+      .query({ businessKey: `PI-${run}-p2` })
+      .expect(200);
     expect(exact.body.items.map((item: { businessKey: string }) => item.businessKey)).toEqual([`PI-${run}-p2`]);
   });
 
   it('suspends and activates', async () => {
     const instance = await start({ businessKey: `PI-${run}-suspend` });
-    await gateway.http.post(`/process-instances/${instance.id}/suspend`).expect(200).then((response) => expect(response.body.state).toBe('SUSPENDED'));
-    await gateway.http.post(`/process-instances/${instance.id}/activate`).expect(200).then((response) => expect(response.body.state).toBe('ACTIVE'));
+    await gateway.http
+      .post(`/process-instances/${instance.id}/suspend`)
+      .expect(200)
+      .then((response) => expect(response.body.state).toBe('SUSPENDED'));
+    await gateway.http
+      .post(`/process-instances/${instance.id}/activate`)
+      .expect(200)
+      .then((response) => expect(response.body.state).toBe('ACTIVE'));
   });
 
   it('cancels with a reason the engine keeps, and refuses to cancel twice', async () => {

@@ -38,7 +38,7 @@ describe(`randomized workload of ${INSTANCES} instances, gateway and out-of-band
   let gateway: RunningGateway;
   let events: EventCollector;
 
-  const pick = <T>(options: readonly T[]): T => options[Math.floor(random() * options.length)]!;
+  const pick = <T>(options: readonly T[]): T => options[Math.floor(random() * options.length)];
   const viaGateway = () => random() < 0.5;
 
   async function mirrorRow<T>(sql: string, ...params: unknown[]): Promise<T | undefined> {
@@ -144,54 +144,81 @@ describe(`randomized workload of ${INSTANCES} instances, gateway and out-of-band
     );
 
     // Converged when the mirror equals the engine, read in bulk by business key, on every field compared.
-    await eventually(async () => {
-      const byBusinessKey = `processInstanceBusinessKeyLike=${prefix}%25&maxResults=${INSTANCES * 2}`;
-      const [engineInstances, engineTasks] = await Promise.all([
-        engineRest<{ id: string; state: string; businessKey: string; processDefinitionId: string; endTime: string | null }[]>('GET', `/history/process-instance?${byBusinessKey}`),
-        engineRest<{ id: string; assignee: string | null; endTime: string | null; deleteReason: string | null }[]>('GET', `/history/task?${byBusinessKey}`),
-      ]);
-      const { rows: instances } = await mirror.query('SELECT id, state, business_key, definition_id, ended_at FROM process_instances WHERE business_key LIKE $1', [`${prefix}%`]);
-      const { rows: tasks } = await mirror.query(`SELECT t.id, t.assignee, t.state FROM tasks t JOIN process_instances i ON i.id = t.process_instance_id WHERE i.business_key LIKE $1`, [`${prefix}%`]);
-      expect(engineInstances).toHaveLength(INSTANCES);
-      expect(instances).toHaveLength(INSTANCES);
-      const mirrorInstances = new Map(instances.map((row) => [row.id, row]));
-      for (const engine of engineInstances) {
-        const row = mirrorInstances.get(engine.id);
-        expect({ id: row?.id, state: row?.state, businessKey: row?.business_key, definitionId: row?.definition_id, ended: row?.ended_at !== null }).toEqual({
-          id: engine.id, state: engine.state, businessKey: engine.businessKey, definitionId: engine.processDefinitionId, ended: engine.endTime !== null,
-        });
-      }
-      const mirrorTasks = new Map(tasks.map((task) => [task.id, task]));
-      expect(mirrorTasks.size).toBe(engineTasks.length);
-      for (const engine of engineTasks) {
-        const state = engine.endTime ? (engine.deleteReason === 'completed' ? 'COMPLETED' : 'DELETED') : engine.assignee ? 'ASSIGNED' : 'CREATED';
-        expect(mirrorTasks.get(engine.id)).toEqual({ id: engine.id, assignee: engine.assignee, state });
-      }
-      const ids = engineInstances.map((instance) => instance.id);
-      const engineVariables: { id: string; name: string; type: string; value: unknown }[] = [];
-      for (let first = 0; first < ids.length; first += 100) {
-        const batch = ids.slice(first, first + 100).join(',');
-        engineVariables.push(...(await engineRest<typeof engineVariables>('GET', `/history/variable-instance?processInstanceIdIn=${batch}&deserializeValues=false&maxResults=10000`)));
-      }
-      const { rows: variables } = await mirror.query('SELECT id, name, type, value FROM variables WHERE process_instance_id = ANY($1)', [ids]);
-      const byId = (list: { id: string }[]) => [...list].sort((a, b) => a.id.localeCompare(b.id));
-      expect(byId(variables)).toEqual(byId(engineVariables.map(({ id, name, type, value }) => ({ id, name, type, value }))));
-    }, 60_000, 500);
+    await eventually(
+      async () => {
+        const byBusinessKey = `processInstanceBusinessKeyLike=${prefix}%25&maxResults=${INSTANCES * 2}`;
+        const [engineInstances, engineTasks] = await Promise.all([
+          engineRest<{ id: string; state: string; businessKey: string; processDefinitionId: string; endTime: string | null }[]>(
+            'GET',
+            `/history/process-instance?${byBusinessKey}`,
+          ),
+          engineRest<{ id: string; assignee: string | null; endTime: string | null; deleteReason: string | null }[]>('GET', `/history/task?${byBusinessKey}`),
+        ]);
+        const { rows: instances } = await mirror.query(
+          'SELECT id, state, business_key, definition_id, ended_at FROM process_instances WHERE business_key LIKE $1',
+          [`${prefix}%`],
+        );
+        const { rows: tasks } = await mirror.query(
+          `SELECT t.id, t.assignee, t.state FROM tasks t JOIN process_instances i ON i.id = t.process_instance_id WHERE i.business_key LIKE $1`,
+          [`${prefix}%`],
+        );
+        expect(engineInstances).toHaveLength(INSTANCES);
+        expect(instances).toHaveLength(INSTANCES);
+        const mirrorInstances = new Map(instances.map((row) => [row.id, row]));
+        for (const engine of engineInstances) {
+          const row = mirrorInstances.get(engine.id);
+          expect({ id: row?.id, state: row?.state, businessKey: row?.business_key, definitionId: row?.definition_id, ended: row?.ended_at !== null }).toEqual({
+            id: engine.id,
+            state: engine.state,
+            businessKey: engine.businessKey,
+            definitionId: engine.processDefinitionId,
+            ended: engine.endTime !== null,
+          });
+        }
+        const mirrorTasks = new Map(tasks.map((task) => [task.id, task]));
+        expect(mirrorTasks.size).toBe(engineTasks.length);
+        for (const engine of engineTasks) {
+          const state = engine.endTime ? (engine.deleteReason === 'completed' ? 'COMPLETED' : 'DELETED') : engine.assignee ? 'ASSIGNED' : 'CREATED';
+          expect(mirrorTasks.get(engine.id)).toEqual({ id: engine.id, assignee: engine.assignee, state });
+        }
+        const ids = engineInstances.map((instance) => instance.id);
+        const engineVariables: { id: string; name: string; type: string; value: unknown }[] = [];
+        for (let first = 0; first < ids.length; first += 100) {
+          const batch = ids.slice(first, first + 100).join(',');
+          engineVariables.push(
+            ...(await engineRest<typeof engineVariables>(
+              'GET',
+              `/history/variable-instance?processInstanceIdIn=${batch}&deserializeValues=false&maxResults=10000`,
+            )),
+          );
+        }
+        const { rows: variables } = await mirror.query('SELECT id, name, type, value FROM variables WHERE process_instance_id = ANY($1)', [ids]);
+        const byId = (list: { id: string }[]) => [...list].sort((a, b) => a.id.localeCompare(b.id));
+        expect(byId(variables)).toEqual(byId(engineVariables.map(({ id, name, type, value }) => ({ id, name, type, value }))));
+      },
+      60_000,
+      500,
+    );
 
-    await eventually(() => {
-      for (const model of models) {
-        const bySequence = new Map(events.forInstance(model.id).map((event) => [event.body.sequence, event.routingKey]));
-        const received = [...bySequence.entries()].sort(([a], [b]) => a - b);
-        expect({ id: model.id, types: received.map(([, type]) => type), sequences: received.map(([sequence]) => sequence) }).toEqual({
-          id: model.id,
-          types: model.expected,
-          sequences: model.expected.map((_, index) => index + 1),
-        });
-      }
-    }, 60_000, 500);
+    await eventually(
+      () => {
+        for (const model of models) {
+          const bySequence = new Map(events.forInstance(model.id).map((event) => [event.body.sequence, event.routingKey]));
+          const received = [...bySequence.entries()].sort(([a], [b]) => a - b);
+          expect({ id: model.id, types: received.map(([, type]) => type), sequences: received.map(([sequence]) => sequence) }).toEqual({
+            id: model.id,
+            types: model.expected,
+            sequences: model.expected.map((_, index) => index + 1),
+          });
+        }
+      },
+      60_000,
+      500,
+    );
 
     const open = models.filter((model) => !model.expected.includes('process.completed') && !model.expected.includes('process.terminated'));
-    if (open.length > 0) await engineRest('POST', '/process-instance/delete', { processInstanceIds: open.map((model) => model.id), deleteReason: 'test cleanup' });
+    if (open.length > 0)
+      await engineRest('POST', '/process-instance/delete', { processInstanceIds: open.map((model) => model.id), deleteReason: 'test cleanup' });
     // Thousands of life cycles of real engine round trips on a 2-core machine: a bound for a hung run, not a performance target.
   }, 1_200_000);
 

@@ -23,10 +23,13 @@ describe('removal needs evidence', () => {
   }
 
   async function startTicket(): Promise<{ instanceId: string; taskId: string }> {
-    const started = await gateway.http.post('/process-instances').send({ processDefinitionKey: 'ticket-approval', businessKey: `REMOVAL-${run}` }).expect(201);
+    const started = await gateway.http
+      .post('/process-instances')
+      .send({ processDefinitionKey: 'ticket-approval', businessKey: `REMOVAL-${run}` })
+      .expect(201);
     created.push(started.body.id);
     const [task] = await rows<{ id: string }>('SELECT id FROM tasks WHERE process_instance_id = $1', started.body.id);
-    return { instanceId: started.body.id, taskId: task!.id };
+    return { instanceId: started.body.id, taskId: task.id };
   }
 
   /** Whether a request to the engine reads this instance's history record. */
@@ -73,7 +76,13 @@ describe('removal needs evidence', () => {
     };
     await engineRest('POST', `/task/${taskId}/claim`, { userId: 'evidence' });
 
-    await eventually(async () => expect((await rows<{ attempts: number }>('SELECT attempts FROM parked_instances WHERE instance_id = $1', instanceId))[0]?.attempts).toBeGreaterThanOrEqual(2), 10_000);
+    await eventually(
+      async () =>
+        expect(
+          (await rows<{ attempts: number }>('SELECT attempts FROM parked_instances WHERE instance_id = $1', instanceId))[0]?.attempts,
+        ).toBeGreaterThanOrEqual(2),
+      10_000,
+    );
     expect(await rows('SELECT state FROM process_instances WHERE id = $1', instanceId)).toEqual([{ state: 'ACTIVE' }]);
 
     proxy.fault = null;
@@ -91,19 +100,28 @@ describe('removal needs evidence', () => {
     proxy.fault = (request) => (readsInstance(request, instanceId) ? { status: 200, body: [] } : undefined);
     await engineRest('POST', `/task/${taskId}/claim`, { userId: 'returning' });
     await eventually(async () => {
-      expect(await rows('SELECT state, delete_reason FROM process_instances WHERE id = $1', instanceId)).toEqual([{ state: 'EXTERNALLY_TERMINATED', delete_reason: 'removed from engine' }]);
+      expect(await rows('SELECT state, delete_reason FROM process_instances WHERE id = $1', instanceId)).toEqual([
+        { state: 'EXTERNALLY_TERMINATED', delete_reason: 'removed from engine' },
+      ]);
       // A poll already reading the instance when the fault began may have seen the claim first.
-      expect(events.typesFor(instanceId).filter((type) => type !== 'task.assigned')).toEqual(['process.started', 'task.created', 'task.deleted', 'process.terminated']);
+      expect(events.typesFor(instanceId).filter((type) => type !== 'task.assigned')).toEqual([
+        'process.started',
+        'task.created',
+        'task.deleted',
+        'process.terminated',
+      ]);
     }, 10_000);
     const beforeRestore = events.typesFor(instanceId).length;
 
     proxy.fault = null;
     await gateway.http.post('/sync/reconcile').expect(200);
-    expect(await rows('SELECT state, ended_at, delete_reason FROM process_instances WHERE id = $1', instanceId)).toEqual([{ state: 'ACTIVE', ended_at: null, delete_reason: null }]);
-    expect(await rows('SELECT state, assignee, ended_at FROM tasks WHERE id = $1', taskId)).toEqual([{ state: 'ASSIGNED', assignee: 'returning', ended_at: null }]);
-    await eventually(() =>
-      expect(events.typesFor(instanceId).slice(beforeRestore)).toEqual(['process.restored', 'task.created', 'task.assigned']),
-    );
+    expect(await rows('SELECT state, ended_at, delete_reason FROM process_instances WHERE id = $1', instanceId)).toEqual([
+      { state: 'ACTIVE', ended_at: null, delete_reason: null },
+    ]);
+    expect(await rows('SELECT state, assignee, ended_at FROM tasks WHERE id = $1', taskId)).toEqual([
+      { state: 'ASSIGNED', assignee: 'returning', ended_at: null },
+    ]);
+    await eventually(() => expect(events.typesFor(instanceId).slice(beforeRestore)).toEqual(['process.restored', 'task.created', 'task.assigned']));
     expect(events.forInstance(instanceId).find((event) => event.routingKey === 'process.restored')?.body.data).toMatchObject({ state: 'ACTIVE' });
     const task = await gateway.http.get(`/tasks/${taskId}`).expect(200);
     expect(task.body).toMatchObject({ state: 'ASSIGNED', assignee: 'returning', candidateGroups: ['managers'] });

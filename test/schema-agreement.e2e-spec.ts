@@ -21,16 +21,20 @@ describe('entities and migrations agree', () => {
   });
 
   it('every table the migrations create has an entity', async () => {
-    const tables: { name: string }[] = await dataSource.query(`SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'schema_migrations'`);
+    const tables: { name: string }[] = await dataSource.query(
+      `SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'schema_migrations'`,
+    );
     expect(tables.map((table) => table.name).sort()).toEqual(dataSource.entityMetadatas.map((entity) => entity.tableName).sort());
   });
 
   it('every index an entity leaves to its migration (GIN, expressions, sort order) exists, on the table the entity names', async () => {
     const manual = dataSource.entityMetadatas.flatMap((entity) =>
-      entity.indices.filter((index) => index.synchronize === false).map((index) => ({ table: entity.tableName, index: index.name })),
+      entity.indices.filter((index) => !index.synchronize).map((index) => ({ table: entity.tableName, index: index.name })),
     );
     expect(manual.length).toBeGreaterThan(0);
-    const existing: { table: string; index: string }[] = await dataSource.query(`SELECT tablename AS "table", indexname AS "index" FROM pg_indexes WHERE schemaname = 'public'`);
+    const existing: { table: string; index: string }[] = await dataSource.query(
+      `SELECT tablename AS "table", indexname AS "index" FROM pg_indexes WHERE schemaname = 'public'`,
+    );
     expect(existing).toEqual(expect.arrayContaining(manual));
   });
 });

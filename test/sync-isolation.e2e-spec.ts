@@ -29,7 +29,10 @@ describe('sync isolation', () => {
   }
 
   async function startOnEngine(suffix: string, variables: Record<string, unknown> = {}): Promise<string> {
-    const { id } = await engineRest<{ id: string }>('POST', '/process-definition/key/ticket-approval/start', { businessKey: `ISO-${run}-${suffix}`, variables });
+    const { id } = await engineRest<{ id: string }>('POST', '/process-definition/key/ticket-approval/start', {
+      businessKey: `ISO-${run}-${suffix}`,
+      variables,
+    });
     created.push(id);
     return id;
   }
@@ -41,8 +44,10 @@ describe('sync isolation', () => {
   }
 
   async function pollCursor(): Promise<{ position: Date | null; last_error: string | null }> {
-    const [cursor] = await rows<{ position: Date | null; last_error: string | null }>(`SELECT position, last_error FROM sync_cursors WHERE name = 'engine-changes'`);
-    return cursor!;
+    const [cursor] = await rows<{ position: Date | null; last_error: string | null }>(
+      `SELECT position, last_error FROM sync_cursors WHERE name = 'engine-changes'`,
+    );
+    return cursor;
   }
 
   beforeAll(async () => {
@@ -81,18 +86,20 @@ describe('sync isolation', () => {
 
     // A later out-of-band change of another instance still reaches the mirror.
     const [task] = await engineRest<{ id: string }[]>('GET', `/task?processInstanceId=${healthy}`);
-    await engineRest('POST', `/task/${task!.id}/claim`, { userId: 'parking-test' });
-    await eventually(async () => expect(await rows('SELECT assignee FROM tasks WHERE id = $1', task!.id)).toEqual([{ assignee: 'parking-test' }]), 5_000);
+    await engineRest('POST', `/task/${task.id}/claim`, { userId: 'parking-test' });
+    await eventually(async () => expect(await rows('SELECT assignee FROM tasks WHERE id = $1', task.id)).toEqual([{ assignee: 'parking-test' }]), 5_000);
 
     const status = await gateway.http.get('/sync/status').expect(200);
     expect(status.body.cursors.find((cursor: { name: string }) => cursor.name === 'engine-changes')).toMatchObject({ lastError: null });
     expect(status.body.parked.count).toBeGreaterThanOrEqual(1);
     expect(status.body.parked.instances).toContainEqual(expect.objectContaining({ instanceId: poison, error: expect.stringMatching(/JSON/) }));
     // The reconcile finds it open in the engine and missing from the mirror, fails to refresh it, and goes on past it.
-    const attemptsBefore = (await rows<{ attempts: number }>('SELECT attempts FROM parked_instances WHERE instance_id = $1', poison))[0]!.attempts;
+    const attemptsBefore = (await rows<{ attempts: number }>('SELECT attempts FROM parked_instances WHERE instance_id = $1', poison))[0].attempts;
     const reconcile = await gateway.http.post('/sync/reconcile').expect(200);
     expect(reconcile.body.ran).toBe(true);
-    expect((await rows<{ attempts: number }>('SELECT attempts FROM parked_instances WHERE instance_id = $1', poison))[0]!.attempts).toBeGreaterThan(attemptsBefore);
+    expect((await rows<{ attempts: number }>('SELECT attempts FROM parked_instances WHERE instance_id = $1', poison))[0].attempts).toBeGreaterThan(
+      attemptsBefore,
+    );
     const afterReconcile = await gateway.http.get('/sync/status').expect(200);
     expect(afterReconcile.body.cursors.find((cursor: { name: string }) => cursor.name === 'reconcile')).toMatchObject({ lastError: null });
 
@@ -121,14 +128,15 @@ describe('sync isolation', () => {
         expect(await rows('SELECT id FROM process_instances WHERE id = $1', other)).toHaveLength(1);
       }, 10_000);
       const stored = await rows<{ name: string; value: unknown; escaped_fields: string[] }>(
-        'SELECT name, value, escaped_fields FROM variables WHERE process_instance_id = $1 ORDER BY name', poison,
+        'SELECT name, value, escaped_fields FROM variables WHERE process_instance_id = $1 ORDER BY name',
+        poison,
       );
       expect(stored.map(({ name, escaped_fields }) => ({ name, escaped_fields }))).toEqual([
         { name: 'blob', escaped_fields: ['value'] },
         { name: 'payload', escaped_fields: ['value'] },
       ]);
-      expect(restoreNul(stored[0]!.value)).toBe(serialized);
-      expect(restoreNul(stored[1]!.value)).toEqual(json);
+      expect(restoreNul(stored[0].value)).toBe(serialized);
+      expect(restoreNul(stored[1].value)).toEqual(json);
       expect(await rows('SELECT instance_id FROM parked_instances WHERE instance_id = $1', poison)).toEqual([]);
 
       // The API still gives the engine's own value, and the instance reads normally.
@@ -137,8 +145,8 @@ describe('sync isolation', () => {
       await gateway.http.get(`/process-instances/${poison}`).expect(200);
 
       const [task] = await engineRest<{ id: string }[]>('GET', `/task?processInstanceId=${other}`);
-      await engineRest('POST', `/task/${task!.id}/claim`, { userId: 'nul-test' });
-      await eventually(async () => expect(await rows('SELECT assignee FROM tasks WHERE id = $1', task!.id)).toEqual([{ assignee: 'nul-test' }]), 5_000);
+      await engineRest('POST', `/task/${task.id}/claim`, { userId: 'nul-test' });
+      await eventually(async () => expect(await rows('SELECT assignee FROM tasks WHERE id = $1', task.id)).toEqual([{ assignee: 'nul-test' }]), 5_000);
       const status = await gateway.http.get('/sync/status').expect(200);
       expect(status.body.cursors.find((cursor: { name: string }) => cursor.name === 'engine-changes')).toMatchObject({ lastError: null });
     } finally {
@@ -158,16 +166,20 @@ describe('sync isolation', () => {
       const slow = await Promise.all(Array.from({ length: 12 }, () => startOnEngine('slow')));
       const statuses: number[] = [];
       let longTransactions = 0;
-      await eventually(async () => {
-        const answers = await Promise.all(reads.map((read) => read()));
-        statuses.push(...answers.map((answer) => answer.status));
-        // A transaction left open while the engine answers slowly is a pooled connection nobody else can use.
-        const [{ count }] = await rows<{ count: number }>(
-          `SELECT count(*)::int AS count FROM pg_stat_activity WHERE datname = current_database() AND state = 'idle in transaction' AND xact_start < now() - interval '400 milliseconds'`,
-        );
-        longTransactions = Math.max(longTransactions, count);
-        expect(await rows('SELECT id FROM process_instances WHERE id = ANY($1)', slow)).toHaveLength(slow.length);
-      }, 60_000, 50);
+      await eventually(
+        async () => {
+          const answers = await Promise.all(reads.map((read) => read()));
+          statuses.push(...answers.map((answer) => answer.status));
+          // A transaction left open while the engine answers slowly is a pooled connection nobody else can use.
+          const [{ count }] = await rows<{ count: number }>(
+            `SELECT count(*)::int AS count FROM pg_stat_activity WHERE datname = current_database() AND state = 'idle in transaction' AND xact_start < now() - interval '400 milliseconds'`,
+          );
+          longTransactions = Math.max(longTransactions, count);
+          expect(await rows('SELECT id FROM process_instances WHERE id = ANY($1)', slow)).toHaveLength(slow.length);
+        },
+        60_000,
+        50,
+      );
       expect(statuses.length).toBeGreaterThan(reads.length * 3);
       expect(statuses.filter((status) => status !== 200)).toEqual([]);
       expect(longTransactions).toBe(0);
@@ -181,7 +193,7 @@ describe('sync isolation', () => {
     const reader = gateway.app.get(InstanceSnapshotReader, { strict: false });
     const instanceId = await startOnEngine('race');
     const [task] = await engineRest<{ id: string }[]>('GET', `/task?processInstanceId=${instanceId}`);
-    const assignee = async () => (await rows<{ assignee: string | null }>('SELECT assignee FROM tasks WHERE id = $1', task!.id))[0]?.assignee;
+    const assignee = async () => (await rows<{ assignee: string | null }>('SELECT assignee FROM tasks WHERE id = $1', task.id))[0]?.assignee;
 
     /** A refresh that has read the engine and is held before it applies. */
     function lateRefresh(domainEvents: { type: EventType; data: Record<string, unknown> }[]) {
@@ -204,7 +216,7 @@ describe('sync isolation', () => {
     // Plain: its older snapshot is dropped.
     const plain = lateRefresh([]);
     await eventually(() => expect(plain.reads()).toBe(1));
-    await engineRest('POST', `/task/${task!.id}/claim`, { userId: 'racer' });
+    await engineRest('POST', `/task/${task.id}/claim`, { userId: 'racer' });
     await applier.refresh(instanceId, () => reader.read(instanceId));
     expect(await assignee()).toBe('racer');
     plain.release();
@@ -215,10 +227,10 @@ describe('sync isolation', () => {
     // With an event to write: it reads again, writes the event once, and still does not move the mirror back.
     const withEvent = lateRefresh([{ type: EventType.TicketProcessed, data: { externalTaskId: `race-${run}` } }]);
     await eventually(() => expect(withEvent.reads()).toBe(1));
-    await engineRest('POST', `/task/${task!.id}/unclaim`);
+    await engineRest('POST', `/task/${task.id}/unclaim`);
     await applier.refresh(instanceId, () => reader.read(instanceId));
     expect(await assignee()).toBeNull();
-    await engineRest('POST', `/task/${task!.id}/claim`, { userId: 'racer-again' });
+    await engineRest('POST', `/task/${task.id}/claim`, { userId: 'racer-again' });
     withEvent.release();
     await withEvent.done;
     expect(withEvent.reads()).toBeGreaterThanOrEqual(2);
@@ -237,7 +249,10 @@ describe('sync isolation', () => {
 
       const { id } = await engineRest<{ id: string }>('POST', `/process-definition/key/${key}/start`, {});
       await Promise.all(Array.from({ length: 4 }, () => sync.refreshInstance(id)));
-      expect(await rows(`SELECT type FROM outbox_events WHERE process_instance_id = $1 ORDER BY sequence`, id)).toEqual([{ type: 'process.started' }, { type: 'task.created' }]);
+      expect(await rows(`SELECT type FROM outbox_events WHERE process_instance_id = $1 ORDER BY sequence`, id)).toEqual([
+        { type: 'process.started' },
+        { type: 'task.created' },
+      ]);
     } finally {
       await engineRest('DELETE', `/deployment/${deploymentId}?cascade=true`);
     }

@@ -35,8 +35,20 @@ describe('task list queries select what the rules say', () => {
   const access = new TaskAccess({} as never, {} as never);
   const scopes = {
     approver: AccessScope.of(caller([{ tenantId: 't1', roles: [Role.Approver], groups: ['g2'] }]), undefined),
-    operatorAndApprover: AccessScope.of(caller([{ tenantId: 't1', roles: [Role.Operator] }, { tenantId: 't2', roles: [Role.Approver], groups: ['g1', 'g3'] }]), undefined),
-    twoApprovers: AccessScope.of(caller([{ tenantId: 't1', roles: [Role.Approver], groups: ['g1'] }, { tenantId: 't2', roles: [Role.Approver] }]), undefined),
+    operatorAndApprover: AccessScope.of(
+      caller([
+        { tenantId: 't1', roles: [Role.Operator] },
+        { tenantId: 't2', roles: [Role.Approver], groups: ['g1', 'g3'] },
+      ]),
+      undefined,
+    ),
+    twoApprovers: AccessScope.of(
+      caller([
+        { tenantId: 't1', roles: [Role.Approver], groups: ['g1'] },
+        { tenantId: 't2', roles: [Role.Approver] },
+      ]),
+      undefined,
+    ),
     requester: AccessScope.of(caller([{ tenantId: 't1', roles: [Role.Requester] }]), undefined),
   };
 
@@ -113,7 +125,9 @@ describe('task list queries select what the rules say', () => {
         const inWindow = (task: TaskRecord) => task.dueAt !== null && task.dueAt > after && task.dueAt < before;
         expect(await listAll(scopes.operatorAndApprover, query)).toEqual(expected(scopes.operatorAndApprover, query, inWindow));
         const onlyAfter = { dueAfter: after, sortBy, sortOrder } as TaskQueryDto;
-        expect(await listAll(scopes.operatorAndApprover, onlyAfter)).toEqual(expected(scopes.operatorAndApprover, onlyAfter, (task) => task.dueAt !== null && task.dueAt > after));
+        expect(await listAll(scopes.operatorAndApprover, onlyAfter)).toEqual(
+          expected(scopes.operatorAndApprover, onlyAfter, (task) => task.dueAt !== null && task.dueAt > after),
+        );
       }
     }
   });
@@ -121,8 +135,8 @@ describe('task list queries select what the rules say', () => {
   it('pages a creation-time range the same whether it reads the range or walks the sort', async () => {
     const narrow = new Date(NOW - 24 * 3_600_000);
     const wide = new Date(NOW - 1_000 * 3_600_000);
-    expect(await narrowCreatedRange(tasks, { createdAfter: narrow, sortBy: 'due' } as TaskQueryDto)).toBe(true);
-    expect(await narrowCreatedRange(tasks, { createdAfter: wide, sortBy: 'due' } as TaskQueryDto)).toBe(false);
+    expect(await narrowCreatedRange(tasks, { createdAfter: narrow, sortBy: 'due' })).toBe(true);
+    expect(await narrowCreatedRange(tasks, { createdAfter: wide, sortBy: 'due' })).toBe(false);
     for (const createdAfter of [narrow, wide]) {
       for (const sortBy of TASK_SORT_FIELDS) {
         for (const sortOrder of ['asc', 'desc'] as const) {

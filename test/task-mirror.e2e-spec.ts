@@ -15,14 +15,20 @@ describe('tasks in the mirror', () => {
   let events: EventCollector;
 
   async function startTicket(): Promise<{ instanceId: string; taskId: string }> {
-    const started = await gateway.http.post('/process-instances').send({ processDefinitionKey: 'ticket-approval', businessKey: `TASKS-${run}` }).expect(201);
+    const started = await gateway.http
+      .post('/process-instances')
+      .send({ processDefinitionKey: 'ticket-approval', businessKey: `TASKS-${run}` })
+      .expect(201);
     created.push(started.body.id);
     const tasks = await gateway.http.get(`/tasks?processInstanceId=${started.body.id}`).expect(200);
     return { instanceId: started.body.id, taskId: tasks.body.items[0].id };
   }
 
   function lastEvent(instanceId: string, type: string) {
-    return events.forInstance(instanceId).filter((event) => event.routingKey === type).at(-1);
+    return events
+      .forInstance(instanceId)
+      .filter((event) => event.routingKey === type)
+      .at(-1);
   }
 
   beforeAll(async () => {
@@ -40,7 +46,10 @@ describe('tasks in the mirror', () => {
   it('a task completed out of band is announced with the candidates it had', async () => {
     const { instanceId, taskId } = await startTicket();
     await engineRest('POST', `/task/${taskId}/complete`, { variables: { approved: { value: false, type: 'Boolean' } } });
-    await eventually(() => expect(lastEvent(instanceId, 'task.completed')?.body.data).toMatchObject({ taskId, candidateGroups: ['managers'], candidateUsers: [] }), 10_000);
+    await eventually(
+      () => expect(lastEvent(instanceId, 'task.completed')?.body.data).toMatchObject({ taskId, candidateGroups: ['managers'], candidateUsers: [] }),
+      10_000,
+    );
     expect(lastEvent(instanceId, 'task.created')?.body.data).toMatchObject({ candidateGroups: ['managers'] });
     const task = await gateway.http.get(`/tasks/${taskId}`).expect(200);
     expect(task.body).toMatchObject({ state: 'COMPLETED', candidateGroups: ['managers'] });
@@ -59,7 +68,10 @@ describe('tasks in the mirror', () => {
     expect((await gateway.http.get(`/tasks/${taskId}`).expect(200)).body).toMatchObject({ suspended: false });
 
     await engineRest('PUT', `/process-instance/${instanceId}/suspended`, { suspended: true });
-    await eventually(async () => expect((await gateway.http.get(`/tasks/${taskId}`).expect(200)).body).toMatchObject({ state: 'CREATED', suspended: true }), 10_000);
+    await eventually(
+      async () => expect((await gateway.http.get(`/tasks/${taskId}`).expect(200)).body).toMatchObject({ state: 'CREATED', suspended: true }),
+      10_000,
+    );
     expect(await listed(true)).toEqual([taskId]);
     expect(await listed(false)).toEqual([]);
 

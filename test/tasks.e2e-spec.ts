@@ -21,7 +21,12 @@ describe('tasks through the gateway (real engine, mirror reads)', () => {
   const taskIdByKey = new Map<string, string>();
 
   async function list(query: Record<string, unknown>): Promise<{ items: ListedTask[]; nextCursor: string | null }> {
-    return (await gateway.http.get('/tasks').query({ processDefinitionKey: 'ticket-approval', ...query }).expect(200)).body;
+    return (
+      await gateway.http
+        .get('/tasks')
+        .query({ processDefinitionKey: 'ticket-approval', ...query })
+        .expect(200)
+    ).body;
   }
 
   async function mine(query: Record<string, unknown> = {}): Promise<ListedTask[]> {
@@ -33,9 +38,12 @@ describe('tasks through the gateway (real engine, mirror reads)', () => {
     gateway = await startGateway({ WORKERS_ENABLED: 'false' });
     for (const suffix of ['a', 'b', 'c']) {
       const businessKey = `TASKS-${run}-${suffix}`;
-      const started = await gateway.http.post('/process-instances').send({ processDefinitionKey: 'ticket-approval', businessKey, variables: { seed: suffix } }).expect(201);
+      const started = await gateway.http
+        .post('/process-instances')
+        .send({ processDefinitionKey: 'ticket-approval', businessKey, variables: { seed: suffix } })
+        .expect(201);
       instanceIds.push(started.body.id);
-      taskIdByKey.set(suffix, (await list({ processInstanceId: started.body.id })).items[0]!.id);
+      taskIdByKey.set(suffix, (await list({ processInstanceId: started.body.id })).items[0].id);
     }
     // A real candidate user: a member of the `managers` group the BPMN offers the task to.
     await engineRest('POST', '/group/create', { id: 'managers', name: 'Managers', type: 'WORKFLOW' }).catch(() => undefined);
@@ -64,10 +72,10 @@ describe('tasks through the gateway (real engine, mirror reads)', () => {
   it('exactly one of two concurrent claims wins; the other gets 409', async () => {
     const id = taskIdByKey.get('a')!;
     const [first, second] = await Promise.all(['ann', 'bob'].map((userId) => gateway.http.post(`/tasks/${id}/claim`).send({ userId })));
-    expect([first!.status, second!.status].sort()).toEqual([200, 409]);
-    const loser = first!.status === 409 ? first! : second!;
+    expect([first.status, second.status].sort()).toEqual([200, 409]);
+    const loser = first.status === 409 ? first : second;
     expect(loser.body).toMatchObject({ status: 409, code: 'CAMUNDA_CONFLICT' });
-    const winner = first!.status === 200 ? 'ann' : 'bob';
+    const winner = first.status === 200 ? 'ann' : 'bob';
     expect((await gateway.http.get(`/tasks/${id}`).expect(200)).body).toMatchObject({ assignee: winner, state: 'ASSIGNED' });
     expect((await mine({ unassigned: true })).map((task) => task.id)).not.toContain(id);
     expect((await mine({ assignee: winner })).map((task) => task.id)).toEqual([id]);
@@ -75,9 +83,20 @@ describe('tasks through the gateway (real engine, mirror reads)', () => {
 
   it('unclaims, assigns and clears the assignee', async () => {
     const id = taskIdByKey.get('a')!;
-    await gateway.http.post(`/tasks/${id}/unclaim`).expect(200).then((response) => expect(response.body).toMatchObject({ assignee: null, state: 'CREATED' }));
-    await gateway.http.post(`/tasks/${id}/assign`).send({ userId: 'carol' }).expect(200).then((response) => expect(response.body).toMatchObject({ assignee: 'carol', state: 'ASSIGNED' }));
-    await gateway.http.post(`/tasks/${id}/assign`).send({ userId: null }).expect(200).then((response) => expect(response.body).toMatchObject({ assignee: null }));
+    await gateway.http
+      .post(`/tasks/${id}/unclaim`)
+      .expect(200)
+      .then((response) => expect(response.body).toMatchObject({ assignee: null, state: 'CREATED' }));
+    await gateway.http
+      .post(`/tasks/${id}/assign`)
+      .send({ userId: 'carol' })
+      .expect(200)
+      .then((response) => expect(response.body).toMatchObject({ assignee: 'carol', state: 'ASSIGNED' }));
+    await gateway.http
+      .post(`/tasks/${id}/assign`)
+      .send({ userId: null })
+      .expect(200)
+      .then((response) => expect(response.body).toMatchObject({ assignee: null }));
   });
 
   it('delegates to a helper and resolves back to the owner', async () => {
@@ -85,7 +104,10 @@ describe('tasks through the gateway (real engine, mirror reads)', () => {
     await gateway.http.post(`/tasks/${id}/claim`).send({ userId: 'demo' }).expect(200);
     const delegated = await gateway.http.post(`/tasks/${id}/delegate`).send({ userId: 'helper' }).expect(200);
     expect(delegated.body).toMatchObject({ assignee: 'helper', owner: 'demo' });
-    const resolved = await gateway.http.post(`/tasks/${id}/resolve`).send({ variables: { checked: true } }).expect(200);
+    const resolved = await gateway.http
+      .post(`/tasks/${id}/resolve`)
+      .send({ variables: { checked: true } })
+      .expect(200);
     expect(resolved.body).toMatchObject({ assignee: 'demo', owner: 'demo', state: 'ASSIGNED' });
     const variables = await gateway.http.get(`/tasks/${id}/form-variables`).expect(200);
     expect(variables.body).toMatchObject({ checked: { value: true, type: 'Boolean' }, seed: { value: 'b', type: 'String' } });
@@ -93,9 +115,15 @@ describe('tasks through the gateway (real engine, mirror reads)', () => {
 
   it('sets due dates and priorities, and sorts and pages by them', async () => {
     const due = '2030-05-06T07:08:09.000Z';
-    const updated = await gateway.http.patch(`/tasks/${taskIdByKey.get('c')}`).send({ dueAt: due, priority: 90 }).expect(200);
+    const updated = await gateway.http
+      .patch(`/tasks/${taskIdByKey.get('c')}`)
+      .send({ dueAt: due, priority: 90 })
+      .expect(200);
     expect(updated.body).toMatchObject({ priority: 90, dueAt: due });
-    await gateway.http.patch(`/tasks/${taskIdByKey.get('a')}`).send({ priority: 10 }).expect(200);
+    await gateway.http
+      .patch(`/tasks/${taskIdByKey.get('a')}`)
+      .send({ priority: 10 })
+      .expect(200);
     expect((await mine({ dueBefore: '2030-06-01T00:00:00Z', dueAfter: '2030-05-01T00:00:00Z' })).map((task) => task.id)).toEqual([taskIdByKey.get('c')]);
 
     const byPriority = (await mine({ sortBy: 'priority', sortOrder: 'desc' })).map((task) => task.priority);
@@ -104,13 +132,23 @@ describe('tasks through the gateway (real engine, mirror reads)', () => {
     const walked: string[] = [];
     let cursor: string | null = null;
     do {
-      const page: { items: ListedTask[]; nextCursor: string | null } = await list({ businessKey: undefined, sortBy: 'priority', sortOrder: 'desc', limit: 1, ...(cursor ? { cursor } : {}) });
+      const page: { items: ListedTask[]; nextCursor: string | null } = await list({
+        businessKey: undefined,
+        sortBy: 'priority',
+        sortOrder: 'desc',
+        limit: 1,
+        ...(cursor ? { cursor } : {}),
+      });
       walked.push(...page.items.filter((task) => task.businessKey?.startsWith(`TASKS-${run}`)).map((task) => task.id));
       cursor = page.nextCursor;
     } while (cursor);
     expect(walked).toEqual([taskIdByKey.get('c'), taskIdByKey.get('b'), taskIdByKey.get('a')]);
 
-    await gateway.http.patch(`/tasks/${taskIdByKey.get('c')}`).send({ dueAt: null }).expect(200).then((response) => expect(response.body.dueAt).toBeNull());
+    await gateway.http
+      .patch(`/tasks/${taskIdByKey.get('c')}`)
+      .send({ dueAt: null })
+      .expect(200)
+      .then((response) => expect(response.body.dueAt).toBeNull());
   });
 
   it('keeps comments', async () => {
@@ -124,9 +162,16 @@ describe('tasks through the gateway (real engine, mirror reads)', () => {
   });
 
   it('refuses cursors it did not make, or made for another sort order', async () => {
-    await gateway.http.get('/tasks').query({ cursor: 'garbage' }).expect(400).then((response) => expect(response.body.errors).toEqual([expect.objectContaining({ field: 'cursor' })]));
+    await gateway.http
+      .get('/tasks')
+      .query({ cursor: 'garbage' })
+      .expect(400)
+      .then((response) => expect(response.body.errors).toEqual([expect.objectContaining({ field: 'cursor' })]));
     const page = await list({ limit: 1 });
     if (page.nextCursor) await gateway.http.get('/tasks').query({ cursor: page.nextCursor, sortBy: 'due' }).expect(400);
-    await gateway.http.patch(`/tasks/${taskIdByKey.get('a')}`).send({ priority: -1 }).expect(400);
+    await gateway.http
+      .patch(`/tasks/${taskIdByKey.get('a')}`)
+      .send({ priority: -1 })
+      .expect(400);
   });
 });

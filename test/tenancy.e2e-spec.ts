@@ -45,8 +45,14 @@ describe('Workspaces and roles (real Keycloak, engine, PostgreSQL, RabbitMQ)', (
   let rootInAcme: HttpClient;
   let acme: AcmeResources;
 
-  async function startProbe(client: HttpClient, businessKey = `TEN-${run}-${randomUUID().slice(0, 6)}`): Promise<{ instanceId: string; taskId: string; businessKey: string }> {
-    const started = await client.post('/process-instances').send({ processDefinitionKey: key, businessKey, variables: { title: `acme secret ${run}` } }).expect(201);
+  async function startProbe(
+    client: HttpClient,
+    businessKey = `TEN-${run}-${randomUUID().slice(0, 6)}`,
+  ): Promise<{ instanceId: string; taskId: string; businessKey: string }> {
+    const started = await client
+      .post('/process-instances')
+      .send({ processDefinitionKey: key, businessKey, variables: { title: `acme secret ${run}` } })
+      .expect(201);
     expect(started.body.tenantId).toBe('acme');
     const tasks = await rootInAcme.get('/tasks').query({ processInstanceId: started.body.id }).expect(200);
     return { instanceId: started.body.id, taskId: tasks.body.items[0].id, businessKey };
@@ -65,22 +71,31 @@ describe('Workspaces and roles (real Keycloak, engine, PostgreSQL, RabbitMQ)', (
     // The first requests of acme's and globex's users bring both workspaces (tenants) into being.
     await Promise.all([alice, bob].map((client) => client.get('/me').expect(200)));
     rootInAcme = await gateway.as('root', 'acme');
-    const deployed = await rootInAcme.post('/deployments').field('name', key).attach('model', taskAndExternalTaskProcess(key, `topic-${run}`), `${key}.bpmn`).expect(201);
+    const deployed = await rootInAcme
+      .post('/deployments')
+      .field('name', key)
+      .attach('model', taskAndExternalTaskProcess(key, `topic-${run}`), `${key}.bpmn`)
+      .expect(201);
     expect(deployed.body.tenantId).toBe('acme');
     const probe = await startProbe(alice);
     acme = { ...probe, definitionId: deployed.body.processDefinitions[0].id, deploymentId: deployed.body.id, ...(await openIncident(probe.instanceId)) };
-    await olga.put(`/process-instances/${acme.instanceId}/variables/attachment/data`).attach('data', Buffer.from(`acme file ${run}`), 'acme.txt').expect(200);
+    await olga
+      .put(`/process-instances/${acme.instanceId}/variables/attachment/data`)
+      .attach('data', Buffer.from(`acme file ${run}`), 'acme.txt')
+      .expect(200);
     const document = (await gateway.anonymous.get('/docs-json').expect(200)).body as OpenApiDocument & {
       paths: Record<string, Record<string, { parameters?: { name: string; in: string }[] } | undefined>>;
     };
-    operations = Object.entries(document.paths).flatMap(([path, byMethod]) =>
-      METHODS.filter((method) => byMethod[method]).map((method) => ({
-        method,
-        path,
-        name: `${method.toUpperCase()} ${path}`,
-        query: (byMethod[method]?.parameters ?? []).filter((parameter) => parameter.in === 'query').map((parameter) => parameter.name),
-      })),
-    ).filter((operation) => !PUBLIC.has(operation.name));
+    operations = Object.entries(document.paths)
+      .flatMap(([path, byMethod]) =>
+        METHODS.filter((method) => byMethod[method]).map((method) => ({
+          method,
+          path,
+          name: `${method.toUpperCase()} ${path}`,
+          query: (byMethod[method]?.parameters ?? []).filter((parameter) => parameter.in === 'query').map((parameter) => parameter.name),
+        })),
+      )
+      .filter((operation) => !PUBLIC.has(operation.name));
   });
 
   afterAll(async () => {
@@ -108,7 +123,8 @@ describe('Workspaces and roles (real Keycloak, engine, PostgreSQL, RabbitMQ)', (
   function send(client: HttpClient, operation: Operation, url: string) {
     const request = client[operation.method](url);
     if (operation.path.endsWith('/data') && operation.method === 'put') return request.attach('data', Buffer.from('overwritten'), 'x.txt');
-    if (operation.name === 'POST /deployments') return request.field('name', `${key}-again`).attach('model', taskAndExternalTaskProcess(`${key}-again`, 'x'), 'again.bpmn');
+    if (operation.name === 'POST /deployments')
+      return request.field('name', `${key}-again`).attach('model', taskAndExternalTaskProcess(`${key}-again`, 'x'), 'again.bpmn');
     const bodies: Record<string, unknown> = {
       'POST /process-instances': { processDefinitionId: acme.definitionId },
       'PATCH /tasks/{id}': { priority: 77 },
@@ -126,17 +142,35 @@ describe('Workspaces and roles (real Keycloak, engine, PostgreSQL, RabbitMQ)', (
       'POST /identity/users': { users: [] },
       'PUT /identity/workspaces/{id}': { name: 'Acme renamed' },
     };
-    return operation.method === 'get' || operation.method === 'delete' ? request : request.send((bodies[operation.name] ?? {}) as object);
+    return operation.method === 'get' || operation.method === 'delete' ? request : request.send(bodies[operation.name] ?? {});
   }
 
-  const acmeMarks = () => [acme.instanceId, acme.taskId, acme.definitionId, acme.deploymentId, acme.incidentId, acme.externalTaskId, acme.businessKey, '"acme"', `acme secret ${run}`];
+  const acmeMarks = () => [
+    acme.instanceId,
+    acme.taskId,
+    acme.definitionId,
+    acme.deploymentId,
+    acme.incidentId,
+    acme.externalTaskId,
+    acme.businessKey,
+    '"acme"',
+    `acme secret ${run}`,
+  ];
 
   it('shows bob (globex) nothing of acme in any list', async () => {
     const lists = operations.filter((operation) => operation.method === 'get' && !operation.path.includes('{'));
     expect(lists.length).toBeGreaterThan(8);
     const leaks: string[] = [];
     for (const operation of lists) {
-      const aimedAtAcme: Record<string, string> = { processInstanceId: acme.instanceId, businessKey: acme.businessKey, tenantId: 'acme', key, definitionKey: key, processDefinitionKey: key, workspace: 'acme' };
+      const aimedAtAcme: Record<string, string> = {
+        processInstanceId: acme.instanceId,
+        businessKey: acme.businessKey,
+        tenantId: 'acme',
+        key,
+        definitionKey: key,
+        processDefinitionKey: key,
+        workspace: 'acme',
+      };
       const aimed = Object.fromEntries(Object.entries(aimedAtAcme).filter(([name]) => operation.query.includes(name)));
       for (const query of [{}, aimed]) {
         const response = await bob.get(operation.path).query(query);
@@ -154,9 +188,13 @@ describe('Workspaces and roles (real Keycloak, engine, PostgreSQL, RabbitMQ)', (
     expect(targeted.length).toBeGreaterThan(40);
     const answered: string[] = [];
     for (const operation of targeted) {
-      for (const [who, client] of [['bob', bob], ['bob in globex', await gateway.as('bob', 'globex')]] as const) {
+      for (const [who, client] of [
+        ['bob', bob],
+        ['bob in globex', await gateway.as('bob', 'globex')],
+      ] as const) {
         const response = await send(client, operation, acmePath(operation.path));
-        if (response.status !== 403 && response.status !== 404) answered.push(`${who}: ${operation.name} -> ${response.status} ${JSON.stringify(response.body).slice(0, 160)}`);
+        if (response.status !== 403 && response.status !== 404)
+          answered.push(`${who}: ${operation.name} -> ${response.status} ${JSON.stringify(response.body).slice(0, 160)}`);
         else expect(String(response.headers['content-type'])).toMatch(/^application\/problem\+json/);
       }
     }
@@ -228,7 +266,8 @@ describe('Workspaces and roles (real Keycloak, engine, PostgreSQL, RabbitMQ)', (
       for (const [role, client] of Object.entries(users) as [keyof typeof users, HttpClient][]) {
         const target = await startProbe(alice);
         // Holding the task is the approver's precondition for the commands only its holder may send.
-        if (role === 'approver' && /unclaim|delegate|resolve|complete|variables/.test(operation.path)) await mary.post(`/tasks/${target.taskId}/claim`).send({}).expect(200);
+        if (role === 'approver' && /unclaim|delegate|resolve|complete|variables/.test(operation.path))
+          await mary.post(`/tasks/${target.taskId}/claim`).send({}).expect(200);
         const response = await send(client, operation, acmePath(operation.path, target));
         const allowed = COMMANDS[operation.name].includes(role) || (role === 'engine' && COMMANDS[operation.name].includes('admin'));
         // Allowed: anything but a refusal of the caller; a 404 only where this test has no real target to aim at.
@@ -251,7 +290,10 @@ describe('Workspaces and roles (real Keycloak, engine, PostgreSQL, RabbitMQ)', (
       const [aliceMe, maryMe] = [(await alice.get('/me').expect(200)).body, (await mary.get('/me').expect(200)).body];
       expect(aliceMe.camundaUserId).toMatch(/^[a-zA-Z0-9]+$/);
       const businessKey = `TICKET-${run}`;
-      const started = await alice.post('/process-instances').send({ processDefinitionKey: 'ticket-approval', businessKey, variables: { title: 'Laptop broken' } }).expect(201);
+      const started = await alice
+        .post('/process-instances')
+        .send({ processDefinitionKey: 'ticket-approval', businessKey, variables: { title: 'Laptop broken' } })
+        .expect(201);
       expect(started.body).toMatchObject({ tenantId: 'acme', startedBy: aliceMe.camundaUserId });
       const instanceId = started.body.id as string;
       await alice.get(`/process-instances/${instanceId}`).expect(200);
@@ -270,7 +312,10 @@ describe('Workspaces and roles (real Keycloak, engine, PostgreSQL, RabbitMQ)', (
       expect(claimed.body.assignee).toBe(maryMe.camundaUserId);
       await (await gateway.as('olga')).post(`/tasks/${taskId}/unclaim`).send({}).expect(200);
       await mary.post(`/tasks/${taskId}/claim`).send({}).expect(200);
-      await mary.post(`/tasks/${taskId}/complete`).send({ variables: { approved: false } }).expect(200);
+      await mary
+        .post(`/tasks/${taskId}/complete`)
+        .send({ variables: { approved: false } })
+        .expect(200);
       await eventually(async () => expect((await alice.get(`/process-instances/${instanceId}`).expect(200)).body.state).toBe('COMPLETED'), 15_000);
 
       expect(await engineRest('GET', `/user/${maryMe.camundaUserId}/profile`)).toMatchObject({ id: maryMe.camundaUserId, email: expect.stringContaining('@') });
@@ -278,7 +323,13 @@ describe('Workspaces and roles (real Keycloak, engine, PostgreSQL, RabbitMQ)', (
       expect((await engineRest<{ id: string }[]>('GET', `/group?member=${maryMe.camundaUserId}`)).map((group) => group.id)).toContain('managers');
       expect((await engineRest<{ id: string }[]>('GET', `/tenant?userMember=${aliceMe.camundaUserId}`)).map((tenant) => tenant.id)).toEqual(['acme']);
 
-      await eventually(() => expect(events.typesFor(instanceId)).toEqual(expect.arrayContaining(['process.started', 'task.created', 'task.assigned', 'task.completed', 'process.completed'])), 15_000);
+      await eventually(
+        () =>
+          expect(events.typesFor(instanceId)).toEqual(
+            expect.arrayContaining(['process.started', 'task.created', 'task.assigned', 'task.completed', 'process.completed']),
+          ),
+        15_000,
+      );
       for (const event of events.forInstance(instanceId)) expect(event.body).toMatchObject({ tenantId: 'acme' });
       const startEvent = events.forInstance(instanceId).find((event) => event.routingKey === 'process.started');
       expect(startEvent?.body).toMatchObject({ actor: { camundaUserId: aliceMe.camundaUserId } });

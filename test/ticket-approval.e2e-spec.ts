@@ -62,14 +62,7 @@ describe('ticket approval end to end (real engine, PostgreSQL, RabbitMQ)', () =>
     }, 20_000);
 
     await eventually(() =>
-      expect(events.typesFor(id)).toEqual([
-        'process.started',
-        'task.created',
-        'task.assigned',
-        'task.completed',
-        'ticket.processed',
-        'process.completed',
-      ]),
+      expect(events.typesFor(id)).toEqual(['process.started', 'task.created', 'task.assigned', 'task.completed', 'ticket.processed', 'process.completed']),
     );
     const received = events.forInstance(id);
     expect(received.map((event) => event.body.sequence)).toEqual([1, 2, 3, 4, 5, 6]);
@@ -97,9 +90,7 @@ describe('ticket approval end to end (real engine, PostgreSQL, RabbitMQ)', () =>
     const instance = await gateway.http.get(`/process-instances/${id}`).expect(200);
     expect(instance.body).toMatchObject({ state: 'COMPLETED', businessKey });
     // process.completed is the instance's last event, so once it is here nothing can still be on its way.
-    await eventually(() =>
-      expect(events.typesFor(id)).toEqual(['process.started', 'task.created', 'task.assigned', 'task.completed', 'process.completed']),
-    );
+    await eventually(() => expect(events.typesFor(id)).toEqual(['process.started', 'task.created', 'task.assigned', 'task.completed', 'process.completed']));
   });
 
   it('published only events that conform to docs/events.schema.json', () => {
@@ -136,6 +127,8 @@ describe('ops endpoints', () => {
 
   it('serves the OpenAPI document', async () => {
     const response = await gateway.http.get('/docs-json').expect(200);
-    expect(Object.keys(response.body.paths)).toEqual(expect.arrayContaining(['/process-instances', '/tasks/{id}/claim', '/tasks/{id}/complete', '/sync/status']));
+    expect(Object.keys(response.body.paths)).toEqual(
+      expect.arrayContaining(['/process-instances', '/tasks/{id}/claim', '/tasks/{id}/complete', '/sync/status']),
+    );
   });
 });

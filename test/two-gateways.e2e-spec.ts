@@ -33,32 +33,43 @@ describe('two gateway processes on one database', () => {
       await new Promise((resolve) => setTimeout(resolve, 300));
     }
 
-    await eventually(async () => {
-      for (const id of ids) {
-        const [a, b] = await Promise.all([first.get<{ state: string }>(`/process-instances/${id}`), second.get<{ state: string }>(`/process-instances/${id}`)]);
-        expect([a.status, b.status]).toEqual([200, 200]);
-        expect(a.body.state).toBe('ACTIVE');
-        expect(b.body).toEqual(a.body);
-      }
-    }, 10_000, 200);
+    await eventually(
+      async () => {
+        for (const id of ids) {
+          const [a, b] = await Promise.all([
+            first.get<{ state: string }>(`/process-instances/${id}`),
+            second.get<{ state: string }>(`/process-instances/${id}`),
+          ]);
+          expect([a.status, b.status]).toEqual([200, 200]);
+          expect(a.body.state).toBe('ACTIVE');
+          expect(b.body).toEqual(a.body);
+        }
+      },
+      10_000,
+      200,
+    );
 
     // Which replica wins a lock is up to timing: wait until each has run something rather than count on a window.
-    const runs = await eventually(async () => {
-      const { rows } = await mirror.query(
-        `SELECT name, replica, started_at AS "startedAt", finished_at AS "finishedAt" FROM sync_runs WHERE started_at >= $1 AND finished_at IS NOT NULL ORDER BY started_at`,
-        [since],
-      );
-      const found = rows as { name: string; replica: string; startedAt: Date; finishedAt: Date }[];
-      expect(new Set(found.map((run) => run.name))).toEqual(new Set(['engine-changes', 'reconcile']));
-      expect(new Set(found.map((run) => run.replica)).size).toBe(2);
-      return found;
-    }, 20_000, 500);
+    const runs = await eventually(
+      async () => {
+        const { rows } = await mirror.query(
+          `SELECT name, replica, started_at AS "startedAt", finished_at AS "finishedAt" FROM sync_runs WHERE started_at >= $1 AND finished_at IS NOT NULL ORDER BY started_at`,
+          [since],
+        );
+        const found = rows as { name: string; replica: string; startedAt: Date; finishedAt: Date }[];
+        expect(new Set(found.map((run) => run.name))).toEqual(new Set(['engine-changes', 'reconcile']));
+        expect(new Set(found.map((run) => run.replica)).size).toBe(2);
+        return found;
+      },
+      20_000,
+      500,
+    );
     // Each kind holds a lock of its own across replicas; a poll may run beside a reconcile (both refresh through
     // per-instance locks), so a long reconcile never holds the polls up.
     for (const name of ['engine-changes', 'reconcile']) {
       const ofKind = runs.filter((run) => run.name === name);
       for (let i = 1; i < ofKind.length; i++) {
-        expect(ofKind[i]!.startedAt.getTime()).toBeGreaterThanOrEqual(ofKind[i - 1]!.finishedAt.getTime());
+        expect(ofKind[i].startedAt.getTime()).toBeGreaterThanOrEqual(ofKind[i - 1].finishedAt.getTime());
       }
     }
   });

@@ -16,7 +16,10 @@ describe('variables through the gateway (real engine)', () => {
 
   beforeAll(async () => {
     gateway = await startGateway({ WORKERS_ENABLED: 'false' });
-    const started = await gateway.http.post('/process-instances').send({ processDefinitionKey: 'ticket-approval', businessKey: `VARS-${randomUUID()}`, variables: { seed: 'x' } }).expect(201);
+    const started = await gateway.http
+      .post('/process-instances')
+      .send({ processDefinitionKey: 'ticket-approval', businessKey: `VARS-${randomUUID()}`, variables: { seed: 'x' } })
+      .expect(201);
     instanceId = started.body.id;
     taskId = (await gateway.http.get('/tasks').query({ processInstanceId: instanceId }).expect(200)).body.items[0].id;
   });
@@ -48,7 +51,10 @@ describe('variables through the gateway (real engine)', () => {
   });
 
   it('Date keeps its instant in Camunda format, whatever the offset given', async () => {
-    const read = await gateway.http.put(`/process-instances/${instanceId}/variables/due`).send({ value: '2026-03-04T05:06:07.890+02:00', type: 'Date' }).expect(200);
+    const read = await gateway.http
+      .put(`/process-instances/${instanceId}/variables/due`)
+      .send({ value: '2026-03-04T05:06:07.890+02:00', type: 'Date' })
+      .expect(200);
     expect(read.body.type).toBe('Date');
     expect(read.body.value).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}[+-]\d{2}:\d{2}$/);
     expect(Date.parse(read.body.value)).toBe(Date.parse('2026-03-04T05:06:07.890+02:00'));
@@ -56,7 +62,10 @@ describe('variables through the gateway (real engine)', () => {
 
   it('infers the type of plain values', async () => {
     await gateway.http.put(`/process-instances/${instanceId}/variables/plainCount`).send({ value: 5 }).expect(200, { value: 5, type: 'Integer' });
-    await gateway.http.put(`/process-instances/${instanceId}/variables/plainMap`).send({ value: { a: 1 } }).expect(200, { value: { a: 1 }, type: 'Json' });
+    await gateway.http
+      .put(`/process-instances/${instanceId}/variables/plainMap`)
+      .send({ value: { a: 1 } })
+      .expect(200, { value: { a: 1 }, type: 'Json' });
   });
 
   it('lists every variable typed', async () => {
@@ -75,7 +84,10 @@ describe('variables through the gateway (real engine)', () => {
   });
 
   it('refuses bad typed variables on start as well, before anything reaches the engine', async () => {
-    const response = await gateway.http.post('/process-instances').send({ processDefinitionKey: 'ticket-approval', variables: { level: { value: 99_999, type: 'Short' } } }).expect(400);
+    const response = await gateway.http
+      .post('/process-instances')
+      .send({ processDefinitionKey: 'ticket-approval', variables: { level: { value: 99_999, type: 'Short' } } })
+      .expect(400);
     expect(response.body.errors).toEqual([expect.objectContaining({ field: 'variables.level' })]);
   });
 

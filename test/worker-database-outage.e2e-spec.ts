@@ -55,7 +55,10 @@ describe('external-task workers while the gateway database is cut', () => {
     // The handlers finish; writing their events fails; the tasks wait, longer than a lock lasts.
     await eventually(() => expect(handled).toBe(INSTANCES), 10_000, 50);
     await sleep(3 * LOCK_MS);
-    const waiting = await engineRest<{ retries: number | null; lockExpirationTime: string | null; workerId: string | null }[]>('GET', `/external-task?topicName=${topic}`);
+    const waiting = await engineRest<{ retries: number | null; lockExpirationTime: string | null; workerId: string | null }[]>(
+      'GET',
+      `/external-task?topicName=${topic}`,
+    );
     expect(waiting).toHaveLength(INSTANCES);
     for (const task of waiting) {
       expect(task.retries).toBeNull();
@@ -72,8 +75,12 @@ describe('external-task workers while the gateway database is cut', () => {
       expect(log.filter((entry) => entry.successLog)).toHaveLength(1);
     }
     expect(handled).toBe(INSTANCES);
-    await eventually(() => {
-      for (const instanceId of instanceIds) expect(events.typesFor(instanceId).filter((type) => type === `model.dbcut.r${run}`)).toHaveLength(1);
-    }, 15_000, 100);
+    await eventually(
+      () => {
+        for (const instanceId of instanceIds) expect(events.typesFor(instanceId).filter((type) => type === `model.dbcut.r${run}`)).toHaveLength(1);
+      },
+      15_000,
+      100,
+    );
   });
 });

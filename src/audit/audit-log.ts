@@ -38,7 +38,18 @@ export class AuditLog {
     await this.dataSource.query(
       `INSERT INTO audit_log (id, at, request_id, actor_local_id, actor_camunda_id, actor_kind, workspace, action, resource_ids, outcome)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-      [randomUUID(), entry.at, entry.requestId, entry.actorLocalId, entry.actorCamundaId, entry.actorKind, entry.workspace, entry.action, JSON.stringify(entry.resourceIds), entry.outcome],
+      [
+        randomUUID(),
+        entry.at,
+        entry.requestId,
+        entry.actorLocalId,
+        entry.actorCamundaId,
+        entry.actorKind,
+        entry.workspace,
+        entry.action,
+        JSON.stringify(entry.resourceIds),
+        entry.outcome,
+      ],
     );
   }
 
@@ -49,7 +60,14 @@ export class AuditLog {
     if (filter.actor !== undefined) builder.andWhere('(entry.actor_local_id = :actor OR entry.actor_camunda_id = :actor)', { actor: filter.actor });
     if (filter.since) builder.andWhere('entry.at >= :since', { since: filter.since });
     if (filter.until) builder.andWhere('entry.at < :until', { until: filter.until });
-    return keysetPage(builder, { key: NEWEST_FIRST, idColumn: 'entry.id', descending: true, cursor: filter.cursor, limit: filter.limit, map: (entry) => entry });
+    return keysetPage(builder, {
+      key: NEWEST_FIRST,
+      idColumn: 'entry.id',
+      descending: true,
+      cursor: filter.cursor,
+      limit: filter.limit,
+      map: (entry) => entry,
+    });
   }
 
   /** Deletes up to `batchSize` rows older than `retentionMs`; returns how many. */

@@ -14,7 +14,11 @@ const mary: Caller = {
     { workspaceId: 'globex', tenantId: 'globex', roles: [Role.Approver], camundaGroupIds: ['managers'] },
   ],
 };
-const olga: Caller = { ...mary, camundaUserId: 'gwolga1', workspaces: [{ workspaceId: 'acme', tenantId: 'acme', roles: [Role.Operator], camundaGroupIds: [] }] };
+const olga: Caller = {
+  ...mary,
+  camundaUserId: 'gwolga1',
+  workspaces: [{ workspaceId: 'acme', tenantId: 'acme', roles: [Role.Operator], camundaGroupIds: [] }],
+};
 
 class FakeResponse extends EventEmitter {
   statusCode = 200;
@@ -86,7 +90,10 @@ describe('AuditRecorder', () => {
     await send(complete(), 404, authenticated(mary, 'acme'));
     // Refused by the guard (a role the route needs): a caller, no scope.
     await send(complete(), 403, (request) => Object.assign(request, { route: { path: '/tasks/:id/complete' }, params: { id: 't-42' }, caller: olga }));
-    expect(recorded.map((entry) => [entry.outcome, entry.actorCamundaId, entry.workspace])).toEqual([[404, 'gwmary1', 'acme'], [403, 'gwolga1', 'acme']]);
+    expect(recorded.map((entry) => [entry.outcome, entry.actorCamundaId, entry.workspace])).toEqual([
+      [404, 'gwmary1', 'acme'],
+      [403, 'gwolga1', 'acme'],
+    ]);
   });
 
   it('records a command whose caller went away before the answer as 499: it may still have run', async () => {
@@ -118,8 +125,8 @@ describe('AuditRecorder', () => {
   it('keeps route parameters storable: bounded and without U+0000', async () => {
     const { recorded, send } = setUp();
     await send(complete(), 400, (request) => Object.assign(authenticated(mary)(request), { params: { id: `a\u0000${'x'.repeat(400)}` } }));
-    expect(recorded[0]!.resourceIds.id).toHaveLength(255);
-    expect(recorded[0]!.resourceIds.id).not.toContain('\u0000');
+    expect(recorded[0].resourceIds.id).toHaveLength(255);
+    expect(recorded[0].resourceIds.id).not.toContain('\u0000');
   });
 
   it('counts an entry it could not record, without failing the request', async () => {

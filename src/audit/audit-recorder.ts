@@ -60,7 +60,7 @@ function entryOf(request: AuditedRequest, response: Response, at: Date): AuditEn
     actorLocalId: caller.identity.localId,
     actorCamundaId: caller.camundaUserId,
     actorKind: caller.identity.kind,
-    workspace: workspaces.length === 1 ? workspaces[0]!.workspaceId : null,
+    workspace: workspaces.length === 1 ? workspaces[0].workspaceId : null,
     action: `${request.method} ${(request.route as { path?: string } | undefined)?.path ?? request.path}`,
     resourceIds: storableParams(request.params),
     outcome: response.writableFinished ? response.statusCode : CLIENT_CLOSED_REQUEST,
@@ -70,6 +70,9 @@ function entryOf(request: AuditedRequest, response: Response, at: Date): AuditEn
 /** Route parameters are caller input: bounded, and without the U+0000 that jsonb cannot hold. */
 function storableParams(params: Record<string, string | string[]> | undefined): Record<string, string> {
   return Object.fromEntries(
-    Object.entries(params ?? {}).map(([name, value]) => [name, (Array.isArray(value) ? value.join('/') : value).replaceAll('\u0000', '\uFFFD').slice(0, MAX_RESOURCE_ID_LENGTH)]),
+    Object.entries(params ?? {}).map(([name, value]) => [
+      name,
+      (Array.isArray(value) ? value.join('/') : value).replaceAll('\u0000', '\uFFFD').slice(0, MAX_RESOURCE_ID_LENGTH),
+    ]),
   );
 }

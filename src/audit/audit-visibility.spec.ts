@@ -15,7 +15,11 @@ describe('auditVisibility', () => {
   });
 
   it('shows others the workspaces in scope where they operate or administer', () => {
-    const olga = caller(false, [['acme', [Role.Operator]], ['globex', [Role.Requester]], ['initech', [Role.Admin]]]);
+    const olga = caller(false, [
+      ['acme', [Role.Operator]],
+      ['globex', [Role.Requester]],
+      ['initech', [Role.Admin]],
+    ]);
     expect(auditVisibility(AccessScope.of(olga, undefined))).toEqual({ workspaces: ['acme', 'initech'] });
     expect(auditVisibility(AccessScope.of(olga, 'globex'))).toEqual({ workspaces: [] });
   });

@@ -20,7 +20,9 @@ export class AuditController {
   @Get()
   @Roles(Role.Operator, Role.Admin)
   @ApiOperation({ summary: 'Commands made through the gateway, newest first: an admin without X-Workspace sees all, operators their workspaces' })
-  @ApiOkResponse({ schema: { properties: { items: { type: 'array', items: { $ref: getSchemaPath(AuditEntryView) } }, nextCursor: { type: 'string', nullable: true } } } })
+  @ApiOkResponse({
+    schema: { properties: { items: { type: 'array', items: { $ref: getSchemaPath(AuditEntryView) } }, nextCursor: { type: 'string', nullable: true } } },
+  })
   async list(@Query() query: AuditQueryDto, @Scope() scope: AccessScope): Promise<Page<AuditEntryView>> {
     const page = await this.auditLog.page({ ...query, limit: query.limit ?? DEFAULT_LIMIT }, auditVisibility(scope));
     return { items: page.items.map(AuditEntryView.of), nextCursor: page.nextCursor };

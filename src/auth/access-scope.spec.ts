@@ -3,10 +3,20 @@ import { GatewayErrorCode } from '../problem/gateway-error.js';
 import { TaskAccess } from '../tasks/task-access.js';
 import { AccessScope } from './access-scope.js';
 
-const workspace = (workspaceId: string, roles: Role[], camundaGroupIds: string[] = []): WorkspaceAccess => ({ workspaceId, tenantId: `t${workspaceId}`, roles, camundaGroupIds });
+const workspace = (workspaceId: string, roles: Role[], camundaGroupIds: string[] = []): WorkspaceAccess => ({
+  workspaceId,
+  tenantId: `t${workspaceId}`,
+  roles,
+  camundaGroupIds,
+});
 
 function caller(workspaces: WorkspaceAccess[], admin = false): Caller {
-  return { identity: { kind: 'user', issuer: 'i', localId: 'l', username: 'u', name: null, email: null, grants: [] }, camundaUserId: 'gwme', admin, workspaces };
+  return {
+    identity: { kind: 'user', issuer: 'i', localId: 'l', username: 'u', name: null, email: null, grants: [] },
+    camundaUserId: 'gwme',
+    admin,
+    workspaces,
+  };
 }
 
 describe('AccessScope', () => {
@@ -39,8 +49,15 @@ describe('AccessScope', () => {
 
 describe('TaskAccess.canSee', () => {
   const access = new TaskAccess({} as never, {} as never);
-  const task = (overrides: Partial<{ tenantId: string | null; assignee: string | null; owner: string | null; candidateUsers: string[]; candidateGroups: string[] }>) => ({
-    tenantId: 'tacme', assignee: null, owner: null, candidateUsers: [], candidateGroups: [], ...overrides,
+  const task = (
+    overrides: Partial<{ tenantId: string | null; assignee: string | null; owner: string | null; candidateUsers: string[]; candidateGroups: string[] }>,
+  ) => ({
+    tenantId: 'tacme',
+    assignee: null,
+    owner: null,
+    candidateUsers: [],
+    candidateGroups: [],
+    ...overrides,
   });
   const mary = AccessScope.of(caller([workspace('acme', [Role.Approver], ['managers'])]), undefined);
 

@@ -46,7 +46,10 @@ export class AuthGuard implements CanActivate {
       throw new GatewayError(GatewayErrorCode.AccessDenied, 'Needs an admin of every workspace, without X-Workspace: this acts on the whole engine');
     }
     if (!scope.holds(...access.roles)) {
-      throw new GatewayError(GatewayErrorCode.AccessDenied, `Needs one of the roles ${access.roles.join(', ')}${scope.workspaces.length === 1 ? ` in workspace ${scope.workspaces[0].workspaceId}` : ''}`);
+      throw new GatewayError(
+        GatewayErrorCode.AccessDenied,
+        `Needs one of the roles ${access.roles.join(', ')}${scope.workspaces.length === 1 ? ` in workspace ${scope.workspaces[0].workspaceId}` : ''}`,
+      );
     }
     request.accessScope = scope;
     return true;
@@ -67,7 +70,10 @@ export class AuthGuard implements CanActivate {
           'WWW-Authenticate': `Bearer realm="${REALM}", error="invalid_token", error_description="${description}"`,
         });
       }
-      if (error instanceof IssuerUnreachableError) throw new GatewayError(GatewayErrorCode.IdentityProviderUnavailable, 'The identity provider cannot be reached to verify the token; retry shortly', [], { 'Retry-After': '5' });
+      if (error instanceof IssuerUnreachableError)
+        throw new GatewayError(GatewayErrorCode.IdentityProviderUnavailable, 'The identity provider cannot be reached to verify the token; retry shortly', [], {
+          'Retry-After': '5',
+        });
       throw error;
     }
   }

@@ -8,7 +8,11 @@ describe('identityFromClaims', () => {
   const settings = validateGatewayConfig({ AUTH_SERVICE_ACCOUNTS: '{"ticket-service":{"workspaces":["acme"],"roles":["requester"]}}' });
 
   it('applies plain roles in every workspace and scoped roles in theirs only', () => {
-    const identity = identityFromClaims({ sub: 'u1', roles: ['approver', 'globex:operator', 'offline_access'], workspaces: ['acme', 'initech'] }, ISSUER, settings);
+    const identity = identityFromClaims(
+      { sub: 'u1', roles: ['approver', 'globex:operator', 'offline_access'], workspaces: ['acme', 'initech'] },
+      ISSUER,
+      settings,
+    );
     expect(identity?.grants).toEqual([
       { workspace: 'acme', role: Role.Approver },
       { workspace: 'initech', role: Role.Approver },

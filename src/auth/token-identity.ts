@@ -7,7 +7,14 @@ const MAX_CLAIM_LENGTH = 255;
 
 export type ClaimSettings = Pick<
   GatewayConfig,
-  'AUTH_CLAIM_USER_ID' | 'AUTH_CLAIM_USERNAME' | 'AUTH_CLAIM_NAME' | 'AUTH_CLAIM_EMAIL' | 'AUTH_CLAIM_ROLES' | 'AUTH_CLAIM_WORKSPACES' | 'AUTH_CLAIM_CLIENT_ID' | 'AUTH_SERVICE_ACCOUNTS'
+  | 'AUTH_CLAIM_USER_ID'
+  | 'AUTH_CLAIM_USERNAME'
+  | 'AUTH_CLAIM_NAME'
+  | 'AUTH_CLAIM_EMAIL'
+  | 'AUTH_CLAIM_ROLES'
+  | 'AUTH_CLAIM_WORKSPACES'
+  | 'AUTH_CLAIM_CLIENT_ID'
+  | 'AUTH_SERVICE_ACCOUNTS'
 >;
 
 /** The caller a verified token describes, or null when it lacks a usable user id. */

@@ -22,7 +22,9 @@ class LocalIssuer {
         return void response.setHeader('content-type', 'application/json').end(JSON.stringify({ issuer: this.url, jwks_uri: `${this.url}/jwks` }));
       }
       this.jwksFetches++;
-      response.setHeader('content-type', 'application/json').end(JSON.stringify({ keys: this.keys.map(({ kid, jwk }) => ({ ...jwk, kid, alg: 'RS256', use: 'sig' })) }));
+      response
+        .setHeader('content-type', 'application/json')
+        .end(JSON.stringify({ keys: this.keys.map(({ kid, jwk }) => ({ ...jwk, kid, alg: 'RS256', use: 'sig' })) }));
     });
     await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
     this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
@@ -91,7 +93,11 @@ describe('TokenVerifier', () => {
     ['another issuer', async () => token(key, {}, 'https://elsewhere.example/realms/x'), /"iss"/],
     ['another audience', async () => token(key, {}, issuer.url, { audience: 'account' }), /"aud"/],
     ['signed by another key under a known kid', async () => token({ ...(await rsaKey('k1')) }, {}, issuer.url), /not signed by a key/],
-    ['alg none', async () => `${base64url({ alg: 'none', typ: 'JWT' })}.${base64url({ sub: 'x', iss: issuer.url, aud: AUDIENCE, exp: 9e9 })}.`, /algorithm|malformed/],
+    [
+      'alg none',
+      async () => `${base64url({ alg: 'none', typ: 'JWT' })}.${base64url({ sub: 'x', iss: issuer.url, aud: AUDIENCE, exp: 9e9 })}.`,
+      /algorithm|malformed/,
+    ],
   ])('refuses a token %s', async (_, make, reason) => {
     await expect(verifier.verify(await make())).rejects.toThrow(reason);
     await expect(verifier.verify(await make())).rejects.toBeInstanceOf(InvalidTokenError);
@@ -99,12 +105,23 @@ describe('TokenVerifier', () => {
 
   it('refuses HS256 signed with the public key as the shared secret', async () => {
     const secret = new TextEncoder().encode(JSON.stringify(key.jwk));
-    const forged = await new SignJWT({}).setProtectedHeader({ alg: 'HS256', kid: key.kid }).setSubject('x').setIssuer(issuer.url).setAudience(AUDIENCE).setExpirationTime('5m').sign(secret);
+    const forged = await new SignJWT({})
+      .setProtectedHeader({ alg: 'HS256', kid: key.kid })
+      .setSubject('x')
+      .setIssuer(issuer.url)
+      .setAudience(AUDIENCE)
+      .setExpirationTime('5m')
+      .sign(secret);
     await expect(verifier.verify(forged)).rejects.toThrow(/algorithm/);
   });
 
   it('refuses a token without a user id claim', async () => {
-    const anonymous = await new SignJWT({}).setProtectedHeader({ alg: 'RS256', kid: key.kid }).setIssuer(issuer.url).setAudience(AUDIENCE).setExpirationTime('5m').sign(key.privateKey);
+    const anonymous = await new SignJWT({})
+      .setProtectedHeader({ alg: 'RS256', kid: key.kid })
+      .setIssuer(issuer.url)
+      .setAudience(AUDIENCE)
+      .setExpirationTime('5m')
+      .sign(key.privateKey);
     await expect(verifier.verify(anonymous)).rejects.toThrow(/sub/);
   });
 

@@ -12,7 +12,17 @@ import { EngineHttp } from './engine-http.js';
 import { ExternalTaskTopics } from './external-task-topics.js';
 
 /** The typed engine-rest clients, one per engine resource: the only code in the gateway that speaks Camunda's REST API. */
-export const ENGINE_CLIENTS = [EngineInfoClient, DeploymentClient, DefinitionClient, InstanceClient, TaskClient, VariableClient, HistoryClient, IncidentClient, IdentityClient];
+export const ENGINE_CLIENTS = [
+  EngineInfoClient,
+  DeploymentClient,
+  DefinitionClient,
+  InstanceClient,
+  TaskClient,
+  VariableClient,
+  HistoryClient,
+  IncidentClient,
+  IdentityClient,
+];
 
 @Module({
   providers: [EngineHttp, ...ENGINE_CLIENTS, ExternalTaskTopics],

@@ -11,7 +11,11 @@ function engineAnswered(status: number, data: unknown): AxiosError {
 describe('translateEngineError', () => {
   it('keeps Java class names out of the message a client sees', () => {
     const error = translateEngineError(
-      engineAnswered(400, { type: 'RestException', message: "org.camunda.bpm.engine.MismatchingMessageCorrelationException: Cannot correlate message 'm': No process definition or execution matches the parameters" }),
+      engineAnswered(400, {
+        type: 'RestException',
+        message:
+          "org.camunda.bpm.engine.MismatchingMessageCorrelationException: Cannot correlate message 'm': No process definition or execution matches the parameters",
+      }),
       'correlate',
     );
     expect(error.message).toBe("Cannot correlate message 'm': No process definition or execution matches the parameters");
@@ -32,17 +36,44 @@ describe('translateEngineError', () => {
     [500, { type: 'NullValueException', message: 'variableName is null' }, CamundaErrorCode.Rejected],
     [500, { type: 'ProcessEngineException', message: "ENGINE-13053 No job found with id 'x'." }, CamundaErrorCode.NotFound],
     [400, { type: 'BadUserRequestException', message: 'incident is null' }, CamundaErrorCode.NotFound],
-    [400, { type: 'RestException', message: "org.camunda.bpm.engine.MismatchingMessageCorrelationException: Cannot correlate message 'm': No process definition or execution matches the parameters" }, CamundaErrorCode.NotFound],
-    [400, { type: 'RestException', message: "org.camunda.bpm.engine.MismatchingMessageCorrelationException: Cannot correlate a message with name 'm' to a single execution. 2 executions match" }, CamundaErrorCode.Conflict],
+    [
+      400,
+      {
+        type: 'RestException',
+        message:
+          "org.camunda.bpm.engine.MismatchingMessageCorrelationException: Cannot correlate message 'm': No process definition or execution matches the parameters",
+      },
+      CamundaErrorCode.NotFound,
+    ],
+    [
+      400,
+      {
+        type: 'RestException',
+        message:
+          "org.camunda.bpm.engine.MismatchingMessageCorrelationException: Cannot correlate a message with name 'm' to a single execution. 2 executions match",
+      },
+      CamundaErrorCode.Conflict,
+    ],
     [500, { type: 'ProcessEngineException', message: "ENGINE-09003 Could not parse 'x.bpmn'." }, CamundaErrorCode.Rejected],
     [400, { type: 'InvalidRequestException', message: "Cannot find task with id 'x'.: task is null" }, CamundaErrorCode.NotFound],
     [400, { type: 'InvalidRequestException', message: 'No task found for task id x' }, CamundaErrorCode.NotFound],
     [500, { type: 'ProcessEngineException', message: "ENGINE-22004 Unable to transform DMN resource 'bad.dmn'." }, CamundaErrorCode.Rejected],
-    [500, { type: 'ProcessEngineException', message: "Cannot instantiate process definition p:1:x: Unknown property used in expression: ${amount > 5}. Cause: Cannot resolve identifier 'amount'" }, CamundaErrorCode.Rejected],
+    [
+      500,
+      {
+        type: 'ProcessEngineException',
+        message: "Cannot instantiate process definition p:1:x: Unknown property used in expression: ${amount > 5}. Cause: Cannot resolve identifier 'amount'",
+      },
+      CamundaErrorCode.Rejected,
+    ],
     [500, { type: 'ProcessEngineException', message: 'Object values cannot be used to query' }, CamundaErrorCode.Rejected],
     [500, Buffer.from(JSON.stringify({ type: 'NullValueException', message: "process instance 'x' doesn't exist" })), CamundaErrorCode.NotFound],
     [500, { type: 'ProcessEngineException', message: 'ENGINE-03076 Deletion of process definition without cascading failed.' }, CamundaErrorCode.Conflict],
-    [500, { type: 'ProcessEngineException', message: "Cannot instantiate process definition x: ENGINE-03043 Process Definition with id 'x' is suspended." }, CamundaErrorCode.Conflict],
+    [
+      500,
+      { type: 'ProcessEngineException', message: "Cannot instantiate process definition x: ENGINE-03043 Process Definition with id 'x' is suspended." },
+      CamundaErrorCode.Conflict,
+    ],
   ])('HTTP %i %j -> %s', (status, body, code) => {
     const error = translateEngineError(engineAnswered(status, body), 'test');
     expect(error.code).toBe(code);

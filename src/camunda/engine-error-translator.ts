@@ -72,7 +72,7 @@ function exceptionBody(data: unknown): EngineExceptionDto {
       return {};
     }
   }
-  return (typeof data === 'object' && data !== null ? data : {}) as EngineExceptionDto;
+  return typeof data === 'object' && data !== null ? data : {};
 }
 
 function parseProblems(body: EngineExceptionDto): EngineProblem[] {

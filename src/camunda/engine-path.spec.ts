@@ -13,8 +13,26 @@ import type { EngineHttp, EngineRequest } from './engine-http.js';
 import { enginePath } from './engine-path.js';
 
 const HOSTILE_SEGMENTS = [
-  '', '.', '..', '%2e%2e', '%2E.', '.%2e', '%252e%252e', '%25252e%25252e', '..;jsessionid=1', '%2e%2e%3b', 'a/b', 'a%2fb', 'a%252Fb',
-  'a\\b', 'a%5cb', 'a\u0000b', 'a%00b', 'line\nbreak', 'lone\ud800', 'x'.repeat(1001),
+  '',
+  '.',
+  '..',
+  '%2e%2e',
+  '%2E.',
+  '.%2e',
+  '%252e%252e',
+  '%25252e%25252e',
+  '..;jsessionid=1',
+  '%2e%2e%3b',
+  'a/b',
+  'a%2fb',
+  'a%252Fb',
+  'a\\b',
+  'a%5cb',
+  'a\u0000b',
+  'a%00b',
+  'line\nbreak',
+  'lone\ud800',
+  'x'.repeat(1001),
 ];
 const SAFE_SEGMENT = 'Proc_1:3:7c1e-ä %41';
 
@@ -48,7 +66,10 @@ const page = { firstResult: 0, maxResults: 1 };
 // Every client method, and how a caller's value reaches it. `path: false`: the value can only reach query or body.
 const CALLS: Record<string, { path: boolean; call: Call }> = {
   'EngineInfoClient.version': { path: false, call: (c) => c.EngineInfoClient.version() },
-  'DeploymentClient.deploy': { path: false, call: (c, v) => c.DeploymentClient.deploy({ name: v, source: v, tenantId: v, deployChangedOnly: false, resources: [] }) },
+  'DeploymentClient.deploy': {
+    path: false,
+    call: (c, v) => c.DeploymentClient.deploy({ name: v, source: v, tenantId: v, deployChangedOnly: false, resources: [] }),
+  },
   'DeploymentClient.listDeployments': { path: false, call: (c, v) => c.DeploymentClient.listDeployments({ name: v, tenantIds: [v], ...page }) },
   'DeploymentClient.getDeployment': { path: true, call: (c, v) => c.DeploymentClient.getDeployment(v) },
   'DeploymentClient.listDeploymentResources': { path: true, call: (c, v) => c.DeploymentClient.listDeploymentResources(v) },
@@ -76,7 +97,10 @@ const CALLS: Record<string, { path: boolean; call: Call }> = {
   'TaskClient.listTaskComments': { path: true, call: (c, v) => c.TaskClient.listTaskComments(v) },
   'TaskClient.addTaskComment': { path: true, call: (c, v) => c.TaskClient.addTaskComment(v, 'hi') },
   // Private, but it sends requests too: reached through the instance as the client itself calls it.
-  'TaskClient.listRecentTaskUpdates': { path: false, call: (c, v) => (c.TaskClient as unknown as { listRecentTaskUpdates(id: string): Promise<unknown> }).listRecentTaskUpdates(v) },
+  'TaskClient.listRecentTaskUpdates': {
+    path: false,
+    call: (c, v) => (c.TaskClient as unknown as { listRecentTaskUpdates(id: string): Promise<unknown> }).listRecentTaskUpdates(v),
+  },
   'TaskClient.listOpenTasks': { path: false, call: (c) => c.TaskClient.listOpenTasks(page) },
   'TaskClient.listTaskIdsWithCandidates': { path: false, call: (c, v) => c.TaskClient.listTaskIdsWithCandidates([v], 'groups', page) },
   'TaskClient.listOpenTasksByCreation': { path: false, call: (c) => c.TaskClient.listOpenTasksByCreation(new Date(0), page) },
@@ -85,23 +109,38 @@ const CALLS: Record<string, { path: boolean; call: Call }> = {
   'VariableClient.getVariable': { path: true, call: (c, v) => c.VariableClient.getVariable({ kind: 'process-instance', id: 'p1' }, v) },
   'VariableClient.setVariable': { path: true, call: (c, v) => c.VariableClient.setVariable({ kind: 'task', id: 't1' }, v, 'x') },
   'VariableClient.deleteVariable': { path: true, call: (c, v) => c.VariableClient.deleteVariable({ kind: 'process-instance', id: 'p1' }, v) },
-  'VariableClient.uploadVariableData': { path: true, call: (c, v) => c.VariableClient.uploadVariableData({ kind: 'process-instance', id: v }, 'f', 'File', file) },
+  'VariableClient.uploadVariableData': {
+    path: true,
+    call: (c, v) => c.VariableClient.uploadVariableData({ kind: 'process-instance', id: v }, 'f', 'File', file),
+  },
   'VariableClient.downloadVariableData': { path: true, call: (c, v) => c.VariableClient.downloadVariableData({ kind: 'task', id: 't1' }, v) },
   'VariableClient.downloadHistoricVariableData': { path: true, call: (c, v) => c.VariableClient.downloadHistoricVariableData(v) },
   'HistoryClient.findHistoricProcessInstance': { path: true, call: (c, v) => c.HistoryClient.findHistoricProcessInstance(v) },
   'HistoryClient.listHistoricProcessInstances': { path: false, call: (c) => c.HistoryClient.listHistoricProcessInstances({ unfinished: true, ...page }) },
-  'HistoryClient.listHistoricProcessInstancesByStart': { path: false, call: (c, v) => c.HistoryClient.listHistoricProcessInstancesByStart({ processInstanceIds: [v] }, page) },
+  'HistoryClient.listHistoricProcessInstancesByStart': {
+    path: false,
+    call: (c, v) => c.HistoryClient.listHistoricProcessInstancesByStart({ processInstanceIds: [v] }, page),
+  },
   'HistoryClient.countHistoricProcessInstances': { path: false, call: (c, v) => c.HistoryClient.countHistoricProcessInstances({ processInstanceIds: [v] }) },
   'HistoryClient.listHistoricTasks': { path: false, call: (c, v) => c.HistoryClient.listHistoricTasks({ taskId: v, ...page }) },
   'HistoryClient.listHistoricTasksOfBusinessKeys': { path: false, call: (c, v) => c.HistoryClient.listHistoricTasksOfBusinessKeys([v], page) },
-  'HistoryClient.listCandidateLinkChanges': { path: false, call: (c) => c.HistoryClient.listCandidateLinkChanges({ after: new Date(0), before: new Date(1), ...page }) },
-  'HistoryClient.countCandidateLinkChanges': { path: false, call: (c) => c.HistoryClient.countCandidateLinkChanges({ after: new Date(0), before: new Date(1) }) },
+  'HistoryClient.listCandidateLinkChanges': {
+    path: false,
+    call: (c) => c.HistoryClient.listCandidateLinkChanges({ after: new Date(0), before: new Date(1), ...page }),
+  },
+  'HistoryClient.countCandidateLinkChanges': {
+    path: false,
+    call: (c) => c.HistoryClient.countCandidateLinkChanges({ after: new Date(0), before: new Date(1) }),
+  },
   'HistoryClient.listHistoricActivities': { path: false, call: (c, v) => c.HistoryClient.listHistoricActivities(v) },
   'HistoryClient.listVariableChanges': { path: false, call: (c, v) => c.HistoryClient.listVariableChanges(v) },
   'HistoryClient.countHistoricVariablesOf': { path: false, call: (c, v) => c.HistoryClient.countHistoricVariablesOf([v]) },
   'HistoryClient.listHistoricVariablesOf': { path: false, call: (c, v) => c.HistoryClient.listHistoricVariablesOf([v], page) },
   'HistoryClient.listHistoricIncidents': { path: false, call: (c, v) => c.HistoryClient.listHistoricIncidents({ processInstanceId: v, ...page }) },
-  'HistoryClient.listInstancesWithVariableUpdates': { path: false, call: (c) => c.HistoryClient.listInstancesWithVariableUpdates({ after: new Date(0), ...page }) },
+  'HistoryClient.listInstancesWithVariableUpdates': {
+    path: false,
+    call: (c) => c.HistoryClient.listInstancesWithVariableUpdates({ after: new Date(0), ...page }),
+  },
   'HistoryClient.listUserOperations': { path: false, call: (c) => c.HistoryClient.listUserOperations({ after: new Date(0), firstResult: 0, maxResults: 1 }) },
   'HistoryClient.listFinishedBatches': { path: false, call: (c) => c.HistoryClient.listFinishedBatches(page) },
   'IncidentClient.listIncidents': { path: false, call: (c, v) => c.IncidentClient.listIncidents({ processInstanceId: v, ...page }) },
@@ -162,7 +201,10 @@ describe('engine paths', () => {
 
     it.each(HOSTILE_SEGMENTS.map((value) => [JSON.stringify(value).slice(0, 40), value]))('never sends a path that %s could change', async (_label, value) => {
       const http = new RecordingHttp();
-      const error = await call(clientsOn(http), value).then(() => null, (failure: unknown) => failure);
+      const error = await call(clientsOn(http), value).then(
+        () => null,
+        (failure: unknown) => failure,
+      );
       if (path) {
         expect(error).toBeInstanceOf(CamundaError);
         expect((error as CamundaError).code).toBe(CamundaErrorCode.InvalidPathSegment);

@@ -19,10 +19,10 @@ const FORBIDDEN_CHARACTER = /[/\\\u0000-\u001f\u007f]/;
  * before any request is sent; every other value is percent-encoded.
  */
 export function enginePath(literals: TemplateStringsArray, ...values: string[]): EnginePath {
-  if (!literals[0]!.startsWith('/')) throw new Error(`Engine paths are relative to engine-rest and start with '/': ${literals.join('…')}`);
-  let path = literals[0]!;
+  if (!literals[0].startsWith('/')) throw new Error(`Engine paths are relative to engine-rest and start with '/': ${literals.join('…')}`);
+  let path = literals[0];
   values.forEach((value, index) => {
-    const after = literals[index + 1]!;
+    const after = literals[index + 1];
     if (!path.endsWith('/') || !(after === '' || after.startsWith('/'))) throw new Error(`An engine path value must be a whole segment: ${literals.join('…')}`);
     path += encodeSegment(value) + after;
   });

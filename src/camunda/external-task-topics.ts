@@ -185,10 +185,14 @@ function actionsOn(task: Task, taskService: TaskService): ExternalTaskActions {
   return {
     complete: (variables, localVariables) => answerOf(() => taskService.complete(task, typed(variables), typed(localVariables))),
     fail: ({ message, details, retries, retryTimeoutMs }) =>
-      answerOf(() => taskService.handleFailure(task, { errorMessage: message.slice(0, 600), errorDetails: details?.slice(0, 4_000), retries, retryTimeout: retryTimeoutMs })),
+      answerOf(() =>
+        taskService.handleFailure(task, { errorMessage: message.slice(0, 600), errorDetails: details?.slice(0, 4_000), retries, retryTimeout: retryTimeoutMs }),
+      ),
     bpmnError: (code, message, variables) => answerOf(() => taskService.handleBpmnError(task, code, message, typed(variables))),
     extendLock: (durationMs) => answerOf(() => taskService.extendLock(task, durationMs)),
-    unlock: async () => void (await answerOf(() => taskService.unlock(task))),
+    unlock: async () => {
+      await answerOf(() => taskService.unlock(task));
+    },
   };
 }
 

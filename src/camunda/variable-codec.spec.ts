@@ -31,22 +31,38 @@ describe('variable codec', () => {
     });
 
     it('refuses Objects in formats the engine does not read, or whose JSON is broken', () => {
-      const object = (format: string, value: string, objectTypeName = 'java.util.HashMap') => ({ type: 'Object', value, valueInfo: { objectTypeName, serializationDataFormat: format } });
+      const object = (format: string, value: string, objectTypeName = 'java.util.HashMap') => ({
+        type: 'Object',
+        value,
+        valueInfo: { objectTypeName, serializationDataFormat: format },
+      });
       expect(() => encodeVariable('o', object('application/x-java-serialized-object', 'rO0AB'))).toThrow(/serializationDataFormat must be application\/json/);
       expect(() => encodeVariable('o', object('application/xml', '<a/>'))).toThrow(/serializationDataFormat must be application\/json/);
       expect(() => encodeVariable('o', object('application/json', '{broken'))).toThrow(/its JSON serialization/);
       expect(() => encodeVariable('o', object('application/json', '{}', 'java.util.HashMap; rm -rf'))).toThrow(/Java type name/);
       expect(() => encodeVariable('o', object('application/json', '{}', 'java.lang.Runtime'))).toThrow(/JDK value types only.*not java\.lang\.Runtime/);
-      expect(() => encodeVariable('o', object('application/json', '[]', 'java.util.ArrayList<java.lang.ProcessBuilder>'))).toThrow(/not java\.lang\.ProcessBuilder/);
+      expect(() => encodeVariable('o', object('application/json', '[]', 'java.util.ArrayList<java.lang.ProcessBuilder>'))).toThrow(
+        /not java\.lang\.ProcessBuilder/,
+      );
       expect(encodeVariable('o', object('application/json', '["a"]', 'java.util.ArrayList<java.lang.String>')).type).toBe('Object');
     });
 
     it('checks an Object valueInfo even when the value is null, and takes valueInfo only where it means something', () => {
       const nullObject = { type: 'Object', value: null, valueInfo: { objectTypeName: 'x', serializationDataFormat: 'application/x-java-serialized-object' } };
       expect(() => encodeVariable('o', nullObject)).toThrow(/serializationDataFormat|JDK value types/);
-      expect(() => encodeVariable('o', { type: 'Object', value: null, valueInfo: { objectTypeName: 'java.util.HashMap'.padEnd(5000, 'x'), serializationDataFormat: 'application/json' } })).toThrow(/Java type name/);
-      expect(encodeVariable('o', { type: 'Object', value: null, valueInfo: { objectTypeName: 'java.util.HashMap', serializationDataFormat: 'application/json' } })).toMatchObject({ value: null, type: 'Object' });
-      expect(() => encodeVariable('s', { type: 'String', value: 'x', valueInfo: { objectTypeName: 'java.lang.Runtime' } })).toThrow(/valueInfo is only read for Object/);
+      expect(() =>
+        encodeVariable('o', {
+          type: 'Object',
+          value: null,
+          valueInfo: { objectTypeName: 'java.util.HashMap'.padEnd(5000, 'x'), serializationDataFormat: 'application/json' },
+        }),
+      ).toThrow(/Java type name/);
+      expect(
+        encodeVariable('o', { type: 'Object', value: null, valueInfo: { objectTypeName: 'java.util.HashMap', serializationDataFormat: 'application/json' } }),
+      ).toMatchObject({ value: null, type: 'Object' });
+      expect(() => encodeVariable('s', { type: 'String', value: 'x', valueInfo: { objectTypeName: 'java.lang.Runtime' } })).toThrow(
+        /valueInfo is only read for Object/,
+      );
       expect(() => encodeVariable('s', { type: 'String', value: 'x', valueInfo: { transient: true } })).toThrow(/valueInfo is only read for Object/);
       expect(encodeVariable('s', { type: 'String', value: 'x', valueInfo: {} })).toEqual({ value: 'x', type: 'String' });
     });
@@ -58,13 +74,34 @@ describe('variable codec', () => {
 
   describe('typed in', () => {
     it.each([
-      [{ value: 32_767, type: 'Short' }, { value: 32_767, type: 'Short' }],
-      [{ value: -(2 ** 31), type: 'Integer' }, { value: -(2 ** 31), type: 'Integer' }],
-      [{ value: Number.MAX_SAFE_INTEGER, type: 'Long' }, { value: Number.MAX_SAFE_INTEGER, type: 'Long' }],
-      [{ value: 3, type: 'Double' }, { value: 3, type: 'Double' }],
-      [{ value: 'aGk=', type: 'Bytes' }, { value: 'aGk=', type: 'Bytes' }],
-      [{ value: 'x', type: 'Json' }, { value: '"x"', type: 'Json' }],
-      [{ value: null, type: 'String' }, { value: null, type: 'String' }],
+      [
+        { value: 32_767, type: 'Short' },
+        { value: 32_767, type: 'Short' },
+      ],
+      [
+        { value: -(2 ** 31), type: 'Integer' },
+        { value: -(2 ** 31), type: 'Integer' },
+      ],
+      [
+        { value: Number.MAX_SAFE_INTEGER, type: 'Long' },
+        { value: Number.MAX_SAFE_INTEGER, type: 'Long' },
+      ],
+      [
+        { value: 3, type: 'Double' },
+        { value: 3, type: 'Double' },
+      ],
+      [
+        { value: 'aGk=', type: 'Bytes' },
+        { value: 'aGk=', type: 'Bytes' },
+      ],
+      [
+        { value: 'x', type: 'Json' },
+        { value: '"x"', type: 'Json' },
+      ],
+      [
+        { value: null, type: 'String' },
+        { value: null, type: 'String' },
+      ],
     ])('%j -> %j', (input, expected) => {
       expect(encodeVariable('v', input)).toEqual(expected);
     });
@@ -100,12 +137,20 @@ describe('variable codec', () => {
     it('parses Json, shows Dates as ISO 8601, keeps Objects serialized', () => {
       expect(decodeTyped({ value: '{"k":[1]}', type: 'Json' })).toEqual({ value: { k: [1] }, type: 'Json' });
       expect(decodeTyped({ value: '2026-03-04T03:06:07.800+0000', type: 'Date' })).toEqual({ value: '2026-03-04T03:06:07.800+00:00', type: 'Date' });
-      const object = { value: 'rO0ABXQAA2Zvbw==', type: 'Object', valueInfo: { objectTypeName: 'java.lang.String', serializationDataFormat: 'application/x-java-serialized-object' } };
+      const object = {
+        value: 'rO0ABXQAA2Zvbw==',
+        type: 'Object',
+        valueInfo: { objectTypeName: 'java.lang.String', serializationDataFormat: 'application/x-java-serialized-object' },
+      };
       expect(decodeTyped(object)).toEqual(object);
     });
 
     it('round-trips typed values through the engine format', () => {
-      for (const input of [{ value: 7, type: 'Short' }, { value: { a: null }, type: 'Json' }, { value: '2026-01-01T00:00:00.000+05:30', type: 'Date' }]) {
+      for (const input of [
+        { value: 7, type: 'Short' },
+        { value: { a: null }, type: 'Json' },
+        { value: '2026-01-01T00:00:00.000+05:30', type: 'Date' },
+      ]) {
         expect(decodeTyped(encodeVariable('v', input))).toEqual(input);
       }
     });

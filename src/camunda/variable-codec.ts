@@ -22,17 +22,37 @@ const MAX_STRING_LENGTH = 4000;
 const OBJECT_FORMAT = 'application/json';
 // Types Jackson builds from plain JSON without calling anything of consequence: collections and boxed values.
 const OBJECT_TYPES = new Set([
-  'java.util.HashMap', 'java.util.LinkedHashMap', 'java.util.TreeMap', 'java.util.Map', 'java.util.ArrayList', 'java.util.LinkedList',
-  'java.util.List', 'java.util.HashSet', 'java.util.LinkedHashSet', 'java.util.TreeSet', 'java.util.Set', 'java.lang.String', 'java.lang.Integer',
-  'java.lang.Long', 'java.lang.Short', 'java.lang.Double', 'java.lang.Float', 'java.lang.Boolean', 'java.lang.Object', 'java.math.BigDecimal',
+  'java.util.HashMap',
+  'java.util.LinkedHashMap',
+  'java.util.TreeMap',
+  'java.util.Map',
+  'java.util.ArrayList',
+  'java.util.LinkedList',
+  'java.util.List',
+  'java.util.HashSet',
+  'java.util.LinkedHashSet',
+  'java.util.TreeSet',
+  'java.util.Set',
+  'java.lang.String',
+  'java.lang.Integer',
+  'java.lang.Long',
+  'java.lang.Short',
+  'java.lang.Double',
+  'java.lang.Float',
+  'java.lang.Boolean',
+  'java.lang.Object',
+  'java.math.BigDecimal',
   'java.math.BigInteger',
 ]);
-const JAVA_TYPE_NAME = /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*(?:<[\w$.<>, \[\]]*>)?(?:\[\])*$/;
+const JAVA_TYPE_NAME = /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*(?:<[\w$.<>, [\]]*>)?(?:\[\])*$/;
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
 /** A variable value the engine cannot take; the HTTP layer names the variable in a 400. */
 export class VariableEncodingError extends CamundaError {
-  constructor(readonly variableName: string, reason: string) {
+  constructor(
+    readonly variableName: string,
+    reason: string,
+  ) {
     super(CamundaErrorCode.InvalidVariable, `Variable '${variableName}': ${reason}`);
     this.name = 'VariableEncodingError';
   }
@@ -116,7 +136,9 @@ function encodeTyped(name: string, input: TypedVariable): TypedValueDto {
     case 'Null':
       return fail('a Null variable must have the value null');
     case 'Bytes':
-      return typeof value === 'string' && BASE64.test(value) ? { value, type } : fail('Bytes must be a base64 string (or upload them to the .../data endpoint)');
+      return typeof value === 'string' && BASE64.test(value)
+        ? { value, type }
+        : fail('Bytes must be a base64 string (or upload them to the .../data endpoint)');
   }
 }
 
@@ -124,9 +146,12 @@ function encodeTyped(name: string, input: TypedVariable): TypedValueDto {
 function encodeObject(value: unknown, valueInfo: TypedVariable['valueInfo'], fail: (reason: string) => never): TypedValueDto {
   const objectTypeName = valueInfo?.objectTypeName;
   const serializationDataFormat = valueInfo?.serializationDataFormat;
-  if (typeof objectTypeName !== 'string' || typeof serializationDataFormat !== 'string') return fail('an Object needs valueInfo.objectTypeName and valueInfo.serializationDataFormat');
-  if (Object.keys(valueInfo!).some((key) => !['objectTypeName', 'serializationDataFormat'].includes(key))) return fail('an Object takes only objectTypeName and serializationDataFormat in valueInfo');
-  if (objectTypeName.length > 500 || !JAVA_TYPE_NAME.test(objectTypeName)) return fail('valueInfo.objectTypeName must be a Java type name, e.g. java.util.HashMap');
+  if (typeof objectTypeName !== 'string' || typeof serializationDataFormat !== 'string')
+    return fail('an Object needs valueInfo.objectTypeName and valueInfo.serializationDataFormat');
+  if (Object.keys(valueInfo!).some((key) => !['objectTypeName', 'serializationDataFormat'].includes(key)))
+    return fail('an Object takes only objectTypeName and serializationDataFormat in valueInfo');
+  if (objectTypeName.length > 500 || !JAVA_TYPE_NAME.test(objectTypeName))
+    return fail('valueInfo.objectTypeName must be a Java type name, e.g. java.util.HashMap');
   const unknownTypes = objectTypeName.match(/[A-Za-z_$][\w$.]*/g)!.filter((typeName) => !OBJECT_TYPES.has(typeName));
   if (unknownTypes.length > 0) return fail(`Object values may be of JDK value types only (${[...OBJECT_TYPES].join(', ')}); not ${unknownTypes.join(', ')}`);
   if (serializationDataFormat !== OBJECT_FORMAT) return fail(`valueInfo.serializationDataFormat must be ${OBJECT_FORMAT}`);
@@ -152,7 +177,7 @@ function toEngineDateValue(value: unknown): string | null {
   const match = typeof value === 'string' ? ISO_DATE.exec(value) : null;
   if (!match || Number.isNaN(Date.parse(value as string))) return null;
   const [, dateTime, millis = '', zone] = match;
-  const offset = zone === 'Z' ? '+0000' : zone!.replace(':', '');
+  const offset = zone === 'Z' ? '+0000' : zone.replace(':', '');
   return `${dateTime}.${millis.padEnd(3, '0')}${offset}`;
 }
 

@@ -23,7 +23,12 @@ export class AcceptedWrite {
  * Runs what follows a write the engine has already accepted. Whatever fails there (database cut, engine gone
  * while reading back) is logged and turned into an AcceptedWrite carrying `known`, never into an error.
  */
-export async function afterEngineAccepted<T>(command: string, known: Record<string, unknown>, finish: () => Promise<T>, location?: string): Promise<T | AcceptedWrite> {
+export async function afterEngineAccepted<T>(
+  command: string,
+  known: Record<string, unknown>,
+  finish: () => Promise<T>,
+  location?: string,
+): Promise<T | AcceptedWrite> {
   try {
     return await finish();
   } catch (error) {
@@ -34,5 +39,6 @@ export async function afterEngineAccepted<T>(command: string, known: Record<stri
 
 /** How the OpenAPI document describes an AcceptedWrite answer, on every route that may give one. */
 export const ACCEPTED_WRITE_RESPONSE = {
-  description: 'The engine accepted the command but the mirror could not be brought up to date yet: what is known, with `mirrored: false`. Do not retry; the poll catches up.',
+  description:
+    'The engine accepted the command but the mirror could not be brought up to date yet: what is known, with `mirrored: false`. Do not retry; the poll catches up.',
 };

@@ -28,7 +28,12 @@ describe('validateGatewayConfig', () => {
   });
 
   it('bounds the idempotency, upload and user-group cache settings', () => {
-    expect(validateGatewayConfig({})).toMatchObject({ IDEMPOTENCY_KEY_TTL_MS: 86_400_000, MAX_CONCURRENT_UPLOADS: 4, USER_GROUPS_CACHE_SIZE: 1_000, USER_GROUPS_CACHE_TTL_MS: 60_000 });
+    expect(validateGatewayConfig({})).toMatchObject({
+      IDEMPOTENCY_KEY_TTL_MS: 86_400_000,
+      MAX_CONCURRENT_UPLOADS: 4,
+      USER_GROUPS_CACHE_SIZE: 1_000,
+      USER_GROUPS_CACHE_TTL_MS: 60_000,
+    });
     const bad = { IDEMPOTENCY_KEY_TTL_MS: '1000', MAX_CONCURRENT_UPLOADS: '0', USER_GROUPS_CACHE_SIZE: '0', USER_GROUPS_CACHE_TTL_MS: '99999999' };
     for (const [name, value] of Object.entries(bad)) expect(() => validateGatewayConfig({ [name]: value })).toThrow(name);
   });
@@ -41,7 +46,12 @@ describe('validateGatewayConfig', () => {
   });
 
   it('maps roles to Camunda groups from JSON, and never to camunda-admin', () => {
-    expect(validateGatewayConfig({}).AUTH_ROLE_GROUPS).toEqual({ requester: 'requesters', approver: 'managers', operator: 'operators', admin: 'gatewayadmins' });
+    expect(validateGatewayConfig({}).AUTH_ROLE_GROUPS).toEqual({
+      requester: 'requesters',
+      approver: 'managers',
+      operator: 'operators',
+      admin: 'gatewayadmins',
+    });
     expect(validateGatewayConfig({ AUTH_ROLE_GROUPS: '{"approver":"approvers"}' }).AUTH_ROLE_GROUPS).toEqual({ approver: 'approvers' });
     for (const bad of ['{"admin":"camunda-admin"}', '{"superuser":"x"}', '{"approver":"man agers"}', '["managers"]', 'managers', '{"approver":7}']) {
       expect(() => validateGatewayConfig({ AUTH_ROLE_GROUPS: bad })).toThrow('AUTH_ROLE_GROUPS');
@@ -63,7 +73,10 @@ describe('validateGatewayConfig', () => {
 
 describe('validateGatewayConfig: authentication', () => {
   it('reads an explicit JWKS URI and service accounts', () => {
-    const config = validateGatewayConfig({ AUTH_JWKS_URI: 'https://idp.example/keys', AUTH_SERVICE_ACCOUNTS: '{"svc":{"workspaces":["acme"],"roles":["operator"]}}' });
+    const config = validateGatewayConfig({
+      AUTH_JWKS_URI: 'https://idp.example/keys',
+      AUTH_SERVICE_ACCOUNTS: '{"svc":{"workspaces":["acme"],"roles":["operator"]}}',
+    });
     expect(config.AUTH_JWKS_URI).toBe('https://idp.example/keys');
     expect(config.AUTH_SERVICE_ACCOUNTS).toEqual({ svc: { workspaces: ['acme'], roles: ['operator'] } });
   });

@@ -2,11 +2,33 @@ import { plainToInstance, Transform } from 'class-transformer';
 import { CronTime } from 'cron';
 import { Role } from '../identity/caller.js';
 import { Optional } from '../problem/optional.js';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsInt, Matches, IsString, IsUrl, Max, MaxLength, Min, MinLength, ValidateBy, validateSync } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  Matches,
+  IsString,
+  IsUrl,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  ValidateBy,
+  validateSync,
+} from 'class-validator';
 
 const toBoolean = ({ value }: { value: unknown }) =>
-  typeof value === 'string' ? { true: true, false: false, '1': true, '0': false }[value.trim().toLowerCase()] ?? value : value;
-const toList = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.split(',').map((item) => item.trim()).filter(Boolean) : value);
+  typeof value === 'string' ? ({ true: true, false: false, '1': true, '0': false }[value.trim().toLowerCase()] ?? value) : value;
+const toList = ({ value }: { value: unknown }) =>
+  typeof value === 'string'
+    ? value
+        .split(',')
+        .map((item) => item.trim())
+        .filter(Boolean)
+    : value;
 const ORIGIN = /^https?:\/\/[a-z0-9.-]+(:\d{1,5})?$/i;
 const toJson = ({ value }: { value: unknown }) => {
   if (typeof value !== 'string') return value;
@@ -39,7 +61,10 @@ export enum GatewayRole {
 }
 
 export class GatewayConfig {
-  @Transform(toInt) @IsInt() @Min(1) @Max(65535)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(65535)
   PORT = 3000;
 
   @IsIn(['fatal', 'error', 'warn', 'log', 'debug', 'verbose'])
@@ -51,33 +76,48 @@ export class GatewayConfig {
   @IsUrl({ protocols: ['http', 'https'], require_tld: false, require_protocol: true })
   CAMUNDA_URL = 'http://localhost:8080/engine-rest';
 
-  @IsString() @MinLength(1)
+  @IsString()
+  @MinLength(1)
   CAMUNDA_USER = 'demo';
 
   @IsString()
   CAMUNDA_PASSWORD = 'demo';
 
-  @Transform(toInt) @IsInt() @Min(100) @Max(120_000)
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(120_000)
   CAMUNDA_TIMEOUT_MS = 10_000;
 
   @IsUrl({ protocols: ['amqp', 'amqps'], require_tld: false, require_protocol: true })
   RABBITMQ_URL = 'amqp://guest:guest@127.0.0.1:5672';
 
-  @IsString() @MinLength(1) @MaxLength(255)
+  @IsString()
+  @MinLength(1)
+  @MaxLength(255)
   EVENTS_EXCHANGE = 'camunda.events';
 
-  @Transform(toInt) @IsInt() @Min(100) @Max(3_600_000)
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(3_600_000)
   SYNC_INTERVAL_MS = 500;
 
   /** How far back each incremental poll looks again, so rows committed late with an older timestamp are not missed. */
-  @Transform(toInt) @IsInt() @Min(0) @Max(3_600_000)
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(3_600_000)
   SYNC_OVERLAP_MS = 5_000;
 
   /**
    * A fresh mirror imports every open instance; with this date (ISO 8601) it also imports the instances that
    * finished since then, so an old engine's closed tickets show too. Unset: open instances only.
    */
-  @Optional() @Matches(/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})?)?$/, { message: 'SYNC_IMPORT_SINCE must be an ISO 8601 date, e.g. 2026-01-01 or 2026-01-01T00:00:00Z' })
+  @Optional()
+  @Matches(/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})?)?$/, {
+    message: 'SYNC_IMPORT_SINCE must be an ISO 8601 date, e.g. 2026-01-01 or 2026-01-01T00:00:00Z',
+  })
   SYNC_IMPORT_SINCE: string | undefined = undefined;
 
   /** When the full reconcile runs (cron with seconds); every 5 minutes by default. */
@@ -85,17 +125,25 @@ export class GatewayConfig {
   SYNC_RECONCILE_CRON = '0 */5 * * * *';
 
   /** First retry delay of an instance whose refresh failed; it doubles with every further failure. */
-  @Transform(toInt) @IsInt() @Min(100) @Max(3_600_000)
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(3_600_000)
   SYNC_PARKED_RETRY_MIN_MS = 10_000;
 
   /** The longest wait between two retries of a parked instance. */
-  @Transform(toInt) @IsInt() @Min(100) @Max(86_400_000)
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(86_400_000)
   SYNC_PARKED_RETRY_MAX_MS = 3_600_000;
 
-  @IsString() @MinLength(1)
+  @IsString()
+  @MinLength(1)
   BPMN_DIR = 'bpmn';
 
-  @Transform(toBoolean) @IsBoolean()
+  @Transform(toBoolean)
+  @IsBoolean()
   DEPLOY_ON_STARTUP = true;
 
   /** `all`: API and workers; `api`: no workers; `worker`: workers, health and metrics, no process API. */
@@ -103,96 +151,167 @@ export class GatewayConfig {
   GATEWAY_ROLE: GatewayRole = GatewayRole.All;
 
   /** Off: no external-task worker runs in this process, whatever its role. */
-  @Transform(toBoolean) @IsBoolean()
+  @Transform(toBoolean)
+  @IsBoolean()
   WORKERS_ENABLED = true;
 
-  @Transform(toInt) @IsInt() @Min(1_000) @Max(3_600_000)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1_000)
+  @Max(3_600_000)
   WORKER_LOCK_DURATION_MS = 30_000;
 
   /** Long-polling wait of fetchAndLock; 0 disables long polling. */
-  @Transform(toInt) @IsInt() @Min(0) @Max(1_800_000)
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(1_800_000)
   WORKER_LONG_POLL_MS = 10_000;
 
   /** Most tasks fetched in one request, per topic. */
-  @Transform(toInt) @IsInt() @Min(1) @Max(1_000)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1_000)
   WORKER_MAX_TASKS = 10;
 
   /** Pause between two fetches of a topic: short, because a fetch that finds nothing waits in the engine (long poll). */
-  @Transform(toInt) @IsInt() @Min(0) @Max(60_000)
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(60_000)
   WORKER_POLL_INTERVAL_MS = 50;
 
   /** Most tasks of one topic in hand at once, across polls, unless the topic's worker says otherwise. */
-  @Transform(toInt) @IsInt() @Min(1) @Max(10_000)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(10_000)
   WORKER_MAX_IN_FLIGHT = 10;
 
   /** Tries of a failing task, the first included, before the incident (unless the topic's worker says otherwise). */
-  @Transform(toInt) @IsInt() @Min(1) @Max(100)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(100)
   WORKER_RETRY_ATTEMPTS = 3;
 
   /** The wait after the first failure; it doubles with each further one (with up to 20 % jitter) up to the maximum. */
-  @Transform(toInt) @IsInt() @Min(0) @Max(86_400_000)
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(86_400_000)
   WORKER_RETRY_INITIAL_DELAY_MS = 1_000;
 
-  @Transform(toInt) @IsInt() @Min(0) @Max(86_400_000)
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(86_400_000)
   WORKER_RETRY_MAX_DELAY_MS = 60_000;
 
   /** On shutdown, how long tasks in hand may take to finish; the rest are unlocked for another worker. */
-  @Transform(toInt) @IsInt() @Min(0) @Max(3_600_000)
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(3_600_000)
   WORKER_DRAIN_TIMEOUT_MS = 20_000;
 
-  @Transform(toInt) @IsInt() @Min(50) @Max(600_000)
+  @Transform(toInt)
+  @IsInt()
+  @Min(50)
+  @Max(600_000)
   OUTBOX_RELAY_INTERVAL_MS = 500;
 
   /** Browser origins (scheme://host[:port], comma-separated) that may send commands besides the gateway's own. */
-  @Transform(toList) @IsArray() @ArrayMaxSize(100) @Matches(ORIGIN, { each: true, message: 'each entry must be an origin such as https://tickets.example.org' })
+  @Transform(toList)
+  @IsArray()
+  @ArrayMaxSize(100)
+  @Matches(ORIGIN, { each: true, message: 'each entry must be an origin such as https://tickets.example.org' })
   ALLOWED_ORIGINS: string[] = [];
 
   /** How long the answer to a POST with an Idempotency-Key is kept for replays (default 24 h). */
-  @Transform(toInt) @IsInt() @Min(60_000) @Max(30 * 24 * 3_600_000)
+  @Transform(toInt)
+  @IsInt()
+  @Min(60_000)
+  @Max(30 * 24 * 3_600_000)
   IDEMPOTENCY_KEY_TTL_MS = 24 * 3_600_000;
 
   /** Users whose group memberships are cached for candidate-user task lists, and for how long. */
-  @Transform(toInt) @IsInt() @Min(1) @Max(1_000_000)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
   USER_GROUPS_CACHE_SIZE = 1_000;
 
-  @Transform(toInt) @IsInt() @Min(1_000) @Max(3_600_000)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1_000)
+  @Max(3_600_000)
   USER_GROUPS_CACHE_TTL_MS = 60_000;
 
   /** Multipart uploads (variable data, deployments) handled at once; more are refused with 503 and Retry-After. */
-  @Transform(toInt) @IsInt() @Min(1) @Max(1_000)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1_000)
   MAX_CONCURRENT_UPLOADS = 4;
 
   /** Publish attempts the broker may refuse (nack, or a channel error on the message) before a row becomes a dead letter. */
-  @Transform(toInt) @IsInt() @Min(1) @Max(1_000)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1_000)
   OUTBOX_MAX_ATTEMPTS = 10;
 
   /** How long the relay waits for the broker to confirm a batch before it drops the connection and retries. */
-  @Transform(toInt) @IsInt() @Min(100) @Max(600_000)
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(600_000)
   OUTBOX_CONFIRM_TIMEOUT_MS = 10_000;
 
   /** How long published rows stay in the outbox (for inspection) before the retention sweep deletes them. */
-  @Transform(toInt) @IsInt() @Min(60_000) @Max(31_536_000_000)
+  @Transform(toInt)
+  @IsInt()
+  @Min(60_000)
+  @Max(31_536_000_000)
   OUTBOX_RETENTION_MS = 604_800_000;
 
-  @Transform(toInt) @IsInt() @Min(1_000) @Max(86_400_000)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1_000)
+  @Max(86_400_000)
   OUTBOX_RETENTION_SWEEP_MS = 60_000;
 
   /** How long mirror rows of ended instances are kept (with their tasks, variables, incidents); 0 keeps them. */
-  @Transform(toInt) @IsInt() @Min(0) @Max(315_360_000_000)
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(315_360_000_000)
   MIRROR_RETENTION_MS = 0;
 
-  @Transform(toInt) @IsInt() @Min(1_000) @Max(86_400_000)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1_000)
+  @Max(86_400_000)
   MIRROR_RETENTION_SWEEP_MS = 3_600_000;
 
   /** How long audit entries are kept before the retention sweep deletes them; 400 days by default. */
-  @Transform(toInt) @IsInt() @Min(86_400_000) @Max(315_360_000_000)
+  @Transform(toInt)
+  @IsInt()
+  @Min(86_400_000)
+  @Max(315_360_000_000)
   AUDIT_RETENTION_MS = 34_560_000_000;
 
-  @Transform(toInt) @IsInt() @Min(1_000) @Max(86_400_000)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1_000)
+  @Max(86_400_000)
   AUDIT_RETENTION_SWEEP_MS = 3_600_000;
 
   /** Local experiments only: every request acts as an engine-wide admin. A warning is logged at every boot. */
-  @Transform(toBoolean) @IsBoolean()
+  @Transform(toBoolean)
+  @IsBoolean()
   AUTH_DISABLED = false;
 
   /** The OIDC issuer whose tokens are accepted (exactly the `iss` of its tokens). */
@@ -200,30 +319,45 @@ export class GatewayConfig {
   AUTH_ISSUER = 'http://localhost:8180/realms/camunda-gateway';
 
   /** Tokens must name this audience in `aud`. */
-  @IsString() @MinLength(1) @MaxLength(255)
+  @IsString()
+  @MinLength(1)
+  @MaxLength(255)
   AUTH_AUDIENCE = 'camunda-gateway';
 
   /** Where the issuer's signing keys are; by default taken from the issuer's OpenID discovery document. */
-  @Optional() @IsUrl({ protocols: ['http', 'https'], require_tld: false, require_protocol: true })
+  @Optional()
+  @IsUrl({ protocols: ['http', 'https'], require_tld: false, require_protocol: true })
   AUTH_JWKS_URI: string | undefined = undefined;
 
   /** Signature algorithms accepted; asymmetric ones only, so a key that verifies can never sign. */
-  @Transform(toList) @IsArray() @ArrayMinSize(1) @IsIn(ASYMMETRIC_ALGORITHMS, { each: true, message: `each entry must be one of ${ASYMMETRIC_ALGORITHMS.join(', ')}` })
+  @Transform(toList)
+  @IsArray()
+  @ArrayMinSize(1)
+  @IsIn(ASYMMETRIC_ALGORITHMS, { each: true, message: `each entry must be one of ${ASYMMETRIC_ALGORITHMS.join(', ')}` })
   AUTH_ALGORITHMS: string[] = ['RS256', 'PS256', 'ES256', 'EdDSA'];
 
   /** Clock difference tolerated on exp/nbf/iat, in seconds. */
-  @Transform(toInt) @IsInt() @Min(0) @Max(300)
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(300)
   AUTH_CLOCK_SKEW_S = 30;
 
   /** How often the signing keys are refetched in the background; an unknown `kid` refetches at once. */
-  @Transform(toInt) @IsInt() @Min(10_000) @Max(86_400_000)
+  @Transform(toInt)
+  @IsInt()
+  @Min(10_000)
+  @Max(86_400_000)
   AUTH_JWKS_REFRESH_MS = 600_000;
 
   /**
    * The shortest wait between two key fetches caused by an unknown `kid`: a rotated key is picked up within it,
    * and tokens with made-up kids cannot make the gateway fetch more often.
    */
-  @Transform(toInt) @IsInt() @Min(0) @Max(600_000)
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(600_000)
   AUTH_JWKS_COOLDOWN_MS = 1_000;
 
   /** Claims (dotted paths allowed, e.g. realm_access.roles) that carry who the caller is. */
@@ -239,23 +373,32 @@ export class GatewayConfig {
    * Backend services calling with client-credentials tokens, by client id: {"ticket-service": {"workspaces":
    * ["acme"], "roles": ["requester"]}}. Their tokens' own role and workspace claims are ignored.
    */
-  @Transform(toJson) @IsServiceAccounts()
+  @Transform(toJson)
+  @IsServiceAccounts()
   AUTH_SERVICE_ACCOUNTS: Record<string, ServiceAccount> = {};
 
   /** Whether /metrics answers without a token (for a Prometheus that scrapes without credentials). */
-  @Transform(toBoolean) @IsBoolean()
+  @Transform(toBoolean)
+  @IsBoolean()
   METRICS_PUBLIC = true;
 
   /** How long a provisioned caller is trusted before its Camunda user, groups and tenants are checked again. */
-  @Transform(toInt) @IsInt() @Min(1_000) @Max(86_400_000)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1_000)
+  @Max(86_400_000)
   AUTH_PROVISION_REFRESH_MS = 300_000;
 
   /** Callers kept provisioned in memory; one past it is provisioned again on its next request. */
-  @Transform(toInt) @IsInt() @Min(1) @Max(1_000_000)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
   AUTH_CALLER_CACHE_SIZE = 10_000;
 
   /** The Camunda group each role makes its holders members of (JSON object role → group id). */
-  @Transform(toJson) @IsRoleGroups()
+  @Transform(toJson)
+  @IsRoleGroups()
   AUTH_ROLE_GROUPS: Partial<Record<Role, string>> = {
     [Role.Requester]: 'requesters',
     [Role.Approver]: 'managers',
@@ -273,7 +416,8 @@ function IsRoleGroups(): PropertyDecorator {
         value !== null &&
         !Array.isArray(value) &&
         Object.entries(value).every(([role, group]) => ROLES.includes(role) && typeof group === 'string' && ENGINE_ID.test(group)),
-      defaultMessage: () => `$property must be a JSON object from role (${ROLES.join(', ')}) to a Camunda group id of letters and digits; camunda-admin is never one`,
+      defaultMessage: () =>
+        `$property must be a JSON object from role (${ROLES.join(', ')}) to a Camunda group id of letters and digits; camunda-admin is never one`,
     },
   });
 }
@@ -284,7 +428,9 @@ function IsServiceAccounts(): PropertyDecorator {
     name: 'isServiceAccounts',
     validator: {
       validate: (value: unknown) =>
-        typeof value === 'object' && value !== null && !Array.isArray(value) &&
+        typeof value === 'object' &&
+        value !== null &&
+        !Array.isArray(value) &&
         Object.values(value).every((account: unknown) => {
           const { workspaces, roles } = (account ?? {}) as Partial<ServiceAccount>;
           return isNameList(workspaces) && isNameList(roles) && (roles as string[]).every((role) => ROLES.includes(role));

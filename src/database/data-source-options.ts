@@ -36,7 +36,19 @@ export function dataSourceOptions(databaseUrl: string): DataSourceOptions {
   return {
     type: 'postgres',
     url: databaseUrl,
-    entities: [...MIRROR_ENTITIES, OutboxEventRecord, OutboxDeadLetterRecord, SyncCursorRecord, SyncRunRecord, ParkedInstanceRecord, IdempotencyRecord, AuditLogRecord, IdentityUserRecord, WorkspaceRecord, CommentAuthorRecord],
+    entities: [
+      ...MIRROR_ENTITIES,
+      OutboxEventRecord,
+      OutboxDeadLetterRecord,
+      SyncCursorRecord,
+      SyncRunRecord,
+      ParkedInstanceRecord,
+      IdempotencyRecord,
+      AuditLogRecord,
+      IdentityUserRecord,
+      WorkspaceRecord,
+      CommentAuthorRecord,
+    ],
     migrations: [
       InitialMirror1763712000000,
       VariablesIncidents1763798400000,

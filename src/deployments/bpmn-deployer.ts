@@ -52,7 +52,13 @@ export class BpmnDeployer implements OnApplicationBootstrap, BeforeApplicationSh
       return;
     }
     const resources = await Promise.all(files.map(async (fileName) => ({ fileName, content: await readFile(join(directory, fileName)) })));
-    const deployment = await this.deploymentClient.deploy({ name: GATEWAY_DEPLOYMENT_SOURCE, source: GATEWAY_DEPLOYMENT_SOURCE, deployChangedOnly: true, tenantId, resources });
+    const deployment = await this.deploymentClient.deploy({
+      name: GATEWAY_DEPLOYMENT_SOURCE,
+      source: GATEWAY_DEPLOYMENT_SOURCE,
+      deployChangedOnly: true,
+      tenantId,
+      resources,
+    });
     const created = deployment.processDefinitions.map((definition) => `${definition.key}:${definition.version}`);
     this.logger.log(created.length > 0 ? `Deployed ${created.join(', ')}${where}` : `BPMN unchanged (${files.join(', ')}); nothing new deployed${where}`);
     await this.refresher.refreshDefinitions();

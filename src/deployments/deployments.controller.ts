@@ -23,7 +23,12 @@ export class DeploymentsController {
 
   @Roles(Role.Admin)
   @Post()
-  @UseInterceptors(AnyFilesInterceptor({ limits: { files: MAX_FILES, fileSize: MAX_FILE_BYTES, ...FIELD_LIMITS, parts: MAX_FILES + FIELD_LIMITS.fields }, defParamCharset: 'utf8' }))
+  @UseInterceptors(
+    AnyFilesInterceptor({
+      limits: { files: MAX_FILES, fileSize: MAX_FILE_BYTES, ...FIELD_LIMITS, parts: MAX_FILES + FIELD_LIMITS.fields },
+      defParamCharset: 'utf8',
+    }),
+  )
   @ApiConsumes('multipart/form-data')
   @ApiBody({
     schema: {
@@ -39,8 +44,16 @@ export class DeploymentsController {
   })
   @ApiOperation({ summary: 'Deploy BPMN, DMN and form files; a model the engine rejects is a 400 with its parse problems (resource, line, column, element)' })
   @ApiAcceptedResponse(ACCEPTED_WRITE_RESPONSE)
-  create(@Scope() scope: AccessScope, @Body() body: CreateDeploymentDto, @UploadedFiles() files: Express.Multer.File[] = []): Promise<EngineDeployment | AcceptedWrite> {
-    return this.deployments.create(scope, body, files.map((file) => ({ fileName: file.originalname, content: file.buffer })));
+  create(
+    @Scope() scope: AccessScope,
+    @Body() body: CreateDeploymentDto,
+    @UploadedFiles() files: Express.Multer.File[] = [],
+  ): Promise<EngineDeployment | AcceptedWrite> {
+    return this.deployments.create(
+      scope,
+      body,
+      files.map((file) => ({ fileName: file.originalname, content: file.buffer })),
+    );
   }
 
   @Roles(Role.Operator)

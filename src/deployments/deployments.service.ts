@@ -28,7 +28,9 @@ export class DeploymentsService {
 
   async create(scope: AccessScope, input: CreateDeploymentDto, resources: DeploymentResource[]): Promise<EngineDeployment | AcceptedWrite> {
     if (resources.length === 0) {
-      throw new GatewayError(GatewayErrorCode.ValidationFailed, 'No resources uploaded', [{ field: 'files', messages: ['upload at least one .bpmn, .dmn or .form file'] }]);
+      throw new GatewayError(GatewayErrorCode.ValidationFailed, 'No resources uploaded', [
+        { field: 'files', messages: ['upload at least one .bpmn, .dmn or .form file'] },
+      ]);
     }
     const refused = resources.filter((resource) => !DEPLOYABLE.test(resource.fileName));
     if (refused.length > 0) {
@@ -76,13 +78,14 @@ export class DeploymentsService {
   async delete(scope: AccessScope, id: string, cascade: boolean): Promise<AcceptedWrite | undefined> {
     await this.get(scope, id, Role.Admin);
     const definitionIds = (await this.definitions.findBy({ deploymentId: id })).map((definition) => definition.id);
-    const affected = definitionIds.length
-      ? await this.instances.findBy({ definitionId: In(definitionIds), state: In([...OPEN_INSTANCE_STATES]) })
-      : [];
+    const affected = definitionIds.length ? await this.instances.findBy({ definitionId: In(definitionIds), state: In([...OPEN_INSTANCE_STATES]) }) : [];
     await this.deploymentClient.deleteDeployment(id, cascade);
     return afterEngineAccepted('delete deployment', { id }, async () => {
       await this.refresher.refreshDefinitions();
-      await this.refresher.refreshInstances(affected.map((instance) => instance.id), { actor: scope.actor });
+      await this.refresher.refreshInstances(
+        affected.map((instance) => instance.id),
+        { actor: scope.actor },
+      );
       return undefined;
     });
   }

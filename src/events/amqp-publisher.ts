@@ -125,7 +125,9 @@ export class AmqpPublisher implements OnApplicationShutdown {
       headers: message.headers,
     };
     try {
-      const accepted = session.channel.publish(this.config.EVENTS_EXCHANGE, message.routingKey, message.body, options, (error) => settle(error ?? null));
+      const accepted = session.channel.publish(this.config.EVENTS_EXCHANGE, message.routingKey, message.body, options, (error: Error | null | undefined) =>
+        settle(error ?? null),
+      );
       return { confirm, accepted };
     } catch (error) {
       settle(session.isClosed ? new Error('channel closed') : new UnsendableMessageError((error as Error).message));
@@ -141,7 +143,8 @@ export class AmqpPublisher implements OnApplicationShutdown {
     return errors.map((error): PublishOutcome => {
       if (error === null) return { status: 'confirmed' };
       if (error instanceof UnsendableMessageError) return { status: 'rejected', reason: `not sendable: ${error.message}` };
-      if (error.message === NACKED) return { status: 'rejected', reason: 'RabbitMQ refused the message (nack: a queue it routes to refuses it, e.g. full with x-overflow reject-publish)' };
+      if (error.message === NACKED)
+        return { status: 'rejected', reason: 'RabbitMQ refused the message (nack: a queue it routes to refuses it, e.g. full with x-overflow reject-publish)' };
       if (blamed) return { status: 'unconfirmed' };
       blamed = true;
       return { status: 'rejected', reason: session.channelError!.message };

@@ -13,6 +13,7 @@ export class DeadLetterQueryDto {
   limit?: number;
 }
 
+// eslint-disable-next-line no-useless-assignment -- used in @Param below; the rule does not see decorator arguments
 const uuidPipe = new ParseUUIDPipe({
   exceptionFactory: () => new GatewayError(GatewayErrorCode.ValidationFailed, 'id is not a UUID', [{ field: 'id', messages: ['id must be a UUID'] }]),
 });

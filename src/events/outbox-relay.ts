@@ -71,7 +71,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   }
 
   async status(): Promise<OutboxStatus> {
-    const [row] = await this.dataSource.query(
+    const [row] = await this.dataSource.query<{ pending: number; oldest: Date | null; retrying: number; deadLetters: number }[]>(
       `SELECT count(*)::int AS pending, min(queued_at) AS oldest, (count(*) FILTER (WHERE attempts > 0))::int AS retrying,
               (SELECT count(*)::int FROM outbox_dead_letters) AS "deadLetters"
          FROM outbox_events WHERE published_at IS NULL`,
@@ -120,7 +120,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     const db = this.dataSource.createQueryRunner();
     let unlockFailure: Error | undefined;
     try {
-      const [{ locked }] = await db.query(`SELECT pg_try_advisory_lock($1) AS locked`, [RELAY_LOCK_KEY]);
+      const [{ locked }] = (await db.query(`SELECT pg_try_advisory_lock($1) AS locked`, [RELAY_LOCK_KEY])) as [{ locked: boolean }];
       if (!locked) return;
       try {
         await work(db);
@@ -129,7 +129,8 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
       }
     } finally {
       // A session that may still hold the lock must not go back to the pool: it would keep every other replica out.
-      if (unlockFailure && 'releasePostgresConnection' in db) await (db as QueryRunner & { releasePostgresConnection(error: Error): Promise<void> }).releasePostgresConnection(unlockFailure);
+      if (unlockFailure && 'releasePostgresConnection' in db)
+        await (db as QueryRunner & { releasePostgresConnection(error: Error): Promise<void> }).releasePostgresConnection(unlockFailure);
       else await db.release();
     }
   }
@@ -139,7 +140,13 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     const rows = await this.store.nextBatch(db, BATCH_SIZE);
     if (rows.length === 0) return 0;
     const outcomes = await this.publisher.publishConfirmed(
-      rows.map((row) => ({ id: row.id, routingKey: row.type, body: Buffer.from(JSON.stringify(row.payload)), occurredAt: row.occurredAt, headers: eventHeaders(row.payload) })),
+      rows.map((row) => ({
+        id: row.id,
+        routingKey: row.type,
+        body: Buffer.from(JSON.stringify(row.payload)),
+        occurredAt: row.occurredAt,
+        headers: eventHeaders(row.payload),
+      })),
     );
     const { published, rejected } = settleBatch(rows, outcomes);
     const attemptsOf = new Map(rows.map((row) => [row.id, row.attempts + 1]));
@@ -147,7 +154,8 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
       const attempts = attemptsOf.get(id)!;
       return { id, reason, attempts, retryInMs: retryDelayMs(attempts, this.config.OUTBOX_RELAY_INTERVAL_MS, MAX_BACKOFF_MS) };
     });
-    for (const event of refused) this.logger.warn(`RabbitMQ refused outbox event ${event.id} (attempt ${event.attempts} of ${this.config.OUTBOX_MAX_ATTEMPTS}): ${event.reason}`);
+    for (const event of refused)
+      this.logger.warn(`RabbitMQ refused outbox event ${event.id} (attempt ${event.attempts} of ${this.config.OUTBOX_MAX_ATTEMPTS}): ${event.reason}`);
     const { deadLettered } = await this.store.settle(db, published, refused, this.config.OUTBOX_MAX_ATTEMPTS);
     for (const id of deadLettered) this.logger.error(`Outbox event ${id} moved to the dead letters; its instance's later events flow again`);
     return rows.length;

@@ -27,7 +27,7 @@ export class OutboxStore {
    * refused or held event holds back its own instance's later events only (per-instance order), never others'.
    */
   async nextBatch(db: QueryRunner, limit: number): Promise<PendingEvent[]> {
-    return db.query(
+    return (await db.query(
       `SELECT e.id, e.process_instance_id AS "processInstanceId", e.type, e.payload, e.occurred_at AS "occurredAt", e.attempts
          FROM outbox_events e
         WHERE e.published_at IS NULL
@@ -42,7 +42,7 @@ export class OutboxStore {
         ORDER BY e.position
         LIMIT $1`,
       [limit],
-    );
+    )) as PendingEvent[];
   }
 
   /** Records the broker's answers in one short transaction; a row refused for the last time moves to the dead letters. */

@@ -18,20 +18,18 @@ export class OutboxWriter {
 
   async append(manager: EntityManager, events: InstanceEvent[]): Promise<void> {
     if (events.length === 0) return;
-    const messages = events.map(
-      (event): EventMessage => ({
-        id: event.id ?? randomUUID(),
-        type: event.type,
-        time: event.occurredAt.toISOString(),
-        sequence: event.sequence,
-        processInstanceId: event.processInstanceId,
-        businessKey: event.businessKey,
-        processDefinitionKey: event.processDefinitionKey,
-        tenantId: event.tenantId,
-        actor: event.actor,
-        data: event.data,
-      }),
-    );
+    const messages = events.map((event): EventMessage => ({
+      id: event.id ?? randomUUID(),
+      type: event.type,
+      time: event.occurredAt.toISOString(),
+      sequence: event.sequence,
+      processInstanceId: event.processInstanceId,
+      businessKey: event.businessKey,
+      processDefinitionKey: event.processDefinitionKey,
+      tenantId: event.tenantId,
+      actor: event.actor,
+      data: event.data,
+    }));
     // One statement for any number of events; rows are inserted in the order given, so `position`, the order
     // consumers see, follows it.
     await manager.query(

@@ -33,9 +33,23 @@ export class HealthController {
   async check(@Res({ passthrough: true }) response: Response): Promise<HealthCheckResult> {
     try {
       return await this.health.check([
-        () => this.indicator.check('database').attempt(async () => void (await this.dataSource.query('SELECT 1'))).withTimeout(CHECK_TIMEOUT_MS),
-        () => this.indicator.check('camunda').attempt(async () => ({ version: await this.engineInfoClient.version() })).withTimeout(CHECK_TIMEOUT_MS),
-        () => this.indicator.check('rabbitmq').attempt(() => this.relay.checkBroker()).withTimeout(CHECK_TIMEOUT_MS),
+        () =>
+          this.indicator
+            .check('database')
+            .attempt(async () => {
+              await this.dataSource.query('SELECT 1');
+            })
+            .withTimeout(CHECK_TIMEOUT_MS),
+        () =>
+          this.indicator
+            .check('camunda')
+            .attempt(async () => ({ version: await this.engineInfoClient.version() }))
+            .withTimeout(CHECK_TIMEOUT_MS),
+        () =>
+          this.indicator
+            .check('rabbitmq')
+            .attempt(() => this.relay.checkBroker())
+            .withTimeout(CHECK_TIMEOUT_MS),
         () => this.syncState(),
         () => this.workerState(),
       ]);

@@ -50,7 +50,9 @@ export function refuseUnholdable(value: unknown, location: string): void {
   if (isObject && alreadyChecked.has(value)) return;
   const refusal = inputRefusal(value, location);
   if (refusal) {
-    throw new GatewayError(GatewayErrorCode.ValidationFailed, `Invalid ${refusal.field}: ${refusal.message}`, [{ field: refusal.field, messages: [refusal.message] }]);
+    throw new GatewayError(GatewayErrorCode.ValidationFailed, `Invalid ${refusal.field}: ${refusal.message}`, [
+      { field: refusal.field, messages: [refusal.message] },
+    ]);
   }
   if (isObject) alreadyChecked.add(value);
 }

@@ -23,8 +23,10 @@ export class RequestContentTypeGuard implements CanActivate {
     if (!METHODS_WITH_BODY.has(request.method)) return true;
     const contentType = request.headers['content-type'];
     if (contentType === undefined && !hasBody(request)) return true;
-    const accepted = this.reflector.getAllAndOverride<string[] | undefined>(DECORATORS.API_CONSUMES, [context.getHandler(), context.getClass()]) ?? [JSON_MEDIA_TYPE];
-    const mediaType = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
+    const accepted = this.reflector.getAllAndOverride<string[] | undefined>(DECORATORS.API_CONSUMES, [context.getHandler(), context.getClass()]) ?? [
+      JSON_MEDIA_TYPE,
+    ];
+    const mediaType = (contentType ?? '').split(';')[0].trim().toLowerCase();
     if (accepted.includes(mediaType)) return true;
     throw new GatewayError(
       GatewayErrorCode.UnsupportedMediaType,

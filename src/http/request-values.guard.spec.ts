@@ -25,7 +25,9 @@ function nested(depth: number): unknown {
 
 describe('RequestValuesGuard', () => {
   it('lets ordinary input through', () => {
-    expect(refusal({ params: { id: 'a-1' }, query: { businessKey: 'T-1' }, body: { variables: { title: 'ü 😀', n: [1, { deep: nested(MAX_INPUT_DEPTH - 4) }] } } })).toBeNull();
+    expect(
+      refusal({ params: { id: 'a-1' }, query: { businessKey: 'T-1' }, body: { variables: { title: 'ü 😀', n: [1, { deep: nested(MAX_INPUT_DEPTH - 4) }] } } }),
+    ).toBeNull();
   });
 
   it('names where a NUL sits, in path, query, body values and keys', () => {

@@ -28,7 +28,9 @@ describe('Idempotency-Key header', () => {
 
 describe('request fingerprint', () => {
   it('does not depend on the order of keys in the body', () => {
-    expect(requestFingerprint('POST', '/messages', { a: 1, b: { c: [1, 2], d: null } })).toBe(requestFingerprint('POST', '/messages', { b: { d: null, c: [1, 2] }, a: 1 }));
+    expect(requestFingerprint('POST', '/messages', { a: 1, b: { c: [1, 2], d: null } })).toBe(
+      requestFingerprint('POST', '/messages', { b: { d: null, c: [1, 2] }, a: 1 }),
+    );
   });
 
   it.each([

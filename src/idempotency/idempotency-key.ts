@@ -34,13 +34,17 @@ export function callerScopedKey(callerId: string, key: string): string {
  * bodies are parsed only later, by the route, so for them the key stands for method and path alone.
  */
 export function requestFingerprint(method: string, url: string, body: unknown, workspace = ''): string {
-  return createHash('sha256').update(`${method} ${url}\n${workspace}\n${canonicalJson(body)}`).digest('hex');
+  return createHash('sha256')
+    .update(`${method} ${url}\n${workspace}\n${canonicalJson(body)}`)
+    .digest('hex');
 }
 
 function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   if (value !== null && typeof value === 'object') {
-    const entries = Object.keys(value).sort().map((key) => `${JSON.stringify(key)}:${canonicalJson((value as Record<string, unknown>)[key])}`);
+    const entries = Object.keys(value)
+      .sort()
+      .map((key) => `${JSON.stringify(key)}:${canonicalJson((value as Record<string, unknown>)[key])}`);
     return `{${entries.join(',')}}`;
   }
   return JSON.stringify(value ?? null);

@@ -62,12 +62,7 @@ export class IdempotencyStore {
     let total = 0;
     for (;;) {
       const batch = this.records.createQueryBuilder('expired').select('expired.key').where('expired.expires_at <= now()').limit(DELETE_BATCH);
-      const result = await this.records
-        .createQueryBuilder()
-        .delete()
-        .where(`key IN (${batch.getQuery()})`)
-        .setParameters(batch.getParameters())
-        .execute();
+      const result = await this.records.createQueryBuilder().delete().where(`key IN (${batch.getQuery()})`).setParameters(batch.getParameters()).execute();
       total += result.affected ?? 0;
       if ((result.affected ?? 0) < DELETE_BATCH) return total;
     }

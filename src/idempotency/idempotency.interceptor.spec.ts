@@ -49,14 +49,26 @@ describe('IdempotencyInterceptor', () => {
   it('leaves requests without the header alone', async () => {
     const store = new FakeStore();
     const { context } = httpContext({});
-    await expect(lastValueFrom(new IdempotencyInterceptor(store as unknown as IdempotencyStore, new UnrecordedAnswers(store as unknown as IdempotencyStore)).intercept(context, handler(() => of({ ok: true }))))).resolves.toEqual({ ok: true });
+    await expect(
+      lastValueFrom(
+        new IdempotencyInterceptor(store as unknown as IdempotencyStore, new UnrecordedAnswers(store as unknown as IdempotencyStore)).intercept(
+          context,
+          handler(() => of({ ok: true })),
+        ),
+      ),
+    ).resolves.toEqual({ ok: true });
     expect(store.completed).toEqual([]);
   });
 
   it('stores a 2xx answer with its status and body', async () => {
     const store = new FakeStore();
     const { context } = httpContext({ 'idempotency-key': 'k1' }, 200);
-    await lastValueFrom(new IdempotencyInterceptor(store as unknown as IdempotencyStore, new UnrecordedAnswers(store as unknown as IdempotencyStore)).intercept(context, handler(() => of({ id: 't1' }))));
+    await lastValueFrom(
+      new IdempotencyInterceptor(store as unknown as IdempotencyStore, new UnrecordedAnswers(store as unknown as IdempotencyStore)).intercept(
+        context,
+        handler(() => of({ id: 't1' })),
+      ),
+    );
     expect(store.completed).toEqual([{ status: 200, contentType: 'application/json', location: null, body: '{"id":"t1"}' }]);
   });
 
@@ -64,17 +76,31 @@ describe('IdempotencyInterceptor', () => {
     const store = new FakeStore();
     const { context } = httpContext({ 'idempotency-key': 'k1' });
     const failing = handler(() => throwError(() => new GatewayError(GatewayErrorCode.ResourceNotFound, "Task 't1' does not exist")));
-    await expect(lastValueFrom(new IdempotencyInterceptor(store as unknown as IdempotencyStore, new UnrecordedAnswers(store as unknown as IdempotencyStore)).intercept(context, failing))).rejects.toBeInstanceOf(GatewayError);
+    await expect(
+      lastValueFrom(
+        new IdempotencyInterceptor(store as unknown as IdempotencyStore, new UnrecordedAnswers(store as unknown as IdempotencyStore)).intercept(
+          context,
+          failing,
+        ),
+      ),
+    ).rejects.toBeInstanceOf(GatewayError);
     expect(store.completed).toHaveLength(1);
     expect(store.completed[0]).toMatchObject({ status: 404, contentType: 'application/problem+json' });
-    expect(JSON.parse(store.completed[0]!.body)).toMatchObject({ code: 'RESOURCE_NOT_FOUND' });
+    expect(JSON.parse(store.completed[0].body)).toMatchObject({ code: 'RESOURCE_NOT_FOUND' });
   });
 
   it('releases the key after a 5xx, so the retry the caller is told to make can run', async () => {
     const store = new FakeStore();
     const { context } = httpContext({ 'idempotency-key': 'k1' });
     const failing = handler(() => throwError(() => new CamundaError(CamundaErrorCode.Unavailable, 'engine unreachable')));
-    await expect(lastValueFrom(new IdempotencyInterceptor(store as unknown as IdempotencyStore, new UnrecordedAnswers(store as unknown as IdempotencyStore)).intercept(context, failing))).rejects.toBeInstanceOf(CamundaError);
+    await expect(
+      lastValueFrom(
+        new IdempotencyInterceptor(store as unknown as IdempotencyStore, new UnrecordedAnswers(store as unknown as IdempotencyStore)).intercept(
+          context,
+          failing,
+        ),
+      ),
+    ).rejects.toBeInstanceOf(CamundaError);
     expect(store.released).toEqual([callerScopedKey('https://idp.example\nalice', 'k1')]);
     expect(store.completed).toEqual([]);
   });
@@ -87,7 +113,14 @@ describe('IdempotencyInterceptor', () => {
     store.complete = async (key, answer) => (databaseUp ? complete(key, answer) : Promise.reject(new Error('Connection terminated')));
     const { context } = httpContext({ 'idempotency-key': 'k1' }, 202);
 
-    await expect(lastValueFrom(new IdempotencyInterceptor(store as unknown as IdempotencyStore, unrecorded).intercept(context, handler(() => of({ id: 't1', mirrored: false }))))).resolves.toEqual({ id: 't1', mirrored: false });
+    await expect(
+      lastValueFrom(
+        new IdempotencyInterceptor(store as unknown as IdempotencyStore, unrecorded).intercept(
+          context,
+          handler(() => of({ id: 't1', mirrored: false })),
+        ),
+      ),
+    ).resolves.toEqual({ id: 't1', mirrored: false });
     await unrecorded.flush();
     expect(unrecorded.size).toBe(1);
     databaseUp = true;
@@ -102,7 +135,12 @@ describe('IdempotencyInterceptor', () => {
     const store = new FakeStore({ kind: 'replay', fingerprint: requestFingerprint('POST', URL, BODY), answer });
     const { context, response } = httpContext({ 'idempotency-key': 'k1' });
     let ran = false;
-    const value = await lastValueFrom(new IdempotencyInterceptor(store as unknown as IdempotencyStore, new UnrecordedAnswers(store as unknown as IdempotencyStore)).intercept(context, handler(() => ((ran = true), of(null)))));
+    const value = await lastValueFrom(
+      new IdempotencyInterceptor(store as unknown as IdempotencyStore, new UnrecordedAnswers(store as unknown as IdempotencyStore)).intercept(
+        context,
+        handler(() => ((ran = true), of(null))),
+      ),
+    );
 
     expect(value).toEqual({ id: 'p1' });
     expect(ran).toBe(false);

@@ -45,7 +45,10 @@ export class IdempotencyInterceptor implements NestInterceptor {
         }
         if (!claim.answer) {
           response.setHeader('Retry-After', String(IN_PROGRESS_RETRY_AFTER_S));
-          throw new GatewayError(GatewayErrorCode.IdempotencyKeyInProgress, `The first request with this ${IDEMPOTENCY_HEADER} has not finished (or its answer could not be recorded); retry later`);
+          throw new GatewayError(
+            GatewayErrorCode.IdempotencyKeyInProgress,
+            `The first request with this ${IDEMPOTENCY_HEADER} has not finished (or its answer could not be recorded); retry later`,
+          );
         }
         return of(replay(claim.answer, response));
       }),
@@ -68,7 +71,9 @@ export class IdempotencyInterceptor implements NestInterceptor {
         if (problem.status < 500) {
           await this.record(key, { status: problem.status, contentType: 'application/problem+json', location: null, body: JSON.stringify(problem) });
         } else {
-          await this.store.release(key).catch((releaseError: Error) => this.logger.warn(`Could not release ${IDEMPOTENCY_HEADER} after a ${problem.status}: ${releaseError.message}`));
+          await this.store
+            .release(key)
+            .catch((releaseError: Error) => this.logger.warn(`Could not release ${IDEMPOTENCY_HEADER} after a ${problem.status}: ${releaseError.message}`));
         }
         throw error;
       }),
@@ -91,4 +96,3 @@ function replay(answer: StoredAnswer, response: Response): unknown {
   if (answer.location) response.location(answer.location);
   return JSON.parse(answer.body);
 }
-

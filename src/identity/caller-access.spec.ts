@@ -22,7 +22,14 @@ describe('workspaceAccessOf', () => {
   });
 
   it('expands an admin grant on all workspaces to every known workspace', () => {
-    const access = workspaceAccessOf([{ workspace: ALL_WORKSPACES, role: Role.Admin }, { workspace: 'acme', role: Role.Requester }], known, groupsOf);
+    const access = workspaceAccessOf(
+      [
+        { workspace: ALL_WORKSPACES, role: Role.Admin },
+        { workspace: 'acme', role: Role.Requester },
+      ],
+      known,
+      groupsOf,
+    );
     expect(access.map((entry) => [entry.workspaceId, entry.roles])).toEqual([
       ['a-b', [Role.Admin]],
       ['acme', [Role.Admin, Role.Requester]],
@@ -37,7 +44,12 @@ describe('workspaceAccessOf', () => {
 
 describe('grant helpers', () => {
   it('tells admins and named workspaces apart', () => {
-    const grants = [{ workspace: ALL_WORKSPACES, role: Role.Admin }, { workspace: 'b', role: Role.Approver }, { workspace: 'a', role: Role.Approver }, { workspace: 'b', role: Role.Operator }];
+    const grants = [
+      { workspace: ALL_WORKSPACES, role: Role.Admin },
+      { workspace: 'b', role: Role.Approver },
+      { workspace: 'a', role: Role.Approver },
+      { workspace: 'b', role: Role.Operator },
+    ];
     expect(holdsAdmin(grants)).toBe(true);
     expect(holdsAdmin(grants.slice(1))).toBe(false);
     // An admin of some workspaces is an admin there, never engine-wide.

@@ -5,7 +5,11 @@ import type { WorkspaceRecord } from './workspace.entity.js';
  * The workspaces a caller's grants reach, with its roles in each. A grant on ALL_WORKSPACES reaches every known
  * workspace; a grant naming a workspace that is not (yet) known reaches nothing.
  */
-export function workspaceAccessOf(grants: Grant[], workspaces: Pick<WorkspaceRecord, 'id' | 'tenantId'>[], groupsOf: (roles: Role[]) => string[]): WorkspaceAccess[] {
+export function workspaceAccessOf(
+  grants: Grant[],
+  workspaces: Pick<WorkspaceRecord, 'id' | 'tenantId'>[],
+  groupsOf: (roles: Role[]) => string[],
+): WorkspaceAccess[] {
   const everywhere = grants.filter((grant) => grant.workspace === ALL_WORKSPACES).map((grant) => grant.role);
   return workspaces
     .map((workspace) => {
@@ -30,6 +34,6 @@ export function namedWorkspaces(grants: Grant[]): string[] {
 export function profileNames(name: string | null, username: string | null): { firstName: string | null; lastName: string | null } {
   const words = (name ?? '').trim().split(/\s+/).filter(Boolean);
   if (words.length === 0) return { firstName: username, lastName: null };
-  if (words.length === 1) return { firstName: words[0]!, lastName: null };
+  if (words.length === 1) return { firstName: words[0], lastName: null };
   return { firstName: words.slice(0, -1).join(' '), lastName: words.at(-1)! };
 }

@@ -15,7 +15,10 @@ function sha256Hex(text: string): string {
  * issuers' users with one local id stay apart. Derived once and stored: a later rename does not change it.
  */
 export function camundaUserIdFor(identity: Pick<TokenIdentity, 'issuer' | 'localId' | 'username'>): string {
-  const readable = (identity.username ?? identity.localId).toLowerCase().replace(/[^a-z0-9]/g, '').slice(0, READABLE_PART_LENGTH);
+  const readable = (identity.username ?? identity.localId)
+    .toLowerCase()
+    .replace(/[^a-z0-9]/g, '')
+    .slice(0, READABLE_PART_LENGTH);
   return `gw${readable}${sha256Hex(`${identity.issuer}\n${identity.localId}`).slice(0, 16)}`;
 }
 

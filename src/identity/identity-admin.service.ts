@@ -52,12 +52,12 @@ export class IdentityAdminService {
 
   /** Each user through the same path as a first request; one user failing does not stop the others. */
   async provisionUsers(users: UserToProvisionDto[]): Promise<ProvisionedUserView[]> {
-    const results: ProvisionedUserView[] = new Array(users.length);
+    const results = new Array<ProvisionedUserView>(users.length);
     let next = 0;
     const worker = async () => {
       while (next < users.length) {
         const index = next++;
-        results[index] = await this.provisionUser(users[index]!);
+        results[index] = await this.provisionUser(users[index]);
       }
     };
     await Promise.all(Array.from({ length: Math.min(BULK_CONCURRENCY, users.length) }, worker));
@@ -75,7 +75,13 @@ export class IdentityAdminService {
         email: user.email ?? null,
         grants: user.grants.map(({ workspace, role }) => ({ workspace, role })),
       });
-      return { localId: user.localId, outcome: 'provisioned', camundaUserId: caller.camundaUserId, workspaces: caller.workspaces.map((access) => access.workspaceId), error: null };
+      return {
+        localId: user.localId,
+        outcome: 'provisioned',
+        camundaUserId: caller.camundaUserId,
+        workspaces: caller.workspaces.map((access) => access.workspaceId),
+        error: null,
+      };
     } catch (error) {
       this.logger.warn(`Provisioning ${user.localId} failed: ${(error as Error).message}`);
       return { localId: user.localId, outcome: 'failed', camundaUserId: null, workspaces: [], error: (error as Error).message };

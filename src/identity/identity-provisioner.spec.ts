@@ -67,7 +67,7 @@ describe('IdentityProvisioner', () => {
 
   it('provisions concurrent first requests of one identity exactly once', async () => {
     const { provisioner, provision, hold, release } = setup();
-    hold();
+    void hold();
     const callers = Array.from({ length: 20 }, () => provisioner.callerFor(identity));
     release();
     const answered = await Promise.all(callers);
@@ -89,7 +89,10 @@ describe('IdentityProvisioner', () => {
 
   it('does not provision again when only the order of the grants changed', async () => {
     const { provisioner, provision } = setup();
-    const grants = [{ workspace: 'acme', role: Role.Approver }, { workspace: 'globex', role: Role.Requester }];
+    const grants = [
+      { workspace: 'acme', role: Role.Approver },
+      { workspace: 'globex', role: Role.Requester },
+    ];
     await provisioner.callerFor({ ...identity, grants });
     await provisioner.callerFor({ ...identity, grants: [...grants].reverse() });
     expect(provision).toHaveBeenCalledTimes(1);
@@ -147,7 +150,11 @@ describe('IdentityProvisioner', () => {
       findProvisionedUser.mockResolvedValue({ camundaUserId: 'gwmary0123' });
       provision.mockRejectedValue(outage);
       const caller = await provisioner.callerFor(approverInAcme);
-      expect(caller).toMatchObject({ camundaUserId: 'gwmary0123', admin: false, workspaces: [{ workspaceId: 'acme', tenantId: 'acme', roles: [Role.Approver], camundaGroupIds: ['managers'] }] });
+      expect(caller).toMatchObject({
+        camundaUserId: 'gwmary0123',
+        admin: false,
+        workspaces: [{ workspaceId: 'acme', tenantId: 'acme', roles: [Role.Approver], camundaGroupIds: ['managers'] }],
+      });
       await provisioner.callerFor(approverInAcme);
       expect(provision).toHaveBeenCalledTimes(1);
       advance(10_001);

@@ -57,7 +57,12 @@ export class IdentityProvisioner {
     const fingerprint = identityFingerprint(identity);
     const cached = this.cache.get(key);
     const now = Date.now();
-    if (cached && cached.fingerprint === fingerprint && now - cached.provisionedAt < this.config.AUTH_PROVISION_REFRESH_MS && this.knowsEveryWorkspace(cached)) {
+    if (
+      cached &&
+      cached.fingerprint === fingerprint &&
+      now - cached.provisionedAt < this.config.AUTH_PROVISION_REFRESH_MS &&
+      this.knowsEveryWorkspace(cached)
+    ) {
       this.noteSeen(cached, now);
       return cached.caller;
     }
@@ -68,7 +73,9 @@ export class IdentityProvisioner {
     } catch (error) {
       if (!isOutage(error)) throw error;
       this.pausedUntil.set(key, { until: now + PROVISION_RETRY_PAUSE_MS, error });
-      this.logger.warn(`Provisioning ${identity.username ?? identity.localId} failed (${(error as Error).message}); a caller provisioned before is served with what its token grants, retrying in ${PROVISION_RETRY_PAUSE_MS / 1000} s`);
+      this.logger.warn(
+        `Provisioning ${identity.username ?? identity.localId} failed (${(error as Error).message}); a caller provisioned before is served with what its token grants, retrying in ${PROVISION_RETRY_PAUSE_MS / 1000} s`,
+      );
       return this.unprovisioned(identity, key, error);
     }
   }
@@ -126,6 +133,8 @@ export class IdentityProvisioner {
   private noteSeen(entry: CachedCaller, now: number): void {
     if (now - entry.lastSeenWrittenAt < LAST_SEEN_INTERVAL_MS) return;
     entry.lastSeenWrittenAt = now;
-    this.store.touchLastSeen(entry.userId).catch((error: unknown) => this.logger.warn(`Could not record when ${entry.caller.camundaUserId} was last seen: ${(error as Error).message}`));
+    this.store
+      .touchLastSeen(entry.userId)
+      .catch((error: unknown) => this.logger.warn(`Could not record when ${entry.caller.camundaUserId} was last seen: ${(error as Error).message}`));
   }
 }

@@ -24,7 +24,15 @@ export class IdentityStore {
     await this.users
       .createQueryBuilder()
       .insert()
-      .values({ issuer: identity.issuer, localId: identity.localId, camundaUserId, kind: identity.kind, username: identity.username, name: identity.name, email: identity.email })
+      .values({
+        issuer: identity.issuer,
+        localId: identity.localId,
+        camundaUserId,
+        kind: identity.kind,
+        username: identity.username,
+        name: identity.name,
+        email: identity.email,
+      })
       .orUpdate(['kind', 'username', 'name', 'email', 'last_seen_at'], ['issuer', 'local_id'])
       .execute();
     return this.users.findOneByOrFail({ issuer: identity.issuer, localId: identity.localId });

@@ -17,7 +17,9 @@ export class IdentityController {
 
   @Get('users')
   @ApiOperation({ summary: 'Callers the gateway has seen or provisioned, with their Camunda user ids, oldest first' })
-  @ApiOkResponse({ schema: { properties: { items: { type: 'array', items: { $ref: getSchemaPath(IdentityUserView) } }, nextCursor: { type: 'string', nullable: true } } } })
+  @ApiOkResponse({
+    schema: { properties: { items: { type: 'array', items: { $ref: getSchemaPath(IdentityUserView) } }, nextCursor: { type: 'string', nullable: true } } },
+  })
   listUsers(@Query() query: IdentityUserQueryDto): Promise<Page<IdentityUserView>> {
     return this.admin.listUsers(query);
   }

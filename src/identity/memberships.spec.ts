@@ -3,10 +3,12 @@ import { addMembership, membershipChanges } from './memberships.js';
 
 describe('membershipChanges', () => {
   it('adds what is missing and removes only managed memberships no longer wanted', () => {
-    expect(membershipChanges(['managers', 'camunda-admin', 'operators'], ['requesters', 'managers'], new Set(['requesters', 'managers', 'operators']))).toEqual({
-      add: ['requesters'],
-      remove: ['operators'],
-    });
+    expect(membershipChanges(['managers', 'camunda-admin', 'operators'], ['requesters', 'managers'], new Set(['requesters', 'managers', 'operators']))).toEqual(
+      {
+        add: ['requesters'],
+        remove: ['operators'],
+      },
+    );
   });
 
   it('changes nothing when the memberships are as wanted', () => {
@@ -18,10 +20,20 @@ describe('addMembership', () => {
   const duplicate = new CamundaError(CamundaErrorCode.EngineFailure, 'An exception occurred in the persistence layer');
 
   it('takes a failed add as success when the membership is there after all', async () => {
-    await expect(addMembership(() => Promise.reject(duplicate), () => Promise.resolve(true))).resolves.toBeUndefined();
+    await expect(
+      addMembership(
+        () => Promise.reject(duplicate),
+        () => Promise.resolve(true),
+      ),
+    ).resolves.toBeUndefined();
   });
 
   it('passes the failure on when the membership is still missing', async () => {
-    await expect(addMembership(() => Promise.reject(duplicate), () => Promise.resolve(false))).rejects.toBe(duplicate);
+    await expect(
+      addMembership(
+        () => Promise.reject(duplicate),
+        () => Promise.resolve(false),
+      ),
+    ).rejects.toBe(duplicate);
   });
 });

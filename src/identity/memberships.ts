@@ -31,6 +31,10 @@ export async function syncMemberships(
   memberships: { held: () => Promise<string[]>; add: (id: string) => Promise<void>; remove: (id: string) => Promise<void> },
 ): Promise<void> {
   const { add, remove } = membershipChanges(await memberships.held(), desired, managed);
-  for (const id of add) await addMembership(() => memberships.add(id), async () => (await memberships.held()).includes(id));
+  for (const id of add)
+    await addMembership(
+      () => memberships.add(id),
+      async () => (await memberships.held()).includes(id),
+    );
   for (const id of remove) await memberships.remove(id);
 }

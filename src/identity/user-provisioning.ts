@@ -38,7 +38,11 @@ export class UserProvisioning {
     await this.ensureUser({ id: camundaUserId, ...profileNames(identity.name, identity.username), email: identity.email });
     await this.roleGroups.ensureExist();
     await this.syncGroups(camundaUserId, this.roleGroups.groupsOf(identity.grants.map((grant) => grant.role)));
-    await this.syncTenants(camundaUserId, access.map((entry) => entry.tenantId), new Set(known.map((workspace) => workspace.tenantId)));
+    await this.syncTenants(
+      camundaUserId,
+      access.map((entry) => entry.tenantId),
+      new Set(known.map((workspace) => workspace.tenantId)),
+    );
     await this.store.markUserProvisioned(user.id);
     return { userId: user.id, caller: { identity, camundaUserId, admin: holdsAdmin(identity.grants), workspaces: access } };
   }

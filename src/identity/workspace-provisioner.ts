@@ -33,10 +33,12 @@ export class WorkspaceProvisioner {
   /** The named workspaces, each provisioned; new ones are created with their id as name. */
   async ensure(ids: string[]): Promise<WorkspaceRecord[]> {
     const known = new Map((await this.store.findWorkspaces(ids)).map((workspace) => [workspace.id, workspace]));
-    return Promise.all(ids.map((id) => {
-      const workspace = known.get(id);
-      return workspace?.provisionedAt ? workspace : this.provisionOnce(id, workspace?.name ?? id);
-    }));
+    return Promise.all(
+      ids.map((id) => {
+        const workspace = known.get(id);
+        return workspace?.provisionedAt ? Promise.resolve(workspace) : this.provisionOnce(id, workspace?.name ?? id);
+      }),
+    );
   }
 
   /** Creates the workspace under this name, or renames it (its tenant too). */
@@ -62,7 +64,8 @@ export class WorkspaceProvisioner {
     const workspace = await this.store.recordWorkspace(id, name, tenantIdFor(id));
     const { tenantId } = workspace;
     const technicalUser = this.config.CAMUNDA_USER;
-    if ((await this.identityClient.createTenant({ id: tenantId, name: workspace.name })) === 'created') this.logger.log(`Created tenant ${tenantId} for workspace ${id}`);
+    if ((await this.identityClient.createTenant({ id: tenantId, name: workspace.name })) === 'created')
+      this.logger.log(`Created tenant ${tenantId} for workspace ${id}`);
     const technicalTenants = await this.identityClient.listTenantIdsOfUser(technicalUser);
     if (!technicalTenants.includes(tenantId)) {
       await addMembership(

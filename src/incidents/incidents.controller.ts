@@ -16,7 +16,9 @@ export class IncidentsController {
 
   @Roles(Role.Operator)
   @Get('incidents')
-  @ApiOperation({ summary: 'Incidents (open unless `state` says otherwise), newest first, from the mirror; `configuration` is the job or external task to retry' })
+  @ApiOperation({
+    summary: 'Incidents (open unless `state` says otherwise), newest first, from the mirror; `configuration` is the job or external task to retry',
+  })
   list(@Scope() scope: AccessScope, @Query() query: IncidentQueryDto): Promise<EngineIncident[]> {
     return this.incidents.list(scope, query);
   }

@@ -52,4 +52,4 @@ export class IncidentRecord {
 }
 
 /** The engine-supplied text of a row, any of which may hold U+0000. */
-export const INCIDENT_TEXT_FIELDS: readonly (keyof IncidentRecord & string)[] = ['type', 'message', 'activityId', 'configuration', 'annotation'];
+export const INCIDENT_TEXT_FIELDS: readonly (keyof IncidentRecord)[] = ['type', 'message', 'activityId', 'configuration', 'annotation'];

@@ -61,4 +61,4 @@ export class ProcessInstanceRecord {
 }
 
 /** The engine-supplied text of a row, any of which may hold U+0000. */
-export const INSTANCE_TEXT_FIELDS: readonly (keyof ProcessInstanceRecord & string)[] = ['businessKey', 'tenantId', 'deleteReason', 'definitionKey', 'startedBy'];
+export const INSTANCE_TEXT_FIELDS: readonly (keyof ProcessInstanceRecord)[] = ['businessKey', 'tenantId', 'deleteReason', 'definitionKey', 'startedBy'];

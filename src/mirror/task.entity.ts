@@ -94,4 +94,15 @@ export class TaskRecord {
 }
 
 /** The engine-supplied text of a row, any of which may hold U+0000. */
-export const TASK_TEXT_FIELDS: readonly (keyof TaskRecord & string)[] = ['name', 'description', 'assignee', 'owner', 'businessKey', 'tenantId', 'taskDefinitionKey', 'processDefinitionKey', 'candidateUsers', 'candidateGroups'];
+export const TASK_TEXT_FIELDS: readonly (keyof TaskRecord)[] = [
+  'name',
+  'description',
+  'assignee',
+  'owner',
+  'businessKey',
+  'tenantId',
+  'taskDefinitionKey',
+  'processDefinitionKey',
+  'candidateUsers',
+  'candidateGroups',
+];

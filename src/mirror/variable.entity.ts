@@ -45,4 +45,4 @@ export class VariableRecord {
 }
 
 /** The engine-supplied text of a row, any of which may hold U+0000. */
-export const VARIABLE_TEXT_FIELDS: readonly (keyof VariableRecord & string)[] = ['name', 'type', 'value', 'valueInfo'];
+export const VARIABLE_TEXT_FIELDS: readonly (keyof VariableRecord)[] = ['name', 'type', 'value', 'valueInfo'];

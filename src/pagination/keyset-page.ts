@@ -69,7 +69,10 @@ export function keysetQuery<Row extends ObjectLiteral>(builder: SelectQueryBuild
       cursorId: after.id,
     });
   }
-  return builder.orderBy(key.expression, direction).addOrderBy(idColumn, direction).limit(limit + 1);
+  return builder
+    .orderBy(key.expression, direction)
+    .addOrderBy(idColumn, direction)
+    .limit(limit + 1);
 }
 
 function encodeCursor(payload: CursorPayload): string {
@@ -87,7 +90,9 @@ function decodeCursor(cursor: string, key: { name: string; sqlType: SortKey<neve
   } catch {
     // fall through to the error below
   }
-  throw new GatewayError(GatewayErrorCode.ValidationFailed, 'Invalid cursor', [{ field: 'cursor', messages: ['cursor must be a nextCursor returned for the same sortBy'] }]);
+  throw new GatewayError(GatewayErrorCode.ValidationFailed, 'Invalid cursor', [
+    { field: 'cursor', messages: ['cursor must be a nextCursor returned for the same sortBy'] },
+  ]);
 }
 
 /** A cursor is client input: its value must be one the database can compare with the sort column. */

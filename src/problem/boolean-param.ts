@@ -5,7 +5,7 @@ import { IsBoolean } from 'class-validator';
 /** A boolean from a query string or form field: `true`/`false` only; anything else fails validation. */
 export function BooleanParam(): PropertyDecorator {
   return applyDecorators(
-    Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value)),
+    Transform(({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value)),
     IsBoolean(),
   );
 }

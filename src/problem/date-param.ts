@@ -12,9 +12,9 @@ export function parseIsoDate(value: unknown): Date | null {
   const [year, month, day, hour = 0, minute = 0, second = 0, , offsetHours = 0, offsetMinutes = 0] = [1, 2, 3, 4, 5, 6, 7, 8, 9].map((group) =>
     match[group] === undefined ? undefined : Number(match[group]),
   ) as number[];
-  const calendar = new Date(Date.UTC(year!, month! - 1, day!));
-  const realDay = year! >= 1 && calendar.getUTCMonth() === month! - 1 && calendar.getUTCDate() === day;
-  if (!realDay || hour! > 23 || minute! > 59 || second! > 59 || offsetHours! > 14 || offsetMinutes! > 59) return null;
+  const calendar = new Date(Date.UTC(year, month - 1, day));
+  const realDay = year >= 1 && calendar.getUTCMonth() === month - 1 && calendar.getUTCDate() === day;
+  if (!realDay || hour > 23 || minute > 59 || second > 59 || offsetHours > 14 || offsetMinutes > 59) return null;
   // The offset can carry a date across a year boundary: the instant itself must stay within years 1-9999 too.
   const instant = new Date(value as string);
   return instant.getUTCFullYear() >= 1 && instant.getUTCFullYear() <= 9999 ? instant : null;
@@ -26,7 +26,7 @@ export function parseIsoDate(value: unknown): Date | null {
  */
 export function DateParam(): PropertyDecorator {
   return applyDecorators(
-    Transform(({ value }) => parseIsoDate(value) ?? value),
+    Transform(({ value }: { value: unknown }) => parseIsoDate(value) ?? value),
     IsDate({ message: ({ property }) => `${property} must be an ISO 8601 date-time with a zone, e.g. 2026-01-31T09:30:00Z` }),
   );
 }

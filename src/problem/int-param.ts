@@ -10,7 +10,7 @@ const DECIMAL_INTEGER = /^-?\d{1,16}$/;
  */
 export function IntParam(min: number, max: number): PropertyDecorator {
   return applyDecorators(
-    Transform(({ value }) => (typeof value === 'string' && DECIMAL_INTEGER.test(value) ? Number(value) : value)),
+    Transform(({ value }: { value: unknown }) => (typeof value === 'string' && DECIMAL_INTEGER.test(value) ? Number(value) : value)),
     IsInt(),
     Min(min),
     Max(max),

@@ -25,7 +25,10 @@ describe('ProblemDetailsFilter', () => {
   });
 
   it('keeps field errors of validation failures', () => {
-    const problem = filter.toProblem(new GatewayError(GatewayErrorCode.ValidationFailed, 'Invalid userId', [{ field: 'userId', messages: ['must not be empty'] }]), '/x');
+    const problem = filter.toProblem(
+      new GatewayError(GatewayErrorCode.ValidationFailed, 'Invalid userId', [{ field: 'userId', messages: ['must not be empty'] }]),
+      '/x',
+    );
     expect(problem).toMatchObject({ status: 400, errors: [{ field: 'userId', messages: ['must not be empty'] }] });
   });
 

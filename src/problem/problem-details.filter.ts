@@ -44,7 +44,10 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const response = http.getResponse<Response>();
     const problem = this.toProblem(exception, request.originalUrl ?? request.url, request.requestId);
     if (problem.status >= 500) {
-      this.logger.error(`${request.method} ${request.originalUrl} -> ${problem.status} ${problem.code}: ${problem.detail}`, problem.status === 500 ? (exception as Error)?.stack : undefined);
+      this.logger.error(
+        `${request.method} ${request.originalUrl} -> ${problem.status} ${problem.code}: ${problem.detail}`,
+        problem.status === 500 ? (exception as Error)?.stack : undefined,
+      );
     }
     if (exception instanceof GatewayError) response.set(exception.headers);
     response.status(problem.status).type('application/problem+json').send(JSON.stringify(problem));
@@ -82,7 +85,8 @@ function build(code: ErrorCode, detail: string, instance: string, errors: FieldE
 function fromHttpException(exception: HttpException, instance: string): ProblemDetails {
   const status = exception.getStatus();
   const body = exception.getResponse();
-  const detail = typeof body === 'string' ? body : String((body as { message?: unknown }).message ?? exception.message);
+  const message = (body as { message?: unknown }).message;
+  const detail = typeof body === 'string' ? body : typeof message === 'string' ? message : Array.isArray(message) ? message.join('; ') : exception.message;
   const code = HTTP_EXCEPTION_CODES[status] ?? `HTTP_${status}`;
   return {
     type: status === HttpStatus.NOT_FOUND ? problemType(GatewayErrorCode.ResourceNotFound) : 'about:blank',
@@ -110,7 +114,8 @@ interface ErrorLike {
 export function isDatabaseUnavailable(exception: unknown, depth = 0): boolean {
   if (typeof exception !== 'object' || exception === null || depth > 3) return false;
   const error = exception as ErrorLike;
-  const code = String((exception instanceof QueryFailedError ? error.driverError?.code : error.code) ?? '');
+  const rawCode: unknown = exception instanceof QueryFailedError ? error.driverError?.code : error.code;
+  const code = typeof rawCode === 'string' || typeof rawCode === 'number' ? String(rawCode) : '';
   if (UNAVAILABLE_SQLSTATE.test(code) || UNAVAILABLE_NODE_CODES.has(code)) return true;
   const message = typeof error.message === 'string' ? error.message : '';
   if (/Connection terminated|connection timeout|Client has encountered a connection error|timeout exceeded when trying to connect/i.test(message)) return true;

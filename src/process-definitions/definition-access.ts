@@ -19,7 +19,9 @@ export class DefinitionAccess {
 
   restrict(builder: SelectQueryBuilder<ProcessDefinitionRecord>, scope: AccessScope): void {
     if (scope.engineWide) return;
-    builder.andWhere('(definition.tenant_id IS NULL OR definition.tenant_id = ANY(CAST(:visibleTenants AS text[])))', { visibleTenants: scope.tenantsWhere(...ANY_ROLE) });
+    builder.andWhere('(definition.tenant_id IS NULL OR definition.tenant_id = ANY(CAST(:visibleTenants AS text[])))', {
+      visibleTenants: scope.tenantsWhere(...ANY_ROLE),
+    });
   }
 
   async visible(scope: AccessScope, id: string): Promise<ProcessDefinitionRecord> {

@@ -60,7 +60,11 @@ export class ProcessDefinitionsController {
   @HttpCode(200)
   @ApiOkResponse({ type: ProcessDefinitionView })
   @ApiAcceptedResponse(ACCEPTED_WRITE_RESPONSE)
-  suspend(@Scope() scope: AccessScope, @Param('id', EngineIdPipe) id: string, @Body() body: SuspendDefinitionDto): Promise<ProcessDefinitionView | AcceptedWrite> {
+  suspend(
+    @Scope() scope: AccessScope,
+    @Param('id', EngineIdPipe) id: string,
+    @Body() body: SuspendDefinitionDto,
+  ): Promise<ProcessDefinitionView | AcceptedWrite> {
     return this.definitions.setSuspended(scope, id, true, body.includeInstances ?? false);
   }
 
@@ -69,7 +73,11 @@ export class ProcessDefinitionsController {
   @HttpCode(200)
   @ApiOkResponse({ type: ProcessDefinitionView })
   @ApiAcceptedResponse(ACCEPTED_WRITE_RESPONSE)
-  activate(@Scope() scope: AccessScope, @Param('id', EngineIdPipe) id: string, @Body() body: SuspendDefinitionDto): Promise<ProcessDefinitionView | AcceptedWrite> {
+  activate(
+    @Scope() scope: AccessScope,
+    @Param('id', EngineIdPipe) id: string,
+    @Body() body: SuspendDefinitionDto,
+  ): Promise<ProcessDefinitionView | AcceptedWrite> {
     return this.definitions.setSuspended(scope, id, false, body.includeInstances ?? false);
   }
 }

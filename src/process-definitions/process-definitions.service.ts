@@ -59,7 +59,8 @@ export class ProcessDefinitionsService {
       .addOrderBy('definition.version', 'DESC');
     this.access.restrict(builder, scope);
     const found = await builder.getOne();
-    if (!found) throw new GatewayError(GatewayErrorCode.ResourceNotFound, `No process definition with key '${key}'${tenantId ? ` for tenant '${tenantId}'` : ''}`);
+    if (!found)
+      throw new GatewayError(GatewayErrorCode.ResourceNotFound, `No process definition with key '${key}'${tenantId ? ` for tenant '${tenantId}'` : ''}`);
     return ProcessDefinitionView.of(found);
   }
 
@@ -81,13 +82,17 @@ export class ProcessDefinitionsService {
   async setSuspended(scope: AccessScope, id: string, suspended: boolean, includeInstances: boolean): Promise<ProcessDefinitionView | AcceptedWrite> {
     const definition = await this.access.visible(scope, id);
     // A shared definition (no tenant) serves every workspace: only an engine-wide admin suspends it.
-    if (!scope.reaches(definition.tenantId, Role.Admin)) throw new GatewayError(GatewayErrorCode.AccessDenied, 'Suspending this definition needs an admin of every workspace it serves');
+    if (!scope.reaches(definition.tenantId, Role.Admin))
+      throw new GatewayError(GatewayErrorCode.AccessDenied, 'Suspending this definition needs an admin of every workspace it serves');
     await this.definitionClient.setProcessDefinitionSuspended(id, suspended, includeInstances);
     return afterEngineAccepted(suspended ? 'suspend process definition' : 'activate process definition', { id, suspended }, async () => {
       await this.refresher.refreshDefinitions();
       if (includeInstances) {
         const affected = await this.instances.findBy({ definitionId: id, state: In([...OPEN_INSTANCE_STATES]) });
-        await this.refresher.refreshInstances(affected.map((instance) => instance.id), { actor: scope.actor });
+        await this.refresher.refreshInstances(
+          affected.map((instance) => instance.id),
+          { actor: scope.actor },
+        );
       }
       return this.get(scope, id);
     });

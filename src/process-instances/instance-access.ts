@@ -47,7 +47,8 @@ export class InstanceAccess {
   /** As readable, and the caller must be an operator there. */
   async manageable(scope: AccessScope, id: string): Promise<ProcessInstanceRecord> {
     const record = await this.readable(scope, id);
-    if (!scope.reaches(record.tenantId, Role.Operator)) throw new GatewayError(GatewayErrorCode.AccessDenied, 'Managing an instance needs the operator role in its workspace');
+    if (!scope.reaches(record.tenantId, Role.Operator))
+      throw new GatewayError(GatewayErrorCode.AccessDenied, 'Managing an instance needs the operator role in its workspace');
     return record;
   }
 }

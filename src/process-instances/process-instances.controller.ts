@@ -33,7 +33,9 @@ export class ProcessInstancesController {
   @Roles(Role.Requester, Role.Operator)
   @Get()
   @ApiOperation({ summary: 'Process instances from the mirror: filters and cursor pages, newest first by default' })
-  @ApiOkResponse({ schema: { properties: { items: { type: 'array', items: { $ref: getSchemaPath(ProcessInstanceView) } }, nextCursor: { type: 'string', nullable: true } } } })
+  @ApiOkResponse({
+    schema: { properties: { items: { type: 'array', items: { $ref: getSchemaPath(ProcessInstanceView) } }, nextCursor: { type: 'string', nullable: true } } },
+  })
   list(@Scope() scope: AccessScope, @Query() query: ProcessInstanceQueryDto): Promise<Page<ProcessInstanceView>> {
     return this.instances.list(scope, query);
   }
@@ -51,8 +53,16 @@ export class ProcessInstancesController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Cancel with a reason; 200 once ended, 202 if the engine is still cancelling' })
   @ApiOkResponse({ type: ProcessInstanceView })
-  @ApiAcceptedResponse({ type: ProcessInstanceView, description: 'The engine is still cancelling (the instance as it is now); or, as `{ id, mirrored: false }`, cancelled but not yet mirrored' })
-  async cancel(@Scope() scope: AccessScope, @Param('id', EngineIdPipe) id: string, @Body() body: CancelProcessInstanceDto, @Res({ passthrough: true }) response: Response): Promise<ProcessInstanceView | AcceptedWrite> {
+  @ApiAcceptedResponse({
+    type: ProcessInstanceView,
+    description: 'The engine is still cancelling (the instance as it is now); or, as `{ id, mirrored: false }`, cancelled but not yet mirrored',
+  })
+  async cancel(
+    @Scope() scope: AccessScope,
+    @Param('id', EngineIdPipe) id: string,
+    @Body() body: CancelProcessInstanceDto,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<ProcessInstanceView | AcceptedWrite> {
     const outcome = await this.instances.cancel(scope, id, body.reason);
     if (outcome instanceof AcceptedWrite) return outcome;
     if (!outcome.ended) response.status(202);

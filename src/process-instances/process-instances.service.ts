@@ -129,7 +129,14 @@ export class ProcessInstancesService {
     ]);
     return {
       activities,
-      tasks: tasks.map(({ id: taskId, name, assignee, createdAt, endedAt, deleteReason }) => ({ id: taskId, name, assignee, createdAt, endedAt, deleteReason })),
+      tasks: tasks.map(({ id: taskId, name, assignee, createdAt, endedAt, deleteReason }) => ({
+        id: taskId,
+        name,
+        assignee,
+        createdAt,
+        endedAt,
+        deleteReason,
+      })),
       variableChanges,
     };
   }
@@ -152,7 +159,8 @@ export class ProcessInstancesService {
    */
   private startTenant(scope: AccessScope, requested: string | undefined): string | undefined {
     if (requested === undefined) return scope.targetTenant(Role.Requester, Role.Operator);
-    if (!scope.reaches(requested, Role.Requester, Role.Operator)) throw new GatewayError(GatewayErrorCode.WorkspaceNotAllowed, `You may not start instances in tenant "${requested}"`);
+    if (!scope.reaches(requested, Role.Requester, Role.Operator))
+      throw new GatewayError(GatewayErrorCode.WorkspaceNotAllowed, `You may not start instances in tenant "${requested}"`);
     return requested;
   }
 
@@ -164,5 +172,4 @@ export class ProcessInstancesService {
     }
     return definitionId;
   }
-
 }

@@ -23,7 +23,13 @@ function entry(operationId: string, fields: Partial<EngineUserOperation>): Engin
 describe('definitionsTouchedInBulk', () => {
   it('names the definition of a suspension by definition id, and the key of an activation by key', () => {
     const touched = definitionsTouchedInBulk([
-      entry('op1', { operationType: 'Suspend', processDefinitionId: 'order:1:a', processDefinitionKey: 'order', property: 'suspensionState', newValue: 'suspended' }),
+      entry('op1', {
+        operationType: 'Suspend',
+        processDefinitionId: 'order:1:a',
+        processDefinitionKey: 'order',
+        property: 'suspensionState',
+        newValue: 'suspended',
+      }),
       entry('op2', { operationType: 'Activate', processDefinitionKey: 'invoice', property: 'suspensionState', newValue: 'active' }),
     ]);
     expect([...touched.ids]).toEqual(['order:1:a']);
@@ -32,17 +38,47 @@ describe('definitionsTouchedInBulk', () => {
 
   it('counts a definition suspension only when it included the instances', () => {
     const touched = definitionsTouchedInBulk([
-      entry('op1', { operationType: 'SuspendProcessDefinition', entityType: 'ProcessDefinition', processDefinitionId: 'with:1:a', property: 'suspensionState', newValue: 'suspended' }),
-      entry('op1', { operationType: 'SuspendProcessDefinition', entityType: 'ProcessDefinition', processDefinitionId: 'with:1:a', property: 'includeProcessInstances', newValue: 'true' }),
-      entry('op2', { operationType: 'SuspendProcessDefinition', entityType: 'ProcessDefinition', processDefinitionId: 'without:1:b', property: 'suspensionState', newValue: 'suspended' }),
-      entry('op2', { operationType: 'SuspendProcessDefinition', entityType: 'ProcessDefinition', processDefinitionId: 'without:1:b', property: 'includeProcessInstances', newValue: 'false' }),
+      entry('op1', {
+        operationType: 'SuspendProcessDefinition',
+        entityType: 'ProcessDefinition',
+        processDefinitionId: 'with:1:a',
+        property: 'suspensionState',
+        newValue: 'suspended',
+      }),
+      entry('op1', {
+        operationType: 'SuspendProcessDefinition',
+        entityType: 'ProcessDefinition',
+        processDefinitionId: 'with:1:a',
+        property: 'includeProcessInstances',
+        newValue: 'true',
+      }),
+      entry('op2', {
+        operationType: 'SuspendProcessDefinition',
+        entityType: 'ProcessDefinition',
+        processDefinitionId: 'without:1:b',
+        property: 'suspensionState',
+        newValue: 'suspended',
+      }),
+      entry('op2', {
+        operationType: 'SuspendProcessDefinition',
+        entityType: 'ProcessDefinition',
+        processDefinitionId: 'without:1:b',
+        property: 'includeProcessInstances',
+        newValue: 'false',
+      }),
     ]);
     expect([...touched.ids]).toEqual(['with:1:a']);
   });
 
   it('names source and target of a synchronous migration, and leaves asynchronous ones to the batch follow-up', () => {
     const migration = (operationId: string, async: string) => [
-      entry(operationId, { operationType: 'Migrate', processDefinitionId: `${operationId}:1:s`, property: 'processDefinitionId', orgValue: `${operationId}:1:s`, newValue: `${operationId}:2:t` }),
+      entry(operationId, {
+        operationType: 'Migrate',
+        processDefinitionId: `${operationId}:1:s`,
+        property: 'processDefinitionId',
+        orgValue: `${operationId}:1:s`,
+        newValue: `${operationId}:2:t`,
+      }),
       entry(operationId, { operationType: 'Migrate', processDefinitionId: `${operationId}:1:s`, property: 'nrOfInstances', newValue: '3' }),
       entry(operationId, { operationType: 'Migrate', processDefinitionId: `${operationId}:1:s`, property: 'async', newValue: async }),
     ];

@@ -40,7 +40,11 @@ describe('CandidateIndexBuilder', () => {
   });
 
   it('leaves to the engine a task the log does not mention, or one whose candidates were ever removed', async () => {
-    const index = await builder([change('t1', 'add', { groupId: 'managers' }), change('t1', 'delete', { groupId: 'managers' }), change('t2', 'add', { groupId: 'g' })]).build.build(at);
+    const index = await builder([
+      change('t1', 'add', { groupId: 'managers' }),
+      change('t1', 'delete', { groupId: 'managers' }),
+      change('t2', 'add', { groupId: 'g' }),
+    ]).build.build(at);
     expect(index?.candidatesOf('unmentioned')).toBeUndefined();
     expect(index?.candidatesOf('t1')).toBeUndefined();
     expect(index?.candidatesOf('t2')).toEqual({ users: [], groups: ['g'] });
@@ -49,7 +53,7 @@ describe('CandidateIndexBuilder', () => {
   it('reads the log page by page to its end, an entry repeated across pages counted once', async () => {
     const log = Array.from({ length: 2_500 }, (_, index) => change(`t${index}`, 'add', { groupId: 'g' }));
     // The engine pages by time alone: one entry shows on two pages.
-    const { build, reads } = builder(log, { pages: (first) => (first === 1_000 ? [log[999]!, ...log.slice(1_000, 1_999)] : log.slice(first, first + 1_000)) });
+    const { build, reads } = builder(log, { pages: (first) => (first === 1_000 ? [log[999], ...log.slice(1_000, 1_999)] : log.slice(first, first + 1_000)) });
     const index = await build.build(at);
     expect(reads).toEqual([0, 1_000, 2_000]);
     // ...and so another was skipped: the read does not add up, nothing is kept.

@@ -39,7 +39,9 @@ export class CandidateIndexBuilder {
     const range = { after: new Date(oldest.getTime() - 1_000), before: asOf };
     const expected = await this.history.countCandidateLinkChanges(range);
     if (expected > MAX_ENTRIES) {
-      this.logger.warn(`Candidates are read task by task: the identity-link log since the oldest open task holds ${expected} entries, more than ${MAX_ENTRIES}`);
+      this.logger.warn(
+        `Candidates are read task by task: the identity-link log since the oldest open task holds ${expected} entries, more than ${MAX_ENTRIES}`,
+      );
       return null;
     }
     const entries = new Map<string, CandidateLinkChange>();

@@ -10,7 +10,7 @@ export async function mapConcurrently<T, R>(items: readonly T[], limit: number, 
     while (!failure && next < items.length) {
       const index = next++;
       try {
-        results[index] = await work(items[index]!);
+        results[index] = await work(items[index]);
       } catch (error) {
         failure ??= { error };
       }

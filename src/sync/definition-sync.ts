@@ -25,10 +25,10 @@ export class DefinitionSync {
     const definitions = await this.definitionClient.listProcessDefinitions();
     return this.dataSource.transaction(async (manager) => {
       const ids = definitions.map((definition) => definition.id);
-      const removed: { id: string }[] = await manager.query(
-        'DELETE FROM process_definitions WHERE NOT (id = ANY($1)) AND last_synced_at < $2 RETURNING id',
-        [ids, readStartedAt],
-      );
+      const removed: { id: string }[] = await manager.query('DELETE FROM process_definitions WHERE NOT (id = ANY($1)) AND last_synced_at < $2 RETURNING id', [
+        ids,
+        readStartedAt,
+      ]);
       if (definitions.length > 0) {
         // Stamped with the read's start on the database clock: the time the removal guard above compares with.
         const rows = definitions.map((definition) => manager.create(ProcessDefinitionRecord, { ...definition, lastSyncedAt: readStartedAt }));

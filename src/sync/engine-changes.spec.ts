@@ -20,7 +20,8 @@ describe('EngineChanges', () => {
     const operations = Array.from({ length: 5_200 }, (_, index) => ({ id: `op${index}`, processInstanceId: `p${index}`, entityType: 'Task' }));
     const history = {
       ...quietHistory,
-      listUserOperations: async ({ firstResult, maxResults }: { firstResult: number; maxResults: number }) => operations.slice(firstResult, firstResult + maxResults),
+      listUserOperations: async ({ firstResult, maxResults }: { firstResult: number; maxResults: number }) =>
+        operations.slice(firstResult, firstResult + maxResults),
     } as unknown as HistoryClient;
     const changes = await new EngineChanges(history, noUpdatedTasks, noBulk).since(new Date(0));
     expect(changes.instanceIds.size).toBe(5_200);
@@ -44,7 +45,7 @@ describe('EngineChanges', () => {
     expect(asked).toEqual([{ operations: [suspendByDefinition], batchEnded: true }]);
   });
 
-  it('refreshes a change once: a settled poll\'s changes are left alone by the next poll whose window still holds them', async () => {
+  it("refreshes a change once: a settled poll's changes are left alone by the next poll whose window still holds them", async () => {
     const claim = { id: 'op1', operationId: 'op1', entityType: 'Task', processInstanceId: 'p1', processDefinitionId: null };
     const later = { id: 'op2', operationId: 'op2', entityType: 'Task', processInstanceId: 'p2', processDefinitionId: null };
     let entries = [claim];

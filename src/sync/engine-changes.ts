@@ -10,7 +10,7 @@ export interface ChangedSince {
   instanceIds: Set<string>;
   definitionsChanged: boolean;
   /** Called once the instances are refreshed: the next poll leaves alone what this one saw. */
-  settle(): void;
+  settle: () => void;
 }
 
 /** Change entries by instance, each under a key that stays the same in every poll whose window holds it. */
@@ -58,20 +58,21 @@ export class EngineChanges {
    * open instances it may have touched, in the first poll that sees it.
    */
   async since(from: Date): Promise<ChangedSince> {
-    const [started, finished, tasksStarted, tasksFinished, tasksUpdated, variableUpdates, incidentsCreated, incidentsEnded, operations, batchEnded] = await Promise.all([
-      allPages((first, max) => this.historyClient.listHistoricProcessInstances({ startedAfter: from, firstResult: first, maxResults: max })),
-      allPages((first, max) => this.historyClient.listHistoricProcessInstances({ finishedAfter: from, firstResult: first, maxResults: max })),
-      allPages((first, max) => this.historyClient.listHistoricTasks({ startedAfter: from, firstResult: first, maxResults: max })),
-      allPages((first, max) => this.historyClient.listHistoricTasks({ finishedAfter: from, firstResult: first, maxResults: max })),
-      this.updatedTasks.since(from),
-      allPages((first, max) => this.historyClient.listInstancesWithVariableUpdates({ after: from, firstResult: first, maxResults: max })),
-      allPages((first, max) => this.historyClient.listHistoricIncidents({ createTimeAfter: from, firstResult: first, maxResults: max })),
-      allPages((first, max) => this.historyClient.listHistoricIncidents({ endTimeAfter: from, firstResult: first, maxResults: max })),
-      // Claims, assignments, suspensions, deletions: changes that leave no start or end time behind.
-      // All of them, oldest first, however many an outage or a bulk operation left: no page is the last by accident.
-      allPages((first, max) => this.historyClient.listUserOperations({ after: from, firstResult: first, maxResults: max })),
-      this.bulk.batchEndedSince(from),
-    ]);
+    const [started, finished, tasksStarted, tasksFinished, tasksUpdated, variableUpdates, incidentsCreated, incidentsEnded, operations, batchEnded] =
+      await Promise.all([
+        allPages((first, max) => this.historyClient.listHistoricProcessInstances({ startedAfter: from, firstResult: first, maxResults: max })),
+        allPages((first, max) => this.historyClient.listHistoricProcessInstances({ finishedAfter: from, firstResult: first, maxResults: max })),
+        allPages((first, max) => this.historyClient.listHistoricTasks({ startedAfter: from, firstResult: first, maxResults: max })),
+        allPages((first, max) => this.historyClient.listHistoricTasks({ finishedAfter: from, firstResult: first, maxResults: max })),
+        this.updatedTasks.since(from),
+        allPages((first, max) => this.historyClient.listInstancesWithVariableUpdates({ after: from, firstResult: first, maxResults: max })),
+        allPages((first, max) => this.historyClient.listHistoricIncidents({ createTimeAfter: from, firstResult: first, maxResults: max })),
+        allPages((first, max) => this.historyClient.listHistoricIncidents({ endTimeAfter: from, firstResult: first, maxResults: max })),
+        // Claims, assignments, suspensions, deletions: changes that leave no start or end time behind.
+        // All of them, oldest first, however many an outage or a bulk operation left: no page is the last by accident.
+        allPages((first, max) => this.historyClient.listUserOperations({ after: from, firstResult: first, maxResults: max })),
+        this.bulk.batchEndedSince(from),
+      ]);
     const seen = new SeenChanges(this.settled);
     for (const instance of started) seen.add(instance.id, `instance-started:${instance.id}`);
     for (const instance of finished) seen.add(instance.id, `instance-ended:${instance.id}`);

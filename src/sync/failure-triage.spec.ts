@@ -5,7 +5,9 @@ import { CamundaError, CamundaErrorCode } from '../camunda/camunda.errors.js';
 import { FailureTriage } from './failure-triage.js';
 
 function triage({ databaseAnswers = true, engineAnswers = true } = {}): FailureTriage {
-  const dataSource = { query: async () => (databaseAnswers ? [{ '?column?': 1 }] : Promise.reject(new Error('Connection terminated'))) } as unknown as DataSource;
+  const dataSource = {
+    query: async () => (databaseAnswers ? [{ '?column?': 1 }] : Promise.reject(new Error('Connection terminated'))),
+  } as unknown as DataSource;
   const history = {
     listHistoricProcessInstances: async () => (engineAnswers ? [] : Promise.reject(new CamundaError(CamundaErrorCode.EngineFailure, 'persistence layer'))),
   } as unknown as HistoryClient;
@@ -23,7 +25,7 @@ describe('FailureTriage', () => {
     await expect(triage().isOutage(lost)).resolves.toBe(true);
   });
 
-  it("blames the instance when engine and database still answer other questions", async () => {
+  it('blames the instance when engine and database still answer other questions', async () => {
     const unstorable = new QueryFailedError('INSERT', [], Object.assign(new Error('unsupported Unicode escape sequence'), { code: '22P05' }));
     await expect(triage().isOutage(unstorable)).resolves.toBe(false);
     await expect(triage().isOutage(new SyntaxError('Unexpected token n in JSON'))).resolves.toBe(false);

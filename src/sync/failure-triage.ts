@@ -5,7 +5,6 @@ import { HistoryClient } from '../camunda/clients/history.client.js';
 import { isEngineUnreachable } from '../camunda/camunda.errors.js';
 import { isDatabaseUnavailable } from '../problem/problem-details.filter.js';
 
-
 /**
  * Tells a poison instance from an outage. A sync run parks the former and goes on; the latter fails the run and
  * keeps its cursor, so an outage never parks every instance the run touches.
@@ -24,7 +23,10 @@ export class FailureTriage {
     // An engine whose own database is down answers 500 to everything, which reads like an instance's error: the
     // failure counts as the instance's own only if both sides still answer a question about something else.
     try {
-      await Promise.all([this.dataSource.query('SELECT 1'), this.historyClient.listHistoricProcessInstances({ unfinished: true, firstResult: 0, maxResults: 1 })]);
+      await Promise.all([
+        this.dataSource.query('SELECT 1'),
+        this.historyClient.listHistoricProcessInstances({ unfinished: true, firstResult: 0, maxResults: 1 }),
+      ]);
       return false;
     } catch {
       return true;

@@ -95,7 +95,9 @@ export class InstanceImport {
     };
     const cursor = await this.records.cursorOrNew(IMPORT_CURSOR);
     await this.records.saveCursor(Object.assign(cursor, { lastRunAt: new Date(), progress: progress as unknown as Record<string, unknown> }));
-    this.logger.log(`Importing the engine's instances: about ${progress.total} (${open} open${since ? `, ${finished} finished since ${since.toISOString()}` : ''})`);
+    this.logger.log(
+      `Importing the engine's instances: about ${progress.total} (${open} open${since ? `, ${finished} finished since ${since.toISOString()}` : ''})`,
+    );
   }
 
   async pending(): Promise<boolean> {
@@ -186,7 +188,11 @@ export class InstanceImport {
     const page = await nextKeysetPage(
       progress.keyset,
       PAGE,
-      (from, skip) => this.history.listHistoricProcessInstancesByStart({ ...this.phaseFilter(progress), startedAfter: from ?? undefined }, { firstResult: skip, maxResults: PAGE }),
+      (from, skip) =>
+        this.history.listHistoricProcessInstancesByStart(
+          { ...this.phaseFilter(progress), startedAfter: from ?? undefined },
+          { firstResult: skip, maxResults: PAGE },
+        ),
       (instance) => ({ at: instance.startedAt, id: instance.id }),
     );
     const moved = { ...progress, keyset: page.keyset };
@@ -218,17 +224,14 @@ export class InstanceImport {
   }
 
   private async save(progress: ImportProgress): Promise<void> {
-    await this.records.updateCursor(
-      IMPORT_CURSOR,
-      {
-        progress,
-        position: progress.keyset.at ? new Date(progress.keyset.at) : null,
-        lastRunAt: new Date(),
-        lastSuccessAt: new Date(),
-        lastRunInstances: progress.done,
-        lastError: null,
-      },
-    );
+    await this.records.updateCursor(IMPORT_CURSOR, {
+      progress,
+      position: progress.keyset.at ? new Date(progress.keyset.at) : null,
+      lastRunAt: new Date(),
+      lastSuccessAt: new Date(),
+      lastRunInstances: progress.done,
+      lastError: null,
+    });
   }
 
   private report(progress: ImportProgress): void {

@@ -6,13 +6,36 @@ import type { GatewayConfig } from '../config/gateway-config.js';
 import { InstanceSnapshotReader } from './instance-snapshot-reader.js';
 
 const instance = (id: string, state = EngineInstanceState.Suspended): EngineProcessInstance => ({
-  id, definitionId: 'd:1', definitionKey: 'd', definitionName: null, definitionVersion: 1, businessKey: null, tenantId: null,
-  state, startedAt: new Date(0), endedAt: null, deleteReason: null, startUserId: null,
+  id,
+  definitionId: 'd:1',
+  definitionKey: 'd',
+  definitionName: null,
+  definitionVersion: 1,
+  businessKey: null,
+  tenantId: null,
+  state,
+  startedAt: new Date(0),
+  endedAt: null,
+  deleteReason: null,
+  startUserId: null,
 });
 
 const task = (id: string, endedAt: Date | null): EngineTask => ({
-  id, processInstanceId: 'p1', processDefinitionKey: 'd', name: 'Approve', description: null, taskDefinitionKey: 'approve', assignee: null,
-  owner: null, priority: 50, createdAt: new Date(0), dueAt: null, followUpAt: null, endedAt, deleteReason: endedAt ? 'completed' : null, tenantId: null,
+  id,
+  processInstanceId: 'p1',
+  processDefinitionKey: 'd',
+  name: 'Approve',
+  description: null,
+  taskDefinitionKey: 'approve',
+  assignee: null,
+  owner: null,
+  priority: 50,
+  createdAt: new Date(0),
+  dueAt: null,
+  followUpAt: null,
+  endedAt,
+  deleteReason: endedAt ? 'completed' : null,
+  tenantId: null,
 });
 
 const asked: string[] = [];

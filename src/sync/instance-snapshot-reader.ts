@@ -64,11 +64,14 @@ export class InstanceSnapshotReader {
     if (instanceIds.length === 0) return snapshots;
     // One instance (a gateway write's own refresh): what needs only its id is read beside it, not after, to answer
     // sooner; an instance history turns out not to have wastes these reads.
-    const single = instanceIds.length === 1 ? this.partsOf(instanceIds[0]!) : undefined;
+    const single = instanceIds.length === 1 ? this.partsOf(instanceIds[0]) : undefined;
     const readAhead = (ahead.instances?.rows ?? []).filter((instance) => snapshots.has(instance.id));
     const alreadyRead = new Set(readAhead.map((instance) => instance.id));
     const unread = instanceIds.filter((id) => !alreadyRead.has(id));
-    const read = unread.length > 0 ? await this.historyClient.listHistoricProcessInstancesByStart({ processInstanceIds: unread }, { firstResult: 0, maxResults: unread.length }) : [];
+    const read =
+      unread.length > 0
+        ? await this.historyClient.listHistoricProcessInstancesByStart({ processInstanceIds: unread }, { firstResult: 0, maxResults: unread.length })
+        : [];
     const instances = [...readAhead, ...read];
     // An engine that ignored the id filter would answer with other instances: never mirror those under these ids.
     const stranger = instances.find((instance) => !snapshots.has(instance.id));
@@ -95,7 +98,11 @@ export class InstanceSnapshotReader {
   }
 
   /** One instance's variables, incidents and tasks, asked at once; a failure surfaces where they are awaited. */
-  private partsOf(instanceId: string): { variables: Promise<EngineVariable[]>; incidents: Promise<Map<string, IncidentSnapshot[]>>; tasks: Promise<EngineTask[]> } {
+  private partsOf(instanceId: string): {
+    variables: Promise<EngineVariable[]>;
+    incidents: Promise<Map<string, IncidentSnapshot[]>>;
+    tasks: Promise<EngineTask[]>;
+  } {
     const parts = { variables: this.variablesOf([instanceId]), incidents: this.incidentsOf([instanceId]), tasks: this.historicTasksOf(instanceId) };
     for (const part of Object.values(parts)) part.catch(() => undefined);
     return parts;
@@ -105,11 +112,21 @@ export class InstanceSnapshotReader {
    * History filters tasks by many business keys, not by many instance ids: instances with a key are read together
    * (unless their keys turn out to be shared by far more tasks than they have), the rest one by one.
    */
-  private async tasksOf(instances: EngineProcessInstance[], known: KnownCandidates | undefined, alreadyRead?: Promise<EngineTask[]>): Promise<Map<string, TaskSnapshot[]>> {
+  private async tasksOf(
+    instances: EngineProcessInstance[],
+    known: KnownCandidates | undefined,
+    alreadyRead?: Promise<EngineTask[]>,
+  ): Promise<Map<string, TaskSnapshot[]>> {
     const keyed = alreadyRead || instances.length === 1 ? [] : instances.filter((instance) => instance.businessKey !== null);
     const [shared, unkeyed] = await Promise.all([
       this.tasksOfBusinessKeys(keyed),
-      alreadyRead ? alreadyRead.then((tasks) => [tasks]) : mapConcurrently(instances.filter((instance) => !keyed.includes(instance)), ENGINE_CONCURRENCY, (instance) => this.historicTasksOf(instance.id)),
+      alreadyRead
+        ? alreadyRead.then((tasks) => [tasks])
+        : mapConcurrently(
+            instances.filter((instance) => !keyed.includes(instance)),
+            ENGINE_CONCURRENCY,
+            (instance) => this.historicTasksOf(instance.id),
+          ),
     ]);
     const single = shared ? unkeyed : [...unkeyed, ...(await mapConcurrently(keyed, ENGINE_CONCURRENCY, (instance) => this.historicTasksOf(instance.id)))];
     const ids = new Set(instances.map((instance) => instance.id));
@@ -118,7 +135,7 @@ export class InstanceSnapshotReader {
     const suspended = new Set(instances.filter((instance) => instance.state === InstanceState.Suspended).map((instance) => instance.id));
     const candidates = await this.candidatesOf(tasks, known);
     const snapshots = tasks.map((task) => toTaskSnapshot(task, suspended.has(task.processInstanceId!), candidates.get(task.id)));
-    return groupBy(snapshots, (_, index) => tasks[index]!.processInstanceId!);
+    return groupBy(snapshots, (_, index) => tasks[index].processInstanceId!);
   }
 
   /**
@@ -131,7 +148,8 @@ export class InstanceSnapshotReader {
     const distinct = [...new Map(rows.map((row) => [row.id, row])).values()];
     if (rows.length < LIST_PAGE) return distinct;
     const count = await this.historyClient.countHistoricVariablesOf(instanceIds);
-    if (count !== distinct.length) throw new Error(`The variables of ${instanceIds.length} instances changed while they were read (${distinct.length} read, ${count} counted)`);
+    if (count !== distinct.length)
+      throw new Error(`The variables of ${instanceIds.length} instances changed while they were read (${distinct.length} read, ${count} counted)`);
     return distinct;
   }
 
@@ -173,7 +191,9 @@ export class InstanceSnapshotReader {
     if (unknown.length > 2) {
       const instanceIds = [...new Set(unknown.map((task) => task.processInstanceId!))];
       const withCandidates = await Promise.all(
-        (['groups', 'users'] as const).map((of) => allPages((firstResult, maxResults) => this.taskClient.listTaskIdsWithCandidates(instanceIds, of, { firstResult, maxResults }), LIST_PAGE)),
+        (['groups', 'users'] as const).map((of) =>
+          allPages((firstResult, maxResults) => this.taskClient.listTaskIdsWithCandidates(instanceIds, of, { firstResult, maxResults }), LIST_PAGE),
+        ),
       );
       const having = new Set(withCandidates.flat());
       asked = unknown.filter((task) => having.has(task.id));
@@ -189,13 +209,16 @@ export class InstanceSnapshotReader {
     const withIncidents =
       instanceIds.length === 1
         ? instanceIds
-        : (await this.historyClient.listHistoricProcessInstancesByStart({ processInstanceIds: instanceIds, withIncidents: true }, { firstResult: 0, maxResults: instanceIds.length })).map(
-            (instance) => instance.id,
-          );
+        : (
+            await this.historyClient.listHistoricProcessInstancesByStart(
+              { processInstanceIds: instanceIds, withIncidents: true },
+              { firstResult: 0, maxResults: instanceIds.length },
+            )
+          ).map((instance) => instance.id);
     const lists = await mapConcurrently(withIncidents, ENGINE_CONCURRENCY, (processInstanceId) =>
       allPages((firstResult, maxResults) => this.historyClient.listHistoricIncidents({ processInstanceId, firstResult, maxResults })),
     );
-    return new Map(withIncidents.map((id, index) => [id, lists[index]!.map(toIncident)]));
+    return new Map(withIncidents.map((id, index) => [id, lists[index].map(toIncident)]));
   }
 }
 

@@ -10,7 +10,10 @@ const rowsAt = (times: number[]): Row[] => times.map((time, index) => ({ at: new
 /** An engine list: rows at or after `from`, ordered by time then id, `pageSize` from `skip`. */
 function engine(rows: Row[], pageSize: number) {
   return async (from: Date | null, skip: number) =>
-    rows.filter((row) => !from || row.at >= from).sort((a, b) => a.at.getTime() - b.at.getTime() || a.id.localeCompare(b.id)).slice(skip, skip + pageSize);
+    rows
+      .filter((row) => !from || row.at >= from)
+      .sort((a, b) => a.at.getTime() - b.at.getTime() || a.id.localeCompare(b.id))
+      .slice(skip, skip + pageSize);
 }
 
 async function walk(rows: Row[], pageSize: number, between?: (page: number) => void): Promise<string[]> {

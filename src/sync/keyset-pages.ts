@@ -35,6 +35,6 @@ export async function nextKeysetPage<T>(
   });
   const full = fetched.length >= pageSize;
   if (fresh.length === 0) return full ? { rows: [], keyset: { ...keyset, skip: keyset.skip + pageSize }, last: false } : { rows: [], keyset, last: true };
-  const lastRow = keyOf(fresh[fresh.length - 1]!);
+  const lastRow = keyOf(fresh[fresh.length - 1]);
   return { rows: fresh, keyset: { at: lastRow.at.toISOString(), id: lastRow.id, skip: 0 }, last: !full };
 }

@@ -94,7 +94,11 @@ export class MirrorApplier {
    * Refreshes many instances with one engine read and one transaction: the batch path of import, poll and
    * reconcile. Returns the events produced per instance. A snapshot older than the one applied is dropped (0).
    */
-  async refreshMany(instanceIds: string[], readSnapshots: (ids: string[]) => Promise<Map<string, InstanceSnapshot | null>>, options: BatchRefreshOptions): Promise<Map<string, number>> {
+  async refreshMany(
+    instanceIds: string[],
+    readSnapshots: (ids: string[]) => Promise<Map<string, InstanceSnapshot | null>>,
+    options: BatchRefreshOptions,
+  ): Promise<Map<string, number>> {
     if (instanceIds.length === 0) return new Map();
     const readStartedAt = await this.clock.now();
     const snapshots = await readSnapshots(instanceIds);
@@ -119,7 +123,10 @@ export class MirrorApplier {
     return this.dataSource.transaction(async (manager) => {
       await this.store.lock(manager, ids);
       const mirrored = await this.store.load(manager, ids);
-      const written = await this.outbox.writtenIds(manager, ids.flatMap((id) => plan.domainEventsOf(id).flatMap((event) => event.id ?? [])));
+      const written = await this.outbox.writtenIds(
+        manager,
+        ids.flatMap((id) => plan.domainEventsOf(id).flatMap((event) => event.id ?? [])),
+      );
       const outcome = new Map<string, number | typeof STALE>();
       const writes: InstanceWrite[] = [];
       const applied: string[] = [];
@@ -132,14 +139,27 @@ export class MirrorApplier {
         applied.push(id);
         const snapshot = snapshots.get(id)!;
         const write = snapshot
-          ? this.planApply(manager, snapshot, before, plan.domainEventsOf(id).filter((event) => !event.id || !written.has(event.id)), readStartedAt, plan.actorOf(id))
+          ? this.planApply(
+              manager,
+              snapshot,
+              before,
+              plan.domainEventsOf(id).filter((event) => !event.id || !written.has(event.id)),
+              readStartedAt,
+              plan.actorOf(id),
+            )
           : this.planRemoval(before, readStartedAt, plan.actorOf(id));
         outcome.set(id, write?.events.length ?? 0);
         if (write) writes.push(write);
       }
       await this.parked.release(manager, applied);
-      await this.store.write(manager, writes.map((write) => write.rows));
-      await this.outbox.append(manager, writes.flatMap((write) => write.events));
+      await this.store.write(
+        manager,
+        writes.map((write) => write.rows),
+      );
+      await this.outbox.append(
+        manager,
+        writes.flatMap((write) => write.events),
+      );
       return outcome;
     });
   }
@@ -202,7 +222,9 @@ export class MirrorApplier {
         }),
       );
     // Variables carry no events; the engine's current set replaces the mirror's.
-    const variableRows = variables.map((variable) => manager.create(VariableRecord, { ...variable, processInstanceId: snapshot.id, lastSyncedAt: now } as VariableRecord));
+    const variableRows = variables.map((variable) =>
+      manager.create(VariableRecord, { ...variable, processInstanceId: snapshot.id, lastSyncedAt: now } as VariableRecord),
+    );
     const endedIncidents = new Set(beforeIncidents.filter((incident) => incident.state !== IncidentState.Open).map((incident) => incident.id));
     const incidentRows = incidents
       .filter((incident) => !endedIncidents.has(incident.id))
@@ -276,11 +298,18 @@ function isMarkedRemoved(instance: ProcessInstanceRecord): boolean {
  * The mirror as it was before the instance was marked removed, as far as the snapshot shows: open again, with the
  * tasks and incidents the mark ended and the engine still has open treated as new (so they are announced again).
  */
-function reopenedForRestore(mirrored: MirroredRows, snapshot: InstanceSnapshot): { instance: ProcessInstanceRecord; tasks: TaskRecord[]; incidents: IncidentRecord[] } {
+function reopenedForRestore(
+  mirrored: MirroredRows,
+  snapshot: InstanceSnapshot,
+): { instance: ProcessInstanceRecord; tasks: TaskRecord[]; incidents: IncidentRecord[] } {
   const openTasks = new Set(snapshot.tasks.filter((task) => isOpenTask(task.state)).map((task) => task.id));
   const openIncidents = new Set(snapshot.incidents.filter((incident) => incident.state === IncidentState.Open).map((incident) => incident.id));
   return {
-    instance: Object.assign(Object.create(ProcessInstanceRecord.prototype) as ProcessInstanceRecord, mirrored.instance, { state: InstanceState.Active, endedAt: null, deleteReason: null }),
+    instance: Object.assign(Object.create(ProcessInstanceRecord.prototype) as ProcessInstanceRecord, mirrored.instance, {
+      state: InstanceState.Active,
+      endedAt: null,
+      deleteReason: null,
+    }),
     tasks: mirrored.tasks.filter((task) => isOpenTask(task.state) || !openTasks.has(task.id)),
     incidents: mirrored.incidents.filter((incident) => incident.state === IncidentState.Open || !openIncidents.has(incident.id)),
   };

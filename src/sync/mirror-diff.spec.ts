@@ -10,16 +10,42 @@ const at = (second: number) => new Date(Date.UTC(2026, 0, 1, 11, 0, second));
 
 function task(overrides: Partial<TaskSnapshot> = {}): TaskSnapshot {
   return {
-    id: 't1', name: 'Manager Approval', description: null, taskDefinitionKey: 'managerApproval', assignee: null, owner: null,
-    candidateUsers: [], candidateGroups: ['managers'], priority: 50, state: TaskState.Created, suspended: false, createdAt: at(1),
-    dueAt: null, followUpAt: null, endedAt: null, tenantId: null, ...overrides,
+    id: 't1',
+    name: 'Manager Approval',
+    description: null,
+    taskDefinitionKey: 'managerApproval',
+    assignee: null,
+    owner: null,
+    candidateUsers: [],
+    candidateGroups: ['managers'],
+    priority: 50,
+    state: TaskState.Created,
+    suspended: false,
+    createdAt: at(1),
+    dueAt: null,
+    followUpAt: null,
+    endedAt: null,
+    tenantId: null,
+    ...overrides,
   };
 }
 
 function snapshot(overrides: Partial<InstanceSnapshot> = {}): InstanceSnapshot {
   return {
-    id: 'p1', definitionId: 'd:1', definitionKey: 'ticket-approval', businessKey: 'T-1', tenantId: null,
-    state: InstanceState.Active, startedAt: at(0), endedAt: null, deleteReason: null, startedBy: null, tasks: [], variables: [], incidents: [], ...overrides,
+    id: 'p1',
+    definitionId: 'd:1',
+    definitionKey: 'ticket-approval',
+    businessKey: 'T-1',
+    tenantId: null,
+    state: InstanceState.Active,
+    startedAt: at(0),
+    endedAt: null,
+    deleteReason: null,
+    startedBy: null,
+    tasks: [],
+    variables: [],
+    incidents: [],
+    ...overrides,
   };
 }
 
@@ -44,7 +70,11 @@ describe('diffInstance', () => {
       tasks: [task({ assignee: 'demo', state: TaskState.Completed, endedAt: at(5) })],
     });
     expect(types(diffInstance(null, [], done, now))).toEqual([
-      EventType.ProcessStarted, EventType.TaskCreated, EventType.TaskAssigned, EventType.TaskCompleted, EventType.ProcessCompleted,
+      EventType.ProcessStarted,
+      EventType.TaskCreated,
+      EventType.TaskAssigned,
+      EventType.TaskCompleted,
+      EventType.ProcessCompleted,
     ]);
   });
 
@@ -61,24 +91,60 @@ describe('diffInstance', () => {
   });
 
   it('reports claim, reassignment and unclaim with the previous assignee', () => {
-    const claimed = diffInstance({ state: InstanceState.Active }, [{ id: 't1', state: TaskState.Created, assignee: null }], snapshot({ tasks: [task({ assignee: 'ann', state: TaskState.Assigned })] }), now);
+    const claimed = diffInstance(
+      { state: InstanceState.Active },
+      [{ id: 't1', state: TaskState.Created, assignee: null }],
+      snapshot({ tasks: [task({ assignee: 'ann', state: TaskState.Assigned })] }),
+      now,
+    );
     expect(claimed.taskEvents.map((event) => [event.type, event.data.assignee, event.data.previousAssignee])).toEqual([[EventType.TaskAssigned, 'ann', null]]);
-    const unclaimed = diffInstance({ state: InstanceState.Active }, [{ id: 't1', state: TaskState.Assigned, assignee: 'ann' }], snapshot({ tasks: [task()] }), now);
-    expect(unclaimed.taskEvents.map((event) => [event.type, event.data.assignee, event.data.previousAssignee])).toEqual([[EventType.TaskAssigned, null, 'ann']]);
+    const unclaimed = diffInstance(
+      { state: InstanceState.Active },
+      [{ id: 't1', state: TaskState.Assigned, assignee: 'ann' }],
+      snapshot({ tasks: [task()] }),
+      now,
+    );
+    expect(unclaimed.taskEvents.map((event) => [event.type, event.data.assignee, event.data.previousAssignee])).toEqual([
+      [EventType.TaskAssigned, null, 'ann'],
+    ]);
   });
 
   it('tells a deleted task from a completed one', () => {
     const deleted = snapshot({ tasks: [task({ state: TaskState.Deleted, endedAt: at(4) })] });
-    expect(types(diffInstance({ state: InstanceState.Active }, [{ id: 't1', state: TaskState.Created, assignee: null }], deleted, now))).toEqual([EventType.TaskDeleted]);
+    expect(types(diffInstance({ state: InstanceState.Active }, [{ id: 't1', state: TaskState.Created, assignee: null }], deleted, now))).toEqual([
+      EventType.TaskDeleted,
+    ]);
   });
 
   it('announces incidents when raised and when resolved, in time order with the tasks', () => {
-    const incident = { id: 'i1', type: 'failedJob', message: 'boom', activityId: 'fail', configuration: 'job1', annotation: null, createdAt: at(3), endedAt: null, state: IncidentState.Open };
+    const incident = {
+      id: 'i1',
+      type: 'failedJob',
+      message: 'boom',
+      activityId: 'fail',
+      configuration: 'job1',
+      annotation: null,
+      createdAt: at(3),
+      endedAt: null,
+      state: IncidentState.Open,
+    };
     const raised = diffInstance({ state: InstanceState.Active }, [], snapshot({ tasks: [task({ createdAt: at(5) })], incidents: [incident] }), now);
     expect(types(raised)).toEqual([EventType.IncidentCreated, EventType.TaskCreated]);
-    const resolved = diffInstance({ state: InstanceState.Active }, [], snapshot({ incidents: [{ ...incident, state: IncidentState.Resolved, endedAt: at(8) }] }), now, [{ id: 'i1', state: IncidentState.Open }]);
+    const resolved = diffInstance(
+      { state: InstanceState.Active },
+      [],
+      snapshot({ incidents: [{ ...incident, state: IncidentState.Resolved, endedAt: at(8) }] }),
+      now,
+      [{ id: 'i1', state: IncidentState.Open }],
+    );
     expect(resolved.taskEvents.map((event) => [event.type, event.data.resolution])).toEqual([[EventType.IncidentResolved, 'RESOLVED']]);
-    expect(types(diffInstance({ state: InstanceState.Active }, [], snapshot({ incidents: [{ ...incident, state: IncidentState.Resolved }] }), now, [{ id: 'i1', state: IncidentState.Resolved }]))).toEqual([]);
+    expect(
+      types(
+        diffInstance({ state: InstanceState.Active }, [], snapshot({ incidents: [{ ...incident, state: IncidentState.Resolved }] }), now, [
+          { id: 'i1', state: IncidentState.Resolved },
+        ]),
+      ),
+    ).toEqual([]);
   });
 
   it('never reopens what has ended, whatever an older snapshot says', () => {

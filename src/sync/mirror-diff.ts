@@ -45,8 +45,20 @@ export function taskEventData(task: {
 }
 
 /** The `data` of incident events. */
-export function incidentEventData(incident: { id: string; type: string; message: string | null; activityId: string | null; configuration: string | null }): Record<string, unknown> {
-  return { incidentId: incident.id, incidentType: incident.type, message: incident.message, activityId: incident.activityId, configuration: incident.configuration };
+export function incidentEventData(incident: {
+  id: string;
+  type: string;
+  message: string | null;
+  activityId: string | null;
+  configuration: string | null;
+}): Record<string, unknown> {
+  return {
+    incidentId: incident.id,
+    incidentType: incident.type,
+    message: incident.message,
+    activityId: incident.activityId,
+    configuration: incident.configuration,
+  };
 }
 
 export interface ChangeEvent {

@@ -30,7 +30,9 @@ export class MirrorStore {
    * transactions locking several instances never wait on each other in a circle.
    */
   async lock(manager: EntityManager, instanceIds: string[]): Promise<void> {
-    await manager.query('SELECT pg_advisory_xact_lock(key) FROM (SELECT DISTINCT hashtext(id) AS key FROM unnest($1::text[]) AS id ORDER BY key) AS keys', [instanceIds]);
+    await manager.query('SELECT pg_advisory_xact_lock(key) FROM (SELECT DISTINCT hashtext(id) AS key FROM unnest($1::text[]) AS id ORDER BY key) AS keys', [
+      instanceIds,
+    ]);
   }
 
   async load(manager: EntityManager, instanceIds: string[]): Promise<Map<string, MirroredRows>> {
@@ -53,8 +55,18 @@ export class MirrorStore {
    */
   async write(manager: EntityManager, writes: InstanceRows[]): Promise<void> {
     if (writes.length === 0) return;
-    await this.upsert(manager, ProcessInstanceRecord, writes.map((write) => storable(write.instance, INSTANCE_TEXT_FIELDS)), false);
-    await this.upsert(manager, TaskRecord, writes.flatMap((write) => write.tasks.map((task) => storable(task, TASK_TEXT_FIELDS))), false);
+    await this.upsert(
+      manager,
+      ProcessInstanceRecord,
+      writes.map((write) => storable(write.instance, INSTANCE_TEXT_FIELDS)),
+      false,
+    );
+    await this.upsert(
+      manager,
+      TaskRecord,
+      writes.flatMap((write) => write.tasks.map((task) => storable(task, TASK_TEXT_FIELDS))),
+      false,
+    );
     const replaced = writes.filter((write) => write.variables !== null);
     if (replaced.length > 0) {
       const variables = replaced.flatMap((write) => write.variables!);
@@ -62,9 +74,19 @@ export class MirrorStore {
         replaced.map((write) => write.instance.id),
         variables.map((variable) => variable.id),
       ]);
-      await this.upsert(manager, VariableRecord, variables.map((variable) => storable(variable, VARIABLE_TEXT_FIELDS)), true);
+      await this.upsert(
+        manager,
+        VariableRecord,
+        variables.map((variable) => storable(variable, VARIABLE_TEXT_FIELDS)),
+        true,
+      );
     }
-    await this.upsert(manager, IncidentRecord, writes.flatMap((write) => write.incidents.map((incident) => storable(incident, INCIDENT_TEXT_FIELDS))), true);
+    await this.upsert(
+      manager,
+      IncidentRecord,
+      writes.flatMap((write) => write.incidents.map((incident) => storable(incident, INCIDENT_TEXT_FIELDS))),
+      true,
+    );
   }
 
   /**
@@ -75,14 +97,18 @@ export class MirrorStore {
    */
   private async upsert<T extends ObjectLiteral>(manager: EntityManager, target: EntityTarget<T>, rows: T[], unlessUnchanged: boolean): Promise<void> {
     if (rows.length === 0) return;
-    const metadata = manager.connection.getMetadata(target);
+    const metadata = manager.getRepository(target).metadata;
     const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
     const table = quote(metadata.tableName);
     const columns = metadata.columns.map((column) => quote(column.databaseName));
     const keys = metadata.primaryColumns.map((column) => quote(column.databaseName));
     const overwritten = metadata.columns.filter((column) => !column.isPrimary).map((column) => quote(column.databaseName));
-    const compared = metadata.columns.filter((column) => !column.isPrimary && column.propertyName !== 'lastSyncedAt').map((column) => quote(column.databaseName));
-    const unchangedGuard = unlessUnchanged ? ` WHERE (${compared.map((column) => `${table}.${column}`).join(', ')}) IS DISTINCT FROM (${compared.map((column) => `EXCLUDED.${column}`).join(', ')})` : '';
+    const compared = metadata.columns
+      .filter((column) => !column.isPrimary && column.propertyName !== 'lastSyncedAt')
+      .map((column) => quote(column.databaseName));
+    const unchangedGuard = unlessUnchanged
+      ? ` WHERE (${compared.map((column) => `${table}.${column}`).join(', ')}) IS DISTINCT FROM (${compared.map((column) => `EXCLUDED.${column}`).join(', ')})`
+      : '';
     const records = rows.map((row) => {
       const record: Record<string, unknown> = {};
       for (const column of metadata.columns) {

@@ -26,7 +26,9 @@ export class ParkedInstances {
 
   async park(instanceId: string, error: unknown): Promise<void> {
     // The error text may quote the very value PostgreSQL refused.
-    const reason = String((error as Error)?.message ?? error).replaceAll('\u0000', '\\0').slice(0, ERROR_TEXT_LIMIT);
+    const reason = String((error as Error)?.message ?? error)
+      .replaceAll('\u0000', '\\0')
+      .slice(0, ERROR_TEXT_LIMIT);
     await this.dataSource.query(
       `INSERT INTO parked_instances (instance_id, error, attempts, first_failed_at, last_failed_at, next_retry_at)
        VALUES ($1, $2, 1, now(), now(), now() + make_interval(secs => $3::float8 / 1000))

@@ -9,30 +9,64 @@ const at = (n: number) => new Date(Date.UTC(2026, 0, 1) + Math.floor(n / 3) * 1_
 const id = (n: number) => `i${String(n).padStart(5, '0')}`;
 
 const engineInstance = (n: number): EngineProcessInstance => ({
-  id: id(n), definitionId: 'd:1', definitionKey: 'd', definitionName: null, definitionVersion: 1, businessKey: null, tenantId: null,
-  state: EngineInstanceState.Active, startedAt: at(n), endedAt: null, deleteReason: null, startUserId: null,
+  id: id(n),
+  definitionId: 'd:1',
+  definitionKey: 'd',
+  definitionName: null,
+  definitionVersion: 1,
+  businessKey: null,
+  tenantId: null,
+  state: EngineInstanceState.Active,
+  startedAt: at(n),
+  endedAt: null,
+  deleteReason: null,
+  startUserId: null,
 });
-const engineTask = (n: number): OpenTaskState => ({ id: `t${id(n)}`, processInstanceId: id(n), name: 'Approve', assignee: null, priority: 50, dueAt: null, createdAt: at(n), suspended: false });
+const engineTask = (n: number): OpenTaskState => ({
+  id: `t${id(n)}`,
+  processInstanceId: id(n),
+  name: 'Approve',
+  assignee: null,
+  priority: 50,
+  dueAt: null,
+  createdAt: at(n),
+  suspended: false,
+});
 
-const after = (key: { at: Date; id: string }, bound: RowKey | null) => !bound || key.at > bound.at || (key.at.getTime() === bound.at.getTime() && key.id > bound.id);
+const after = (key: { at: Date; id: string }, bound: RowKey | null) =>
+  !bound || key.at > bound.at || (key.at.getTime() === bound.at.getTime() && key.id > bound.id);
 const upTo = (key: { at: Date; id: string }, bound: RowKey | null) => !bound || !after(key, bound);
-const sorted = <T extends { id: string }>(rows: T[], time: (row: T) => Date) => [...rows].sort((a, b) => time(a).getTime() - time(b).getTime() || a.id.localeCompare(b.id));
+const sorted = <T extends { id: string }>(rows: T[], time: (row: T) => Date) =>
+  [...rows].sort((a, b) => time(a).getTime() - time(b).getTime() || a.id.localeCompare(b.id));
 
-function reconciler(engineInstances: EngineProcessInstance[], mirrorInstances: { id: string; state: string; definitionId: string; startedAt: Date }[], engineTasks: OpenTaskState[], mirrorTasks: MirroredOpenTask[]) {
+function reconciler(
+  engineInstances: EngineProcessInstance[],
+  mirrorInstances: { id: string; state: string; definitionId: string; startedAt: Date }[],
+  engineTasks: OpenTaskState[],
+  mirrorTasks: MirroredOpenTask[],
+) {
   const inclusive = <T extends { id: string }>(rows: T[], time: (row: T) => Date, from: Date | null, skip: number, max: number) =>
-    sorted(rows.filter((row) => !from || time(row) >= from), time).slice(skip, skip + max);
+    sorted(
+      rows.filter((row) => !from || time(row) >= from),
+      time,
+    ).slice(skip, skip + max);
   const history = {
     listHistoricProcessInstancesByStart: async (filter: { startedAfter?: Date }, page: { firstResult: number; maxResults: number }) =>
       inclusive(engineInstances, (row) => row.startedAt, filter.startedAfter ?? null, page.firstResult, page.maxResults),
   } as unknown as HistoryClient;
   const tasks = {
-    listOpenTasksByCreation: async (from: Date | null, page: { firstResult: number; maxResults: number }) => inclusive(engineTasks, (row) => row.createdAt, from, page.firstResult, page.maxResults),
+    listOpenTasksByCreation: async (from: Date | null, page: { firstResult: number; maxResults: number }) =>
+      inclusive(engineTasks, (row) => row.createdAt, from, page.firstResult, page.maxResults),
   } as unknown as TaskClient;
   const mirror = {
     instancesBetween: async (from: RowKey | null, to: RowKey | null, limit: number) =>
-      sorted(mirrorInstances, (row) => row.startedAt).filter((row) => after({ at: row.startedAt, id: row.id }, from) && upTo({ at: row.startedAt, id: row.id }, to)).slice(0, limit),
+      sorted(mirrorInstances, (row) => row.startedAt)
+        .filter((row) => after({ at: row.startedAt, id: row.id }, from) && upTo({ at: row.startedAt, id: row.id }, to))
+        .slice(0, limit),
     tasksBetween: async (from: RowKey | null, to: RowKey | null, limit: number) =>
-      sorted(mirrorTasks, (row) => row.createdAt).filter((row) => after({ at: row.createdAt, id: row.id }, from) && upTo({ at: row.createdAt, id: row.id }, to)).slice(0, limit),
+      sorted(mirrorTasks, (row) => row.createdAt)
+        .filter((row) => after({ at: row.createdAt, id: row.id }, from) && upTo({ at: row.createdAt, id: row.id }, to))
+        .slice(0, limit),
   } as unknown as MirroredOpenRows;
   return new Reconciler(history, tasks, mirror);
 }
@@ -53,7 +87,12 @@ describe('Reconciler', () => {
   it('finds nothing when both sides agree, having compared every row of both', async () => {
     const instances = numbers.map(engineInstance);
     const tasks = numbers.map(engineTask);
-    const subject = reconciler(instances, instances.map((row) => ({ ...row })), tasks, tasks.map((task) => ({ ...task })));
+    const subject = reconciler(
+      instances,
+      instances.map((row) => ({ ...row })),
+      tasks,
+      tasks.map((task) => ({ ...task })),
+    );
     await expect(drift(subject)).resolves.toEqual({ checked: 4 * ROWS, suspects: [] });
   });
 
@@ -62,7 +101,9 @@ describe('Reconciler', () => {
     const mirrorInstances = numbers
       .filter((n) => n !== 999)
       .map((n) => ({ ...engineInstance(n), ...(n === 2_000 ? { definitionId: 'd:2' } : {}), ...(n === 2_499 ? { state: 'SUSPENDED' } : {}) }));
-    const tasks = numbers.filter((n) => n !== 1_000).map((n) => ({ ...engineTask(n), ...(n === 42 ? { assignee: 'mary' } : {}), ...(n === 1_234 ? { dueAt: new Date(0) } : {}) }));
+    const tasks = numbers
+      .filter((n) => n !== 1_000)
+      .map((n) => ({ ...engineTask(n), ...(n === 42 ? { assignee: 'mary' } : {}), ...(n === 1_234 ? { dueAt: new Date(0) } : {}) }));
     const mirrorTasks = numbers.filter((n) => n !== 2_222).map(engineTask);
     const subject = reconciler(instances, mirrorInstances, tasks, mirrorTasks);
     const found = await drift(subject);

@@ -34,7 +34,8 @@ export class Reconciler {
 
   async *drift(): AsyncGenerator<Drift> {
     yield* this.pages<EngineProcessInstance, MirroredInstance & { startedAt: Date }>(
-      (from, skip) => this.historyClient.listHistoricProcessInstancesByStart({ unfinished: true, startedAfter: from ?? undefined }, { firstResult: skip, maxResults: PAGE }),
+      (from, skip) =>
+        this.historyClient.listHistoricProcessInstancesByStart({ unfinished: true, startedAfter: from ?? undefined }, { firstResult: skip, maxResults: PAGE }),
       (instance) => ({ at: instance.startedAt, id: instance.id }),
       (after, upTo) => this.mirror.instancesBetween(after, upTo, MIRROR_CHUNK),
       (row) => ({ at: row.startedAt, id: row.id }),
@@ -66,7 +67,7 @@ export class Reconciler {
       const page = await nextKeysetPage(keyset, PAGE, fetch, engineKey);
       keyset = page.keyset;
       if (page.rows.length === 0 && !page.last) continue;
-      const upTo = page.last ? null : engineKey(page.rows[page.rows.length - 1]!);
+      const upTo = page.last ? null : engineKey(page.rows[page.rows.length - 1]);
       const suspects = new Set<string>();
       let checked = page.rows.length;
       let rest = page.rows;
@@ -75,12 +76,12 @@ export class Reconciler {
         const chunk = await mirrorChunk(after, upTo);
         checked += chunk.length;
         // Engine rows beyond this chunk's last key are compared with the next chunk.
-        const lastKey = chunk.length === MIRROR_CHUNK ? mirrorKey(chunk[chunk.length - 1]!) : upTo;
+        const lastKey = chunk.length === MIRROR_CHUNK ? mirrorKey(chunk[chunk.length - 1]) : upTo;
         const [covered, later] = lastKey ? partition(rest, (row) => !isAfter(engineKey(row), lastKey)) : [rest, []];
         for (const id of compare(covered, chunk)) suspects.add(id);
         rest = later;
         if (chunk.length < MIRROR_CHUNK) break;
-        after = mirrorKey(chunk[chunk.length - 1]!);
+        after = mirrorKey(chunk[chunk.length - 1]);
       }
       for (const id of compare(rest, [])) suspects.add(id);
       yield { checked, suspects };

@@ -2,7 +2,15 @@ import type { VariableSnapshot } from './instance-snapshot.js';
 import { startedByOf } from './started-by.js';
 
 const variable = (value: unknown, overrides: Partial<VariableSnapshot> = {}): VariableSnapshot => ({
-  id: 'v1', name: 'startedBy', type: 'String', value, valueInfo: null, scope: 'process', taskId: null, activityInstanceId: null, ...overrides,
+  id: 'v1',
+  name: 'startedBy',
+  type: 'String',
+  value,
+  valueInfo: null,
+  scope: 'process',
+  taskId: null,
+  activityInstanceId: null,
+  ...overrides,
 });
 
 describe('startedByOf', () => {

@@ -26,6 +26,8 @@ export function refuseStartedBy(names: Iterable<string>, field = 'variables'): v
   for (const name of names) {
     if (name !== STARTED_BY_VARIABLE) continue;
     const message = `"${STARTED_BY_VARIABLE}" is set by the gateway to who starts the instance`;
-    throw new GatewayError(GatewayErrorCode.ValidationFailed, message, [{ field: field === 'name' ? 'name' : `${field}.${STARTED_BY_VARIABLE}`, messages: [message] }]);
+    throw new GatewayError(GatewayErrorCode.ValidationFailed, message, [
+      { field: field === 'name' ? 'name' : `${field}.${STARTED_BY_VARIABLE}`, messages: [message] },
+    ]);
   }
 }

@@ -33,7 +33,10 @@ export class SyncRecords {
 
   /** Starts a run on the database's clock, so runs of replicas on different hosts compare on one clock. */
   async beginRun(name: string, replica: string): Promise<string> {
-    const [{ id }] = await this.dataSource.query('INSERT INTO sync_runs (name, replica, started_at) VALUES ($1, $2, clock_timestamp()) RETURNING id', [name, replica]);
+    const [{ id }] = await this.dataSource.query<{ id: string }[]>(
+      'INSERT INTO sync_runs (name, replica, started_at) VALUES ($1, $2, clock_timestamp()) RETURNING id',
+      [name, replica],
+    );
     return id;
   }
 
@@ -71,7 +74,7 @@ export class SyncRecords {
 }
 
 async function acquire(runner: QueryRunner, key: number, waitMs: number): Promise<boolean> {
-  if (waitMs === 0) return (await runner.query('SELECT pg_try_advisory_lock($1) AS locked', [key]))[0].locked;
+  if (waitMs === 0) return ((await runner.query('SELECT pg_try_advisory_lock($1) AS locked', [key])) as [{ locked: boolean }])[0].locked;
   await runner.query(`SET lock_timeout = ${Math.floor(waitMs)}`);
   try {
     await runner.query('SELECT pg_advisory_lock($1)', [key]);

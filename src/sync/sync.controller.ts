@@ -16,10 +16,15 @@ export class SyncController {
 
   @EngineAdmin()
   @Get('status')
-  @ApiOperation({ summary: 'Per-cursor last run, lag and errors, the first import\'s progress, the parked instances and the outbox backlog' })
+  @ApiOperation({ summary: "Per-cursor last run, lag and errors, the first import's progress, the parked instances and the outbox backlog" })
   @ApiOkResponse({ description: 'Sync and event-relay status; `import` is null on a mirror that never imported (it predates the import cursor)' })
   async status(): Promise<{ cursors: CursorStatus[]; import: ImportStatus | null; parked: ParkedStatus; outbox: OutboxStatus }> {
-    const [cursors, instanceImport, parked, outbox] = await Promise.all([this.sync.status(), this.sync.importStatus(), this.sync.parkedStatus(), this.relay.status()]);
+    const [cursors, instanceImport, parked, outbox] = await Promise.all([
+      this.sync.status(),
+      this.sync.importStatus(),
+      this.sync.parkedStatus(),
+      this.relay.status(),
+    ]);
     return { cursors, import: instanceImport, parked, outbox };
   }
 

@@ -24,7 +24,10 @@ export class SyncScheduler implements OnApplicationBootstrap, BeforeApplicationS
 
   onApplicationBootstrap(): void {
     // A poll tick that finds a step running is dropped (the next comes soon); a reconcile tick queues behind it.
-    this.registry.addInterval(POLL, setInterval(() => void (this.sync.isRunning() || this.tick(POLL, () => this.sync.runPoll())), this.config.SYNC_INTERVAL_MS));
+    this.registry.addInterval(
+      POLL,
+      setInterval(() => void (this.sync.isRunning() || this.tick(POLL, () => this.sync.runPoll())), this.config.SYNC_INTERVAL_MS),
+    );
     const reconcile = CronJob.from({ cronTime: this.config.SYNC_RECONCILE_CRON, onTick: () => this.tick(RECONCILE, () => this.sync.runReconcile()) });
     this.registry.addCronJob(RECONCILE, reconcile);
     reconcile.start();

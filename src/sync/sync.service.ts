@@ -117,16 +117,18 @@ export class SyncService {
     const cursors = await this.records.cursors();
     const now = Date.now();
     // The import has its own status (importStatus): once done, its lag would only grow.
-    return cursors.filter((cursor) => cursor.name !== IMPORT_CURSOR).map((cursor) => ({
-      name: cursor.name,
-      position: cursor.position,
-      lastRunAt: cursor.lastRunAt,
-      lastSuccessAt: cursor.lastSuccessAt,
-      lagMs: cursor.lastSuccessAt ? now - cursor.lastSuccessAt.getTime() : null,
-      lastError: cursor.lastError,
-      lastRunInstances: cursor.lastRunInstances,
-      lastRunChanges: cursor.lastRunChanges,
-    }));
+    return cursors
+      .filter((cursor) => cursor.name !== IMPORT_CURSOR)
+      .map((cursor) => ({
+        name: cursor.name,
+        position: cursor.position,
+        lastRunAt: cursor.lastRunAt,
+        lastSuccessAt: cursor.lastSuccessAt,
+        lagMs: cursor.lastSuccessAt ? now - cursor.lastSuccessAt.getTime() : null,
+        lastError: cursor.lastError,
+        lastRunInstances: cursor.lastRunInstances,
+        lastRunChanges: cursor.lastRunChanges,
+      }));
   }
 
   /**
@@ -142,7 +144,13 @@ export class SyncService {
       // Stamped once the lock is held: the step's reads start now, not when it began to wait.
       const held = await this.records.underLock(lockKey, waitMs, () => this.recorded(name, new Date(), step));
       if (!held) return { ran: false, instancesRefreshed: 0, changesApplied: 0, durationMs: Date.now() - started, importPending: false };
-      return { ran: true, instancesRefreshed: held.value.instances, changesApplied: held.value.changes, durationMs: Date.now() - started, importPending: held.value.importPending ?? false };
+      return {
+        ran: true,
+        instancesRefreshed: held.value.instances,
+        changesApplied: held.value.changes,
+        durationMs: Date.now() - started,
+        importPending: held.value.importPending ?? false,
+      };
     } finally {
       if (polling) this.running = false;
     }

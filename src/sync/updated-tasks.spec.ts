@@ -16,7 +16,7 @@ function engine(honoursFilter: boolean) {
     listOpenTasks: async ({ updatedAfter, firstResult, maxResults }: { updatedAfter?: Date; firstResult: number; maxResults: number }) => {
       asked.push(updatedAfter);
       const farFuture = updatedAfter !== undefined && updatedAfter.getFullYear() >= 9000;
-      const matching = !honoursFilter ? openTasks : farFuture ? [] : [openTasks[1]!];
+      const matching = !honoursFilter ? openTasks : farFuture ? [] : [openTasks[1]];
       return matching.slice(firstResult, firstResult + maxResults);
     },
   } as unknown as TaskClient;
@@ -36,7 +36,7 @@ describe('UpdatedTasks', () => {
     expect(await updated.since(new Date(2))).toEqual([]);
     expect(asked).toHaveLength(2);
     expect(warn).toHaveBeenCalledTimes(1);
-    expect(String(warn.mock.calls[0]![0])).toContain('updatedAfter');
+    expect(String(warn.mock.calls[0][0])).toContain('updatedAfter');
   });
 
   it('keeps asking an engine that honours it, and probes it only once', async () => {

@@ -22,7 +22,12 @@ const DEFAULT_LIMIT = 100;
 const NARROW_CREATED_RANGE = 2_000;
 
 /** GET /tasks for this scope as one query (the page's window and order come from taskListKeyset). */
-export function taskListQuery(builder: SelectQueryBuilder<TaskRecord>, scope: AccessScope, query: TaskQueryDto, groupsOfCandidateUser: string[]): SelectQueryBuilder<TaskRecord> {
+export function taskListQuery(
+  builder: SelectQueryBuilder<TaskRecord>,
+  scope: AccessScope,
+  query: TaskQueryDto,
+  groupsOfCandidateUser: string[],
+): SelectQueryBuilder<TaskRecord> {
   applyTaskFilters(builder, query, groupsOfCandidateUser);
   restrictToVisibleTasks(builder, scope, query.tenantId);
   return builder;
@@ -51,7 +56,7 @@ export async function narrowCreatedRange(tasks: Repository<TaskRecord>, query: T
   const range = tasks.createQueryBuilder('task').select('1');
   applyCreatedRange(range, query);
   const [sql, parameters] = range.limit(NARROW_CREATED_RANGE + 1).getQueryAndParameters();
-  const [{ count }] = (await tasks.query(`SELECT count(*)::int AS count FROM (${sql}) AS range`, parameters)) as { count: number }[];
+  const [{ count }] = await tasks.query<{ count: number }[]>(`SELECT count(*)::int AS count FROM (${sql}) AS range`, parameters);
   return count <= NARROW_CREATED_RANGE;
 }
 

@@ -22,7 +22,9 @@ export class TasksController {
   @Roles(Role.Approver, Role.Operator)
   @Get()
   @ApiOperation({ summary: 'User tasks from the mirror: filters, sorting, cursor pages' })
-  @ApiOkResponse({ schema: { properties: { items: { type: 'array', items: { $ref: getSchemaPath(TaskView) } }, nextCursor: { type: 'string', nullable: true } } } })
+  @ApiOkResponse({
+    schema: { properties: { items: { type: 'array', items: { $ref: getSchemaPath(TaskView) } }, nextCursor: { type: 'string', nullable: true } } },
+  })
   list(@Scope() scope: AccessScope, @Query() query: TaskQueryDto): Promise<Page<TaskView>> {
     return this.tasks.list(scope, query);
   }

@@ -47,7 +47,14 @@ export class TasksService {
   claim(scope: AccessScope, id: string, userId: string | undefined): Promise<TaskView | AcceptedWrite> {
     const claimant = userId ?? scope.camundaUserId;
     const command = claimant === scope.camundaUserId ? TaskCommand.Work : TaskCommand.ActForOthers;
-    return this.command(scope, id, command, 'claim task', () => this.taskClient.claimTask(id, claimant), command === TaskCommand.ActForOthers ? claimant : null);
+    return this.command(
+      scope,
+      id,
+      command,
+      'claim task',
+      () => this.taskClient.claimTask(id, claimant),
+      command === TaskCommand.ActForOthers ? claimant : null,
+    );
   }
 
   unclaim(scope: AccessScope, id: string): Promise<TaskView | AcceptedWrite> {
@@ -100,7 +107,14 @@ export class TasksService {
   }
 
   /** `recipient`: whom the command hands the task to, who must be a member of its workspace. */
-  private async command(scope: AccessScope, id: string, kind: TaskCommand, command: string, send: () => Promise<void>, recipient: string | null = null): Promise<TaskView | AcceptedWrite> {
+  private async command(
+    scope: AccessScope,
+    id: string,
+    kind: TaskCommand,
+    command: string,
+    send: () => Promise<void>,
+    recipient: string | null = null,
+  ): Promise<TaskView | AcceptedWrite> {
     const task = await this.access.checkCommand(scope, id, kind);
     if (recipient !== null) await this.access.recipientCheck(task, recipient);
     if (task.processInstanceId) this.refresher.expectChangeBy(task.processInstanceId, scope.actor);

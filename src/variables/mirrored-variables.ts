@@ -36,6 +36,7 @@ export class MirroredVariables {
 
 function mirroredVariable(row: VariableRecord): MirroredVariable {
   const { id, name, type, value, valueInfo } = restored(row);
-  const typed: TypedVariable | null = type === 'Bytes' ? null : { value: value ?? null, type, ...(valueInfo && Object.keys(valueInfo).length > 0 ? { valueInfo } : {}) };
+  const typed: TypedVariable | null =
+    type === 'Bytes' ? null : { value: value ?? null, type, ...(valueInfo && Object.keys(valueInfo).length > 0 ? { valueInfo } : {}) };
   return { id, name, type, typed };
 }

@@ -6,7 +6,8 @@ import { GatewayError, GatewayErrorCode } from '../problem/gateway-error.js';
 @Injectable()
 export class VariableNamePipe implements PipeTransform<string, string> {
   transform(value: string): string {
-    if (!isVariableName(value)) throw new GatewayError(GatewayErrorCode.ValidationFailed, 'Invalid variable name', [{ field: 'name', messages: [VARIABLE_NAME_RULE] }]);
+    if (!isVariableName(value))
+      throw new GatewayError(GatewayErrorCode.ValidationFailed, 'Invalid variable name', [{ field: 'name', messages: [VARIABLE_NAME_RULE] }]);
     return value;
   }
 }

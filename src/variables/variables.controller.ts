@@ -25,7 +25,8 @@ const UPLOAD_SCHEMA = {
 };
 
 function toBinary(file: Express.Multer.File | undefined): BinaryContent {
-  if (!file) throw new GatewayError(GatewayErrorCode.ValidationFailed, 'No file uploaded', [{ field: 'data', messages: ['a multipart part named data is required'] }]);
+  if (!file)
+    throw new GatewayError(GatewayErrorCode.ValidationFailed, 'No file uploaded', [{ field: 'data', messages: ['a multipart part named data is required'] }]);
   return { content: file.buffer, fileName: file.originalname, mimeType: file.mimetype };
 }
 
@@ -53,7 +54,12 @@ abstract class VariablesRoutes {
   @Roles(Role.Requester, Role.Approver, Role.Operator)
   @Get(':name')
   @ApiOkResponse({ description: '{ value, type, valueInfo? }' })
-  get(@Scope() access: AccessScope, @Param('id', EngineIdPipe) id: string, @Param('name', VariableNamePipe) name: string, @Query() query: VariableScopeQueryDto): Promise<TypedVariable> {
+  get(
+    @Scope() access: AccessScope,
+    @Param('id', EngineIdPipe) id: string,
+    @Param('name', VariableNamePipe) name: string,
+    @Query() query: VariableScopeQueryDto,
+  ): Promise<TypedVariable> {
     return this.variables.get(access, this.scope(id, query), name);
   }
 
@@ -76,14 +82,21 @@ abstract class VariablesRoutes {
   @HttpCode(204)
   @ApiNoContentResponse()
   @ApiAcceptedResponse(ACCEPTED_WRITE_RESPONSE)
-  remove(@Scope() access: AccessScope, @Param('id', EngineIdPipe) id: string, @Param('name', VariableNamePipe) name: string, @Query() query: VariableScopeQueryDto): Promise<AcceptedWrite | undefined> {
+  remove(
+    @Scope() access: AccessScope,
+    @Param('id', EngineIdPipe) id: string,
+    @Param('name', VariableNamePipe) name: string,
+    @Query() query: VariableScopeQueryDto,
+  ): Promise<AcceptedWrite | undefined> {
     return this.variables.delete(access, this.scope(id, query), name);
   }
 
   @Roles(Role.Approver, Role.Operator)
   @Put(':name/data')
   // Browsers and curl send a UTF-8 file name without saying so; multer would read it as Latin-1.
-  @UseInterceptors(FileInterceptor('data', { limits: { fileSize: UPLOAD_LIMIT_BYTES, files: 1, fields: 5, fieldSize: 1024, parts: 6 }, defParamCharset: 'utf8' }))
+  @UseInterceptors(
+    FileInterceptor('data', { limits: { fileSize: UPLOAD_LIMIT_BYTES, files: 1, fields: 5, fieldSize: 1024, parts: 6 }, defParamCharset: 'utf8' }),
+  )
   @ApiConsumes('multipart/form-data')
   @ApiBody(UPLOAD_SCHEMA)
   @ApiOperation({ summary: 'Upload a File (or Bytes) variable, up to 10 MiB' })
@@ -102,7 +115,12 @@ abstract class VariablesRoutes {
   @Roles(Role.Requester, Role.Approver, Role.Operator)
   @Get(':name/data')
   @ApiOperation({ summary: 'Download a File or Bytes variable as it was stored' })
-  async download(@Scope() access: AccessScope, @Param('id', EngineIdPipe) id: string, @Param('name', VariableNamePipe) name: string, @Query() query: VariableScopeQueryDto): Promise<StreamableFile> {
+  async download(
+    @Scope() access: AccessScope,
+    @Param('id', EngineIdPipe) id: string,
+    @Param('name', VariableNamePipe) name: string,
+    @Query() query: VariableScopeQueryDto,
+  ): Promise<StreamableFile> {
     return toDownload(await this.variables.download(access, this.scope(id, query), name));
   }
 }
@@ -110,6 +128,8 @@ abstract class VariablesRoutes {
 @ApiTags('variables')
 @Controller('process-instances/:id/variables')
 export class ProcessInstanceVariablesController extends VariablesRoutes {
+  // Declared so Nest reads this controller's own constructor parameter types for injection.
+  // eslint-disable-next-line @typescript-eslint/no-useless-constructor
   constructor(variables: VariablesService) {
     super(variables);
   }
@@ -122,6 +142,8 @@ export class ProcessInstanceVariablesController extends VariablesRoutes {
 @ApiTags('variables')
 @Controller('tasks/:id/variables')
 export class TaskVariablesController extends VariablesRoutes {
+  // Declared so Nest reads this controller's own constructor parameter types for injection.
+  // eslint-disable-next-line @typescript-eslint/no-useless-constructor
   constructor(variables: VariablesService) {
     super(variables);
   }

@@ -39,7 +39,9 @@ export class VariablesService {
     // readable() mirrors an instance the mirror has not seen yet (its variables with it) from the engine, once.
     const instance = await this.instances.readable(access, scope.id);
     const entries = await Promise.all(
-      (await this.mirrored.ofInstance(instance.id)).map(async (variable) => [variable.name, variable.typed ?? (await this.bytesFromEngine(instance, variable))] as const),
+      (await this.mirrored.ofInstance(instance.id)).map(
+        async (variable) => [variable.name, variable.typed ?? (await this.bytesFromEngine(instance, variable))] as const,
+      ),
     );
     return Object.fromEntries(entries.filter((entry): entry is readonly [string, TypedVariable] => entry[1] !== undefined));
   }
@@ -83,7 +85,13 @@ export class VariablesService {
     });
   }
 
-  async upload(access: AccessScope, scope: VariableScope, name: string, valueType: 'File' | 'Bytes', file: BinaryContent): Promise<TypedVariable | AcceptedWrite> {
+  async upload(
+    access: AccessScope,
+    scope: VariableScope,
+    name: string,
+    valueType: 'File' | 'Bytes',
+    file: BinaryContent,
+  ): Promise<TypedVariable | AcceptedWrite> {
     refuseStartedBy([name], 'name');
     const instanceId = await this.check(access, scope, 'write');
     await this.variableClient.uploadVariableData(scope, name, valueType, file);

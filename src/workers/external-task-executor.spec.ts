@@ -78,7 +78,7 @@ function executor(options: { refreshFails?: unknown[]; gatewayFault?: (error: un
     },
   } as unknown as InstanceRefresher;
   const faults = { isGatewayFault: async (error: unknown) => options.gatewayFault?.(error) ?? false } as GatewayFaults;
-    const held = { released: [] as string[][], discarded: [] as string[][] };
+  const held = { released: [] as string[][], discarded: [] as string[][] };
   const heldEvents = {
     release: async (ids: string[]) => void held.released.push(ids),
     discard: async (ids: string[]) => void held.discarded.push(ids),
@@ -87,53 +87,58 @@ function executor(options: { refreshFails?: unknown[]; gatewayFault?: (error: un
 }
 
 describe('ExternalTaskExecutor', () => {
-  it('completes with the handler result, its events written held after confirming the lock and released once the engine accepted', async () => {
+  it('completes with the handler result, its events written held and released once the engine accepted', async () => {
     const actions = new RecordingActions();
     const { executor: subject, refreshes, held } = executor();
-    await subject.execute(worker(async () => ({ variables: { a: 1 }, events: [{ type: 'model.x', data: {} }] })), task(), actions);
-    expect(actions.calls).toEqual(['extendLock:done', 'complete']);
+    await subject.execute(
+      worker(async () => ({ variables: { a: 1 }, events: [{ type: 'model.x', data: {} }] })),
+      task(),
+      actions,
+    );
+    expect(actions.calls).toEqual(['complete']);
     const id = stableUuid('task-1:0:model.x');
     expect(refreshes).toEqual([{ domainEvents: [{ id, type: 'model.x', data: {}, heldUntil: expect.any(Date) }] }]);
     expect(held).toEqual({ released: [[id]], discarded: [] });
-  });
-
-  it('completes without asking the engine about the lock when there are no events to write', async () => {
-    const actions = new RecordingActions();
-    await executor().executor.execute(worker(async () => undefined), task(), actions);
-    expect(actions.calls).toEqual(['complete']);
-  });
-
-  it('drops the outcome when the lock is refused before the events are written: no completion, no event, no failure', async () => {
-    const actions = new RecordingActions();
-    actions.extendAnswer = 'lost';
-    const { executor: subject, refreshes } = executor();
-    await subject.execute(worker(async () => ({ events: [{ type: 'model.x', data: {} }] })), task(), actions);
-    expect(actions.calls).toEqual(['extendLock:lost']);
-    expect(refreshes).toEqual([]);
   });
 
   it('discards the held events when the engine answers the completion with "no longer yours", and reports nothing', async () => {
     const actions = new RecordingActions();
     actions.completeAnswer = 'lost';
     const { executor: subject, held } = executor();
-    await subject.execute(worker(async () => ({ events: [{ type: 'model.x', data: {} }] })), task(), actions);
-    expect(actions.calls).toEqual(['extendLock:done', 'complete']);
+    await subject.execute(
+      worker(async () => ({ events: [{ type: 'model.x', data: {} }] })),
+      task(),
+      actions,
+    );
+    expect(actions.calls).toEqual(['complete']);
     expect(held).toEqual({ released: [], discarded: [[stableUuid('task-1:0:model.x')]] });
   });
 
-  it('reports a completion the engine refuses for a reason of its own as an incident with the engine\'s words, events discarded', async () => {
+  it("reports a completion the engine refuses for a reason of its own as an incident with the engine's words, events discarded", async () => {
     const actions = new RecordingActions();
     actions.complete = async () => Promise.reject(new ExternalTaskRefusedError(500, 'optimistic locking failed'));
     const { executor: subject, held } = executor();
-    await subject.execute(worker(async () => ({ events: [{ type: 'model.x', data: {} }] })), task(), actions);
+    await subject.execute(
+      worker(async () => ({ events: [{ type: 'model.x', data: {} }] })),
+      task(),
+      actions,
+    );
     expect(actions.failures).toMatchObject([{ message: 'The engine refused the completion: optimistic locking failed', retries: 0 }]);
     expect(held.discarded).toHaveLength(1);
   });
 
   it('routes a BpmnError to handleBpmnError; one without a code becomes an incident', async () => {
     const actions = new RecordingActions();
-    await executor().executor.execute(worker(async () => Promise.reject(new BpmnError('REJECTED'))), task(), actions);
-    await executor().executor.execute(worker(async () => Promise.reject(new BpmnError(' '))), task(), actions);
+    await executor().executor.execute(
+      worker(async () => Promise.reject(new BpmnError('REJECTED'))),
+      task(),
+      actions,
+    );
+    await executor().executor.execute(
+      worker(async () => Promise.reject(new BpmnError(' '))),
+      task(),
+      actions,
+    );
     expect(actions.calls).toEqual(['bpmnError:REJECTED', 'fail']);
     expect(actions.failures).toMatchObject([{ retries: 0 }]);
   });
@@ -141,9 +146,21 @@ describe('ExternalTaskExecutor', () => {
   it('reports a retryable error with the next backoff step, counting tries from the engine retries', async () => {
     const actions = new RecordingActions();
     const subject = executor().executor;
-    await subject.execute(worker(async () => Promise.reject(new Error('first'))), task(null), actions);
-    await subject.execute(worker(async () => Promise.reject(new Error('second'))), task(2), actions);
-    await subject.execute(worker(async () => Promise.reject(new Error('last'))), task(1), actions);
+    await subject.execute(
+      worker(async () => Promise.reject(new Error('first'))),
+      task(null),
+      actions,
+    );
+    await subject.execute(
+      worker(async () => Promise.reject(new Error('second'))),
+      task(2),
+      actions,
+    );
+    await subject.execute(
+      worker(async () => Promise.reject(new Error('last'))),
+      task(1),
+      actions,
+    );
     expect(actions.failures.map(({ message, retries, retryTimeoutMs }) => ({ message, retries, retryTimeoutMs }))).toEqual([
       { message: 'first', retries: 2, retryTimeoutMs: 1_000 },
       { message: 'second', retries: 1, retryTimeoutMs: 2_000 },
@@ -155,7 +172,11 @@ describe('ExternalTaskExecutor', () => {
     const ownOutage = Object.assign(new Error('connect ECONNREFUSED 10.0.0.9:443'), { code: 'ECONNREFUSED' });
     const actions = new RecordingActions();
     let runs = 0;
-    await executor({ gatewayFault: () => true }).executor.execute(worker(async () => ((runs += 1), Promise.reject(ownOutage))), task(null), actions);
+    await executor({ gatewayFault: () => true }).executor.execute(
+      worker(async () => ((runs += 1), Promise.reject(ownOutage))),
+      task(null),
+      actions,
+    );
     expect(runs).toBe(1);
     expect(actions.failures).toMatchObject([{ message: 'connect ECONNREFUSED 10.0.0.9:443', retries: 2 }]);
   });
@@ -177,29 +198,53 @@ describe('ExternalTaskExecutor', () => {
 
   it('tells the engine about anything thrown, an Error or not', async () => {
     const actions = new RecordingActions();
-    await executor().executor.execute(worker(async () => Promise.reject('plain string')), task(), actions);
+    await executor().executor.execute(
+      worker(async () => Promise.reject('plain string')),
+      task(),
+      actions,
+    );
     expect(actions.failures).toMatchObject([{ message: 'The handler threw string: plain string', retries: 2 }]);
   });
 
   it('raises the incident at once for a NonRetryableError, and for events the outbox could not store', async () => {
     const actions = new RecordingActions();
     const subject = executor().executor;
-    await subject.execute(worker(async () => Promise.reject(new NonRetryableError('bad input'))), task(null), actions);
-    await subject.execute(worker(async () => ({ events: [{ type: 'model.x', data: { text: 'a\u0000b' } }] })), task(null), actions);
-    await subject.execute(worker(async () => ({ events: [{ type: 'model.x', data: {}, id: 'not-a-uuid' }] })), task(null), actions);
+    await subject.execute(
+      worker(async () => Promise.reject(new NonRetryableError('bad input'))),
+      task(null),
+      actions,
+    );
+    await subject.execute(
+      worker(async () => ({ events: [{ type: 'model.x', data: { text: 'a\u0000b' } }] })),
+      task(null),
+      actions,
+    );
+    await subject.execute(
+      worker(async () => ({ events: [{ type: 'model.x', data: {}, id: 'not-a-uuid' }] })),
+      task(null),
+      actions,
+    );
     // The mirror's own event types are the sync's to publish: a handler cannot announce a process start.
-    await subject.execute(worker(async () => ({ events: [{ type: EventType.ProcessStarted, data: {} }] })), task(null), actions);
+    await subject.execute(
+      worker(async () => ({ events: [{ type: EventType.ProcessStarted, data: {} }] })),
+      task(null),
+      actions,
+    );
     expect(actions.failures.map(({ retries }) => retries)).toEqual([0, 0, 0, 0]);
-    expect(actions.failures[1]!.message).toMatch(/NUL/);
-    expect(actions.failures[3]!.message).toMatch(/neither a domain event type/);
+    expect(actions.failures[1].message).toMatch(/NUL/);
+    expect(actions.failures[3].message).toMatch(/neither a domain event type/);
   });
 
   it('waits out a gateway fault while writing events and completes afterwards, never reporting a failure', async () => {
     const outage = Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
     const actions = new RecordingActions();
     const { executor: subject, refreshes } = executor({ refreshFails: [outage], gatewayFault: (error) => error === outage });
-    await subject.execute(worker(async () => ({ events: [{ type: 'model.x', data: {} }] })), task(), actions);
-    expect(actions.calls).toEqual(['extendLock:done', 'complete']);
+    await subject.execute(
+      worker(async () => ({ events: [{ type: 'model.x', data: {} }] })),
+      task(),
+      actions,
+    );
+    expect(actions.calls).toEqual(['complete']);
     expect(refreshes).toHaveLength(1);
   }, 10_000);
 
@@ -209,7 +254,11 @@ describe('ExternalTaskExecutor', () => {
     let finish: () => void = () => undefined;
     let settled = false;
     const execution = executor()
-      .executor.execute(worker(() => new Promise<void>((resolve) => (finish = resolve)), 3_000), task(), actions)
+      .executor.execute(
+        worker(() => new Promise<void>((resolve) => (finish = resolve)), 3_000),
+        task(),
+        actions,
+      )
       .then(() => (settled = true));
     await new Promise((resolve) => setTimeout(resolve, 1_200));
     expect(actions.calls).toEqual(['extendLock:lost']);
@@ -224,7 +273,11 @@ describe('ExternalTaskExecutor', () => {
     const subject = executor().executor;
     await subject.drain(0);
     let ran = false;
-    await subject.execute(worker(async () => void (ran = true)), task(), actions);
+    await subject.execute(
+      worker(async () => void (ran = true)),
+      task(),
+      actions,
+    );
     expect(ran).toBe(false);
     expect(actions.calls).toEqual(['unlock']);
   });
@@ -232,7 +285,11 @@ describe('ExternalTaskExecutor', () => {
   it('at the drain deadline, gives up on a handler still running and unlocks its task', async () => {
     const actions = new RecordingActions();
     const subject = executor().executor;
-    void subject.execute(worker(() => new Promise(() => undefined)), task(), actions);
+    void subject.execute(
+      worker(() => new Promise(() => undefined)),
+      task(),
+      actions,
+    );
     await subject.drain(50);
     expect(actions.calls).toEqual(['unlock']);
   });

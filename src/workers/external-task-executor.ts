@@ -89,7 +89,9 @@ export class ExternalTaskExecutor {
       const endTimer = this.metrics.handlerDuration.startTimer({ topic });
       let result: WorkerResult | void;
       try {
-        result = await this.handleUntilGatewayIsBack(worker, job, keeper, (current) => (handling = current));
+        result = await this.handleUntilGatewayIsBack(worker, job, keeper, (current) => {
+          handling = current;
+        });
       } finally {
         endTimer();
       }
@@ -123,7 +125,13 @@ export class ExternalTaskExecutor {
     }
   }
 
-  private async complete(worker: WorkerDefinition, task: LockedExternalTask, actions: ExternalTaskActions, keeper: LockKeeper, result: WorkerResult): Promise<void> {
+  private async complete(
+    worker: WorkerDefinition,
+    task: LockedExternalTask,
+    actions: ExternalTaskActions,
+    keeper: LockKeeper,
+    result: WorkerResult,
+  ): Promise<void> {
     const { topic, lockDurationMs } = worker.settings;
     const events = checkedEvents(task.id, result.events, new Date(Date.now() + lockDurationMs));
     const ids = events.map((event) => event.id);
@@ -134,25 +142,29 @@ export class ExternalTaskExecutor {
       const answer = await this.engineAnswer(keeper, task, 'completion', () => actions.complete(result.variables, result.localVariables));
       if (answer === 'lost') throw new OutcomeDropped();
     } catch (error) {
-      await this.held.discard(ids).catch((discardError: unknown) => this.logger.warn(`Could not discard the events of external task ${task.id}: ${messageOf(discardError)}`));
+      await this.held
+        .discard(ids)
+        .catch((discardError: unknown) => this.logger.warn(`Could not discard the events of external task ${task.id}: ${messageOf(discardError)}`));
       throw error;
     }
     // A release that fails is not lost: the hold runs out and the events go out then.
-    await this.held.release(ids).catch((error: unknown) => this.logger.warn(`Events of external task ${task.id} wait for their hold to run out: ${messageOf(error)}`));
+    await this.held
+      .release(ids)
+      .catch((error: unknown) => this.logger.warn(`Events of external task ${task.id} wait for their hold to run out: ${messageOf(error)}`));
     this.metrics.outcomes.inc({ topic, outcome: 'completed' });
     if (worker.settings.refreshMirror) {
-      await this.refresher.refreshInstance(task.processInstanceId).catch((error: unknown) =>
-        this.logger.warn(`Mirror refresh after external task ${task.id} failed (the poll catches up): ${messageOf(error)}`),
-      );
+      await this.refresher
+        .refreshInstance(task.processInstanceId)
+        .catch((error: unknown) => this.logger.warn(`Mirror refresh after external task ${task.id} failed (the poll catches up): ${messageOf(error)}`));
     }
   }
 
   /**
-   * Writes the events (held) with a refresh of the instance, so they sit in order in its history; only after the
-   * engine confirmed the lock. A failure that is not an outage (the events cannot be stored) is the task's incident.
+   * Writes the events (held) with a refresh of the instance, so they sit in order in its history. No lock check
+   * first: held events of a task that turns out not to be ours any more are discarded with the completion's answer.
+   * A failure that is not an outage (the events cannot be stored) is the task's incident.
    */
   private async writeHeld(task: LockedExternalTask, keeper: LockKeeper, events: HeldEvent[]): Promise<void> {
-    if (!(await keeper.confirm())) throw new OutcomeDropped();
     for (let wait = 0; ; wait += 1) {
       try {
         await abortable(this.refresher.refreshInstance(task.processInstanceId, { domainEvents: events }), keeper.signal);
@@ -175,7 +187,9 @@ export class ExternalTaskExecutor {
     }
     const error = asError(thrown);
     if (error instanceof BpmnError && error.code.trim() !== '') {
-      const reported = await this.answer(topic, task, 'bpmn_error', () => this.engineAnswer(keeper, task, 'BPMN error', () => actions.bpmnError(error.code, error.message, error.variables)));
+      const reported = await this.answer(topic, task, 'bpmn_error', () =>
+        this.engineAnswer(keeper, task, 'BPMN error', () => actions.bpmnError(error.code, error.message, error.variables)),
+      );
       if (reported) return;
     }
     const retries = error instanceof NonRetryableError || error instanceof BpmnError ? 0 : retriesAfterFailure(retry, task.retries);
@@ -252,7 +266,10 @@ function messageOf(error: unknown): string {
 /** Resolves after `ms`, or at once when `signal` aborts (its timer cleared). */
 function delay(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
-    if (signal?.aborted) return resolve();
+    if (signal?.aborted) {
+      resolve();
+      return;
+    }
     const timer = setTimeout(done, ms);
     timer.unref();
     signal?.addEventListener('abort', done, { once: true });

@@ -31,15 +31,6 @@ export class LockKeeper {
     return this.controller.signal.aborted ? (this.controller.signal.reason as LostReason) : null;
   }
 
-  /** Asks the engine now whether the task is still ours, renewing the lock: before side effects that must not outlive it. */
-  async confirm(): Promise<boolean> {
-    if (this.lostReason) return false;
-    await this.renewal;
-    this.renewal = this.renew();
-    await this.renewal;
-    return this.lostReason === null;
-  }
-
   giveUp(reason: LostReason): void {
     if (!this.controller.signal.aborted) this.controller.abort(reason);
     clearTimeout(this.timer);

@@ -17,10 +17,12 @@ const MAX_PAYLOAD_BYTES = 256 * 1024;
 @ExternalTaskWorker({ topic: PUBLISH_TOPIC, variables: ['eventType', 'payload'] })
 @Injectable()
 export class PublishEventWorker implements ExternalTaskHandler {
-  async handle(job: ExternalTaskJob): Promise<WorkerResult> {
+  handle(job: ExternalTaskJob): Promise<WorkerResult> {
     const { eventType, payload = {} } = job.variables;
     if (typeof eventType !== 'string' || eventType.length > MAX_EVENT_TYPE_LENGTH || !EVENT_TYPE.test(eventType)) {
-      throw new NonRetryableError(`${PUBLISH_TOPIC} needs an input variable eventType of dot-separated words (letters, digits, "_", "-"), at most ${MAX_EVENT_TYPE_LENGTH} characters`);
+      throw new NonRetryableError(
+        `${PUBLISH_TOPIC} needs an input variable eventType of dot-separated words (letters, digits, "_", "-"), at most ${MAX_EVENT_TYPE_LENGTH} characters`,
+      );
     }
     if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) {
       throw new NonRetryableError(`${PUBLISH_TOPIC} needs an input variable payload that is a Json object`);
@@ -28,6 +30,8 @@ export class PublishEventWorker implements ExternalTaskHandler {
     if (Buffer.byteLength(JSON.stringify(payload)) > MAX_PAYLOAD_BYTES) {
       throw new NonRetryableError(`${PUBLISH_TOPIC} payload is larger than ${MAX_PAYLOAD_BYTES / 1024} KiB`);
     }
-    return { events: [{ id: stableUuid(`${PUBLISH_TOPIC}:${job.id}`), type: `model.${eventType}`, data: payload as Record<string, unknown> }] };
+    return Promise.resolve({
+      events: [{ id: stableUuid(`${PUBLISH_TOPIC}:${job.id}`), type: `model.${eventType}`, data: payload as Record<string, unknown> }],
+    });
   }
 }

@@ -14,14 +14,14 @@ export const TICKET_PROCESSING_TOPIC = 'ticket-processing';
 @ExternalTaskWorker({ topic: TICKET_PROCESSING_TOPIC, variables: ['approved'] })
 @Injectable()
 export class TicketProcessingWorker implements ExternalTaskHandler {
-  async handle(job: ExternalTaskJob): Promise<WorkerResult> {
+  handle(job: ExternalTaskJob): Promise<WorkerResult> {
     if (job.variables.approved !== true) {
       throw new NonRetryableError(`Ticket ${job.businessKey ?? job.processInstanceId} reached processing without approval`);
     }
     const output = { ticketStatus: 'PROCESSED', processedAt: new Date().toISOString() };
-    return {
+    return Promise.resolve({
       variables: output,
       events: [{ id: stableUuid(`${EventType.TicketProcessed}:${job.id}`), type: EventType.TicketProcessed, data: { externalTaskId: job.id, ...output } }],
-    };
+    });
   }
 }

@@ -24,9 +24,12 @@ export function checkedEvents(externalTaskId: string, events: WorkerEvent[] | un
   const checked = (events ?? []).map((event, index): HeldEvent => {
     const type = String(event.type);
     if (type.length > MAX_TYPE_LENGTH || !(DOMAIN_TYPES.has(type) || MODEL_EVENT.test(type))) {
-      throw new NonRetryableError(`Event type '${type.slice(0, 100)}' is neither a domain event type (ticket.processed) nor model.<words> of at most ${MAX_TYPE_LENGTH} characters`);
+      throw new NonRetryableError(
+        `Event type '${type.slice(0, 100)}' is neither a domain event type (ticket.processed) nor model.<words> of at most ${MAX_TYPE_LENGTH} characters`,
+      );
     }
-    if (typeof event.data !== 'object' || event.data === null || Array.isArray(event.data)) throw new NonRetryableError(`Event ${type}: data must be a JSON object`);
+    if (typeof event.data !== 'object' || event.data === null || Array.isArray(event.data))
+      throw new NonRetryableError(`Event ${type}: data must be a JSON object`);
     if (NUL.test(JSON.stringify(event.data))) throw new NonRetryableError(`Event ${type}: data holds a NUL character, which cannot be stored`);
     if (event.id !== undefined && !UUID.test(event.id)) throw new NonRetryableError(`Event ${type}: id must be a UUID`);
     return { id: event.id ?? stableUuid(`${externalTaskId}:${index}:${type}`), type: type as PublishedEventType, data: event.data, heldUntil };

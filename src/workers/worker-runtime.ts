@@ -48,7 +48,7 @@ export class WorkerRuntime implements OnApplicationBootstrap, BeforeApplicationS
 
   private discover(): WorkerDefinition[] {
     const workers = this.discovery.getProviders({ metadataKey: ExternalTaskWorker.KEY }).flatMap((wrapper) => {
-      const settings = this.discovery.getMetadataByDecorator(ExternalTaskWorker, wrapper) as WorkerSettings | undefined;
+      const settings: WorkerSettings | undefined = this.discovery.getMetadataByDecorator(ExternalTaskWorker, wrapper);
       const handler = wrapper.instance as ExternalTaskHandler | undefined;
       return settings && handler ? [{ settings: resolveWorkerSettings(settings, this.config), handler }] : [];
     });

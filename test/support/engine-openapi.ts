@@ -44,12 +44,18 @@ export class EngineOpenApi {
   }
 
   private queryViolations(operation: Operation, request: RecordedRequest, where: string): string[] {
-    const declared = new Map((operation.parameters ?? []).map((parameter) => this.resolve(parameter)).filter((p) => p.in === 'query').map((p) => [p.name, p.schema ?? {}]));
+    const declared = new Map(
+      (operation.parameters ?? [])
+        .map((parameter) => this.resolve(parameter))
+        .filter((p) => p.in === 'query')
+        .map((p) => [p.name, p.schema ?? {}]),
+    );
     const problems: string[] = [];
     for (const [name, value] of request.query) {
       const schema = declared.get(name);
       if (!schema) problems.push(`${where}: undeclared query parameter '${name}'`);
-      else if (!fitsParameter(this.resolve(schema), value)) problems.push(`${where}: query parameter '${name}=${value}' does not fit ${JSON.stringify(schema)}`);
+      else if (!fitsParameter(this.resolve(schema), value))
+        problems.push(`${where}: query parameter '${name}=${value}' does not fit ${JSON.stringify(schema)}`);
     }
     return problems;
   }
@@ -57,14 +63,14 @@ export class EngineOpenApi {
   private bodyViolations(operation: Operation, request: RecordedRequest, where: string): string[] {
     if (request.body.length === 0) return [];
     const content = operation.requestBody?.content ?? {};
-    const mediaType = (request.contentType ?? '').split(';')[0]!.trim();
+    const mediaType = (request.contentType ?? '').split(';')[0].trim();
     if (mediaType === 'multipart/form-data') {
       const schema = content['multipart/form-data']?.schema;
       if (!schema) return [`${where}: multipart body not accepted`];
       const allowed = this.propertiesOf(schema);
       const parts = [...request.body.toString('latin1').matchAll(/Content-Disposition: form-data; name="([^"]+)"(; filename=)?/gi)];
       // Resource files may use any part name; the document calls them `data`.
-      return parts.filter(([, name, file]) => !file && !allowed.has(name!)).map(([, name]) => `${where}: unknown multipart part '${name}'`);
+      return parts.filter(([, name, file]) => !file && !allowed.has(name)).map(([, name]) => `${where}: unknown multipart part '${name}'`);
     }
     const schema = content['application/json']?.schema;
     if (!schema) return [`${where}: JSON body not accepted (${mediaType})`];
@@ -109,7 +115,11 @@ export class EngineOpenApi {
 
   private resolve(schema: Schema): Schema {
     let current = schema;
-    while (current.$ref) current = current.$ref.slice(2).split('/').reduce((node: Schema, key: string) => node[key], this.document);
+    while (current.$ref)
+      current = current.$ref
+        .slice(2)
+        .split('/')
+        .reduce((node: Schema, key: string) => node[key], this.document);
     return current;
   }
 }

@@ -38,7 +38,11 @@ export interface RunningGateway {
  * The real AppModule against the real stack, with fast sync for tests; `env` overrides any setting. `imports` adds
  * modules an application would add beside it (its own external-task workers).
  */
-export async function startGateway(env: Record<string, string> = {}, logger?: CapturingLogger, imports: Array<Type | DynamicModule> = []): Promise<RunningGateway> {
+export async function startGateway(
+  env: Record<string, string> = {},
+  logger?: CapturingLogger,
+  imports: Array<Type | DynamicModule> = [],
+): Promise<RunningGateway> {
   await migrateTestDatabase();
   const settings: Record<string, string> = {
     NODE_ENV: 'test',

@@ -45,11 +45,15 @@ export class GatewayProcess {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const gateway = new GatewayProcess(child, `http://127.0.0.1:${port}`);
-    await eventually(async () => {
-      if (child.exitCode !== null) throw new Error(`gateway exited with ${child.exitCode}:\n${gateway.output}`);
-      const response = await fetch(`${gateway.url}/health/live`);
-      if (!response.ok) throw new Error(`health/live answered ${response.status}`);
-    }, 30_000, 100);
+    await eventually(
+      async () => {
+        if (child.exitCode !== null) throw new Error(`gateway exited with ${child.exitCode}:\n${gateway.output}`);
+        const response = await fetch(`${gateway.url}/health/live`);
+        if (!response.ok) throw new Error(`health/live answered ${response.status}`);
+      },
+      30_000,
+      100,
+    );
     return gateway;
   }
 
@@ -58,6 +62,7 @@ export class GatewayProcess {
   }
 
   /** A GET as the realm's admin user. */
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- the caller names the body it expects
   async get<T>(path: string): Promise<{ status: number; body: T }> {
     const response = await fetch(`${this.url}${path}`, { headers: { Authorization: `Bearer ${await userToken('root')}` } });
     return { status: response.status, body: (await response.json()) as T };

@@ -89,7 +89,10 @@ async function importEngineIntoTestMirror(databaseUrl, camundaUrl) {
   };
   await run('node_modules/typeorm/cli.js', ['migration:run', '-d', 'dist/src/database/data-source.js'], env);
   const started = Date.now();
-  const gateway = spawn(process.execPath, ['dist/src/main.js'], { env: { ...process.env, ...env, PORT: String(await freePort()) }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const gateway = spawn(process.execPath, ['dist/src/main.js'], {
+    env: { ...process.env, ...env, PORT: String(await freePort()) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   let exited = null;
   gateway.stdout.on('data', (chunk) => (output += chunk));
@@ -97,7 +100,11 @@ async function importEngineIntoTestMirror(databaseUrl, camundaUrl) {
   gateway.on('exit', (code) => (exited = code));
   const database = new pg.Client({ connectionString: databaseUrl });
   await database.connect();
-  const query = (sql) => database.query(sql).then((result) => result.rows, () => []);
+  const query = (sql) =>
+    database.query(sql).then(
+      (result) => result.rows,
+      () => [],
+    );
   let lastReport = started;
   try {
     // Imported once the first poll succeeded and the import it began is done, settled once its events are published.
@@ -108,7 +115,10 @@ async function importEngineIntoTestMirror(databaseUrl, camundaUrl) {
       const imported = cursor?.position && instanceImport?.phase === 'done';
       const [outbox] = imported ? await query('SELECT count(*)::int AS pending FROM outbox_events WHERE published_at IS NULL') : [];
       if (imported && outbox?.pending === 0) break;
-      if (Date.now() - started > IMPORT_DEADLINE_MS) throw new Error(`The test mirror's initial import did not finish in ${IMPORT_DEADLINE_MS / 60_000} min; last poll error: ${cursor?.last_error ?? 'none'}`);
+      if (Date.now() - started > IMPORT_DEADLINE_MS)
+        throw new Error(
+          `The test mirror's initial import did not finish in ${IMPORT_DEADLINE_MS / 60_000} min; last poll error: ${cursor?.last_error ?? 'none'}`,
+        );
       if (Date.now() - lastReport > 30_000) {
         lastReport = Date.now();
         const [mirrored] = await query('SELECT count(*)::int AS instances FROM process_instances');

@@ -219,10 +219,7 @@ async function clientByClientId(clientId: string): Promise<ClientRepresentation 
  * A public password-grant client shaped like gateway-cli (same mappers, same role scope), bar the differences
  * given. Made once and then reused, by every run against this Keycloak: its shape must follow from its name.
  */
-export async function gatewayCliVariant(
-  clientId: string,
-  variant: { withoutMapper?: string; attributes?: Record<string, string> },
-): Promise<string> {
+export async function gatewayCliVariant(clientId: string, variant: { withoutMapper?: string; attributes?: Record<string, string> }): Promise<string> {
   const template = await clientByClientId('gateway-cli');
   if (template === undefined) throw new Error('The realm has no gateway-cli client: is deploy/keycloak imported?');
   const client = (await clientByClientId(clientId)) ?? (await createClient(clientId, template, variant));

@@ -29,7 +29,9 @@ export async function requestToken(form: Record<string, string>, baseUrl = keycl
   });
   const body = (await response.json()) as { access_token?: string; expires_in?: number; error?: string; error_description?: string };
   if (!response.ok || body.access_token === undefined || body.expires_in === undefined) {
-    throw new Error(`Keycloak ${realm} refused ${form.grant_type} for ${form.username ?? form.client_id}: ${response.status} ${body.error_description ?? body.error}`);
+    throw new Error(
+      `Keycloak ${realm} refused ${form.grant_type} for ${form.username ?? form.client_id}: ${response.status} ${body.error_description ?? body.error}`,
+    );
   }
   return { accessToken: body.access_token, expiresAt: requestedAt + body.expires_in * 1000 };
 }
@@ -41,7 +43,10 @@ export interface DecodedJwt {
 
 /** Reads a JWT without verifying it: the tests look at what Keycloak issued, the gateway does the verifying. */
 export function decodeJwt(token: string): DecodedJwt {
-  const [header, payload] = token.split('.').slice(0, 2).map((part) => JSON.parse(Buffer.from(part, 'base64url').toString('utf8')));
+  const [header, payload] = token
+    .split('.')
+    .slice(0, 2)
+    .map((part) => JSON.parse(Buffer.from(part, 'base64url').toString('utf8')));
   return { header, payload };
 }
 

@@ -28,9 +28,7 @@ export async function freshUserToken(username: string, password = username): Pro
 
 /** A client-credentials access token, by default ticket-service's. */
 export function serviceToken(clientId = 'ticket-service', secret = TICKET_SERVICE_SECRET): Promise<string> {
-  return cachedToken(clientTokenKey(clientId, secret), () =>
-    requestToken({ grant_type: 'client_credentials', client_id: clientId, client_secret: secret }),
-  );
+  return cachedToken(clientTokenKey(clientId, secret), () => requestToken({ grant_type: 'client_credentials', client_id: clientId, client_secret: secret }));
 }
 
 /**

@@ -50,7 +50,27 @@ export interface FuzzTargets {
 // Must be refused wherever they appear, so they may be aimed at what the fuzz owns.
 const REFUSED_STRINGS = ['a\u0000b', 'x\ud800y', '\udfff'];
 // May well be accepted: aimed only at ids nobody owns, or at reads.
-const ODD_STRINGS = ['', ' ', 'x'.repeat(10_000), "' OR 1=1 --", '${1+1}', '#{7*7}', '<script>alert(1)</script>', '__proto__', '..', '../..', 'a/b', '-1', '1e999', 'null', '日本語', '\u202e\u0301', 'a\\b', '%00', '%2e%2e'];
+const ODD_STRINGS = [
+  '',
+  ' ',
+  'x'.repeat(10_000),
+  "' OR 1=1 --",
+  '${1+1}',
+  '#{7*7}',
+  '<script>alert(1)</script>',
+  '__proto__',
+  '..',
+  '../..',
+  'a/b',
+  '-1',
+  '1e999',
+  'null',
+  '日本語',
+  '\u202e\u0301',
+  'a\\b',
+  '%00',
+  '%2e%2e',
+];
 const WRONG_TYPES: unknown[] = [null, true, 0, -1, 2 ** 31, 2 ** 63, 1.5, [], {}, [[['deep']]], { value: 1, type: 'Nope' }];
 // Typed values the codec must refuse, for properties that are variable maps.
 const HOSTILE_VARIABLES: unknown[] = [
@@ -66,7 +86,18 @@ const HOSTILE_VARIABLES: unknown[] = [
   { f: { type: 'File', value: 'x' } },
 ];
 const HOSTILE_PATH_SEGMENTS = ['%2e%2e', '%2E', '..%2f..', '%252e%252e', 'a%2Fb', 'a%5Cb', '%00', '%ed%a0%80', 'x'.repeat(2000), '..%3bx', "'%20OR%201=1"];
-const HOSTILE_QUERY_VALUES = [...REFUSED_STRINGS, ...ODD_STRINGS, '0x10', '2147483648', '-2147483649', '9'.repeat(40), '2026-02-30', '-004714-01-01T00:00:00Z', 'true,false', 'SLEEPING'];
+const HOSTILE_QUERY_VALUES = [
+  ...REFUSED_STRINGS,
+  ...ODD_STRINGS,
+  '0x10',
+  '2147483648',
+  '-2147483649',
+  '9'.repeat(40),
+  '2026-02-30',
+  '-004714-01-01T00:00:00Z',
+  'true,false',
+  'SLEEPING',
+];
 
 /** A seeded generator (mulberry32): the same seed gives the same requests. */
 export function seededRandom(seed: number): () => number {
@@ -105,7 +136,14 @@ export class OpenApiFuzzer {
       if (!schema) continue;
       const body = { ...(this.validValue(this.resolve(schema)) as Record<string, unknown>) };
       for (let round = 0; round < 3; round += 1) {
-        const request: FuzzRequest = { method, path: this.fillPath(path, pathParameters(operation), method, false), body: JSON.stringify(body), contentType: 'application/json', mutation: 'baseline', mustRefuse: false };
+        const request: FuzzRequest = {
+          method,
+          path: this.fillPath(path, pathParameters(operation), method, false),
+          body: JSON.stringify(body),
+          contentType: 'application/json',
+          mutation: 'baseline',
+          mustRefuse: false,
+        };
         const answer = await send(request);
         const invalid = answer.status === 400 ? invalidFields(answer.text) : [];
         if (invalid.length === 0) break;
@@ -131,7 +169,18 @@ export class OpenApiFuzzer {
     const writes = method !== 'GET';
 
     // A request whose hostile part must be refused may go to the fuzz's own resources; any other only to unknown ids.
-    const build = (mutation: string, options: { refused: boolean; path?: string; query?: string; json?: unknown; raw?: FuzzRequest['body']; contentType?: string; multipart?: FuzzRequest['multipart'] }): FuzzRequest => {
+    const build = (
+      mutation: string,
+      options: {
+        refused: boolean;
+        path?: string;
+        query?: string;
+        json?: unknown;
+        raw?: FuzzRequest['body'];
+        contentType?: string;
+        multipart?: FuzzRequest['multipart'];
+      },
+    ): FuzzRequest => {
       const owned = options.refused || !writes;
       const path = options.path ?? this.fillPath(template, pathParameters, method, owned);
       const request: FuzzRequest = { method, path: options.query ? `${path}?${options.query}` : path, mutation, mustRefuse: options.refused };
@@ -156,9 +205,14 @@ export class OpenApiFuzzer {
       generators.push(() => {
         const value = this.pick(HOSTILE_QUERY_VALUES);
         // Percent-encoding turns a lone surrogate into U+FFFD, which is valid: only NUL must be refused here.
-        return build(`query ${parameter.name}=${JSON.stringify(value.slice(0, 40))}`, { refused: value.includes('\u0000'), query: new URLSearchParams({ [parameter.name]: value }).toString() });
+        return build(`query ${parameter.name}=${JSON.stringify(value.slice(0, 40))}`, {
+          refused: value.includes('\u0000'),
+          query: new URLSearchParams({ [parameter.name]: value }).toString(),
+        });
       });
-      generators.push(() => build(`query ${parameter.name} repeated`, { refused: false, query: `${parameter.name}=1&${parameter.name}=x&${parameter.name}[]=2` }));
+      generators.push(() =>
+        build(`query ${parameter.name} repeated`, { refused: false, query: `${parameter.name}=1&${parameter.name}=x&${parameter.name}[]=2` }),
+      );
     }
     if (jsonSchema) {
       const valid = baseline() as Record<string, unknown>;
@@ -171,16 +225,39 @@ export class OpenApiFuzzer {
         if (this.resolve(propertySchema).type === 'object') {
           generators.push(() => {
             const variables = this.pick(HOSTILE_VARIABLES);
-            return build(`body.${property}=${JSON.stringify(variables).slice(0, 60)}`, { refused: false, json: { ...(baseline() as object), [property]: variables } });
+            return build(`body.${property}=${JSON.stringify(variables).slice(0, 60)}`, {
+              refused: false,
+              json: { ...(baseline() as object), [property]: variables },
+            });
           });
         }
-        generators.push(() => build(`body.${property} nested 5000 deep`, { refused: true, raw: `{"${property}":${'['.repeat(5000)}${']'.repeat(5000)}}`, contentType: 'application/json' }));
+        generators.push(() =>
+          build(`body.${property} nested 5000 deep`, {
+            refused: true,
+            raw: `{"${property}":${'['.repeat(5000)}${']'.repeat(5000)}}`,
+            contentType: 'application/json',
+          }),
+        );
       }
       generators.push(() => build('body with a NUL key', { refused: true, json: { ...valid, 'k\u0000': 1 } }));
-      generators.push(() => build('body with __proto__', { refused: true, raw: `{"__proto__":{"polluted":true},${JSON.stringify(valid).slice(1)}`, contentType: 'application/json' }));
+      generators.push(() =>
+        build('body with __proto__', {
+          refused: true,
+          raw: `{"__proto__":{"polluted":true},${JSON.stringify(valid).slice(1)}`,
+          contentType: 'application/json',
+        }),
+      );
       generators.push(() => build('huge array body', { refused: false, json: Array.from({ length: 200_000 }, () => 0) }));
-      generators.push(() => build('JSON with a charset and upper-case media type', { refused: false, raw: JSON.stringify(valid), contentType: this.pick(['application/json; charset=utf-8', 'APPLICATION/JSON']) }));
-      generators.push(() => build('a JSON-like media type the route does not declare', { refused: true, raw: JSON.stringify(valid), contentType: 'application/json-patch+json' }));
+      generators.push(() =>
+        build('JSON with a charset and upper-case media type', {
+          refused: false,
+          raw: JSON.stringify(valid),
+          contentType: this.pick(['application/json; charset=utf-8', 'APPLICATION/JSON']),
+        }),
+      );
+      generators.push(() =>
+        build('a JSON-like media type the route does not declare', { refused: true, raw: JSON.stringify(valid), contentType: 'application/json-patch+json' }),
+      );
     }
     if (multipartSchema) {
       const properties = Object.entries(multipartSchema.properties ?? {});
@@ -188,7 +265,13 @@ export class OpenApiFuzzer {
       const fileField = properties.find(([, property]) => isFile(property))?.[0] ?? 'file';
       // Deployments get a model the engine takes (re-deployed only when changed), so mutations reach the engine.
       const validFields = Object.fromEntries(
-        properties.flatMap(([name, property]) => (property.example !== undefined ? [[name, String(property.example)]] : name === 'deployChangedOnly' ? [[name, 'true']] : [])),
+        properties.flatMap(([name, property]) =>
+          property.example !== undefined
+            ? [[name, typeof property.example === 'object' ? JSON.stringify(property.example) : String(property.example as string | number | boolean)]]
+            : name === 'deployChangedOnly'
+              ? [[name, 'true']]
+              : [],
+        ),
       );
       const file = (name: string) => [{ field: fileField, name, content: Buffer.from(FUZZ_MODEL) }];
       for (const [property, schema] of properties) {
@@ -196,7 +279,10 @@ export class OpenApiFuzzer {
         generators.push(() => {
           const value = this.pick([...REFUSED_STRINGS, ...ODD_STRINGS]);
           const fields = { ...validFields, [property]: value };
-          return build(`multipart ${property}=${JSON.stringify(value.slice(0, 40))}`, { refused: value.includes('\u0000'), multipart: { fields, files: file('fuzz-model.bpmn') } });
+          return build(`multipart ${property}=${JSON.stringify(value.slice(0, 40))}`, {
+            refused: value.includes('\u0000'),
+            multipart: { fields, files: file('fuzz-model.bpmn') },
+          });
         });
       }
       generators.push(() => {
@@ -210,7 +296,9 @@ export class OpenApiFuzzer {
       generators.push(() => build('form body', { refused: true, raw: 'variables=x', contentType: 'application/x-www-form-urlencoded' }));
       generators.push(() => build('broken JSON', { refused: true, raw: '{"a":', contentType: 'application/json' }));
       generators.push(() => build('JSON with a lone surrogate escape', { refused: true, raw: '{"x":"\\ud800"}', contentType: 'application/json' }));
-      generators.push(() => build('a JSON array or scalar body', { refused: false, raw: this.pick(['[]', '"x"', '42', 'null']), contentType: 'application/json' }));
+      generators.push(() =>
+        build('a JSON array or scalar body', { refused: false, raw: this.pick(['[]', '"x"', '42', 'null']), contentType: 'application/json' }),
+      );
       generators.push(() => ({ ...build('no body at all', { refused: false }), body: undefined, contentType: undefined }));
     }
     if (generators.length === 0) generators.push(() => build('no parameters', { refused: false }));
@@ -219,7 +307,8 @@ export class OpenApiFuzzer {
 
   private fillPath(template: string, parameters: Parameter[], method: string, owned: boolean, overrides: Record<string, string> = {}): string {
     return parameters.reduce((path, parameter) => {
-      const value = overrides[parameter.name] ?? encodeURIComponent((owned ? this.targets.idFor(template, parameter.name, method) : null) ?? unknownId(parameter.name));
+      const value =
+        overrides[parameter.name] ?? encodeURIComponent((owned ? this.targets.idFor(template, parameter.name, method) : null) ?? unknownId(parameter.name));
       return path.replace(`{${parameter.name}}`, value);
     }, template);
   }
@@ -249,7 +338,7 @@ export class OpenApiFuzzer {
   }
 
   private pick<T>(items: readonly T[]): T {
-    return items[Math.floor(this.random() * items.length)]!;
+    return items[Math.floor(this.random() * items.length)];
   }
 }
 
@@ -265,7 +354,7 @@ function pathParameters(operation: Operation): Parameter[] {
 function invalidFields(problemText: string): string[] {
   try {
     const problem = JSON.parse(problemText) as { errors?: { field: string }[] };
-    return (problem.errors ?? []).map((error) => error.field.split(/[.[]/)[0]!);
+    return (problem.errors ?? []).map((error) => error.field.split(/[.[]/)[0]);
   } catch {
     return [];
   }

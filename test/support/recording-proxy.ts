@@ -57,7 +57,7 @@ export class RecordingProxy {
       });
     });
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    this.port = (this.server!.address() as { port: number }).port;
+    this.port = (this.server.address() as { port: number }).port;
   }
 
   private forward(incoming: IncomingMessage, outgoing: ServerResponse, recorded: RecordedRequest, body: Buffer): void {

@@ -9,7 +9,10 @@ export class StallingProxy {
   private server: Server | null = null;
   private readonly connections = new Set<{ client: Socket; upstream: Socket; silent: boolean }>();
 
-  constructor(private readonly targetHost: string, private readonly targetPort: number) {}
+  constructor(
+    private readonly targetHost: string,
+    private readonly targetPort: number,
+  ) {}
 
   get port(): number {
     return (this.server?.address() as { port: number } | null)?.port ?? 0;

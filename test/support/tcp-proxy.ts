@@ -16,7 +16,10 @@ export class TcpProxy {
   private readonly sockets = new Set<Socket>();
   private port = 0;
 
-  constructor(private readonly targetHost: string, private readonly targetPort: number) {}
+  constructor(
+    private readonly targetHost: string,
+    private readonly targetPort: number,
+  ) {}
 
   get listeningPort(): number {
     return this.port;
@@ -35,7 +38,11 @@ export class TcpProxy {
       let sent = Promise.resolve();
       upstream.on('data', (chunk: Buffer) => {
         const delay = this.delayMs;
-        sent = sent.then(() => (delay > 0 ? new Promise<void>((resolve) => setTimeout(resolve, delay)) : undefined)).then(() => void (client.destroyed || client.write(chunk)));
+        sent = sent
+          .then(() => (delay > 0 ? new Promise<void>((resolve) => setTimeout(resolve, delay)) : undefined))
+          .then(() => {
+            if (!client.destroyed) client.write(chunk);
+          });
       });
       upstream.on('end', () => void sent.then(() => client.end()));
       client.on('close', () => upstream.destroy());

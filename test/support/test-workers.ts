@@ -31,6 +31,13 @@ export function untilAborted(signal: AbortSignal, ms: number): Promise<boolean> 
   if (signal.aborted) return Promise.resolve(true);
   return new Promise((resolve) => {
     const timer = setTimeout(() => resolve(false), ms);
-    signal.addEventListener('abort', () => (clearTimeout(timer), resolve(true)), { once: true });
+    signal.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        resolve(true);
+      },
+      { once: true },
+    );
   });
 }

@@ -20,7 +20,11 @@ export class DeploymentClient {
     for (const resource of input.resources) {
       form.append(resource.fileName, new Blob([new Uint8Array(resource.content)]), resource.fileName);
     }
-    const dto = await this.engine.request<DeploymentWithDefinitionsDto>('create deployment', { method: 'POST', url: enginePath`/deployment/create`, data: form });
+    const dto = await this.engine.request<DeploymentWithDefinitionsDto>('create deployment', {
+      method: 'POST',
+      url: enginePath`/deployment/create`,
+      data: form,
+    });
     return {
       ...toDeploymentSummary(dto),
       processDefinitions: Object.values(dto.deployedProcessDefinitions ?? {}).map(toProcessDefinition),
@@ -31,7 +35,14 @@ export class DeploymentClient {
   /** `tenantIds` limits the list to those tenants (an empty list to none). */
   async listDeployments(query: { name?: string; tenantIds?: string[]; firstResult: number; maxResults: number }): Promise<EngineDeploymentSummary[]> {
     if (query.tenantIds?.length === 0) return [];
-    const params = { name: query.name, tenantIdIn: query.tenantIds?.join(','), sortBy: 'deploymentTime', sortOrder: 'desc', firstResult: query.firstResult, maxResults: query.maxResults };
+    const params = {
+      name: query.name,
+      tenantIdIn: query.tenantIds?.join(','),
+      sortBy: 'deploymentTime',
+      sortOrder: 'desc',
+      firstResult: query.firstResult,
+      maxResults: query.maxResults,
+    };
     const dtos = await this.engine.request<DeploymentDto[]>('list deployments', { method: 'GET', url: enginePath`/deployment`, params });
     return dtos.map(toDeploymentSummary);
   }
@@ -41,7 +52,10 @@ export class DeploymentClient {
   }
 
   async listDeploymentResources(id: string): Promise<{ id: string; name: string }[]> {
-    const dtos = await this.engine.request<DeploymentResourceDto[]>('list deployment resources', { method: 'GET', url: enginePath`/deployment/${id}/resources` });
+    const dtos = await this.engine.request<DeploymentResourceDto[]>('list deployment resources', {
+      method: 'GET',
+      url: enginePath`/deployment/${id}/resources`,
+    });
     return dtos.map(({ id: resourceId, name }) => ({ id: resourceId, name }));
   }
 

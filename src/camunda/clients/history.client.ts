@@ -57,7 +57,11 @@ export class HistoryClient {
       firstResult: query.firstResult,
       maxResults: query.maxResults,
     };
-    const dtos = await this.engine.request<HistoricProcessInstanceDto[]>('list historic process instances', { method: 'GET', url: enginePath`/history/process-instance`, params });
+    const dtos = await this.engine.request<HistoricProcessInstanceDto[]>('list historic process instances', {
+      method: 'GET',
+      url: enginePath`/history/process-instance`,
+      params,
+    });
     return dtos.map(toProcessInstance);
   }
 
@@ -65,12 +69,21 @@ export class HistoryClient {
    * Ordered by start time, then id: a total order, so a caller can page by keyset (the last start and id it saw)
    * over a set that moves while it is read. A POST, so hundreds of ids fit where a URL would not.
    */
-  async listHistoricProcessInstancesByStart(filter: HistoricInstanceFilter, page: { firstResult: number; maxResults: number }): Promise<EngineProcessInstance[]> {
+  async listHistoricProcessInstancesByStart(
+    filter: HistoricInstanceFilter,
+    page: { firstResult: number; maxResults: number },
+  ): Promise<EngineProcessInstance[]> {
     const dtos = await this.engine.request<HistoricProcessInstanceDto[]>('list historic process instances', {
       method: 'POST',
       url: enginePath`/history/process-instance`,
       params: page,
-      data: { ...historicInstanceFilter(filter), sorting: [{ sortBy: 'startTime', sortOrder: 'asc' }, { sortBy: 'instanceId', sortOrder: 'asc' }] },
+      data: {
+        ...historicInstanceFilter(filter),
+        sorting: [
+          { sortBy: 'startTime', sortOrder: 'asc' },
+          { sortBy: 'instanceId', sortOrder: 'asc' },
+        ],
+      },
     });
     return dtos.map(toProcessInstance);
   }
@@ -108,7 +121,13 @@ export class HistoryClient {
       method: 'POST',
       url: enginePath`/history/task`,
       params: page,
-      data: { processInstanceBusinessKeyIn: businessKeys, sorting: [{ sortBy: 'startTime', sortOrder: 'asc' }, { sortBy: 'taskId', sortOrder: 'asc' }] },
+      data: {
+        processInstanceBusinessKeyIn: businessKeys,
+        sorting: [
+          { sortBy: 'startTime', sortOrder: 'asc' },
+          { sortBy: 'taskId', sortOrder: 'asc' },
+        ],
+      },
     });
     return dtos.map(toTask);
   }
@@ -131,7 +150,14 @@ export class HistoryClient {
         maxResults: query.maxResults,
       },
     });
-    return dtos.map((dto) => ({ id: dto.id, taskId: dto.taskId, userId: dto.userId, groupId: dto.groupId, operation: dto.operationType, at: fromEngineDate(dto.time)! }));
+    return dtos.map((dto) => ({
+      id: dto.id,
+      taskId: dto.taskId,
+      userId: dto.userId,
+      groupId: dto.groupId,
+      operation: dto.operationType,
+      at: fromEngineDate(dto.time),
+    }));
   }
 
   async countCandidateLinkChanges(range: { after: Date; before: Date }): Promise<number> {
@@ -148,7 +174,13 @@ export class HistoryClient {
     const dtos = await this.engine.request<HistoricActivityInstanceDto[]>('list historic activities', {
       method: 'POST',
       url: enginePath`/history/activity-instance`,
-      data: { processInstanceId, sorting: [{ sortBy: 'startTime', sortOrder: 'asc' }, { sortBy: 'occurrence', sortOrder: 'asc' }] },
+      data: {
+        processInstanceId,
+        sorting: [
+          { sortBy: 'startTime', sortOrder: 'asc' },
+          { sortBy: 'occurrence', sortOrder: 'asc' },
+        ],
+      },
     });
     return dtos.map((dto) => ({
       id: dto.id,
@@ -188,7 +220,13 @@ export class HistoryClient {
       method: 'POST',
       url: enginePath`/history/variable-instance`,
       params: { ...page, deserializeValues: false },
-      data: { processInstanceIdIn: processInstanceIds, sorting: [{ sortBy: 'instanceId', sortOrder: 'asc' }, { sortBy: 'variableName', sortOrder: 'asc' }] },
+      data: {
+        processInstanceIdIn: processInstanceIds,
+        sorting: [
+          { sortBy: 'instanceId', sortOrder: 'asc' },
+          { sortBy: 'variableName', sortOrder: 'asc' },
+        ],
+      },
     });
     return dtos.map(toVariable);
   }
@@ -202,7 +240,13 @@ export class HistoryClient {
     return dto.count;
   }
 
-  async listHistoricIncidents(query: { processInstanceId?: string; createTimeAfter?: Date; endTimeAfter?: Date; firstResult: number; maxResults: number }): Promise<EngineHistoricIncident[]> {
+  async listHistoricIncidents(query: {
+    processInstanceId?: string;
+    createTimeAfter?: Date;
+    endTimeAfter?: Date;
+    firstResult: number;
+    maxResults: number;
+  }): Promise<EngineHistoricIncident[]> {
     const params = {
       processInstanceId: query.processInstanceId,
       createTimeAfter: query.createTimeAfter && toEngineDate(query.createTimeAfter),
@@ -228,16 +272,37 @@ export class HistoryClient {
   }
 
   /** Instances whose variables changed since a time, from the history of variable updates (one entry per update). */
-  async listInstancesWithVariableUpdates(query: { after: Date; firstResult: number; maxResults: number }): Promise<{ id: string; processInstanceId: string | null }[]> {
-    const params = { variableUpdates: true, occurredAfter: toEngineDate(query.after), sortBy: 'time', sortOrder: 'asc', firstResult: query.firstResult, maxResults: query.maxResults };
+  async listInstancesWithVariableUpdates(query: {
+    after: Date;
+    firstResult: number;
+    maxResults: number;
+  }): Promise<{ id: string; processInstanceId: string | null }[]> {
+    const params = {
+      variableUpdates: true,
+      occurredAfter: toEngineDate(query.after),
+      sortBy: 'time',
+      sortOrder: 'asc',
+      firstResult: query.firstResult,
+      maxResults: query.maxResults,
+    };
     const dtos = await this.engine.request<HistoricDetailDto[]>('list variable updates', { method: 'GET', url: enginePath`/history/detail`, params });
     return dtos.map((dto) => ({ id: dto.id, processInstanceId: dto.processInstanceId }));
   }
 
   /** Oldest first: entries appended while the pages are read land after them, so no page boundary moves. */
   async listUserOperations(query: { after: Date; firstResult: number; maxResults: number }): Promise<EngineUserOperation[]> {
-    const params = { afterTimestamp: toEngineDate(query.after), sortBy: 'timestamp', sortOrder: 'asc', firstResult: query.firstResult, maxResults: query.maxResults };
-    const dtos = await this.engine.request<UserOperationLogEntryDto[]>('list user operations', { method: 'GET', url: enginePath`/history/user-operation`, params });
+    const params = {
+      afterTimestamp: toEngineDate(query.after),
+      sortBy: 'timestamp',
+      sortOrder: 'asc',
+      firstResult: query.firstResult,
+      maxResults: query.maxResults,
+    };
+    const dtos = await this.engine.request<UserOperationLogEntryDto[]>('list user operations', {
+      method: 'GET',
+      url: enginePath`/history/user-operation`,
+      params,
+    });
     return dtos.map((dto) => ({
       id: dto.id,
       operationId: dto.operationId,

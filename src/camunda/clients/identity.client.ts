@@ -21,7 +21,9 @@ export class IdentityClient {
 
   /** The password is for the engine's own login only; callers pass one nobody knows, so the user cannot log in there. */
   createUser(profile: EngineUserProfile, password: string): Promise<CreateOutcome> {
-    return createdOrExisting(this.engine.request('create user', { method: 'POST', url: enginePath`/user/create`, data: { profile, credentials: { password } } }));
+    return createdOrExisting(
+      this.engine.request('create user', { method: 'POST', url: enginePath`/user/create`, data: { profile, credentials: { password } } }),
+    );
   }
 
   async updateUserProfile(profile: EngineUserProfile): Promise<void> {

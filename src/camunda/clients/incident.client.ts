@@ -11,7 +11,14 @@ export class IncidentClient {
   constructor(private readonly engine: EngineHttp) {}
 
   /** `tenantIds` limits the list to those tenants (an empty list to none). */
-  async listIncidents(query: { incidentId?: string; processInstanceId?: string; incidentType?: string; tenantIds?: string[]; firstResult: number; maxResults: number }): Promise<EngineIncident[]> {
+  async listIncidents(query: {
+    incidentId?: string;
+    processInstanceId?: string;
+    incidentType?: string;
+    tenantIds?: string[];
+    firstResult: number;
+    maxResults: number;
+  }): Promise<EngineIncident[]> {
     const { tenantIds, ...filters } = query;
     if (tenantIds?.length === 0) return [];
     const params = { ...filters, tenantIdIn: tenantIds?.join(','), sortBy: 'incidentTimestamp', sortOrder: 'desc' };

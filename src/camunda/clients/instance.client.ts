@@ -1,18 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import type {
-  ActivityInstanceNode,
-  CorrelationResult,
-  MessageCorrelation,
-  Signal,
-  StartProcessInstance,
-  StartedProcessInstance,
-} from '../camunda.models.js';
-import type {
-  ActivityInstanceDto,
-  BatchDto,
-  ProcessInstanceDto,
-  MessageCorrelationResultDto,
-} from '../engine-dto.js';
+import type { ActivityInstanceNode, CorrelationResult, MessageCorrelation, Signal, StartProcessInstance, StartedProcessInstance } from '../camunda.models.js';
+import type { ActivityInstanceDto, BatchDto, ProcessInstanceDto, MessageCorrelationResultDto } from '../engine-dto.js';
 import { decodeTypedVariables, encodeVariables } from '../variable-codec.js';
 import { EngineHttp } from '../engine-http.js';
 import { enginePath, type EnginePath } from '../engine-path.js';
@@ -52,7 +40,10 @@ export class InstanceClient {
   }
 
   async getActivityInstanceTree(id: string): Promise<ActivityInstanceNode> {
-    const dto = await this.engine.request<ActivityInstanceDto>('read activity instances', { method: 'GET', url: enginePath`/process-instance/${id}/activity-instances` });
+    const dto = await this.engine.request<ActivityInstanceDto>('read activity instances', {
+      method: 'GET',
+      url: enginePath`/process-instance/${id}/activity-instances`,
+    });
     return toActivityNode(dto);
   }
 

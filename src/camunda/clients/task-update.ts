@@ -38,7 +38,8 @@ export function requestedFields(update: TaskUpdate): Partial<TaskFields> {
 export function changedFields(current: TaskFields, wanted: Partial<TaskFields>): (keyof TaskFields)[] {
   return (Object.keys(wanted) as (keyof TaskFields)[]).filter((field) => {
     const [before, after] = [current[field], wanted[field]];
-    if ((field === 'due' || field === 'followUp') && before && after) return fromEngineDate(String(before)).getTime() !== fromEngineDate(String(after)).getTime();
+    if ((field === 'due' || field === 'followUp') && before && after)
+      return fromEngineDate(String(before)).getTime() !== fromEngineDate(String(after)).getTime();
     return before !== after;
   });
 }

@@ -2,7 +2,15 @@ import type { EngineHttp } from '../engine-http.js';
 import type { TaskDto, UserOperationLogEntryDto } from '../engine-dto.js';
 import { TaskClient } from './task.client.js';
 
-const LOGGED_AS: Record<string, string> = { assignee: 'assignee', owner: 'owner', delegationState: 'delegation', due: 'dueDate', followUp: 'followUpDate', priority: 'priority', name: 'name' };
+const LOGGED_AS: Record<string, string> = {
+  assignee: 'assignee',
+  owner: 'owner',
+  delegationState: 'delegation',
+  due: 'dueDate',
+  followUp: 'followUpDate',
+  priority: 'priority',
+  name: 'name',
+};
 
 /**
  * Just enough of engine-rest for a task update: GET and PUT of one task, and a user-operation log that records what
@@ -10,8 +18,19 @@ const LOGGED_AS: Record<string, string> = { assignee: 'assignee', owner: 'owner'
  */
 class FakeTaskEngine {
   task: TaskDto = {
-    id: 't1', name: 'Approve', description: null, assignee: null, owner: null, delegationState: null, due: null, followUp: null,
-    priority: 50, parentTaskId: null, caseInstanceId: null, tenantId: null, processInstanceId: 'p1',
+    id: 't1',
+    name: 'Approve',
+    description: null,
+    assignee: null,
+    owner: null,
+    delegationState: null,
+    due: null,
+    followUp: null,
+    priority: 50,
+    parentTaskId: null,
+    caseInstanceId: null,
+    tenantId: null,
+    processInstanceId: 'p1',
   };
   readonly log: UserOperationLogEntryDto[] = [];
   readonly puts: Partial<TaskDto>[] = [];
@@ -38,7 +57,8 @@ class FakeTaskEngine {
         return undefined;
       }
       if (config.method === 'GET' && config.url === '/history/user-operation' && this.logUnavailable) throw new Error('engine gone');
-      if (config.method === 'GET' && config.url === '/history/user-operation') return [...this.log].reverse().filter((entry) => entry.operationType === 'Update');
+      if (config.method === 'GET' && config.url === '/history/user-operation')
+        return [...this.log].reverse().filter((entry) => entry.operationType === 'Update');
       throw new Error(`unexpected ${config.method} ${config.url}`);
     },
   };
@@ -48,10 +68,24 @@ class FakeTaskEngine {
     for (const [field, value] of Object.entries(changes)) {
       const before = this.task[field as keyof TaskDto];
       if (before === value || !LOGGED_AS[field]) continue;
-      const asLogged = (v: unknown) => (v === null ? null : field === 'due' || field === 'followUp' ? String(Date.parse(String(v).replace('+0000', 'Z'))) : String(v));
+      const asLogged = (v: unknown) => {
+        if (v === null) return null;
+        const text = typeof v === 'string' ? v : JSON.stringify(v);
+        return field === 'due' || field === 'followUp' ? String(Date.parse(text.replace('+0000', 'Z'))) : text;
+      };
       this.log.push({
-        id: `${operationId}-${field}`, operationId, timestamp: '', operationType, entityType: 'Task', processInstanceId: 'p1', processDefinitionId: 'd1', processDefinitionKey: 'd', taskId: 't1',
-        property: LOGGED_AS[field]!, orgValue: asLogged(before), newValue: asLogged(value),
+        id: `${operationId}-${field}`,
+        operationId,
+        timestamp: '',
+        operationType,
+        entityType: 'Task',
+        processInstanceId: 'p1',
+        processDefinitionId: 'd1',
+        processDefinitionKey: 'd',
+        taskId: 't1',
+        property: LOGGED_AS[field],
+        orgValue: asLogged(before),
+        newValue: asLogged(value),
       });
       Object.assign(this.task, { [field]: value });
     }

@@ -1,21 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
-import type {
-  OpenTask,
-  OpenTaskState,
-  PlainVariables,
-  TaskCandidates,
-  TaskComment,
-  TaskHolder,
-  TaskUpdate,
-  TypedVariables,
-} from '../camunda.models.js';
-import type {
-  CommentDto,
-  IdentityLinkDto,
-  TaskDto,
-  UserOperationLogEntryDto,
-  VariableMapDto,
-} from '../engine-dto.js';
+import type { OpenTask, OpenTaskState, PlainVariables, TaskCandidates, TaskComment, TaskHolder, TaskUpdate, TypedVariables } from '../camunda.models.js';
+import type { CommentDto, IdentityLinkDto, TaskDto, UserOperationLogEntryDto, VariableMapDto } from '../engine-dto.js';
 import { fromEngineDate, toEngineDate } from '../engine-date.js';
 import { decodeTypedVariables, encodeVariables } from '../variable-codec.js';
 import { EngineHttp } from '../engine-http.js';
@@ -77,7 +62,11 @@ export class TaskClient {
   }
 
   async resolveTask(taskId: string, variables?: PlainVariables): Promise<void> {
-    await this.engine.request('resolve task', { method: 'POST', url: enginePath`/task/${taskId}/resolve`, data: { variables: encodeVariables(variables) ?? {} } });
+    await this.engine.request('resolve task', {
+      method: 'POST',
+      url: enginePath`/task/${taskId}/resolve`,
+      data: { variables: encodeVariables(variables) ?? {} },
+    });
   }
 
   /**
@@ -159,7 +148,10 @@ export class TaskClient {
       params: page,
       data: {
         ...(from ? { createdAfter: toEngineDate(new Date(from.getTime() - 1)) } : {}),
-        sorting: [{ sortBy: 'created', sortOrder: 'asc' }, { sortBy: 'id', sortOrder: 'asc' }],
+        sorting: [
+          { sortBy: 'created', sortOrder: 'asc' },
+          { sortBy: 'id', sortOrder: 'asc' },
+        ],
       },
     });
     return dtos.map((dto) => ({
@@ -169,7 +161,7 @@ export class TaskClient {
       assignee: dto.assignee,
       priority: dto.priority,
       dueAt: fromEngineDate(dto.due),
-      createdAt: fromEngineDate(dto.created)!,
+      createdAt: fromEngineDate(dto.created),
       suspended: dto.suspended,
     }));
   }

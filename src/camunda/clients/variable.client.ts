@@ -1,11 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { parse as parseContentDisposition } from 'content-disposition';
-import type {
-  BinaryContent,
-  TypedVariable,
-  TypedVariables,
-  VariableScope,
-} from '../camunda.models.js';
+import type { BinaryContent, TypedVariable, TypedVariables, VariableScope } from '../camunda.models.js';
 import type { TypedValueDto, VariableMapDto } from '../engine-dto.js';
 import { decodeTyped, decodeTypedVariables, encodeVariable } from '../variable-codec.js';
 import { EngineHttp } from '../engine-http.js';
@@ -52,7 +47,6 @@ export class VariableClient {
   async downloadHistoricVariableData(variableInstanceId: string): Promise<BinaryContent> {
     return download(this.engine, 'download historic variable', enginePath`/history/variable-instance/${variableInstanceId}/data`);
   }
-
 }
 
 async function download(engine: EngineHttp, operation: string, url: EnginePath): Promise<BinaryContent> {

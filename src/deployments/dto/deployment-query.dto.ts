@@ -5,16 +5,26 @@ import { IntParam } from '../../problem/int-param.js';
 import { Optional } from '../../problem/optional.js';
 
 export class DeploymentQueryDto {
-  @ApiPropertyOptional() @Optional() @IsString() @MaxLength(255)
+  @ApiPropertyOptional()
+  @Optional()
+  @IsString()
+  @MaxLength(255)
   name?: string;
 
-  @ApiPropertyOptional() @Optional() @IsString() @MaxLength(64)
+  @ApiPropertyOptional()
+  @Optional()
+  @IsString()
+  @MaxLength(64)
   tenantId?: string;
 
-  @ApiPropertyOptional({ default: 0 }) @Optional() @IntParam(0, 2_147_483_647)
+  @ApiPropertyOptional({ default: 0 })
+  @Optional()
+  @IntParam(0, 2_147_483_647)
   offset?: number;
 
-  @ApiPropertyOptional({ default: 50, maximum: 500 }) @Optional() @IntParam(1, 500)
+  @ApiPropertyOptional({ default: 50, maximum: 500 })
+  @Optional()
+  @IntParam(1, 500)
   limit?: number;
 }
 

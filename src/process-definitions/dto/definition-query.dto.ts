@@ -4,17 +4,26 @@ import { BooleanParam } from '../../problem/boolean-param.js';
 import { Optional } from '../../problem/optional.js';
 
 export class DefinitionQueryDto {
-  @ApiPropertyOptional({ example: 'ticket-approval' }) @Optional() @IsString() @MaxLength(255)
+  @ApiPropertyOptional({ example: 'ticket-approval' })
+  @Optional()
+  @IsString()
+  @MaxLength(255)
   key?: string;
 
   @ApiPropertyOptional({ description: 'Only the latest version of each key (per tenant)', default: false })
-  @Optional() @BooleanParam()
+  @Optional()
+  @BooleanParam()
   latestOnly?: boolean;
 
-  @ApiPropertyOptional() @Optional() @IsString() @MaxLength(64)
+  @ApiPropertyOptional()
+  @Optional()
+  @IsString()
+  @MaxLength(64)
   tenantId?: string;
 
-  @ApiPropertyOptional() @Optional() @BooleanParam()
+  @ApiPropertyOptional()
+  @Optional()
+  @BooleanParam()
   suspended?: boolean;
 }
 

@@ -3,7 +3,10 @@ import { IsBoolean, IsNotEmpty, IsObject, IsString, Matches, MaxLength, Validate
 import { Optional } from '../../problem/optional.js';
 
 export class StartProcessInstanceDto {
-  @ApiPropertyOptional({ example: 'ticket-approval', description: 'Starts the latest version of this key (of `tenantId` if given). Give this or processDefinitionId.' })
+  @ApiPropertyOptional({
+    example: 'ticket-approval',
+    description: 'Starts the latest version of this key (of `tenantId` if given). Give this or processDefinitionId.',
+  })
   @ValidateIf((body: StartProcessInstanceDto) => body.processDefinitionId === undefined)
   @IsString()
   @IsNotEmpty()

@@ -4,7 +4,10 @@ import { DateParam } from '../../problem/date-param.js';
 import { Optional } from '../../problem/optional.js';
 
 export class ClaimTaskDto {
-  @ApiPropertyOptional({ example: 'demo', description: 'Camunda user id that takes the task; the caller by default. Naming someone else needs the operator role.' })
+  @ApiPropertyOptional({
+    example: 'demo',
+    description: 'Camunda user id that takes the task; the caller by default. Naming someone else needs the operator role.',
+  })
   @Optional()
   @IsString()
   @IsNotEmpty()

@@ -10,7 +10,10 @@ export class SetVariableDto {
   // Required as a key, not as a non-null value: an empty body must not set the variable to Null.
   @ValidateBy({
     name: 'isPresent',
-    validator: { validate: (_value, args) => Object.prototype.hasOwnProperty.call(args?.object ?? {}, 'value'), defaultMessage: () => 'value is required (null is a value)' },
+    validator: {
+      validate: (_value, args) => Object.prototype.hasOwnProperty.call(args?.object ?? {}, 'value'),
+      defaultMessage: () => 'value is required (null is a value)',
+    },
   })
   value?: unknown;
 
@@ -19,7 +22,10 @@ export class SetVariableDto {
   @IsIn(JSON_TYPES)
   type?: string;
 
-  @ApiPropertyOptional({ description: 'For Object: objectTypeName and serializationDataFormat', example: { objectTypeName: 'java.util.HashMap', serializationDataFormat: 'application/json' } })
+  @ApiPropertyOptional({
+    description: 'For Object: objectTypeName and serializationDataFormat',
+    example: { objectTypeName: 'java.util.HashMap', serializationDataFormat: 'application/json' },
+  })
   @Optional()
   @IsObject()
   valueInfo?: Record<string, unknown>;
