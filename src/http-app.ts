@@ -9,6 +9,7 @@ import { ParsedValuesPipe } from './http/parsed-values.pipe.js';
 import { RequestContentTypeGuard } from './http/request-content-type.guard.js';
 import { assignRequestId } from './http/request-id.js';
 import { RequestValuesGuard } from './http/request-values.guard.js';
+import { HttpMetrics } from './http/http-metrics.js';
 import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { AuditRecorder } from './audit/audit-recorder.js';
 import { AcceptedWriteInterceptor } from './commands/accepted-write.interceptor.js';
@@ -25,6 +26,7 @@ export function configureHttpApp(app: INestApplication): INestApplication {
   // Security headers for every answer (helmet also drops X-Powered-By).
   // No upgrade-insecure-requests: the gateway often runs on plain HTTP behind a proxy, and /docs must load there.
   app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
+  app.use(app.get(HttpMetrics).middleware);
   app.use(assignRequestId);
   // Before every guard: commands the guards refuse after authentication are recorded too.
   app.use(app.get(AuditRecorder).watch);

@@ -9,6 +9,7 @@ import { InstanceClient } from './clients/instance.client.js';
 import { TaskClient } from './clients/task.client.js';
 import { VariableClient } from './clients/variable.client.js';
 import { EngineHttp } from './engine-http.js';
+import { EngineRequestMetrics } from './engine-request-metrics.js';
 import { ExternalTaskTopics } from './external-task-topics.js';
 
 /** The typed engine-rest clients, one per engine resource: the only code in the gateway that speaks Camunda's REST API. */
@@ -25,7 +26,7 @@ export const ENGINE_CLIENTS = [
 ];
 
 @Module({
-  providers: [EngineHttp, ...ENGINE_CLIENTS, ExternalTaskTopics],
-  exports: [...ENGINE_CLIENTS, ExternalTaskTopics],
+  providers: [EngineHttp, EngineRequestMetrics, ...ENGINE_CLIENTS, ExternalTaskTopics],
+  exports: [...ENGINE_CLIENTS, ExternalTaskTopics, EngineRequestMetrics],
 })
 export class CamundaModule {}

@@ -3,6 +3,7 @@ import axios, { type AxiosInstance, type AxiosRequestConfig, type AxiosResponse 
 import { GatewayConfig } from '../config/gateway-config.js';
 import { translateEngineError } from './engine-error-translator.js';
 import type { EnginePath } from './engine-path.js';
+import { EngineRequestMetrics } from './engine-request-metrics.js';
 
 /** An engine-rest request: its path only from enginePath, so no caller can build one from unchecked values. */
 export type EngineRequest = Omit<AxiosRequestConfig, 'url' | 'baseURL'> & { url: EnginePath };
@@ -12,7 +13,10 @@ export type EngineRequest = Omit<AxiosRequestConfig, 'url' | 'baseURL'> & { url:
 export class EngineHttp {
   private readonly http: AxiosInstance;
 
-  constructor(config: GatewayConfig) {
+  constructor(
+    config: GatewayConfig,
+    private readonly metrics: EngineRequestMetrics,
+  ) {
     this.http = axios.create({
       baseURL: config.CAMUNDA_URL.replace(/\/+$/, ''),
       auth: { username: config.CAMUNDA_USER, password: config.CAMUNDA_PASSWORD },
@@ -26,10 +30,15 @@ export class EngineHttp {
   }
 
   async requestRaw<T = unknown>(operation: string, config: EngineRequest): Promise<AxiosResponse<T>> {
+    const done = this.metrics.duration.startTimer({ operation });
     try {
-      return await this.http.request<T>(config);
+      const response = await this.http.request<T>(config);
+      done({ outcome: 'ok' });
+      return response;
     } catch (error) {
-      throw translateEngineError(error, operation);
+      const translated = translateEngineError(error, operation);
+      done({ outcome: translated.code });
+      throw translated;
     }
   }
 }

@@ -4,6 +4,8 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { GatewayMetrics } from './gateway-metrics.js';
 import { RolesUnless } from '../auth/access.js';
 import { Role } from '../identity/caller.js';
+import { EngineRequestMetrics } from '../camunda/engine-request-metrics.js';
+import { HttpMetrics } from '../http/http-metrics.js';
 import { WorkerMetrics } from '../workers/worker-metrics.js';
 
 @ApiTags('health')
@@ -11,14 +13,17 @@ import { WorkerMetrics } from '../workers/worker-metrics.js';
 export class MetricsController {
   private readonly registry: Registry;
 
-  constructor(metrics: GatewayMetrics, workers: WorkerMetrics) {
-    this.registry = Registry.merge([metrics.registry, workers.registry]);
+  constructor(metrics: GatewayMetrics, workers: WorkerMetrics, http: HttpMetrics, engine: EngineRequestMetrics) {
+    this.registry = Registry.merge([metrics.registry, http.registry, engine.registry, workers.registry]);
   }
 
   @RolesUnless('METRICS_PUBLIC', Role.Operator)
   @Get()
   @Header('Content-Type', 'text/plain; version=0.0.4; charset=utf-8')
-  @ApiOperation({ summary: 'Prometheus metrics: process, sync lag, outbox backlog, external-task workers per topic' })
+  @ApiOperation({
+    summary:
+      'Prometheus metrics: process, HTTP requests by route and status, engine requests by operation and outcome, sync lag, outbox backlog, external-task workers per topic',
+  })
   scrape(): Promise<string> {
     return this.registry.metrics();
   }
