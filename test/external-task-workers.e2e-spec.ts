@@ -250,6 +250,8 @@ describe("an instance cancelled between the writing of a handler's events and it
     expect(cancelled).toBe(instanceId);
     // Later events of an instance wait behind a held one: the end arrived, so the held event was settled before it.
     expect(events.typesFor(instanceId)).toEqual(['process.started', 'process.terminated']);
+    // The discarded event's number was given back: consumers see no gap that would read as a missing event.
+    expect(events.forInstance(instanceId).map((event) => event.body.sequence)).toEqual([1, 2]);
     await expect(engineRest('GET', `/history/incident?processInstanceId=${instanceId}`)).resolves.toEqual([]);
   });
 });

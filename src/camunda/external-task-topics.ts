@@ -55,6 +55,8 @@ export class ExternalTaskRefusedError extends Error {
   constructor(
     readonly status: number,
     message: string,
+    /** An optimistic-locking conflict with a concurrent transaction (parallel branches joining): trying again works. */
+    readonly conflict = false,
   ) {
     super(message);
   }
@@ -94,9 +96,14 @@ export type LockedTaskHandler = (task: LockedExternalTask, actions: ExternalTask
 // another worker holds it). Other 400s are about the request itself (bad variables) and must not read as a lost lock.
 const NOT_FOUND = 404;
 const BAD_REQUEST = 400;
-const LOCK_MESSAGE = /\block/i;
-// While fetching fails, the pause between fetches doubles up to this.
+const LOCK_MESSAGE = /locked by|is not locked|lock (that )?(has )?expired|lock expired|cannot be \w+ by worker/i;
+// A proxy in front of the engine answering for it while the engine restarts: no answer from the engine itself.
+const ENGINE_UNAVAILABLE_STATUSES = new Set([429, 502, 503, 504]);
+// Connection-level failures of got (the client's HTTP library): the request may or may not have reached the engine.
+const NETWORK_FAILURES = new Set(['RequestError', 'TimeoutError', 'ReadError', 'UploadError', 'MaxRedirectsError', 'CacheError']);
+// While fetching fails, the wait before the next fetch doubles up to this.
 const MAX_FETCH_BACKOFF_MS = 30_000;
+const FIRST_FETCH_BACKOFF_MS = 500;
 
 /**
  * Fetch-and-lock through camunda-external-task-client-js, one client per topic, so the client's own
@@ -125,11 +132,16 @@ export class ExternalTaskTopics {
       autoPoll: false,
       interceptors: [
         new BasicAuthInterceptor({ username: this.config.CAMUNDA_USER, password: this.config.CAMUNDA_PASSWORD }),
-        (options) => ({ ...options, agent: (options.json as { topics?: unknown } | undefined)?.topics ? this.fetchAgents : this.actionAgents }),
+        (options) => {
+          if (!(options.json as { topics?: unknown } | undefined)?.topics) {
+            return { ...options, agent: this.actionAgents, timeout: { request: this.config.CAMUNDA_TIMEOUT_MS } };
+          }
+          // A fetch after failed ones waits first (got runs async beforeRequest hooks before sending).
+          return { ...options, agent: this.fetchAgents, hooks: { beforeRequest: [() => delay(backoffMs)] } };
+        },
       ],
     });
-    // The client reads its interval before each fetch: doubled while fetching fails, back to normal on success.
-    const options = (client as unknown as { options: { interval: number } }).options;
+    let backoffMs = 0;
     const status: TopicFetchStatus = { topic: spec.topic, lastFetchAt: null, lastError: null };
     // The library's default logger is not used: it would print raw errors. These print messages only.
     let stopped = false;
@@ -138,13 +150,13 @@ export class ExternalTaskTopics {
       if (stopped) return;
       if (status.lastError === null) this.logger.warn(`Fetching external tasks of '${spec.topic}' failed: ${error.message}; retrying with backoff`);
       status.lastError = error.message;
-      options.interval = Math.min(MAX_FETCH_BACKOFF_MS, Math.max(options.interval * 2, 500));
+      backoffMs = Math.min(MAX_FETCH_BACKOFF_MS, Math.max(backoffMs * 2, FIRST_FETCH_BACKOFF_MS));
     });
     client.on('poll:success', () => {
       if (status.lastError !== null) this.logger.log(`Fetching external tasks of '${spec.topic}' recovered`);
       status.lastError = null;
       status.lastFetchAt = new Date();
-      options.interval = this.config.WORKER_POLL_INTERVAL_MS;
+      backoffMs = 0;
     });
     client.subscribe(
       spec.topic,
@@ -155,7 +167,21 @@ export class ExternalTaskTopics {
         ...(spec.tenantIds ? { tenantIdIn: spec.tenantIds } : {}),
         ...(spec.processDefinitionKeys ? { processDefinitionKeyIn: spec.processDefinitionKeys } : {}),
       },
-      ({ task, taskService }) => handler(toLockedTask(task), actionsOn(task, taskService)),
+      async ({ task, taskService }) => {
+        const actions = actionsOn(task, taskService);
+        let locked: LockedExternalTask;
+        try {
+          locked = toLockedTask(task);
+        } catch (error) {
+          // A variable the gateway cannot decode: the task can never be handled here, so it is an incident now.
+          this.logger.warn(`External task ${task.id} (${spec.topic}) has variables the gateway cannot decode: ${(error as Error).message}`);
+          await actions
+            .fail({ message: `The gateway cannot decode the task's variables: ${(error as Error).message}`, retries: 0, retryTimeoutMs: 0 })
+            .catch((reportError: unknown) => this.logger.warn(`Could not report external task ${task.id}: ${(reportError as Error).message}`));
+          return;
+        }
+        await handler(locked, actions);
+      },
     );
     client.start();
     return {
@@ -183,12 +209,18 @@ export class ExternalTaskTopics {
 
 function actionsOn(task: Task, taskService: TaskService): ExternalTaskActions {
   return {
-    complete: (variables, localVariables) => answerOf(() => taskService.complete(task, typed(variables), typed(localVariables))),
+    complete: (variables, localVariables) => {
+      const [processScope, localScope] = [typed(variables), typed(localVariables)];
+      return answerOf(() => taskService.complete(task, processScope, localScope));
+    },
     fail: ({ message, details, retries, retryTimeoutMs }) =>
       answerOf(() =>
         taskService.handleFailure(task, { errorMessage: message.slice(0, 600), errorDetails: details?.slice(0, 4_000), retries, retryTimeout: retryTimeoutMs }),
       ),
-    bpmnError: (code, message, variables) => answerOf(() => taskService.handleBpmnError(task, code, message, typed(variables))),
+    bpmnError: (code, message, variables) => {
+      const encoded = typed(variables);
+      return answerOf(() => taskService.handleBpmnError(task, code, message, encoded));
+    },
     extendLock: (durationMs) => answerOf(() => taskService.extendLock(task, durationMs)),
     unlock: async () => {
       await answerOf(() => taskService.unlock(task));
@@ -196,23 +228,43 @@ function actionsOn(task: Task, taskService: TaskService): ExternalTaskActions {
   };
 }
 
-/** The engine's answer in gateway terms; a request that cannot even be built (bad variables) rejects with its error. */
+/** The engine's answer in gateway terms. */
 async function answerOf(request: () => Promise<void>): Promise<EngineAnswer> {
   try {
     await request();
     return 'done';
   } catch (error) {
-    const { httpStatusCode, engineMsg } = error as { httpStatusCode?: number; engineMsg?: string };
-    if (error instanceof VariableEncodingError) throw error;
-    if (httpStatusCode === undefined) throw new ExternalTaskEngineUnreachableError((error as Error).message);
+    const { httpStatusCode, engineMsg, type, name, message } = error as {
+      httpStatusCode?: number;
+      engineMsg?: string;
+      type?: string;
+      name?: string;
+      message?: string;
+    };
+    if (httpStatusCode === undefined) {
+      if (name !== undefined && NETWORK_FAILURES.has(name)) throw new ExternalTaskEngineUnreachableError(message ?? name);
+      throw error;
+    }
+    if (ENGINE_UNAVAILABLE_STATUSES.has(httpStatusCode)) throw new ExternalTaskEngineUnreachableError(`engine-rest answered ${httpStatusCode}`);
     if (httpStatusCode === NOT_FOUND || (httpStatusCode === BAD_REQUEST && LOCK_MESSAGE.test(engineMsg ?? ''))) return 'lost';
-    throw new ExternalTaskRefusedError(httpStatusCode, engineMsg ?? (error as Error).message);
+    throw new ExternalTaskRefusedError(httpStatusCode, engineMsg ?? message ?? `HTTP ${httpStatusCode}`, type === 'OptimisticLockingException');
   }
 }
 
+/** Encodes before any request goes out: a value that cannot be sent is the task's problem, never a network one. */
 function typed(variables: PlainVariables | undefined): Variables | undefined {
-  const encoded = encodeVariables(variables);
+  let encoded: ReturnType<typeof encodeVariables>;
+  try {
+    encoded = encodeVariables(variables);
+  } catch (error) {
+    if (error instanceof VariableEncodingError) throw error;
+    throw new ExternalTaskRefusedError(0, `the variables cannot be encoded: ${(error as Error).message}`);
+  }
   return encoded ? new Variables().setAllTyped(encoded) : undefined;
+}
+
+function delay(ms: number): Promise<void> {
+  return ms > 0 ? new Promise((resolve) => setTimeout(resolve, ms)) : Promise.resolve();
 }
 
 function toLockedTask(task: Task): LockedExternalTask {
@@ -227,6 +279,9 @@ function toLockedTask(task: Task): LockedExternalTask {
     businessKey: task.businessKey,
     tenantId: task.tenantId,
     retries: task.retries,
-    variables: Object.fromEntries(Object.entries(typedValues).map(([name, value]) => [name, decodeVariable(value)])),
+    // The client has parsed Json values already; parsing them again would turn a JSON string into something else.
+    variables: Object.fromEntries(
+      Object.entries(typedValues).map(([name, value]) => [name, value.type.toLowerCase() === 'json' ? value.value : decodeVariable(value)]),
+    ),
   };
 }

@@ -33,8 +33,8 @@ export interface InstanceEvent {
   /** Given when the event must be idempotent (a redelivered external task); otherwise the outbox makes one. */
   id?: string;
   type: PublishedEventType;
-  /** Held from publication until then, unless released or discarded earlier (HeldEvents). */
-  heldUntil?: Date;
+  /** Held from publication this long (on the database's clock) unless released or discarded earlier. */
+  holdMs?: number;
   occurredAt: Date;
   processInstanceId: string;
   businessKey: string | null;

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { OutboxRelay } from './outbox-relay.js';
 
-/** Settles events written held (OutboxWriter, `heldUntil`): publish them now, or never. */
+/** Releases events written held (OutboxWriter, `holdMs`) once their external task's completion was accepted. */
 @Injectable()
 export class HeldEvents {
   constructor(
@@ -15,11 +15,5 @@ export class HeldEvents {
     if (ids.length === 0) return;
     await this.dataSource.query(`UPDATE outbox_events SET held_until = NULL WHERE id = ANY($1::uuid[]) AND held_until IS NOT NULL`, [ids]);
     this.relay.kick();
-  }
-
-  /** Deletes those not published yet; a hold that already ran out has been published and stays. */
-  async discard(ids: string[]): Promise<void> {
-    if (ids.length === 0) return;
-    await this.dataSource.query(`DELETE FROM outbox_events WHERE id = ANY($1::uuid[]) AND published_at IS NULL AND held_until > now()`, [ids]);
   }
 }

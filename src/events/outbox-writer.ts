@@ -16,6 +16,32 @@ export class OutboxWriter {
     return new Set(rows.map((row) => row.id));
   }
 
+  /**
+   * Deletes an instance's held events that are still held and closes the gap they leave in its `sequence`: its later
+   * events (all unpublished, since they wait behind a held one) move down. Returns how many were deleted. Runs under
+   * the instance's lock (MirrorApplier), so no refresh numbers events meanwhile.
+   */
+  async discardHeld(manager: EntityManager, processInstanceId: string, ids: string[]): Promise<number> {
+    if (ids.length === 0) return 0;
+    const [{ removed }] = await manager.query<[{ removed: number }]>(
+      `WITH removed AS (
+         DELETE FROM outbox_events
+          WHERE id = ANY($2::uuid[]) AND process_instance_id = $1 AND published_at IS NULL AND held_until > now()
+         RETURNING sequence),
+       shifted AS (
+         UPDATE outbox_events event
+            SET sequence = event.sequence - later.below,
+                payload = jsonb_set(event.payload, '{sequence}', to_jsonb(event.sequence - later.below))
+           FROM (SELECT o.id, (SELECT count(*) FROM removed WHERE removed.sequence < o.sequence)::int AS below
+                   FROM outbox_events o
+                  WHERE o.process_instance_id = $1 AND o.published_at IS NULL AND NOT (o.id = ANY($2::uuid[]))) AS later
+          WHERE event.id = later.id AND later.below > 0)
+       SELECT count(*)::int AS removed FROM removed`,
+      [processInstanceId, ids],
+    );
+    return removed;
+  }
+
   async append(manager: EntityManager, events: InstanceEvent[]): Promise<void> {
     if (events.length === 0) return;
     const messages = events.map((event): EventMessage => ({
@@ -34,9 +60,9 @@ export class OutboxWriter {
     // consumers see, follows it.
     await manager.query(
       `INSERT INTO outbox_events (id, type, process_instance_id, sequence, payload, occurred_at, held_until)
-       SELECT id, type, process_instance_id, sequence, payload, occurred_at, held_until
-       FROM unnest($1::uuid[], $2::varchar[], $3::varchar[], $4::int[], $5::jsonb[], $6::timestamptz[], $7::timestamptz[])
-         WITH ORDINALITY AS event (id, type, process_instance_id, sequence, payload, occurred_at, held_until, given)
+       SELECT id, type, process_instance_id, sequence, payload, occurred_at, now() + hold_ms * interval '1 millisecond'
+       FROM unnest($1::uuid[], $2::varchar[], $3::varchar[], $4::int[], $5::jsonb[], $6::timestamptz[], $7::bigint[])
+         WITH ORDINALITY AS event (id, type, process_instance_id, sequence, payload, occurred_at, hold_ms, given)
        ORDER BY given`,
       [
         messages.map((message) => message.id),
@@ -45,7 +71,7 @@ export class OutboxWriter {
         messages.map((message) => message.sequence),
         messages.map((message) => JSON.stringify(message)),
         events.map((event) => event.occurredAt),
-        events.map((event) => event.heldUntil ?? null),
+        events.map((event) => event.holdMs ?? null),
       ],
     );
   }

@@ -56,6 +56,11 @@ export class InstanceRefresher {
     return changes;
   }
 
+  /** Deletes a worker's held events of an outcome that was dropped, keeping the instance's sequence without gaps. */
+  discardHeldEvents(instanceId: string, ids: string[]): Promise<void> {
+    return this.applier.discardHeldEvents(instanceId, ids);
+  }
+
   /**
    * Says, just before a gateway command reaches the engine, who is changing the instance: a poll refreshing it
    * before the command's own refresh does still names them in the events.

@@ -20,8 +20,8 @@ export interface DomainEvent {
   data: Record<string, unknown>;
   /** A stable id: an event already in the outbox under it is not written again. */
   id?: string;
-  /** Not published before this unless released (HeldEvents): a worker's event written before its completion. */
-  heldUntil?: Date;
+  /** Held from publication this long unless released (HeldEvents): a worker's event written before its completion. */
+  holdMs?: number;
 }
 
 export interface RefreshOptions {
@@ -88,6 +88,19 @@ export class MirrorApplier {
       const changes = outcome.get(instanceId)!;
       if (changes !== STALE) return changes;
     }
+  }
+
+  /**
+   * Deletes held events nobody will publish (their external task turned out not to be the worker's) and closes the
+   * gap they leave in the instance's sequence, under the instance's lock.
+   */
+  async discardHeldEvents(instanceId: string, ids: string[]): Promise<void> {
+    if (ids.length === 0) return;
+    await this.dataSource.transaction(async (manager) => {
+      await this.store.lock(manager, [instanceId]);
+      const removed = await this.outbox.discardHeld(manager, instanceId, ids);
+      if (removed > 0) await this.store.unnumberEvents(manager, instanceId, removed);
+    });
   }
 
   /**

@@ -63,7 +63,7 @@ export function incidentEventData(incident: {
 
 export interface ChangeEvent {
   id?: string;
-  heldUntil?: Date;
+  holdMs?: number;
   type: PublishedEventType;
   occurredAt: Date;
   data: Record<string, unknown>;

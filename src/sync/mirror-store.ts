@@ -35,6 +35,11 @@ export class MirrorStore {
     ]);
   }
 
+  /** Moves an instance's event count back by `count` events that were discarded before anyone saw them. */
+  async unnumberEvents(manager: EntityManager, instanceId: string, count: number): Promise<void> {
+    await manager.query('UPDATE process_instances SET last_event_sequence = last_event_sequence - $2 WHERE id = $1', [instanceId, count]);
+  }
+
   async load(manager: EntityManager, instanceIds: string[]): Promise<Map<string, MirroredRows>> {
     // One after the other: a transaction is one connection, which runs one query at a time anyway (and pg deprecates
     // queueing them).

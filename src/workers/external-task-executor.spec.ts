@@ -3,7 +3,7 @@ import type { HeldEvents } from '../events/held-events.js';
 import type { InstanceRefresher } from '../sync/instance-refresher.js';
 import { ExternalTaskExecutor } from './external-task-executor.js';
 import type { GatewayFaults } from './gateway-faults.js';
-import { ExternalTaskRefusedError } from '../camunda/external-task-topics.js';
+import { ExternalTaskEngineUnreachableError, ExternalTaskRefusedError } from '../camunda/external-task-topics.js';
 import { EventType } from '../events/event-types.js';
 import { stableUuid } from './stable-id.js';
 import { BpmnError, GatewayUnavailableError, NonRetryableError, type ExternalTaskJob, type WorkerResult } from './worker-api.js';
@@ -69,7 +69,9 @@ function worker(handle: (job: ExternalTaskJob) => Promise<WorkerResult | void>, 
 function executor(options: { refreshFails?: unknown[]; gatewayFault?: (error: unknown) => boolean } = {}) {
   const refreshes: unknown[] = [];
   const refreshFails = [...(options.refreshFails ?? [])];
+  const held = { released: [] as string[][], discarded: [] as string[][] };
   const refresher = {
+    discardHeldEvents: async (_id: string, ids: string[]) => void held.discarded.push(ids),
     refreshInstance: async (_id: string, refreshOptions: unknown) => {
       const failure = refreshFails.shift();
       if (failure) throw failure;
@@ -78,11 +80,7 @@ function executor(options: { refreshFails?: unknown[]; gatewayFault?: (error: un
     },
   } as unknown as InstanceRefresher;
   const faults = { isGatewayFault: async (error: unknown) => options.gatewayFault?.(error) ?? false } as GatewayFaults;
-  const held = { released: [] as string[][], discarded: [] as string[][] };
-  const heldEvents = {
-    release: async (ids: string[]) => void held.released.push(ids),
-    discard: async (ids: string[]) => void held.discarded.push(ids),
-  } as unknown as HeldEvents;
+  const heldEvents = { release: async (ids: string[]) => void held.released.push(ids) } as unknown as HeldEvents;
   return { executor: new ExternalTaskExecutor(refresher, heldEvents, faults, new WorkerMetrics()), refreshes, held };
 }
 
@@ -97,7 +95,7 @@ describe('ExternalTaskExecutor', () => {
     );
     expect(actions.calls).toEqual(['complete']);
     const id = stableUuid('task-1:0:model.x');
-    expect(refreshes).toEqual([{ domainEvents: [{ id, type: 'model.x', data: {}, heldUntil: expect.any(Date) }] }]);
+    expect(refreshes).toEqual([{ domainEvents: [{ id, type: 'model.x', data: {}, holdMs: 60_000 + 5 * 60_000 }] }]);
     expect(held).toEqual({ released: [[id]], discarded: [] });
   });
 
@@ -194,6 +192,40 @@ describe('ExternalTaskExecutor', () => {
     );
     expect(runs).toBe(2);
     expect(actions.calls).toEqual(['complete']);
+  }, 10_000);
+
+  it('tries a completion again that lost an optimistic-locking race (parallel branches joining)', async () => {
+    const actions = new RecordingActions();
+    let tries = 0;
+    actions.complete = async () => {
+      tries += 1;
+      if (tries < 3) throw new ExternalTaskRefusedError(500, 'ENGINE-03005 Entity was updated by another transaction concurrently', true);
+      return 'done';
+    };
+    await executor().executor.execute(
+      worker(async () => undefined),
+      task(),
+      actions,
+    );
+    expect(tries).toBe(3);
+    expect(actions.failures).toEqual([]);
+  });
+
+  it('takes a "no longer yours" after a completion whose answer was lost as that completion, releasing its events', async () => {
+    const actions = new RecordingActions();
+    let tries = 0;
+    actions.complete = async () => {
+      tries += 1;
+      if (tries === 1) throw new ExternalTaskEngineUnreachableError('socket hang up');
+      return 'lost';
+    };
+    const { executor: subject, held } = executor();
+    await subject.execute(
+      worker(async () => ({ events: [{ type: 'model.x', data: {} }] })),
+      task(),
+      actions,
+    );
+    expect(held).toEqual({ released: [[stableUuid('task-1:0:model.x')]], discarded: [] });
   }, 10_000);
 
   it('tells the engine about anything thrown, an Error or not', async () => {

@@ -20,10 +20,17 @@ import { WorkerMetrics } from './worker-metrics.js';
 /** The task is no longer this worker's; whatever the handler did or does is not reported. */
 class OutcomeDropped extends Error {}
 
+/** The engine could not be reached long enough that the report is given up: its fate is unknown. */
+class EngineAnswerUnknown extends Error {}
+
 // Shutdown waits this long for the unlocks of tasks it gave up on.
 const UNLOCK_WAIT_MS = 5_000;
 const FIRST_WAIT_MS = 500;
 const LONGEST_WAIT_MS = 30_000;
+// Held events outlast the task's lock by this much: room for the waits before the completion's answer.
+const HOLD_MARGIN_MS = 5 * 60_000;
+const CONFLICT_RETRIES = 5;
+const CONFLICT_PAUSE_MS = 50;
 
 /**
  * Runs one locked task through its handler and tells the engine the outcome: completion (its events written held
@@ -71,8 +78,7 @@ export class ExternalTaskExecutor {
     const { topic } = worker.settings;
     this.metrics.fetched.inc({ topic });
     if (this.stopping) {
-      await actions.unlock().catch((error: unknown) => this.logger.warn(`Could not unlock external task ${task.id}: ${messageOf(error)}`));
-      this.metrics.outcomes.inc({ topic, outcome: 'unlocked' });
+      await this.answer(topic, task, 'unlocked', () => actions.unlock().then(() => 'done' as const));
       return;
     }
     const keeper = new LockKeeper(
@@ -86,15 +92,9 @@ export class ExternalTaskExecutor {
     const job: ExternalTaskJob = { ...withoutEngineDetails(task), attempt: attemptOf(worker.settings.retry, task.retries), signal: keeper.signal };
     let handling: Promise<unknown> = Promise.resolve();
     try {
-      const endTimer = this.metrics.handlerDuration.startTimer({ topic });
-      let result: WorkerResult | void;
-      try {
-        result = await this.handleUntilGatewayIsBack(worker, job, keeper, (current) => {
-          handling = current;
-        });
-      } finally {
-        endTimer();
-      }
+      const result = await this.handleUntilGatewayIsBack(worker, job, keeper, (current) => {
+        handling = current;
+      });
       await this.complete(worker, task, actions, keeper, result ?? {});
     } catch (error) {
       await this.report(worker, task, actions, keeper, error);
@@ -114,7 +114,10 @@ export class ExternalTaskExecutor {
     started: (handling: Promise<unknown>) => void,
   ): Promise<WorkerResult | void> {
     for (let wait = 0; ; wait += 1) {
-      const handling = Promise.resolve().then(() => worker.handler.handle(job));
+      const endTimer = this.metrics.handlerDuration.startTimer({ topic: job.topic });
+      const handling = Promise.resolve()
+        .then(() => worker.handler.handle(job))
+        .finally(() => endTimer());
       started(handling);
       try {
         return await abortable(handling, keeper.signal);
@@ -133,29 +136,52 @@ export class ExternalTaskExecutor {
     result: WorkerResult,
   ): Promise<void> {
     const { topic, lockDurationMs } = worker.settings;
-    const events = checkedEvents(task.id, result.events, new Date(Date.now() + lockDurationMs));
+    // Long enough to outlast any wait below; ends a hold nobody settles (the gateway died before the completion).
+    const events = checkedEvents(task.id, result.events, lockDurationMs + HOLD_MARGIN_MS);
     const ids = events.map((event) => event.id);
+    let answer: EngineAnswer;
     try {
       if (events.length > 0) await this.writeHeld(task, keeper, events);
       if (keeper.lostReason) throw new OutcomeDropped();
       await keeper.settle();
-      const answer = await this.engineAnswer(keeper, task, 'completion', () => actions.complete(result.variables, result.localVariables));
+      answer = await this.engineAnswer(keeper, task, 'completion', () => actions.complete(result.variables, result.localVariables));
       if (answer === 'lost') throw new OutcomeDropped();
     } catch (error) {
-      await this.held
-        .discard(ids)
-        .catch((discardError: unknown) => this.logger.warn(`Could not discard the events of external task ${task.id}: ${messageOf(discardError)}`));
+      // Not discarded when the engine's answer is unknown (given up waiting): the task comes back, its redelivery
+      // finds the events written and releases them, or their hold runs out.
+      if (!(error instanceof EngineAnswerUnknown)) {
+        await this.untilGatewayIsBackForSettling(task, 'discard', () => this.refresher.discardHeldEvents(task.processInstanceId, ids));
+      }
       throw error;
     }
-    // A release that fails is not lost: the hold runs out and the events go out then.
-    await this.held
-      .release(ids)
-      .catch((error: unknown) => this.logger.warn(`Events of external task ${task.id} wait for their hold to run out: ${messageOf(error)}`));
+    await this.untilGatewayIsBackForSettling(task, 'release', () => this.held.release(ids));
     this.metrics.outcomes.inc({ topic, outcome: 'completed' });
     if (worker.settings.refreshMirror) {
       await this.refresher
         .refreshInstance(task.processInstanceId)
         .catch((error: unknown) => this.logger.warn(`Mirror refresh after external task ${task.id} failed (the poll catches up): ${messageOf(error)}`));
+    }
+  }
+
+  /**
+   * Releases or discards held events, waiting out a gateway outage (bounded: past the hold, the rows settle themselves
+   * by running out).
+   */
+  private async untilGatewayIsBackForSettling(task: LockedExternalTask, what: string, step: () => Promise<void>): Promise<void> {
+    const deadline = Date.now() + HOLD_MARGIN_MS;
+    for (let wait = 0; ; wait += 1) {
+      try {
+        await step();
+        return;
+      } catch (error) {
+        if (Date.now() > deadline || !(await this.faults.isGatewayFault(error))) {
+          this.logger.warn(`Could not ${what} the held events of external task ${task.id}: ${messageOf(error)}; their hold runs out by itself`);
+          return;
+        }
+        if (wait === 0) this.logger.warn(`The ${what} of external task ${task.id}'s events waits for the gateway to recover: ${messageOf(error)}`);
+        this.metrics.gatewayFaultWaits.inc({ topic: task.topic });
+        await delay(Math.min(LONGEST_WAIT_MS, FIRST_WAIT_MS * 2 ** wait));
+      }
     }
   }
 
@@ -180,6 +206,10 @@ export class ExternalTaskExecutor {
   private async report(worker: WorkerDefinition, task: LockedExternalTask, actions: ExternalTaskActions, keeper: LockKeeper, thrown: unknown): Promise<void> {
     const { topic, retry } = worker.settings;
     await keeper.settle();
+    if (thrown instanceof EngineAnswerUnknown) {
+      this.metrics.outcomes.inc({ topic, outcome: 'report_failed' });
+      return;
+    }
     if (thrown instanceof OutcomeDropped || keeper.lostReason) {
       if (keeper.lostReason === 'shutdown') await this.answer(topic, task, 'unlocked', () => actions.unlock().then(() => 'done' as const));
       else this.dropped(topic, task);
@@ -212,24 +242,42 @@ export class ExternalTaskExecutor {
       return true;
     } catch (error) {
       this.logger.warn(`Could not report the outcome of external task ${task.id} (${topic}): ${messageOf(error)}`);
+      this.metrics.outcomes.inc({ topic, outcome: 'report_failed' });
       return false;
     }
   }
 
   /**
-   * The engine's answer to a report; waits out an engine that cannot be reached. A request the engine refuses for a
-   * reason of its own (bad variables) becomes a NonRetryableError with the engine's words.
+   * The engine's answer to a report. An engine that cannot be reached is waited for, up to the task's lock duration
+   * (the lock is not renewed meanwhile: a renewal could undo what the report set); then the answer is unknown. An
+   * optimistic-locking conflict (parallel branches joining) is tried again at once, a few times. Any other refusal
+   * (bad variables) becomes a NonRetryableError with the engine's words. A "no longer yours" after an attempt whose
+   * answer was lost means that attempt went through.
    */
   private async engineAnswer(keeper: LockKeeper, task: LockedExternalTask, what: string, request: () => Promise<EngineAnswer>): Promise<EngineAnswer> {
-    for (let wait = 0; ; wait += 1) {
+    const deadline = Date.now() + keeper.lockDurationMs;
+    let answerLost = false;
+    for (let wait = 0, conflicts = 0; ;) {
       try {
-        return await request();
+        const answer = await request();
+        return answer === 'lost' && answerLost ? 'done' : answer;
       } catch (error) {
+        if (error instanceof ExternalTaskRefusedError && error.conflict && conflicts < CONFLICT_RETRIES) {
+          conflicts += 1;
+          await delay(CONFLICT_PAUSE_MS * conflicts);
+          continue;
+        }
         if (error instanceof VariableEncodingError || error instanceof ExternalTaskRefusedError) {
           throw new NonRetryableError(`The engine refused the ${what}: ${error.message}`);
         }
         if (!(error instanceof ExternalTaskEngineUnreachableError) || keeper.lostReason) throw error;
+        answerLost = true;
+        if (Date.now() > deadline) {
+          this.logger.warn(`Gave up waiting for the engine to take the ${what} of external task ${task.id}: ${error.message}; the task comes back`);
+          throw new EngineAnswerUnknown();
+        }
         await this.waitForRecovery(keeper, task.id, task.topic, wait, error);
+        wait += 1;
         if (keeper.lostReason) throw new OutcomeDropped();
       }
     }

@@ -16,7 +16,7 @@ export class LockKeeper {
 
   constructor(
     private readonly actions: ExternalTaskActions,
-    private readonly lockDurationMs: number,
+    readonly lockDurationMs: number,
     private readonly onExtended: () => void,
     private readonly onRenewalError: (error: Error) => void,
   ) {

@@ -7,7 +7,7 @@ export interface HeldEvent {
   id: string;
   type: PublishedEventType;
   data: Record<string, unknown>;
-  heldUntil: Date;
+  holdMs: number;
 }
 
 // The outbox's type column holds 64 characters.
@@ -20,7 +20,7 @@ const DOMAIN_TYPES: ReadonlySet<string> = new Set([EventType.TicketProcessed]);
 const NUL = /\\u0000/;
 
 /** The handler's events, checked so that the outbox can store them; one that cannot be stored is the task's incident. */
-export function checkedEvents(externalTaskId: string, events: WorkerEvent[] | undefined, heldUntil: Date): HeldEvent[] {
+export function checkedEvents(externalTaskId: string, events: WorkerEvent[] | undefined, holdMs: number): HeldEvent[] {
   const checked = (events ?? []).map((event, index): HeldEvent => {
     const type = String(event.type);
     if (type.length > MAX_TYPE_LENGTH || !(DOMAIN_TYPES.has(type) || MODEL_EVENT.test(type))) {
@@ -32,7 +32,7 @@ export function checkedEvents(externalTaskId: string, events: WorkerEvent[] | un
       throw new NonRetryableError(`Event ${type}: data must be a JSON object`);
     if (NUL.test(JSON.stringify(event.data))) throw new NonRetryableError(`Event ${type}: data holds a NUL character, which cannot be stored`);
     if (event.id !== undefined && !UUID.test(event.id)) throw new NonRetryableError(`Event ${type}: id must be a UUID`);
-    return { id: event.id ?? stableUuid(`${externalTaskId}:${index}:${type}`), type: type as PublishedEventType, data: event.data, heldUntil };
+    return { id: event.id ?? stableUuid(`${externalTaskId}:${index}:${type}`), type: type as PublishedEventType, data: event.data, holdMs };
   });
   if (new Set(checked.map((event) => event.id)).size !== checked.length) throw new NonRetryableError('Two events of one task have the same id');
   return checked;

@@ -13,7 +13,7 @@ export class WorkerMetrics {
   });
   readonly outcomes = new Counter({
     name: 'camunda_gateway_worker_task_outcomes_total',
-    help: 'What became of fetched tasks: completed, failed (retry scheduled), incident, bpmn_error, dropped (no longer ours), unlocked (shutdown), completion_failed',
+    help: 'What became of fetched tasks: completed, failed (retry scheduled), incident, bpmn_error, dropped (no longer ours), unlocked (shutdown), report_failed (the engine did not take the report; the task comes back)',
     labelNames: ['topic', 'outcome'],
     registers: [this.registry],
   });
