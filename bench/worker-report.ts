@@ -56,7 +56,8 @@ export function readingNotes(pollIntervalMs: number): string {
 - The raw baseline of row 2 has no engine in it: the gateway side fetches, locks and completes every task at the
   engine, the baseline only talks to the broker, so the ratio says how far engine round trips are from a broker
   alone, and no worker on fetch-and-lock comes near 0.8× of it. Row 2b is the like-for-like comparison: the same
-  fetch and completion with a hand-written confirm-publish in between, so its ratio is what the outbox, the lock
-  check and the mirror refreshes of gateway.publish cost; row 2c leaves out the refresh after each completion
-  (refreshMirror false), to show that refresh's share.`;
+  fetch and completion with a hand-written confirm-publish in between, so its ratio is what gateway.publish does
+  beyond that costs: the instance refresh that writes the event to the outbox (held until the engine accepted the
+  completion, then released to the relay) and the refresh after the completion; row 2c leaves out the latter
+  (refreshMirror false), to show its share.`;
 }
