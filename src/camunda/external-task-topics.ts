@@ -3,6 +3,7 @@ import { BasicAuthInterceptor, Client, Variables, type Task, type TaskService } 
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { hostname } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { GatewayConfig } from '../config/gateway-config.js';
 import type { PlainVariables } from './camunda.models.js';
 import { decodeVariable, encodeVariables, VariableEncodingError } from './variable-codec.js';
@@ -137,7 +138,7 @@ export class ExternalTaskTopics {
             return { ...options, agent: this.actionAgents, timeout: { request: this.config.CAMUNDA_TIMEOUT_MS } };
           }
           // A fetch after failed ones waits first (got runs async beforeRequest hooks before sending).
-          return { ...options, agent: this.fetchAgents, hooks: { beforeRequest: [() => delay(backoffMs)] } };
+          return { ...options, agent: this.fetchAgents, hooks: { beforeRequest: [() => sleep(backoffMs)] } };
         },
       ],
     });
@@ -261,10 +262,6 @@ function typed(variables: PlainVariables | undefined): Variables | undefined {
     throw new ExternalTaskRefusedError(0, `the variables cannot be encoded: ${(error as Error).message}`);
   }
   return encoded ? new Variables().setAllTyped(encoded) : undefined;
-}
-
-function delay(ms: number): Promise<void> {
-  return ms > 0 ? new Promise((resolve) => setTimeout(resolve, ms)) : Promise.resolve();
 }
 
 function toLockedTask(task: Task): LockedExternalTask {

@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   ExternalTaskEngineUnreachableError,
   ExternalTaskRefusedError,
@@ -34,8 +35,8 @@ const CONFLICT_PAUSE_MS = 50;
 
 /**
  * Runs one locked task through its handler and tells the engine the outcome: completion (its events written held
- * first, only while the lock holds, and released once the engine accepted), BPMN error, failure with the next
- * backoff step, or an incident. The handler's own errors are judged by their class only. The runtime's own steps
+ * first, released once the engine accepted, discarded if the task was no longer ours), BPMN error, failure with the
+ * next backoff step, or an incident. The handler's own errors are judged by their class only. The runtime's own steps
  * wait out a gateway or engine outage, with the task's retries untouched.
  */
 @Injectable()
@@ -311,22 +312,9 @@ function messageOf(error: unknown): string {
   return asError(error).message;
 }
 
-/** Resolves after `ms`, or at once when `signal` aborts (its timer cleared). */
+/** Resolves after `ms`, or at once when `signal` aborts; never keeps the process alive by itself. */
 function delay(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal?.aborted) {
-      resolve();
-      return;
-    }
-    const timer = setTimeout(done, ms);
-    timer.unref();
-    signal?.addEventListener('abort', done, { once: true });
-    function done() {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-  });
+  return sleep(ms, undefined, { signal, ref: false }).catch(() => undefined);
 }
 
 /** Settles with `work`, or rejects as soon as `signal` aborts: a dropped task never waits for its handler's answer. */

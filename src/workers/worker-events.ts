@@ -1,4 +1,5 @@
 import { EventType, type PublishedEventType } from '../events/event-types.js';
+import { holdsNul } from '../mirror/unstorable-text.js';
 import { stableUuid } from './stable-id.js';
 import { NonRetryableError, type WorkerEvent } from './worker-api.js';
 
@@ -16,8 +17,6 @@ const MODEL_EVENT = /^model\.[a-z0-9][a-z0-9_-]*(\.[a-z0-9][a-z0-9_-]*)*$/i;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 // Of the gateway's own types only the domain ones: process, task and incident events are the mirror's to publish.
 const DOMAIN_TYPES: ReadonlySet<string> = new Set([EventType.TicketProcessed]);
-// jsonb refuses the NUL character, wherever it is.
-const NUL = /\\u0000/;
 
 /** The handler's events, checked so that the outbox can store them; one that cannot be stored is the task's incident. */
 export function checkedEvents(externalTaskId: string, events: WorkerEvent[] | undefined, holdMs: number): HeldEvent[] {
@@ -30,7 +29,8 @@ export function checkedEvents(externalTaskId: string, events: WorkerEvent[] | un
     }
     if (typeof event.data !== 'object' || event.data === null || Array.isArray(event.data))
       throw new NonRetryableError(`Event ${type}: data must be a JSON object`);
-    if (NUL.test(JSON.stringify(event.data))) throw new NonRetryableError(`Event ${type}: data holds a NUL character, which cannot be stored`);
+    // jsonb refuses the NUL character, in any string or key.
+    if (holdsNul(event.data)) throw new NonRetryableError(`Event ${type}: data holds a NUL character, which cannot be stored`);
     if (event.id !== undefined && !UUID.test(event.id)) throw new NonRetryableError(`Event ${type}: id must be a UUID`);
     return { id: event.id ?? stableUuid(`${externalTaskId}:${index}:${type}`), type: type as PublishedEventType, data: event.data, holdMs };
   });
