@@ -1,11 +1,11 @@
-import { Client, type Task } from 'camunda-external-task-client-js';
+import { BasicAuthInterceptor, Client, type Task } from 'camunda-external-task-client-js';
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { BpmnError, type ExternalTaskJob } from '../src/workers/worker-api.js';
 import { engineRest } from './support/engine-rest.js';
 import { EventCollector } from './support/event-collector.js';
 import { eventually } from './support/eventually.js';
-import { deployExternalTaskModel, externalTaskLog, startInstance } from './support/external-task-models.js';
+import { deployExternalTaskModel, externalTaskLog, openIncident, startInstance } from './support/external-task-models.js';
 import { startGateway, type RunningGateway } from './support/gateway-app.js';
 import { inParallel } from './support/in-parallel.js';
 import { sleep, testWorkersModule, untilAborted } from './support/test-workers.js';
@@ -107,8 +107,16 @@ describe('external-task workers on the real engine', () => {
 
   it('a handler that takes 3x its lock duration completes exactly once, and no other worker gets the task meanwhile', async () => {
     const instanceId = await startInstance(key('slow'));
-    const rival = new Client({ baseUrl: testEnv.camundaUrl, workerId: `rival-${run}`, autoPoll: false, interceptors: basicAuth() });
+    const rival = new Client({
+      baseUrl: testEnv.camundaUrl,
+      workerId: `rival-${run}`,
+      autoPoll: false,
+      interceptors: new BasicAuthInterceptor({ username: testEnv.camundaUser, password: testEnv.camundaPassword }),
+    });
     const stolen: Task[] = [];
+    // Counted so the rival provably asked the engine (a rival whose fetches fail would get nothing either).
+    let rivalFetches = 0;
+    rival.on('poll:success', () => (rivalFetches += 1));
     rival.subscribe(topic('slow'), { lockDuration: LOCK_MS }, async ({ task }) => void stolen.push(task));
     await eventually(() => expect(calls.size).toBeGreaterThan(0), 10_000, 50);
     rival.start();
@@ -126,6 +134,7 @@ describe('external-task workers on the real engine', () => {
     expect(log.filter((entry) => entry.failureLog)).toHaveLength(0);
     expect(log.filter((entry) => entry.successLog).map((entry) => entry.workerId)).toEqual([GATEWAY_WORKER_ID]);
     expect([...calls.values()]).toEqual([1]);
+    expect(rivalFetches).toBeGreaterThan(0);
     expect(stolen).toEqual([]);
     await expect(engineRest('GET', `/history/variable-instance?processInstanceId=${instanceId}&variableName=slowDone`)).resolves.toMatchObject([
       { value: true },
@@ -147,15 +156,7 @@ describe('external-task workers on the real engine', () => {
   it('a retryable error follows the backoff schedule the engine records, then ends as an incident with the message', async () => {
     const instanceId = await startInstance(key('flaky'));
     leftOpen.push(instanceId);
-    const incident = await eventually(
-      async () => {
-        const [found] = await engineRest<{ incidentMessage: string }[]>('GET', `/incident?processInstanceId=${instanceId}`);
-        expect(found).toBeDefined();
-        return found;
-      },
-      30_000,
-      200,
-    );
+    const incident = await openIncident(instanceId, 30_000);
     expect(incident.incidentMessage).toBe(`boom ${run}`);
     const failures = (await externalTaskLog(instanceId)).filter((entry) => entry.failureLog);
     // Each failure log holds the retries the task had when it failed; the engine's task ends with none left.
@@ -203,16 +204,6 @@ describe('external-task workers on the real engine', () => {
     expect(text).toMatch(new RegExp(`camunda_gateway_worker_lock_extensions_total\\{topic="${topic('slow')}"\\} [1-9]`));
   });
 });
-
-function basicAuth() {
-  return (options: Record<string, unknown>) => ({
-    ...options,
-    headers: {
-      ...(options.headers as Record<string, string>),
-      Authorization: `Basic ${Buffer.from(`${testEnv.camundaUser}:${testEnv.camundaPassword}`).toString('base64')}`,
-    },
-  });
-}
 
 describe("an instance cancelled between the writing of a handler's events and its completion", () => {
   const windowTopic = topic('window');

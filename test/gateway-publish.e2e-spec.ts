@@ -5,7 +5,7 @@ import { PUBLISH_TOPIC, PublishEventWorker } from '../src/workers/publish-event.
 import { engineRest } from './support/engine-rest.js';
 import { EventCollector } from './support/event-collector.js';
 import { eventually } from './support/eventually.js';
-import { deployExternalTaskModel, externalTaskLog, startInstance } from './support/external-task-models.js';
+import { deployExternalTaskModel, externalTaskLog, openIncident, startInstance } from './support/external-task-models.js';
 import { startGateway, type RunningGateway } from './support/gateway-app.js';
 
 const run = randomUUID().slice(0, 8);
@@ -78,15 +78,7 @@ describe(`${PUBLISH_TOPIC}: a model publishes to RabbitMQ without code`, () => {
   it('an eventType that is no routing key is an incident at once, with the reason, and publishes nothing', async () => {
     const instanceId = await startInstance(badKey, { payload: { value: '{}', type: 'Json' } });
     leftOpen.push(instanceId);
-    const incident = await eventually(
-      async () => {
-        const [found] = await engineRest<{ incidentMessage: string }[]>('GET', `/incident?processInstanceId=${instanceId}`);
-        expect(found).toBeDefined();
-        return found;
-      },
-      15_000,
-      200,
-    );
+    const incident = await openIncident(instanceId, 15_000);
     expect(incident.incidentMessage).toMatch(/eventType/);
     expect((await externalTaskLog(instanceId)).filter((entry) => entry.failureLog)).toHaveLength(1);
     expect(events.typesFor(instanceId).filter((type) => type.startsWith('model.'))).toEqual([]);

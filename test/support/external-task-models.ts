@@ -1,4 +1,5 @@
 import { deployBehindGateway, engineRest } from './engine-rest.js';
+import { eventually } from './eventually.js';
 
 export interface ExternalTaskModel {
   key: string;
@@ -63,4 +64,17 @@ export interface ExternalTaskLogEntry {
 /** The engine's own record of an instance's external tasks: creation, each failure (with retries), success, deletion. */
 export function externalTaskLog(processInstanceId: string): Promise<ExternalTaskLogEntry[]> {
   return engineRest<ExternalTaskLogEntry[]>('GET', `/history/external-task-log?processInstanceId=${processInstanceId}&sortBy=timestamp&sortOrder=asc`);
+}
+
+/** The instance's open incident, once the engine has raised it. */
+export function openIncident(processInstanceId: string, timeoutMs: number): Promise<{ incidentMessage: string }> {
+  return eventually(
+    async () => {
+      const [found] = await engineRest<{ incidentMessage: string }[]>('GET', `/incident?processInstanceId=${processInstanceId}`);
+      expect(found).toBeDefined();
+      return found;
+    },
+    timeoutMs,
+    200,
+  );
 }
