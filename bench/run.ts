@@ -4,11 +4,12 @@ import pg from 'pg';
 import { engineRest } from '../test/support/engine-rest.js';
 import { eventually } from '../test/support/eventually.js';
 import { GatewayProcess } from '../test/support/gateway-process.js';
-import { userToken } from '../test/support/keycloak.js';
 import { RecordingProxy } from '../test/support/recording-proxy.js';
 import { testEnv } from '../test/support/test-env.js';
 import { GatewayConfig } from '../src/config/gateway-config.js';
 import { inParallel, percentile, round, sample, timed } from './measure.js';
+import { engineStarts, gatewayStarts } from './start-comparison.js';
+import { asAdmin, deployTicketModel, ticketVariables } from './ticket-model.js';
 
 // Sizes from the issue; BENCH_INSTANCES makes a quick smoke run possible.
 const INSTANCES = Number(process.env.BENCH_INSTANCES ?? 10_000);
@@ -22,39 +23,6 @@ const report = (line: string) => {
   rows.push(line);
   console.log(line);
 };
-
-function model(): Buffer {
-  return Buffer.from(`<?xml version="1.0" encoding="UTF-8"?>
-<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="bench" targetNamespace="https://camunda-gateway/bench">
-  <bpmn:process id="${key}" isExecutable="true" camunda:historyTimeToLive="P1D">
-    <bpmn:startEvent id="start"><bpmn:outgoing>f</bpmn:outgoing></bpmn:startEvent>
-    <bpmn:sequenceFlow id="f" sourceRef="start" targetRef="approve" />
-    <bpmn:userTask id="approve" name="Approve" camunda:candidateGroups="managers"><bpmn:incoming>f</bpmn:incoming></bpmn:userTask>
-  </bpmn:process>
-</bpmn:definitions>`);
-}
-
-/** Five variables, as a ticket carries: a few strings, a number, a boolean, a JSON object. */
-function ticketVariables(index: number): Record<string, { value: unknown; type: string; valueInfo?: Record<string, unknown> }> {
-  return {
-    title: { value: `Ticket ${index}`, type: 'String' },
-    requester: { value: `user${index % 50}`, type: 'String' },
-    amount: { value: index * 10, type: 'Long' },
-    urgent: { value: index % 7 === 0, type: 'Boolean' },
-    details: { value: JSON.stringify({ category: 'hardware', lines: [index, index + 1] }), type: 'Json' },
-  };
-}
-
-/** The same five variables as the gateway's API takes them: plain JSON values. */
-function plainTicketVariables(index: number): Record<string, unknown> {
-  return {
-    title: `Ticket ${index}`,
-    requester: `user${index % 50}`,
-    amount: index * 10,
-    urgent: index % 7 === 0,
-    details: { category: 'hardware', lines: [index, index + 1] },
-  };
-}
 
 /** Pages through the bench's open instances, their tasks, variables and candidate links; returns the requests made. */
 async function pageEngineLists(): Promise<number> {
@@ -83,23 +51,6 @@ async function pageEngineLists(): Promise<number> {
   return requests.reduce((sum, made) => sum + made, 0);
 }
 
-async function deploy(): Promise<string> {
-  const form = new FormData();
-  form.append('deployment-name', key);
-  form.append('data', new Blob([new Uint8Array(model())]), `${key}.bpmn`);
-  const response = await fetch(`${testEnv.camundaUrl}/deployment/create`, {
-    method: 'POST',
-    headers: { Authorization: `Basic ${Buffer.from(`${testEnv.camundaUser}:${testEnv.camundaPassword}`).toString('base64')}` },
-    body: form,
-  });
-  return ((await response.json()) as { id: string }).id;
-}
-
-/** The bench acts as the realm's admin, engine-wide, like the gateway's own operators would. */
-async function asAdmin(): Promise<RequestInit> {
-  return { headers: { Authorization: `Bearer ${await userToken('root')}` } };
-}
-
 async function residentMemory(gatewayUrl: string): Promise<number> {
   const metrics = await (await fetch(`${gatewayUrl}/metrics`, await asAdmin())).text();
   return Number(/^camunda_gateway_process_resident_memory_bytes (\S+)/m.exec(metrics)?.[1] ?? NaN);
@@ -108,7 +59,7 @@ async function residentMemory(gatewayUrl: string): Promise<number> {
 async function main(): Promise<void> {
   const database = new pg.Client({ connectionString: testEnv.databaseUrl });
   await database.connect();
-  const deploymentId = await deploy();
+  const deploymentId = await deployTicketModel(key);
   const proxy = new RecordingProxy(new URL(testEnv.camundaUrl));
   await proxy.start();
   let gateway: GatewayProcess | undefined;
@@ -251,36 +202,10 @@ async function main(): Promise<void> {
 
     // Starting a ticket through the gateway (read-your-writes included) against the engine's own start, 16 clients each.
     const starts = Number(process.env.BENCH_STARTS ?? 400);
-    const engineStarts: number[] = [];
-    const engineRun = await timed(() =>
-      inParallel(starts, 16, async (index) => {
-        engineStarts.push(
-          (await timed(() => engineRest('POST', `/process-definition/key/${key}/start`, { businessKey: `ENGINE-${index}`, variables: ticketVariables(index) })))
-            .ms,
-        );
-      }),
-    );
-    const gatewayStarts: number[] = [];
-    const gatewayRun = await timed(() =>
-      inParallel(starts, 16, async (index) => {
-        gatewayStarts.push(
-          (
-            await timed(async () => {
-              const response = await fetch(`${gateway!.url}/process-instances`, {
-                method: 'POST',
-                headers: { ...(admin.headers as Record<string, string>), 'Content-Type': 'application/json' },
-                body: JSON.stringify({ processDefinitionKey: key, businessKey: `GATEWAY-${index}`, variables: plainTicketVariables(index) }),
-              });
-              if (response.status !== 201) throw new Error(`start answered ${response.status}: ${await response.text()}`);
-            })
-          ).ms,
-        );
-      }),
-    );
-    const engineThroughput = starts / (engineRun.ms / 1000);
-    const gatewayThroughput = starts / (gatewayRun.ms / 1000);
+    const engineRun = await engineStarts(key, starts, 'ENGINE');
+    const gatewayRun = await gatewayStarts(gateway.url, admin, key, starts, 'GATEWAY');
     report(
-      `| start a ticket, 16 concurrent clients, ${starts} each | p50 ${round(percentile(gatewayStarts, 50))} ms, ${round(gatewayThroughput)}/s (engine start, mirror rows, events, answer) | engine-rest start: p50 ${round(percentile(engineStarts, 50))} ms, ${round(engineThroughput)}/s | p50 ${round(percentile(gatewayStarts, 50) / percentile(engineStarts, 50), 2)}×, throughput ${round(gatewayThroughput / engineThroughput, 2)}× |`,
+      `| start a ticket, 16 concurrent clients, ${starts} each | p50 ${round(gatewayRun.p50)} ms, ${round(gatewayRun.perSecond)}/s (engine start, mirror rows, events, answer) | engine-rest start: p50 ${round(engineRun.p50)} ms, ${round(engineRun.perSecond)}/s | p50 ${round(gatewayRun.p50 / engineRun.p50, 2)}×, throughput ${round(gatewayRun.perSecond / engineRun.perSecond, 2)}× |`,
     );
 
     // Authentication: the same page from a second gateway on the same mirror with the guard off, requests interleaved.
