@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Usage: scripts/engine.sh start|stop|status — the dev Camunda 7 engine from deploy/engine/.
+# Usage: [ENGINE=camunda|camunda-7.20|operaton] scripts/engine.sh start|stop|status — the dev engine from deploy/engine/.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 case "${1:-}" in

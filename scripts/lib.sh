@@ -4,8 +4,19 @@
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 RUN_DIR="$ROOT/.run"
 ENGINE_DIR="$ROOT/deploy/engine"
-ENGINE_JAR="$ENGINE_DIR/target/camunda-dev-engine.jar"
-export CAMUNDA_URL="${CAMUNDA_URL:-http://localhost:8080/engine-rest}"
+# Which dev engine (deploy/engine/pom.xml): each has its own build folder, port and database, so they run side by side.
+export ENGINE="${ENGINE:-camunda}"
+case "$ENGINE" in
+  camunda) ENGINE_DEFAULT_PORT=8080 ENGINE_DATABASE=camunda ENGINE_WEBAPP=camunda ;;
+  camunda-7.20) ENGINE_DEFAULT_PORT=8082 ENGINE_DATABASE=camunda720 ENGINE_WEBAPP=camunda ;;
+  operaton) ENGINE_DEFAULT_PORT=8081 ENGINE_DATABASE=operaton ENGINE_WEBAPP=operaton ;;
+  *) printf '[camunda-gateway] ENGINE must be camunda, camunda-7.20 or operaton, not %s\n' "$ENGINE" >&2; exit 1 ;;
+esac
+ENGINE_PORT_IN_USE="${ENGINE_PORT:-$ENGINE_DEFAULT_PORT}"
+ENGINE_JAR="$ENGINE_DIR/target/$ENGINE/dev-engine.jar"
+export CAMUNDA_URL="${CAMUNDA_URL:-http://localhost:$ENGINE_PORT_IN_USE/engine-rest}"
+# The engine-rest contract test checks requests against this document on every engine.
+CAMUNDA_OPENAPI_VERSION=7.24.0
 KEYCLOAK_VERSION="${KEYCLOAK_VERSION:-26.7.3}"
 KEYCLOAK_PORT="${KEYCLOAK_PORT:-8180}"
 KEYCLOAK_HOME="$RUN_DIR/keycloak-$KEYCLOAK_VERSION"
@@ -66,40 +77,28 @@ engine_up() { curl -fs -o /dev/null --max-time 3 "$CAMUNDA_URL/engine"; }
 
 engine_build() {
   if [ -f "$ENGINE_JAR" ] && [ -z "$(find "$ENGINE_DIR/pom.xml" "$ENGINE_DIR/src" -newer "$ENGINE_JAR" -print -quit)" ]; then return 0; fi
-  log "Building the dev Camunda engine (first build downloads from Maven Central)"
+  log "Building the dev engine $ENGINE (first build downloads from Maven Central)"
   # To stderr: the stdout of engine_start is its answer ("started"), which callers read.
-  (cd "$ENGINE_DIR" && mvn -q -B -DskipTests package) >&2
+  (cd "$ENGINE_DIR" && mvn -q -B -DskipTests -Dengine="$ENGINE" package) >&2
 }
 
 # Starts the dev engine unless one already answers at CAMUNDA_URL. Prints "started" when this call started it.
 engine_start() {
-  if engine_up; then log "Camunda engine already answering at $CAMUNDA_URL"; return 0; fi
-  ensure_database camunda
+  if engine_up; then log "Engine already answering at $CAMUNDA_URL"; return 0; fi
+  ensure_database "$ENGINE_DATABASE"
   engine_build
-  log "Starting the dev Camunda engine (log: .run/engine.log)"
-  nohup java -Xmx1g -jar "$ENGINE_JAR" >"$RUN_DIR/engine.log" 2>&1 &
-  echo $! >"$RUN_DIR/engine.pid"
+  log "Starting the dev engine $ENGINE (log: .run/engine-$ENGINE.log)"
+  nohup java -Xmx1g -jar "$ENGINE_JAR" >"$RUN_DIR/engine-$ENGINE.log" 2>&1 &
+  echo $! >"$RUN_DIR/engine-$ENGINE.pid"
   for ((i = 0; i < 240; i++)); do
-    engine_up && { log "Camunda engine up: $CAMUNDA_URL (Cockpit: http://localhost:8080/camunda/app/, demo/demo)"; echo started; return 0; }
-    kill -0 "$(cat "$RUN_DIR/engine.pid")" 2>/dev/null || { tail -30 "$RUN_DIR/engine.log" >&2; die "Camunda engine exited during start-up"; }
+    engine_up && { log "Engine $ENGINE up: $CAMUNDA_URL (Cockpit: http://localhost:$ENGINE_PORT_IN_USE/$ENGINE_WEBAPP/app/, demo/demo)"; echo started; return 0; }
+    kill -0 "$(cat "$RUN_DIR/engine-$ENGINE.pid")" 2>/dev/null || { tail -30 "$RUN_DIR/engine-$ENGINE.log" >&2; die "Engine $ENGINE exited during start-up"; }
     sleep 1
   done
-  die "Camunda engine did not answer within 240s; see .run/engine.log"
+  die "Engine $ENGINE did not answer within 240s; see .run/engine-$ENGINE.log"
 }
 
-# Stops the process a pid file in .run names (what this project started), waiting up to 30 s for it to exit.
-stop_started_process() { # pid-file-name description
-  [ -f "$RUN_DIR/$1" ] || return 0
-  local pid; pid="$(cat "$RUN_DIR/$1")"
-  if kill -0 "$pid" 2>/dev/null; then
-    log "Stopping $2 (pid $pid)"
-    kill "$pid"
-    for ((i = 0; i < 30; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 1; done
-  fi
-  rm -f "$RUN_DIR/$1"
-}
-
-engine_stop() { stop_started_process engine.pid 'the dev Camunda engine'; }
+engine_stop() { stop_started_process "engine-$ENGINE.pid" "the dev engine $ENGINE"; }
 
 # Everything but the engine: toolchain, npm packages, PostgreSQL, RabbitMQ, and the named databases.
 ensure_stack() {
@@ -112,8 +111,7 @@ ensure_stack() {
 
 # Camunda's own OpenAPI document of engine-rest (from Maven Central), for the contract test.
 ensure_engine_openapi() {
-  local version target="$RUN_DIR/camunda-openapi.json"
-  version="$(sed -n 's:.*<camunda.version>\(.*\)</camunda.version>.*:\1:p' "$ENGINE_DIR/pom.xml")"
+  local version="$CAMUNDA_OPENAPI_VERSION" target="$RUN_DIR/camunda-openapi.json"
   export CAMUNDA_OPENAPI="$target"
   [ -s "$target" ] && grep -q "\"version\" *: *\"$version\"" "$target" && return 0
   log "Fetching engine-rest's OpenAPI document $version"

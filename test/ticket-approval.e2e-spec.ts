@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { engineProduct } from './support/engine-rest.js';
 import { EventCollector } from './support/event-collector.js';
 import { eventually } from './support/eventually.js';
 import { startGateway, type RunningGateway } from './support/gateway-app.js';
@@ -115,7 +116,10 @@ describe('ops endpoints', () => {
     const response = await gateway.http.get('/health').expect(200);
     expect(response.body.status).toBe('ok');
     expect(Object.keys(response.body.details).sort()).toEqual(['camunda', 'database', 'rabbitmq', 'sync', 'workers']);
-    expect(response.body.details.camunda.version).toMatch(/^7\./);
+    const engine = await engineProduct();
+    expect(response.body.details.camunda.version).toBe(engine.version);
+    // Operaton numbers its own releases from 1.0.
+    expect(response.body.details.camunda.version).toMatch(engine.product === 'Operaton' ? /^1\.\d+\.\d+$/ : /^7\.\d+\.\d+$/);
   });
 
   it('metrics expose sync lag and the outbox backlog', async () => {

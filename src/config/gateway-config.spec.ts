@@ -45,7 +45,7 @@ describe('validateGatewayConfig', () => {
     ).toThrow(/OUTBOX_MAX_ATTEMPTS[\s\S]*OUTBOX_CONFIRM_TIMEOUT_MS[\s\S]*OUTBOX_RETENTION_MS[\s\S]*OUTBOX_RETENTION_SWEEP_MS/);
   });
 
-  it('maps roles to Camunda groups from JSON, and never to camunda-admin', () => {
+  it('maps roles to Camunda groups from JSON, and never to an engine admin group (camunda-admin, operaton-admin)', () => {
     expect(validateGatewayConfig({}).AUTH_ROLE_GROUPS).toEqual({
       requester: 'requesters',
       approver: 'managers',
@@ -53,7 +53,15 @@ describe('validateGatewayConfig', () => {
       admin: 'gatewayadmins',
     });
     expect(validateGatewayConfig({ AUTH_ROLE_GROUPS: '{"approver":"approvers"}' }).AUTH_ROLE_GROUPS).toEqual({ approver: 'approvers' });
-    for (const bad of ['{"admin":"camunda-admin"}', '{"superuser":"x"}', '{"approver":"man agers"}', '["managers"]', 'managers', '{"approver":7}']) {
+    for (const bad of [
+      '{"admin":"camunda-admin"}',
+      '{"admin":"operaton-admin"}',
+      '{"superuser":"x"}',
+      '{"approver":"man agers"}',
+      '["managers"]',
+      'managers',
+      '{"approver":7}',
+    ]) {
       expect(() => validateGatewayConfig({ AUTH_ROLE_GROUPS: bad })).toThrow('AUTH_ROLE_GROUPS');
     }
   });

@@ -47,7 +47,8 @@ export interface ServiceAccount {
   roles: Role[];
 }
 const toInt = ({ value }: { value: unknown }) => (typeof value === 'string' && value.trim() !== '' ? Number(value) : value);
-// Camunda's default resource id whitelist (the engine answers HTTP 500 for any other id); it also keeps out camunda-admin.
+// Camunda's (and Operaton's) default resource id whitelist (the engine answers HTTP 500 for any other id); it also keeps
+// out the engines' admin groups, camunda-admin and operaton-admin.
 const ENGINE_ID = /^[a-zA-Z0-9]{1,64}$/;
 
 /**
@@ -417,7 +418,7 @@ function IsRoleGroups(): PropertyDecorator {
         !Array.isArray(value) &&
         Object.entries(value).every(([role, group]) => ROLES.includes(role) && typeof group === 'string' && ENGINE_ID.test(group)),
       defaultMessage: () =>
-        `$property must be a JSON object from role (${ROLES.join(', ')}) to a Camunda group id of letters and digits; camunda-admin is never one`,
+        `$property must be a JSON object from role (${ROLES.join(', ')}) to a Camunda group id of letters and digits; camunda-admin or operaton-admin is never one`,
     },
   });
 }

@@ -26,3 +26,16 @@ export async function engineRest<T = unknown>(method: string, path: string, body
   if (!response.ok) throw new Error(`${method} ${path} -> ${response.status}: ${await response.text()}`);
   return (response.status === 204 ? undefined : await response.json()) as T;
 }
+
+export interface EngineProduct {
+  product: 'Camunda' | 'Operaton';
+  version: string;
+}
+
+/** Which engine the suite runs on, as the engine says it (its telemetry names the product; /version alone does not). */
+export async function engineProduct(): Promise<EngineProduct> {
+  const { product } = await engineRest<{ product: { name: string; version: string } }>('GET', '/telemetry/data');
+  if (product.name.startsWith('Operaton')) return { product: 'Operaton', version: product.version };
+  if (product.name.startsWith('Camunda')) return { product: 'Camunda', version: product.version };
+  throw new Error(`unknown engine product ${product.name}`);
+}

@@ -1,14 +1,15 @@
 package io.camundagateway.engine;
 
-import org.camunda.bpm.engine.rest.security.auth.ProcessEngineAuthenticationFilter;
-import org.camunda.bpm.engine.rest.security.auth.impl.HttpBasicAuthenticationProvider;
+// A template (templating-maven-plugin): Camunda and Operaton ship the same filter under their own package.
+import org.${engine.name}.bpm.engine.rest.security.auth.ProcessEngineAuthenticationFilter;
+import org.${engine.name}.bpm.engine.rest.security.auth.impl.HttpBasicAuthenticationProvider;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
  * The starter leaves engine-rest open; production engines are not, so the dev engine requires
- * HTTP Basic against Camunda's own identity service to make the gateway's credentials matter.
+ * HTTP Basic against the engine's own identity service to make the gateway's credentials matter.
  */
 @Configuration
 public class RestAuthenticationConfig {
@@ -17,7 +18,7 @@ public class RestAuthenticationConfig {
   public FilterRegistrationBean<ProcessEngineAuthenticationFilter> engineRestBasicAuth() {
     FilterRegistrationBean<ProcessEngineAuthenticationFilter> registration =
         new FilterRegistrationBean<>(new ProcessEngineAuthenticationFilter());
-    registration.setName("camunda-engine-rest-basic-auth");
+    registration.setName("engine-rest-basic-auth");
     registration.addInitParameter("authentication-provider", HttpBasicAuthenticationProvider.class.getName());
     registration.addUrlPatterns("/engine-rest/*");
     return registration;
