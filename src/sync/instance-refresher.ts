@@ -143,28 +143,30 @@ export class InstanceRefresher {
   }
 
   /**
-   * Real-time refreshes that arrived together, as one batch. If the batch fails and it is no outage, each is
-   * refreshed alone, so one instance's own failure fails only its caller's answer.
+   * Real-time refreshes that arrived together, as one batch. If the batch fails and it is no outage, each instance is
+   * refreshed alone (once, however many callers asked for it), so one instance's own failure fails only its callers.
    */
   private async refreshTogether(items: RealTimeRefresh[]): Promise<ItemOutcome<number>[]> {
     const actors = new Map<string, EventActor | null>();
     for (const { instanceId, actor } of items) if (!actors.get(instanceId)) actors.set(instanceId, actor);
+    const ids = [...actors.keys()];
+    let outcomes: Map<string, ItemOutcome<number>>;
     try {
-      const outcome = await this.applier.refreshMany([...actors.keys()], (ids) => this.reader.readMany(ids), { actorOf: (id) => actors.get(id) ?? null });
-      return items.map(({ instanceId }) => ({ ok: true, value: outcome.get(instanceId) ?? 0 }));
+      const changes = await this.applier.refreshMany(ids, (batch) => this.reader.readMany(batch), { actorOf: (id) => actors.get(id) ?? null });
+      outcomes = new Map(ids.map((id) => [id, { ok: true, value: changes.get(id) ?? 0 }]));
     } catch (error) {
-      if (actors.size === 1 || (await this.triage.isOutage(error))) return items.map(() => ({ ok: false, error }));
-      return Promise.all(
-        items.map(({ instanceId, actor }) =>
-          this.applier
-            .refresh(instanceId, () => this.reader.read(instanceId), { actor })
-            .then(
-              (value): ItemOutcome<number> => ({ ok: true, value }),
-              (failure: unknown): ItemOutcome<number> => ({ ok: false, error: failure }),
-            ),
-        ),
+      if (ids.length === 1 || (await this.triage.isOutage(error))) return items.map(() => ({ ok: false, error }));
+      const alone = await mapConcurrently(ids, SINGLE_REFRESH_CONCURRENCY, (id) =>
+        this.applier
+          .refresh(id, () => this.reader.read(id), { actor: actors.get(id) ?? null })
+          .then(
+            (value): ItemOutcome<number> => ({ ok: true, value }),
+            (failure: unknown): ItemOutcome<number> => ({ ok: false, error: failure }),
+          ),
       );
+      outcomes = new Map(ids.map((id, index) => [id, alone[index]]));
     }
+    return items.map(({ instanceId }) => outcomes.get(instanceId)!);
   }
 
   private async refreshEachIsolated(instanceIds: string[]): Promise<Map<string, number>> {
