@@ -98,6 +98,17 @@ engine_start() {
   die "Engine $ENGINE did not answer within 240s; see .run/engine-$ENGINE.log"
 }
 
+stop_started_process() { # pid-file-name description
+  [ -f "$RUN_DIR/$1" ] || return 0
+  local pid; pid="$(cat "$RUN_DIR/$1")"
+  if kill -0 "$pid" 2>/dev/null; then
+    log "Stopping $2 (pid $pid)"
+    kill "$pid"
+    for ((i = 0; i < 30; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 1; done
+  fi
+  rm -f "$RUN_DIR/$1"
+}
+
 engine_stop() { stop_started_process "engine-$ENGINE.pid" "the dev engine $ENGINE"; }
 
 # Everything but the engine: toolchain, npm packages, PostgreSQL, RabbitMQ, and the named databases.
