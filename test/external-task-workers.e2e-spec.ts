@@ -8,7 +8,7 @@ import { eventually } from './support/eventually.js';
 import { deployExternalTaskModel, externalTaskLog, openIncident, startInstance } from './support/external-task-models.js';
 import { startGateway, type RunningGateway } from './support/gateway-app.js';
 import { inParallel } from './support/in-parallel.js';
-import { sleep, testWorkersModule, untilAborted } from './support/test-workers.js';
+import { registeredWorkersModule, sleep, testWorkersModule, untilAborted } from './support/test-workers.js';
 import { RecordingProxy } from './support/recording-proxy.js';
 import { testEnv } from './support/test-env.js';
 
@@ -39,19 +39,6 @@ const workers = testWorkersModule([
     },
   },
   {
-    settings: { topic: topic('bpmn') },
-    handle: async () => {
-      throw new BpmnError('REJECTED', 'rejected by the handler', { rejectionReason: `reason-${run}` });
-    },
-  },
-  {
-    settings: { topic: topic('flaky'), retry: { attempts: 3, initialDelayMs: 1_000, factor: 2, jitter: 0 } },
-    handle: async () => {
-      flakyTries.push(Date.now());
-      throw new Error(`boom ${run}`);
-    },
-  },
-  {
     settings: { topic: topic('bound'), maxInFlight: BOUND, refreshMirror: false },
     handle: async () => {
       concurrency.now += 1;
@@ -68,6 +55,22 @@ const workers = testWorkersModule([
       if (await untilAborted(job.signal, 30_000)) cancelled.aborted.add(job.processInstanceId);
       // Returned after the abort on purpose: the runtime must drop it.
       return { variables: { late: true }, events: [{ type: `model.cancel.${run}`, data: { late: true } }] };
+    },
+  },
+]);
+// Registered through ExternalTaskWorkersModule.register, not the decorator: their settings must reach the runtime too.
+const registeredWorkers = registeredWorkersModule([
+  {
+    settings: { topic: topic('bpmn') },
+    handle: async () => {
+      throw new BpmnError('REJECTED', 'rejected by the handler', { rejectionReason: `reason-${run}` });
+    },
+  },
+  {
+    settings: { topic: topic('flaky'), retry: { attempts: 3, initialDelayMs: 1_000, factor: 2, jitter: 0 } },
+    handle: async () => {
+      flakyTries.push(Date.now());
+      throw new Error(`boom ${run}`);
     },
   },
 ]);
@@ -96,7 +99,7 @@ describe('external-task workers on the real engine', () => {
       ].map(deployExternalTaskModel),
     );
     events = await EventCollector.bind();
-    gateway = await startGateway({ WORKERS_ENABLED: 'true' }, undefined, [workers]);
+    gateway = await startGateway({ WORKERS_ENABLED: 'true' }, undefined, [workers, registeredWorkers]);
   });
 
   afterAll(async () => {

@@ -5,9 +5,10 @@ import { GatewayConfig, GatewayRole } from '../config/gateway-config.js';
 import { ExternalTaskExecutor } from './external-task-executor.js';
 import { ExternalTaskWorker, type ExternalTaskHandler, type WorkerSettings } from './worker-api.js';
 import type { WorkerDefinition } from './worker-definition.js';
+import { RegisteredWorker } from './external-task-workers.module.js';
 import { resolveWorkerSettings } from './worker-settings.js';
 
-/** Finds every @ExternalTaskWorker provider at boot, polls one fetch-and-lock per topic, and drains on shutdown. */
+/** Finds every @ExternalTaskWorker provider and ExternalTaskWorkersModule registration at boot, polls one fetch-and-lock per topic, and drains on shutdown. */
 @Injectable()
 export class WorkerRuntime implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(WorkerRuntime.name);
@@ -47,14 +48,19 @@ export class WorkerRuntime implements OnApplicationBootstrap, BeforeApplicationS
   }
 
   private discover(): WorkerDefinition[] {
-    const workers = this.discovery.getProviders({ metadataKey: ExternalTaskWorker.KEY }).flatMap((wrapper) => {
+    const decorated = this.discovery.getProviders({ metadataKey: ExternalTaskWorker.KEY }).flatMap((wrapper) => {
       const settings: WorkerSettings | undefined = this.discovery.getMetadataByDecorator(ExternalTaskWorker, wrapper);
       const handler = wrapper.instance as ExternalTaskHandler | undefined;
-      return settings && handler ? [{ settings: resolveWorkerSettings(settings, this.config), handler }] : [];
+      return settings && handler ? [{ settings, handler }] : [];
     });
+    const registered = this.discovery.getProviders().flatMap((wrapper) => (wrapper.instance instanceof RegisteredWorker ? [wrapper.instance] : []));
+    const workers = [...decorated, ...registered].map(({ settings, handler }) => ({
+      settings: resolveWorkerSettings(settings, this.config),
+      handler,
+    }));
     const topics = workers.map((worker) => worker.settings.topic);
     const repeated = topics.find((topic, index) => topics.indexOf(topic) !== index);
-    if (repeated) throw new Error(`Two external-task workers are marked for topic '${repeated}'; a topic has one handler`);
+    if (repeated) throw new Error(`Two external-task workers are registered for topic '${repeated}'; a topic has one handler`);
     return workers;
   }
 }

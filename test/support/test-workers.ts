@@ -1,4 +1,5 @@
-import { Injectable, Module, type Type } from '@nestjs/common';
+import { Injectable, Module, type DynamicModule, type Type } from '@nestjs/common';
+import { ExternalTaskWorkersModule } from '../../src/workers/external-task-workers.module.js';
 import { ExternalTaskWorker, type ExternalTaskHandler, type ExternalTaskJob, type WorkerResult, type WorkerSettings } from '../../src/workers/worker-api.js';
 
 export interface TestWorker {
@@ -6,22 +7,32 @@ export interface TestWorker {
   handle(job: ExternalTaskJob): Promise<WorkerResult | void>;
 }
 
+function handlerClass({ settings, handle }: TestWorker): Type<ExternalTaskHandler> {
+  const worker = class implements ExternalTaskHandler {
+    handle(job: ExternalTaskJob): Promise<WorkerResult | void> {
+      return handle(job);
+    }
+  };
+  Object.defineProperty(worker, 'name', { value: `Worker_${settings.topic.replace(/\W/g, '_')}` });
+  Injectable()(worker);
+  return worker;
+}
+
 /** A module of @ExternalTaskWorker providers, as an application adds its own workers beside the gateway's. */
 export function testWorkersModule(workers: TestWorker[]): Type {
-  const providers = workers.map(({ settings, handle }) => {
-    const worker = class implements ExternalTaskHandler {
-      handle(job: ExternalTaskJob): Promise<WorkerResult | void> {
-        return handle(job);
-      }
-    };
-    Object.defineProperty(worker, 'name', { value: `Worker_${settings.topic.replace(/\W/g, '_')}` });
-    ExternalTaskWorker(settings)(worker);
-    Injectable()(worker);
-    return worker;
+  const providers = workers.map((worker) => {
+    const handler = handlerClass(worker);
+    ExternalTaskWorker(worker.settings)(handler);
+    return handler;
   });
   @Module({ providers })
   class TestWorkersModule {}
   return TestWorkersModule;
+}
+
+/** The same workers registered through the module option, handler classes without the decorator. */
+export function registeredWorkersModule(workers: TestWorker[]): DynamicModule {
+  return ExternalTaskWorkersModule.register({ workers: workers.map((worker) => ({ ...worker.settings, handler: handlerClass(worker) })) });
 }
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
