@@ -2,6 +2,9 @@ import type { EngineUserOperation } from '../camunda/camunda.models.js';
 import type { HistoryClient } from '../camunda/clients/history.client.js';
 import type { BulkFollowUp } from './bulk-follow-up.js';
 import { EngineChanges } from './engine-changes.js';
+import { MirroredChanges } from './mirrored-changes.js';
+import type { InstanceSnapshot, TaskSnapshot } from './instance-snapshot.js';
+import { InstanceState } from '../mirror/process-instance.entity.js';
 import type { UpdatedTasks } from './updated-tasks.js';
 
 describe('EngineChanges', () => {
@@ -23,7 +26,7 @@ describe('EngineChanges', () => {
       listUserOperations: async ({ firstResult, maxResults }: { firstResult: number; maxResults: number }) =>
         operations.slice(firstResult, firstResult + maxResults),
     } as unknown as HistoryClient;
-    const changes = await new EngineChanges(history, noUpdatedTasks, noBulk).since(new Date(0));
+    const changes = await new EngineChanges(history, noUpdatedTasks, noBulk, new MirroredChanges()).since(new Date(0));
     expect(changes.instanceIds.size).toBe(5_200);
     expect(changes.instanceIds.has('p5199')).toBe(true);
     expect(changes.definitionsChanged).toBe(false);
@@ -40,7 +43,7 @@ describe('EngineChanges', () => {
       },
     } as unknown as BulkFollowUp;
     const history = { ...quietHistory, listUserOperations: async () => [suspendByDefinition] } as unknown as HistoryClient;
-    const changes = await new EngineChanges(history, noUpdatedTasks, bulk).since(new Date(0));
+    const changes = await new EngineChanges(history, noUpdatedTasks, bulk, new MirroredChanges()).since(new Date(0));
     expect([...changes.instanceIds].sort()).toEqual(['p1', 'p2']);
     expect(asked).toEqual([{ operations: [suspendByDefinition], batchEnded: true }]);
   });
@@ -50,7 +53,7 @@ describe('EngineChanges', () => {
     const later = { id: 'op2', operationId: 'op2', entityType: 'Task', processInstanceId: 'p2', processDefinitionId: null };
     let entries = [claim];
     const history = { ...quietHistory, listUserOperations: async () => entries } as unknown as HistoryClient;
-    const changes = new EngineChanges(history, noUpdatedTasks, noBulk);
+    const changes = new EngineChanges(history, noUpdatedTasks, noBulk, new MirroredChanges());
     const first = await changes.since(new Date(0));
     expect([...first.instanceIds]).toEqual(['p1']);
     // Not settled (the refresh failed): the next poll refreshes it again.
@@ -69,7 +72,7 @@ describe('EngineChanges', () => {
 
   it('counts a task update the engine gives no time for as new in every poll', async () => {
     const updated = { since: async () => [{ id: 't1', processInstanceId: 'p1', assignee: 'mary', lastUpdated: null }] } as unknown as UpdatedTasks;
-    const changes = new EngineChanges(quietHistory as unknown as HistoryClient, updated, noBulk);
+    const changes = new EngineChanges(quietHistory as unknown as HistoryClient, updated, noBulk, new MirroredChanges());
     (await changes.since(new Date(0))).settle();
     expect([...(await changes.since(new Date(0))).instanceIds]).toEqual(['p1']);
   });
@@ -83,9 +86,57 @@ describe('EngineChanges', () => {
         return new Set(batchEnded ? ['p1'] : []);
       },
     } as unknown as BulkFollowUp;
-    const changes = new EngineChanges(quietHistory as unknown as HistoryClient, noUpdatedTasks, bulk);
+    const changes = new EngineChanges(quietHistory as unknown as HistoryClient, noUpdatedTasks, bulk, new MirroredChanges());
     (await changes.since(new Date(0))).settle();
     expect([...(await changes.since(new Date(0))).instanceIds]).toEqual([]);
     expect(asked).toEqual([true, false]);
   });
+
+  it('leaves alone a start or an end a refresh of this replica already read, and still refreshes what a snapshot cannot show', async () => {
+    const mirrored = new MirroredChanges();
+    mirrored.record([snapshotOf('p1', { ended: true, taskId: 't1' })]);
+    const history = {
+      ...quietHistory,
+      listHistoricProcessInstances: async ({ finishedAfter }: { finishedAfter?: Date }) =>
+        finishedAfter ? [{ id: 'p1' }, { id: 'p2' }] : [{ id: 'p1' }, { id: 'p3' }],
+      listHistoricTasks: async ({ startedAfter }: { startedAfter?: Date }) => (startedAfter ? [{ id: 't1', processInstanceId: 'p1' }] : []),
+      listInstancesWithVariableUpdates: async () => [{ id: 'd1', processInstanceId: 'p4' }],
+    } as unknown as HistoryClient;
+    const changes = await new EngineChanges(history, noUpdatedTasks, noBulk, mirrored).since(new Date(0));
+    expect([...changes.instanceIds].sort()).toEqual(['p2', 'p3', 'p4']);
+    // A variable update on the instance already read is refreshed: its snapshot cannot say which update it held.
+    mirrored.record([snapshotOf('p4', { ended: false })]);
+    expect([...(await new EngineChanges(history, noUpdatedTasks, noBulk, mirrored).since(new Date(0))).instanceIds]).toContain('p4');
+  });
 });
+
+describe('MirroredChanges', () => {
+  it('forgets keys after a minute, so memory stays bounded', () => {
+    const mirrored = new MirroredChanges();
+    mirrored.record([snapshotOf('p1', { ended: true })], 0);
+    expect(mirrored.has('instance-ended:p1')).toBe(true);
+    mirrored.record([snapshotOf('p2', { ended: false })], 61_000);
+    expect(mirrored.has('instance-ended:p1')).toBe(false);
+    expect(mirrored.has('instance-started:p2')).toBe(true);
+    expect(mirrored.has('instance-ended:p2')).toBe(false);
+  });
+});
+
+function snapshotOf(id: string, { ended, taskId }: { ended: boolean; taskId?: string }): InstanceSnapshot {
+  const at = new Date(0);
+  return {
+    id,
+    definitionId: 'ticket:1',
+    definitionKey: 'ticket',
+    businessKey: null,
+    tenantId: null,
+    state: ended ? InstanceState.Completed : InstanceState.Active,
+    startedAt: at,
+    endedAt: ended ? at : null,
+    deleteReason: null,
+    startedBy: null,
+    tasks: taskId ? [{ id: taskId, endedAt: at } as TaskSnapshot] : [],
+    variables: [],
+    incidents: [],
+  };
+}

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { allPages } from '../camunda/all-pages.js';
 import { HistoryClient } from '../camunda/clients/history.client.js';
 import { BulkFollowUp } from './bulk-follow-up.js';
+import { changeKey, MirroredChanges } from './mirrored-changes.js';
 import { UpdatedTasks } from './updated-tasks.js';
 
 const DEFINITION_ENTITIES = new Set(['Deployment', 'ProcessDefinition']);
@@ -18,12 +19,18 @@ class SeenChanges {
   readonly keys = new Set<string>();
   private readonly fresh = new Set<string>();
 
-  constructor(private readonly settled: ReadonlySet<string>) {}
+  constructor(
+    private readonly settled: ReadonlySet<string>,
+    private readonly mirrored: MirroredChanges,
+  ) {}
 
-  /** Without a key (an engine that does not tell when a task was updated) a change counts as new in every poll. */
+  /**
+   * Without a key (an engine that does not tell when a task was updated) a change counts as new in every poll. A
+   * change a refresh of this replica already read (its own start, a worker's completion) needs no refresh.
+   */
   add(instanceId: string | null, key: string | null): void {
     if (key !== null) this.keys.add(key);
-    if (instanceId !== null && (key === null || !this.settled.has(key))) this.fresh.add(instanceId);
+    if (instanceId !== null && (key === null || (!this.settled.has(key) && !this.mirrored.has(key)))) this.fresh.add(instanceId);
   }
 
   isNew(key: string): boolean {
@@ -50,6 +57,7 @@ export class EngineChanges {
     private readonly historyClient: HistoryClient,
     private readonly updatedTasks: UpdatedTasks,
     private readonly bulk: BulkFollowUp,
+    private readonly mirrored: MirroredChanges,
   ) {}
 
   /**
@@ -73,15 +81,15 @@ export class EngineChanges {
         allPages((first, max) => this.historyClient.listUserOperations({ after: from, firstResult: first, maxResults: max })),
         this.bulk.batchEndedSince(from),
       ]);
-    const seen = new SeenChanges(this.settled);
-    for (const instance of started) seen.add(instance.id, `instance-started:${instance.id}`);
-    for (const instance of finished) seen.add(instance.id, `instance-ended:${instance.id}`);
-    for (const task of tasksStarted) seen.add(task.processInstanceId, `task-created:${task.id}`);
-    for (const task of tasksFinished) seen.add(task.processInstanceId, `task-ended:${task.id}`);
+    const seen = new SeenChanges(this.settled, this.mirrored);
+    for (const instance of started) seen.add(instance.id, changeKey.instanceStarted(instance.id));
+    for (const instance of finished) seen.add(instance.id, changeKey.instanceEnded(instance.id));
+    for (const task of tasksStarted) seen.add(task.processInstanceId, changeKey.taskCreated(task.id));
+    for (const task of tasksFinished) seen.add(task.processInstanceId, changeKey.taskEnded(task.id));
     for (const task of tasksUpdated) seen.add(task.processInstanceId, task.lastUpdated && `task-updated:${task.id}:${task.lastUpdated.getTime()}`);
     for (const update of variableUpdates) seen.add(update.processInstanceId, `variable-update:${update.id}`);
-    for (const incident of incidentsCreated) seen.add(incident.processInstanceId, `incident-created:${incident.id}`);
-    for (const incident of incidentsEnded) seen.add(incident.processInstanceId, `incident-ended:${incident.id}`);
+    for (const incident of incidentsCreated) seen.add(incident.processInstanceId, changeKey.incidentCreated(incident.id));
+    for (const incident of incidentsEnded) seen.add(incident.processInstanceId, changeKey.incidentEnded(incident.id));
     for (const operation of operations) seen.add(operation.processInstanceId, `operation:${operation.id}`);
     const newOperations = operations.filter((operation) => seen.isNew(`operation:${operation.id}`));
     const newBatchEnded = batchEnded !== null && seen.isNew(`batch-ended:${batchEnded}`);

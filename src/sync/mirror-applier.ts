@@ -10,6 +10,7 @@ import { VariableRecord } from '../mirror/variable.entity.js';
 import type { InstanceSnapshot } from './instance-snapshot.js';
 import { isOpenInstance, isOpenTask } from '../mirror/open-states.js';
 import { DatabaseClock } from './database-clock.js';
+import { MirroredChanges } from './mirrored-changes.js';
 import { ParkedInstances } from './parked-instances.js';
 import { diffInstance, incidentEventData, instanceEventData, taskEventData, type ChangeEvent } from './mirror-diff.js';
 import { MirrorStore, type InstanceRows, type MirroredRows } from './mirror-store.js';
@@ -64,6 +65,7 @@ export class MirrorApplier {
     private readonly parked: ParkedInstances,
     private readonly store: MirrorStore,
     private readonly clock: DatabaseClock,
+    private readonly mirroredChanges: MirroredChanges,
   ) {}
 
   /**
@@ -121,7 +123,7 @@ export class MirrorApplier {
   }
 
   /** `stale`: what an instance whose mirror holds a newer read gets instead of an apply; null applies it anyway. */
-  private applyAll(
+  private async applyAll(
     snapshots: Map<string, InstanceSnapshot | null>,
     readStartedAt: Date,
     plan: {
@@ -133,7 +135,7 @@ export class MirrorApplier {
     },
   ): Promise<Map<string, number | typeof STALE>> {
     const ids = [...snapshots.keys()];
-    return this.dataSource.transaction(async (manager) => {
+    const committed = await this.dataSource.transaction(async (manager) => {
       await this.store.lock(manager, ids);
       const mirrored = await this.store.load(manager, ids);
       const written = await this.outbox.writtenIds(
@@ -175,6 +177,9 @@ export class MirrorApplier {
       );
       return outcome;
     });
+    // Committed: the mirror holds what these snapshots show (or, where they were stale, something newer).
+    this.mirroredChanges.record(snapshots.values());
+    return committed;
   }
 
   private planApply(

@@ -12,6 +12,7 @@ import { InstanceImport } from './instance-import.js';
 import { InstanceRefresher } from './instance-refresher.js';
 import { InstanceSnapshotReader } from './instance-snapshot-reader.js';
 import { MirrorApplier } from './mirror-applier.js';
+import { MirroredChanges } from './mirrored-changes.js';
 import { MirrorStore } from './mirror-store.js';
 import { MirrorRetention } from './mirror-retention.js';
 import { MirroredOpenInstances } from './mirrored-open-instances.js';
@@ -48,6 +49,7 @@ import { UpdatedTasks } from './updated-tasks.js';
     BulkFollowUp,
     MirroredOpenInstances,
     MirroredOpenRows,
+    MirroredChanges,
   ],
   exports: [SyncService, InstanceRefresher, FailureTriage],
 })
