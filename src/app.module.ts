@@ -5,6 +5,7 @@ import { AuthModule } from './auth/auth.module.js';
 import { ConfigModule } from './config/config.module.js';
 import { DatabaseModule } from './database/database.module.js';
 import { DeploymentsModule } from './deployments/deployments.module.js';
+import { EngineSupportModule } from './engine-support/engine-support.module.js';
 import { EventsModule } from './events/events.module.js';
 import { HealthModule } from './health/health.module.js';
 import { IdentityModule } from './identity/identity.module.js';
@@ -20,9 +21,11 @@ import { UploadsModule } from './uploads/uploads.module.js';
 import { VariablesModule } from './variables/variables.module.js';
 import { WorkersModule } from './workers/workers.module.js';
 
-// Order matters at boot: models are deployed (DeploymentsModule) before the workers start fetching.
+// Order matters at boot: the engine is checked first (EngineSupportModule), models are deployed (DeploymentsModule)
+// before the workers start fetching.
 const FOUNDATION = [
   ConfigModule,
+  EngineSupportModule,
   DatabaseModule,
   ScheduleModule.forRoot(),
   EventsModule,

@@ -27,6 +27,8 @@ describe('engine outage: a clear 503, then recovery without a restart', () => {
   });
 
   it('answers 503 problem+json while the engine is unreachable and works again once it is back', async () => {
+    // The caller is provisioned while the engine answers: one never provisioned cannot be let in during an outage.
+    await gateway.http.get('/process-definitions').expect(200);
     await proxy.cut();
 
     const failed = await gateway.http.post('/process-instances').send({ processDefinitionKey: 'ticket-approval' }).expect(503);

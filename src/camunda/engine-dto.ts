@@ -286,3 +286,8 @@ export interface HistoricDetailDto {
 export interface VersionDto {
   version: string;
 }
+
+/** GET /telemetry/data: only the product part is read. */
+export interface TelemetryDataDto {
+  product: { name: string; version: string };
+}

@@ -66,6 +66,7 @@ const page = { firstResult: 0, maxResults: 1 };
 // Every client method, and how a caller's value reaches it. `path: false`: the value can only reach query or body.
 const CALLS: Record<string, { path: boolean; call: Call }> = {
   'EngineInfoClient.version': { path: false, call: (c) => c.EngineInfoClient.version() },
+  'EngineInfoClient.identity': { path: false, call: (c) => c.EngineInfoClient.identity() },
   'DeploymentClient.deploy': {
     path: false,
     call: (c, v) => c.DeploymentClient.deploy({ name: v, source: v, tenantId: v, deployChangedOnly: false, resources: [] }),

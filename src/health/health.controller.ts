@@ -5,6 +5,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { Response } from 'express';
 import { DataSource } from 'typeorm';
 import { EngineInfoClient } from '../camunda/clients/engine-info.client.js';
+import { EngineGate } from '../engine-support/engine-gate.js';
 import { OutboxRelay } from '../events/outbox-relay.js';
 import { SyncService } from '../sync/sync.service.js';
 import { EngineAdmin, Public } from '../auth/access.js';
@@ -23,6 +24,7 @@ export class HealthController {
     private readonly relay: OutboxRelay,
     private readonly sync: SyncService,
     private readonly workers: WorkerRuntime,
+    private readonly engineGate: EngineGate,
   ) {}
 
   @EngineAdmin()
@@ -43,7 +45,7 @@ export class HealthController {
         () =>
           this.indicator
             .check('camunda')
-            .attempt(async () => ({ version: await this.engineInfoClient.version() }))
+            .attempt(async () => ({ name: this.engineGate.identity?.name ?? null, version: await this.engineInfoClient.version() }))
             .withTimeout(CHECK_TIMEOUT_MS),
         () =>
           this.indicator

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
+import { EngineGate } from '../engine-support/engine-gate.js';
 import { OutboxRelay } from '../events/outbox-relay.js';
 import { SyncService } from '../sync/sync.service.js';
 
@@ -13,8 +14,19 @@ export class GatewayMetrics {
     registers: [this.registry],
   });
 
-  constructor(sync: SyncService, relay: OutboxRelay) {
+  constructor(sync: SyncService, relay: OutboxRelay, engineGate: EngineGate) {
     collectDefaultMetrics({ register: this.registry, prefix: 'camunda_gateway_' });
+    new Gauge({
+      name: 'camunda_gateway_engine_info',
+      help: 'The engine the gateway runs against (1), by name (camunda, operaton) and version; absent until it has answered',
+      labelNames: ['name', 'version'],
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        const identity = engineGate.identity;
+        if (identity) this.set({ name: identity.name ?? identity.productName, version: identity.version }, 1);
+      },
+    });
     new Gauge({
       name: 'camunda_gateway_sync_lag_seconds',
       help: 'Time since the last successful sync, per cursor',

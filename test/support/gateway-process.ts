@@ -45,15 +45,25 @@ export class GatewayProcess {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const gateway = new GatewayProcess(child, `http://127.0.0.1:${port}`);
-    await eventually(
-      async () => {
-        if (child.exitCode !== null) throw new Error(`gateway exited with ${child.exitCode}:\n${gateway.output}`);
-        const response = await fetch(`${gateway.url}/health/live`);
-        if (!response.ok) throw new Error(`health/live answered ${response.status}`);
-      },
-      30_000,
-      100,
-    );
+    let exitedEarly: ((error: Error) => void) | undefined;
+    const earlyExit = new Promise<never>((_, reject) => (exitedEarly = reject));
+    const onExit = (code: number | null) => exitedEarly?.(new Error(`gateway exited with ${code}:\n${gateway.output}`));
+    child.once('exit', onExit);
+    try {
+      await Promise.race([
+        earlyExit,
+        eventually(
+          async () => {
+            const response = await fetch(`${gateway.url}/health/live`);
+            if (!response.ok) throw new Error(`health/live answered ${response.status}`);
+          },
+          30_000,
+          100,
+        ),
+      ]);
+    } finally {
+      child.off('exit', onExit);
+    }
     return gateway;
   }
 
@@ -66,6 +76,20 @@ export class GatewayProcess {
   async get<T>(path: string): Promise<{ status: number; body: T }> {
     const response = await fetch(`${this.url}${path}`, { headers: { Authorization: `Bearer ${await userToken('root')}` } });
     return { status: response.status, body: (await response.json()) as T };
+  }
+
+  /** Resolves with the exit code and everything printed once the process ends by itself; rejects after `ms`. */
+  async exited(ms: number): Promise<{ code: number | null; output: string }> {
+    if (this.child.exitCode === null && this.child.signalCode === null) {
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`gateway still running after ${ms} ms:\n${this.output}`)), ms);
+        this.child.once('exit', () => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+    return { code: this.child.exitCode, output: this.output };
   }
 
   /** SIGKILL: no shutdown hooks, transactions cut wherever they were. */

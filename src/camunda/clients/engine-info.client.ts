@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import type { VersionDto } from '../engine-dto.js';
+import type { TelemetryDataDto, VersionDto } from '../engine-dto.js';
+import { engineIdentityOf, type EngineIdentity } from '../engine-identity.js';
 import { EngineHttp } from '../engine-http.js';
 import { enginePath } from '../engine-path.js';
 
@@ -10,5 +11,14 @@ export class EngineInfoClient {
 
   async version(): Promise<string> {
     return (await this.engine.request<VersionDto>('read engine version', { method: 'GET', url: enginePath`/version` })).version;
+  }
+
+  /** Product name and version. The telemetry data is the one place engine-rest names its product (Camunda, Operaton). */
+  async identity(): Promise<EngineIdentity> {
+    const [telemetry, version] = await Promise.all([
+      this.engine.request<TelemetryDataDto>('read engine product', { method: 'GET', url: enginePath`/telemetry/data` }),
+      this.version(),
+    ]);
+    return engineIdentityOf(telemetry.product.name, version);
   }
 }
