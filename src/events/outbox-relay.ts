@@ -145,7 +145,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
         routingKey: row.type,
         body: Buffer.from(JSON.stringify(row.payload)),
         occurredAt: row.occurredAt,
-        headers: eventHeaders(row.payload),
+        headers: eventHeaders(row.payload, row.traceContext),
       })),
     );
     const { published, rejected } = settleBatch(rows, outcomes);

@@ -135,6 +135,7 @@ export class InstanceRefresher {
   private async refreshBatch(instanceIds: string[], actor?: EventActor | null, ahead: ReadAhead = {}): Promise<Map<string, number>> {
     const outcome = await this.applier.refreshMany(instanceIds, (ids) => this.reader.readMany(ids, ahead), {
       actorOf: (id) => actor ?? this.pendingActors.actorOf(id) ?? null,
+      causeOf: () => null,
       readAsOf: readAheadSince(ahead),
     });
     if (actor) for (const id of instanceIds) this.pendingActors.settled(id);
@@ -152,7 +153,10 @@ export class InstanceRefresher {
     const ids = [...actors.keys()];
     let outcomes: Map<string, ItemOutcome<number>>;
     try {
-      const changes = await this.applier.refreshMany(ids, (batch) => this.reader.readMany(batch), { actorOf: (id) => actors.get(id) ?? null });
+      const changes = await this.applier.refreshMany(ids, (batch) => this.reader.readMany(batch), {
+        actorOf: (id) => actors.get(id) ?? null,
+        causeOf: () => null,
+      });
       outcomes = new Map(ids.map((id) => [id, { ok: true, value: changes.get(id) ?? 0 }]));
     } catch (error) {
       if (ids.length === 1 || (await this.triage.isOutage(error))) return items.map(() => ({ ok: false, error }));
