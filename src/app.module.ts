@@ -7,6 +7,7 @@ import { DatabaseModule } from './database/database.module.js';
 import { DeploymentsModule } from './deployments/deployments.module.js';
 import { EngineSupportModule } from './engine-support/engine-support.module.js';
 import { EventsModule } from './events/events.module.js';
+import { RequestContextModule } from './http/request-context.module.js';
 import { HealthModule } from './health/health.module.js';
 import { IdentityModule } from './identity/identity.module.js';
 import { IdempotencyModule } from './idempotency/idempotency.module.js';
@@ -25,6 +26,7 @@ import { WorkersModule } from './workers/workers.module.js';
 // before the workers start fetching.
 const FOUNDATION = [
   ConfigModule,
+  RequestContextModule,
   EngineSupportModule,
   DatabaseModule,
   ScheduleModule.forRoot(),
