@@ -1,6 +1,6 @@
 // The dependency rules of the README's architecture section, checked in CI (`npm run lint:deps`).
 // Folders under src/: foundations (integrations and shared plumbing) and capabilities (features).
-const FOUNDATIONS = '(camunda|commands|events|mirror|config|problem|database|http|uploads)';
+const FOUNDATIONS = '(camunda|commands|events|mirror|config|problem|database|http|logging|uploads)';
 const CAPABILITIES =
   '(audit|deployments|identity|process-definitions|process-instances|tasks|health|idempotency|incidents|messages|metrics|sync|variables|workers)';
 

@@ -6,6 +6,7 @@ import { ConfigModule } from './config/config.module.js';
 import { DatabaseModule } from './database/database.module.js';
 import { DeploymentsModule } from './deployments/deployments.module.js';
 import { EventsModule } from './events/events.module.js';
+import { RequestContextModule } from './http/request-context.module.js';
 import { HealthModule } from './health/health.module.js';
 import { IdentityModule } from './identity/identity.module.js';
 import { IdempotencyModule } from './idempotency/idempotency.module.js';
@@ -23,6 +24,7 @@ import { WorkersModule } from './workers/workers.module.js';
 // Order matters at boot: models are deployed (DeploymentsModule) before the workers start fetching.
 const FOUNDATION = [
   ConfigModule,
+  RequestContextModule,
   DatabaseModule,
   ScheduleModule.forRoot(),
   EventsModule,

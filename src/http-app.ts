@@ -8,6 +8,7 @@ import { CrossSiteRequestGuard } from './http/cross-site-request.guard.js';
 import { ParsedValuesPipe } from './http/parsed-values.pipe.js';
 import { RequestContentTypeGuard } from './http/request-content-type.guard.js';
 import { assignRequestId } from './http/request-id.js';
+import { RequestContext } from './http/request-context.js';
 import { RequestValuesGuard } from './http/request-values.guard.js';
 import { HttpMetrics } from './http/http-metrics.js';
 import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
@@ -27,7 +28,7 @@ export function configureHttpApp(app: INestApplication): INestApplication {
   // No upgrade-insecure-requests: the gateway often runs on plain HTTP behind a proxy, and /docs must load there.
   app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
   app.use(app.get(HttpMetrics).middleware);
-  app.use(assignRequestId);
+  app.use(assignRequestId(app.get(RequestContext)));
   // Before every guard: commands the guards refuse after authentication are recorded too.
   app.use(app.get(AuditRecorder).watch);
   app.useGlobalFilters(new ProblemDetailsFilter());

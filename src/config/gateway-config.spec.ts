@@ -21,6 +21,12 @@ describe('validateGatewayConfig', () => {
     });
   });
 
+  it('logs JSON unless LOG_FORMAT says text', () => {
+    expect(validateGatewayConfig({}).LOG_FORMAT).toBe('json');
+    expect(validateGatewayConfig({ LOG_FORMAT: 'text' }).LOG_FORMAT).toBe('text');
+    expect(() => validateGatewayConfig({ LOG_FORMAT: 'xml' })).toThrow('LOG_FORMAT');
+  });
+
   it('names every bad variable', () => {
     expect(() => validateGatewayConfig({ PORT: 'eighty', CAMUNDA_URL: 'not a url', WORKERS_ENABLED: 'maybe' })).toThrow(
       /PORT[\s\S]*CAMUNDA_URL[\s\S]*WORKERS_ENABLED/,

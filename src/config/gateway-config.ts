@@ -1,6 +1,7 @@
 import { plainToInstance, Transform } from 'class-transformer';
 import { CronTime } from 'cron';
 import { Role } from '../identity/caller.js';
+import type { LogFormat } from '../logging/gateway-logger.js';
 import { Optional } from '../problem/optional.js';
 import {
   ArrayMaxSize,
@@ -70,6 +71,10 @@ export class GatewayConfig {
 
   @IsIn(['fatal', 'error', 'warn', 'log', 'debug', 'verbose'])
   LOG_LEVEL = 'log';
+
+  /** `json`: one JSON object per log line, for log collectors; `text`: readable lines for local development. */
+  @IsIn(['json', 'text'])
+  LOG_FORMAT: LogFormat = 'json';
 
   @IsUrl({ protocols: ['postgres', 'postgresql'], require_tld: false, require_protocol: true })
   DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/camunda_gateway';

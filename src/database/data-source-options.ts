@@ -15,6 +15,7 @@ import { ImportProgress1764900000000 } from '../../migrations/1764900000000-impo
 import { IncidentList1764910000000 } from '../../migrations/1764910000000-incident-list.js';
 import { TaskListTenantIndexes1764920000000 } from '../../migrations/1764920000000-task-list-tenant-indexes.js';
 import { HeldEvents1765000000000 } from '../../migrations/1765000000000-held-events.js';
+import { EventRequestTrace1765100000000 } from '../../migrations/1765100000000-event-request-trace.js';
 import { CommentAuthorRecord } from '../tasks/comment-author.entity.js';
 import { OutboxRetriesDeadLetters1764200000000 } from '../../migrations/1764200000000-outbox-retries-dead-letters.js';
 import { OutboxDeadLetterRecord } from '../events/outbox-dead-letter.entity.js';
@@ -70,6 +71,7 @@ export function dataSourceOptions(databaseUrl: string): DataSourceOptions {
       IncidentList1764910000000,
       TaskListTenantIndexes1764920000000,
       HeldEvents1765000000000,
+      EventRequestTrace1765100000000,
     ],
     migrationsTableName: 'schema_migrations',
     synchronize: false,

@@ -28,6 +28,17 @@ export interface EventActor {
   kind: 'user' | 'service';
 }
 
+/**
+ * The request behind an event: the gateway request whose command caused the change, and the W3C trace context it ran
+ * in (traceparent, tracestate), so a consumer continues the trace. None for changes the sync found on its own.
+ */
+export interface EventCause {
+  /** The request's X-Request-Id; null when no request caused it (an external-task handler's events). */
+  requestId: string | null;
+  /** The trace carrier (`propagation.inject`); absent when no tracing SDK is registered. */
+  traceContext?: Record<string, string>;
+}
+
 /** An event about one process instance, before the outbox gives it an id. */
 export interface InstanceEvent {
   /** Given when the event must be idempotent (a redelivered external task); otherwise the outbox makes one. */
@@ -42,6 +53,8 @@ export interface InstanceEvent {
   tenantId: string | null;
   /** Null for changes the sync saw without a gateway command behind them. */
   actor: EventActor | null;
+  /** Null like actor, and for events the sync found without a gateway request behind them. */
+  cause: EventCause | null;
   sequence: number;
   data: Record<string, unknown>;
 }
@@ -57,5 +70,7 @@ export interface EventMessage {
   processDefinitionKey: string;
   tenantId: string | null;
   actor: EventActor | null;
+  /** The X-Request-Id of the request that caused the change; null for changes made elsewhere (Cockpit, a job). */
+  requestId: string | null;
   data: Record<string, unknown>;
 }

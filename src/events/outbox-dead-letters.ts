@@ -27,7 +27,7 @@ export class OutboxDeadLetters {
 
   async list(limit: number): Promise<DeadLetterView[]> {
     const records = await this.dataSource.getRepository(OutboxDeadLetterRecord).find({ order: { deadLetteredAt: 'ASC', position: 'ASC' }, take: limit });
-    return records.map(({ payload: _payload, position: _position, ...view }) => view);
+    return records.map(({ payload: _payload, position: _position, traceContext: _traceContext, ...view }) => view);
   }
 
   /** Re-queues one dead letter (false if there is none with that id), or all of them (the number re-queued). */
@@ -46,8 +46,8 @@ export class OutboxDeadLetters {
   private async requeue(where: string, parameters: unknown[]): Promise<number> {
     const rows: unknown[] = await this.dataSource.query(
       `WITH moved AS (DELETE FROM outbox_dead_letters ${where} RETURNING *)
-       INSERT INTO outbox_events (id, position, type, process_instance_id, sequence, payload, occurred_at, queued_at)
-       SELECT id, position, type, process_instance_id, sequence, payload, occurred_at, now() FROM moved
+       INSERT INTO outbox_events (id, position, type, process_instance_id, sequence, payload, trace_context, occurred_at, queued_at)
+       SELECT id, position, type, process_instance_id, sequence, payload, trace_context, occurred_at, now() FROM moved
        RETURNING id`,
       parameters,
     );

@@ -26,6 +26,10 @@ export class OutboxEventRecord {
   @Column({ type: 'jsonb' })
   payload!: EventMessage;
 
+  /** The W3C trace context of the request that caused the event (traceparent, tracestate), published as AMQP headers. */
+  @Column({ name: 'trace_context', type: 'jsonb', nullable: true })
+  traceContext!: Record<string, string> | null;
+
   @Column({ name: 'occurred_at', type: 'timestamptz' })
   occurredAt!: Date;
 

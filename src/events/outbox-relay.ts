@@ -2,6 +2,7 @@ import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap }
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type QueryRunner } from 'typeorm';
 import { GatewayConfig } from '../config/gateway-config.js';
+import { RequestContext } from '../http/request-context.js';
 import { AmqpPublisher } from './amqp-publisher.js';
 import { eventHeaders } from './event-headers.js';
 import { retryDelayMs, settleBatch } from './outbox-batch.js';
@@ -46,6 +47,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     private readonly publisher: AmqpPublisher,
     private readonly store: OutboxStore,
     private readonly config: GatewayConfig,
+    private readonly requests: RequestContext,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -89,13 +91,16 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   private schedule(delayMs: number): void {
     if (this.stopped || this.running) return;
     if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
-      this.timer = null;
-      this.running = this.drain().finally(() => {
-        this.running = null;
-        this.schedule(this.failures === 0 ? this.config.OUTBOX_RELAY_INTERVAL_MS : this.backoffMs());
-      });
-    }, delayMs);
+    // A request's commit kicks the relay: its loop must not go on as part of that request (log lines, traces).
+    this.timer = this.requests.outside(() =>
+      setTimeout(() => {
+        this.timer = null;
+        this.running = this.drain().finally(() => {
+          this.running = null;
+          this.schedule(this.failures === 0 ? this.config.OUTBOX_RELAY_INTERVAL_MS : this.backoffMs());
+        });
+      }, delayMs),
+    );
   }
 
   private async drain(): Promise<void> {
@@ -145,7 +150,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
         routingKey: row.type,
         body: Buffer.from(JSON.stringify(row.payload)),
         occurredAt: row.occurredAt,
-        headers: eventHeaders(row.payload),
+        headers: eventHeaders(row.payload, row.traceContext),
       })),
     );
     const { published, rejected } = settleBatch(rows, outcomes);

@@ -7,6 +7,7 @@ export interface PendingEvent {
   processInstanceId: string | null;
   type: string;
   payload: EventMessage;
+  traceContext: Record<string, string> | null;
   occurredAt: Date;
   attempts: number;
 }
@@ -28,7 +29,7 @@ export class OutboxStore {
    */
   async nextBatch(db: QueryRunner, limit: number): Promise<PendingEvent[]> {
     return (await db.query(
-      `SELECT e.id, e.process_instance_id AS "processInstanceId", e.type, e.payload, e.occurred_at AS "occurredAt", e.attempts
+      `SELECT e.id, e.process_instance_id AS "processInstanceId", e.type, e.payload, e.trace_context AS "traceContext", e.occurred_at AS "occurredAt", e.attempts
          FROM outbox_events e
         WHERE e.published_at IS NULL
           AND (e.next_attempt_at IS NULL OR e.next_attempt_at <= now())
@@ -77,8 +78,8 @@ export class OutboxStore {
     await db.query(
       `WITH moved AS (DELETE FROM outbox_events WHERE id = $1 AND published_at IS NULL RETURNING *)
        INSERT INTO outbox_dead_letters
-              (id, position, type, process_instance_id, sequence, payload, occurred_at, queued_at, attempts, first_failed_at, last_error)
-       SELECT id, position, type, process_instance_id, sequence, payload, occurred_at, queued_at, $2, coalesce(first_failed_at, now()), $3
+              (id, position, type, process_instance_id, sequence, payload, trace_context, occurred_at, queued_at, attempts, first_failed_at, last_error)
+       SELECT id, position, type, process_instance_id, sequence, payload, trace_context, occurred_at, queued_at, $2, coalesce(first_failed_at, now()), $3
          FROM moved`,
       [event.id, event.attempts, event.reason],
     );

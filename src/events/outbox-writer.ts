@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
-import type { EventMessage, InstanceEvent } from './event-types.js';
+import type { EventCause, EventMessage, InstanceEvent } from './event-types.js';
 
 /** Appends events to the outbox inside the caller's transaction, so an event exists exactly when its change does. */
 @Injectable()
@@ -54,15 +54,16 @@ export class OutboxWriter {
       processDefinitionKey: event.processDefinitionKey,
       tenantId: event.tenantId,
       actor: event.actor,
+      requestId: event.cause?.requestId ?? null,
       data: event.data,
     }));
     // One statement for any number of events; rows are inserted in the order given, so `position`, the order
     // consumers see, follows it.
     await manager.query(
-      `INSERT INTO outbox_events (id, type, process_instance_id, sequence, payload, occurred_at, held_until)
-       SELECT id, type, process_instance_id, sequence, payload, occurred_at, now() + hold_ms * interval '1 millisecond'
-       FROM unnest($1::uuid[], $2::varchar[], $3::varchar[], $4::int[], $5::jsonb[], $6::timestamptz[], $7::bigint[])
-         WITH ORDINALITY AS event (id, type, process_instance_id, sequence, payload, occurred_at, hold_ms, given)
+      `INSERT INTO outbox_events (id, type, process_instance_id, sequence, payload, trace_context, occurred_at, held_until)
+       SELECT id, type, process_instance_id, sequence, payload, trace_context, occurred_at, now() + hold_ms * interval '1 millisecond'
+       FROM unnest($1::uuid[], $2::varchar[], $3::varchar[], $4::int[], $5::jsonb[], $8::jsonb[], $6::timestamptz[], $7::bigint[])
+         WITH ORDINALITY AS event (id, type, process_instance_id, sequence, payload, trace_context, occurred_at, hold_ms, given)
        ORDER BY given`,
       [
         messages.map((message) => message.id),
@@ -72,7 +73,13 @@ export class OutboxWriter {
         messages.map((message) => JSON.stringify(message)),
         events.map((event) => event.occurredAt),
         events.map((event) => event.holdMs ?? null),
+        events.map((event) => traceContextOf(event.cause)),
       ],
     );
   }
+}
+
+/** The carrier as the column holds it: null, not `{}`, when there is no trace to continue. */
+function traceContextOf(cause: EventCause | null): string | null {
+  return cause?.traceContext && Object.keys(cause.traceContext).length > 0 ? JSON.stringify(cause.traceContext) : null;
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
+import type { RequestContext } from './request-context.js';
 
 export const REQUEST_ID_HEADER = 'X-Request-Id';
 const CALLER_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -13,9 +14,15 @@ export function requestIdFor(header: string | string[] | undefined): string {
   return typeof header === 'string' && CALLER_REQUEST_ID.test(header) ? header : randomUUID();
 }
 
-/** Names every request before any guard runs, so refusals, problems and the audit trail all carry the same id. */
-export function assignRequestId(request: IdentifiedRequest, response: Response, next: NextFunction): void {
-  request.requestId = requestIdFor(request.headers[REQUEST_ID_HEADER.toLowerCase()]);
-  response.setHeader(REQUEST_ID_HEADER, request.requestId);
-  next();
+/**
+ * Names every request before any guard runs, so refusals, problems, the audit trail, log lines and the events the
+ * request causes all carry the same id: the rest of the request runs inside its RequestContext.
+ */
+export function assignRequestId(requests: RequestContext) {
+  return (request: IdentifiedRequest, response: Response, next: NextFunction): void => {
+    const requestId = requestIdFor(request.headers[REQUEST_ID_HEADER.toLowerCase()]);
+    request.requestId = requestId;
+    response.setHeader(REQUEST_ID_HEADER, requestId);
+    requests.run(requestId, next);
+  };
 }

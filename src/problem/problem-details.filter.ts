@@ -43,12 +43,10 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const request = http.getRequest<IdentifiedRequest>();
     const response = http.getResponse<Response>();
     const problem = this.toProblem(exception, request.originalUrl ?? request.url, request.requestId);
-    if (problem.status >= 500) {
-      this.logger.error(
-        `${request.method} ${request.originalUrl} -> ${problem.status} ${problem.code}: ${problem.detail}`,
-        problem.status === 500 ? (exception as Error)?.stack : undefined,
-      );
-    }
+    const line = `${request.method} ${request.originalUrl} -> ${problem.status} ${problem.code}: ${problem.detail}`;
+    if (problem.status >= 500) this.logger.error(line, problem.status === 500 ? (exception as Error)?.stack : undefined);
+    // A refusal is the caller's to fix, not the operator's: there for whoever follows a request id down (LOG_LEVEL=debug).
+    else this.logger.debug(line);
     if (exception instanceof GatewayError) response.set(exception.headers);
     response.status(problem.status).type('application/problem+json').send(JSON.stringify(problem));
   }

@@ -1,5 +1,7 @@
-import type { EventActor } from '../events/event-types.js';
+import { EventCauses } from '../events/event-causes.js';
+import type { EventActor, EventCause } from '../events/event-types.js';
 import type { OutboxRelay } from '../events/outbox-relay.js';
+import { RequestContext } from '../http/request-context.js';
 import type { DefinitionSync } from './definition-sync.js';
 import type { FailureTriage } from './failure-triage.js';
 import type { InstanceSnapshotReader } from './instance-snapshot-reader.js';
@@ -11,20 +13,22 @@ import type { ParkedInstances } from './parked-instances.js';
 const alice = { kind: 'user', localId: 'alice' } as unknown as EventActor;
 
 /** A refresher over stand-ins: batch refreshes wait on `release`, single ones answer at once. */
+const requests = new RequestContext();
+
 function refresherWith(options: { batchFails?: boolean; failingAlone?: string; outage?: boolean } = {}) {
-  const batches: { ids: string[]; actors: (EventActor | null)[] }[] = [];
-  const alone: string[] = [];
+  const batches: { ids: string[]; actors: (EventActor | null)[]; causes: (EventCause | null)[] }[] = [];
+  const alone: { id: string; cause: EventCause | null | undefined }[] = [];
   let release!: () => void;
   const released = new Promise<void>((resolve) => (release = resolve));
   const applier = {
-    refreshMany: async (ids: string[], _read: unknown, plan: { actorOf: (id: string) => EventActor | null }) => {
-      batches.push({ ids, actors: ids.map((id) => plan.actorOf(id)) });
+    refreshMany: async (ids: string[], _read: unknown, plan: { actorOf: (id: string) => EventActor | null; causeOf: (id: string) => EventCause | null }) => {
+      batches.push({ ids, actors: ids.map((id) => plan.actorOf(id)), causes: ids.map((id) => plan.causeOf(id)) });
       if (batches.length > 1) await released;
       if (options.batchFails && ids.length > 1) throw new Error('one instance broke the batch');
       return new Map(ids.map((id) => [id, 1]));
     },
-    refresh: async (id: string) => {
-      alone.push(id);
+    refresh: async (id: string, _read: unknown, origin: { cause?: EventCause | null }) => {
+      alone.push({ id, cause: origin.cause });
       if (id === options.failingAlone) throw new Error(`${id} is broken`);
       return 2;
     },
@@ -37,6 +41,8 @@ function refresherWith(options: { batchFails?: boolean; failingAlone?: string; o
     { kick: () => undefined } as unknown as OutboxRelay,
     {} as ParkedInstances,
     { isOutage: async () => options.outage ?? false } as unknown as FailureTriage,
+    new EventCauses(requests),
+    requests,
   );
   return { refresher, batches, alone, release };
 }
@@ -63,7 +69,7 @@ describe('InstanceRefresher real-time refreshes', () => {
     const answers = ['a', 'b', 'c', 'd', 'c'].map((id) => refresher.refreshInstance(id).then(String, (error: Error) => error.message));
     release();
     await expect(Promise.all(answers)).resolves.toEqual(['1', '1', 'c is broken', '2', 'c is broken']);
-    expect(alone.sort()).toEqual(['c', 'd']);
+    expect(alone.map((refresh) => refresh.id).sort()).toEqual(['c', 'd']);
   });
 
   it('fails every caller of a batch that failed on an outage, without refreshing them one by one', async () => {
@@ -72,5 +78,34 @@ describe('InstanceRefresher real-time refreshes', () => {
     release();
     await expect(Promise.all(answers)).resolves.toEqual(['1', '1', 'one instance broke the batch', 'one instance broke the batch']);
     expect(alone).toEqual([]);
+  });
+
+  it("carries each caller's own request through a shared batch, not the request of whoever started it", async () => {
+    const { refresher, batches, alone, release } = refresherWith();
+    const ask = (requestId: string, id: string) => requests.run(requestId, () => refresher.refreshInstance(id, { actor: alice }));
+    const answers = [ask('req-a', 'a'), ask('req-b', 'b'), ask('req-c', 'c'), ask('req-d', 'd'), ask('req-c2', 'c')];
+    // Outside any request, without an actor: the events name whoever announced the change in flight, or no one.
+    requests.run('req-e', () => refresher.expectChangeBy('e', alice));
+    answers.push(refresher.refreshInstance('e'), refresher.refreshInstance('f'));
+    release();
+    await Promise.all(answers);
+    expect(batches.map((batch) => batch.ids)).toEqual([['a'], ['b'], ['c', 'd', 'e', 'f']]);
+    expect(batches.map((batch) => batch.causes)).toEqual([
+      [{ requestId: 'req-a' }],
+      [{ requestId: 'req-b' }],
+      [{ requestId: 'req-c' }, { requestId: 'req-d' }, { requestId: 'req-e' }, null],
+    ]);
+    expect(alone).toEqual([]);
+  });
+
+  it('keeps the cause per instance when a failed batch is refreshed one instance at a time', async () => {
+    const { refresher, alone, release } = refresherWith({ batchFails: true });
+    const answers = ['a', 'b', 'c', 'd'].map((id) => requests.run(`req-${id}`, () => refresher.refreshInstance(id, { actor: alice })));
+    release();
+    await Promise.all(answers);
+    expect(alone.sort((x, y) => x.id.localeCompare(y.id))).toEqual([
+      { id: 'c', cause: { requestId: 'req-c' } },
+      { id: 'd', cause: { requestId: 'req-d' } },
+    ]);
   });
 });

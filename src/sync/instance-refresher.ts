@@ -1,6 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { EventCauses } from '../events/event-causes.js';
 import type { EventActor } from '../events/event-types.js';
 import { OutboxRelay } from '../events/outbox-relay.js';
+import { RequestContext } from '../http/request-context.js';
 import { chunked, mapConcurrently } from './concurrency.js';
 import { DefinitionSync } from './definition-sync.js';
 import { FailureTriage } from './failure-triage.js';
@@ -9,7 +11,7 @@ import { InstanceSnapshotReader, readAheadSince, type ReadAhead } from './instan
 import { MirrorApplier, type RefreshOptions } from './mirror-applier.js';
 import { MirroredOpenInstances } from './mirrored-open-instances.js';
 import { ParkedInstances } from './parked-instances.js';
-import { PendingActors } from './pending-actors.js';
+import { PendingChanges, type ChangeOrigin } from './pending-changes.js';
 
 // Instances per batch refresh (one engine read, one transaction), and batches refreshed at once: a batch's engine
 // reads are a few rounds of short requests, so several batches keep the engine busy while others are written.
@@ -23,10 +25,12 @@ const SINGLE_REFRESH_CONCURRENCY = 8;
 const REAL_TIME_BATCHES_RUNNING = 2;
 const REAL_TIME_BATCH = 50;
 
-interface RealTimeRefresh {
+/** One caller's refresh, with who asked and in which request: a batch serves several callers, each keeps their own. */
+interface RealTimeRefresh extends ChangeOrigin {
   instanceId: string;
-  actor: EventActor | null;
 }
+
+const NO_ORIGIN: ChangeOrigin = { actor: null, cause: null };
 
 /** What a sync run did with a set of instances; a failure of one instance never fails the set. */
 export interface RefreshOutcome {
@@ -42,8 +46,14 @@ export interface RefreshOutcome {
 @Injectable()
 export class InstanceRefresher {
   private readonly logger = new Logger(InstanceRefresher.name);
-  private readonly pendingActors = new PendingActors();
-  private readonly realTime = new BatchingQueue<RealTimeRefresh, number>((items) => this.refreshTogether(items), REAL_TIME_BATCHES_RUNNING, REAL_TIME_BATCH);
+  private readonly pending = new PendingChanges();
+  // A batch runs in the context of the caller that happened to start it, and later ones in that one's: a batch serves
+  // several requests, so it runs as part of none, and each instance carries its own caller's cause.
+  private readonly realTime = new BatchingQueue<RealTimeRefresh, number>(
+    (items) => this.requests.outside(() => this.refreshTogether(items)),
+    REAL_TIME_BATCHES_RUNNING,
+    REAL_TIME_BATCH,
+  );
 
   constructor(
     private readonly mirroredInstances: MirroredOpenInstances,
@@ -53,18 +63,23 @@ export class InstanceRefresher {
     private readonly relay: OutboxRelay,
     private readonly parked: ParkedInstances,
     private readonly triage: FailureTriage,
+    private readonly causes: EventCauses,
+    private readonly requests: RequestContext,
   ) {}
 
   /**
    * Real-time path: called after a gateway write, before it answers, so the caller reads its own write. With an
-   * actor (eventActorOf the caller), the events this refresh writes name who made the change.
+   * actor (eventActorOf the caller), the events this refresh writes name who made the change and carry the cause of
+   * the request it runs for (its id, its trace context). Domain events (an external-task handler's) carry the cause
+   * of the code writing them: no request, the trace context if one is active. Otherwise the events name whoever
+   * announced a change in flight (expectChangeBy), or nobody.
    */
   async refreshInstance(instanceId: string, options: RefreshOptions = {}): Promise<number> {
-    const actor = options.actor ?? this.pendingActors.actorOf(instanceId) ?? null;
+    const origin = this.originFor(instanceId, options);
     const changes = options.domainEvents?.length
-      ? await this.applier.refresh(instanceId, () => this.reader.read(instanceId), { ...options, actor })
-      : await this.realTime.submit({ instanceId, actor });
-    if (options.actor) this.pendingActors.settled(instanceId);
+      ? await this.applier.refresh(instanceId, () => this.reader.read(instanceId), { ...options, ...origin })
+      : await this.realTime.submit({ instanceId, ...origin });
+    if (options.actor) this.pending.settled(instanceId);
     if (changes > 0) this.relay.kick();
     return changes;
   }
@@ -75,18 +90,22 @@ export class InstanceRefresher {
   }
 
   /**
-   * Says, just before a gateway command reaches the engine, who is changing the instance: a poll refreshing it
-   * before the command's own refresh does still names them in the events.
+   * Says, just before a gateway command reaches the engine, who is changing the instance and in which request: a
+   * poll refreshing it before the command's own refresh does still names them in the events.
    */
   expectChangeBy(instanceId: string, actor: EventActor): void {
-    this.pendingActors.expect(instanceId, actor);
+    this.pending.expect(instanceId, { actor, cause: this.causes.current() });
   }
 
-  /** Refreshes several instances in batches; returns how many events that produced. The first failure fails the call. */
+  /**
+   * Refreshes several instances in batches; returns how many events that produced. The first failure fails the call.
+   * With an actor, as refreshInstance: the events carry the cause of the request this runs for.
+   */
   async refreshInstances(instanceIds: string[], options: Pick<RefreshOptions, 'actor'> = {}): Promise<number> {
+    const origin = options.actor ? { actor: options.actor, cause: this.causes.current() } : undefined;
     let total = 0;
     await mapConcurrently(chunked(instanceIds, REFRESH_BATCH), BATCHES_IN_FLIGHT, async (batch) => {
-      for (const changes of (await this.refreshBatch(batch, options.actor)).values()) total += changes;
+      for (const changes of (await this.refreshBatch(batch, origin)).values()) total += changes;
     });
     return total;
   }
@@ -129,15 +148,18 @@ export class InstanceRefresher {
   }
 
   /**
-   * One engine read and one transaction for the whole batch; every event names the actor, or who is pending. With
-   * a read ahead, the read counts as made when that was read, so it never overwrites a newer refresh.
+   * One engine read and one transaction for the whole batch; every event names the command's origin, or who is
+   * pending on its instance. With a read ahead, the read counts as made when that was read, so it never overwrites
+   * a newer refresh.
    */
-  private async refreshBatch(instanceIds: string[], actor?: EventActor | null, ahead: ReadAhead = {}): Promise<Map<string, number>> {
+  private async refreshBatch(instanceIds: string[], origin?: ChangeOrigin, ahead: ReadAhead = {}): Promise<Map<string, number>> {
+    const originOf = (id: string) => origin ?? this.pending.originOf(id) ?? NO_ORIGIN;
     const outcome = await this.applier.refreshMany(instanceIds, (ids) => this.reader.readMany(ids, ahead), {
-      actorOf: (id) => actor ?? this.pendingActors.actorOf(id) ?? null,
+      actorOf: (id) => originOf(id).actor,
+      causeOf: (id) => originOf(id).cause,
       readAsOf: readAheadSince(ahead),
     });
-    if (actor) for (const id of instanceIds) this.pendingActors.settled(id);
+    if (origin) for (const id of instanceIds) this.pending.settled(id);
     if ([...outcome.values()].some((changes) => changes > 0)) this.relay.kick();
     return outcome;
   }
@@ -147,18 +169,23 @@ export class InstanceRefresher {
    * refreshed alone (once, however many callers asked for it), so one instance's own failure fails only its callers.
    */
   private async refreshTogether(items: RealTimeRefresh[]): Promise<ItemOutcome<number>[]> {
-    const actors = new Map<string, EventActor | null>();
-    for (const { instanceId, actor } of items) if (!actors.get(instanceId)) actors.set(instanceId, actor);
-    const ids = [...actors.keys()];
+    // An instance two callers asked for names the first that named an actor, with that caller's own request.
+    const origins = new Map<string, ChangeOrigin>();
+    for (const { instanceId, actor, cause } of items) if (!origins.get(instanceId)?.actor) origins.set(instanceId, { actor, cause });
+    const ids = [...origins.keys()];
+    const originOf = (id: string) => origins.get(id) ?? NO_ORIGIN;
     let outcomes: Map<string, ItemOutcome<number>>;
     try {
-      const changes = await this.applier.refreshMany(ids, (batch) => this.reader.readMany(batch), { actorOf: (id) => actors.get(id) ?? null });
+      const changes = await this.applier.refreshMany(ids, (batch) => this.reader.readMany(batch), {
+        actorOf: (id) => originOf(id).actor,
+        causeOf: (id) => originOf(id).cause,
+      });
       outcomes = new Map(ids.map((id) => [id, { ok: true, value: changes.get(id) ?? 0 }]));
     } catch (error) {
       if (ids.length === 1 || (await this.triage.isOutage(error))) return items.map(() => ({ ok: false, error }));
       const alone = await mapConcurrently(ids, SINGLE_REFRESH_CONCURRENCY, (id) =>
         this.applier
-          .refresh(id, () => this.reader.read(id), { actor: actors.get(id) ?? null })
+          .refresh(id, () => this.reader.read(id), originOf(id))
           .then(
             (value): ItemOutcome<number> => ({ ok: true, value }),
             (failure: unknown): ItemOutcome<number> => ({ ok: false, error: failure }),
@@ -167,6 +194,13 @@ export class InstanceRefresher {
       outcomes = new Map(ids.map((id, index) => [id, alone[index]]));
     }
     return items.map(({ instanceId }) => outcomes.get(instanceId)!);
+  }
+
+  /** Who the events of this refresh name: the command's caller and request, a domain event's writer, or who is pending. */
+  private originFor(instanceId: string, options: RefreshOptions): ChangeOrigin {
+    if (options.actor) return { actor: options.actor, cause: options.cause !== undefined ? options.cause : this.causes.current() };
+    const pending = this.pending.originOf(instanceId) ?? NO_ORIGIN;
+    return options.domainEvents?.length ? { actor: pending.actor, cause: this.causes.current() ?? pending.cause } : pending;
   }
 
   private async refreshEachIsolated(instanceIds: string[]): Promise<Map<string, number>> {

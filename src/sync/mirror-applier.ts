@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
-import { EventType, type EventActor, type InstanceEvent, type PublishedEventType } from '../events/event-types.js';
+import { EventType, type EventActor, type EventCause, type InstanceEvent, type PublishedEventType } from '../events/event-types.js';
 import { OutboxWriter } from '../events/outbox-writer.js';
 import { IncidentRecord, IncidentState } from '../mirror/incident.entity.js';
 import { InstanceState, ProcessInstanceRecord } from '../mirror/process-instance.entity.js';
@@ -29,12 +29,16 @@ export interface RefreshOptions {
   domainEvents?: DomainEvent[];
   /** The caller whose command this refresh follows; every event it writes names them. */
   actor?: EventActor | null;
+  /** The request of that command; every event it writes carries its id and trace context. */
+  cause?: EventCause | null;
 }
 
 /** What one batch refresh asks of each instance it refreshes. */
 export interface BatchRefreshOptions {
   /** Who made the change being refreshed, per instance; null when nobody known (an operator, a job). */
   actorOf: (instanceId: string) => EventActor | null;
+  /** The request behind the change, per instance (a batch serves several requests); null when none is known. */
+  causeOf: (instanceId: string) => EventCause | null;
   /**
    * When part of what the read returns was read, if before the read itself (the import's candidate index): an
    * instance refreshed since then is left as it is, its refresh knows better.
@@ -79,12 +83,14 @@ export class MirrorApplier {
   async refresh(instanceId: string, readSnapshot: () => Promise<InstanceSnapshot | null>, options: RefreshOptions = {}): Promise<number> {
     const domainEvents = options.domainEvents ?? [];
     const actor = options.actor ?? null;
+    const cause = options.cause ?? null;
     for (let read = 1; ; read += 1) {
       const readStartedAt = await this.clock.now();
       const snapshot = await readSnapshot();
       const outcome = await this.applyAll(new Map([[instanceId, snapshot]]), readStartedAt, {
         domainEventsOf: () => domainEvents,
         actorOf: () => actor,
+        causeOf: () => cause,
         stale: read < MAX_READS ? (domainEvents.length > 0 ? STALE : 0) : null,
       });
       const changes = outcome.get(instanceId)!;
@@ -118,7 +124,13 @@ export class MirrorApplier {
     const readStartedAt = await this.clock.now();
     const snapshots = await readSnapshots(instanceIds);
     const staleBefore = options.readAsOf && options.readAsOf < readStartedAt ? options.readAsOf : readStartedAt;
-    const outcome = await this.applyAll(snapshots, readStartedAt, { domainEventsOf: () => [], actorOf: options.actorOf, stale: 0, staleBefore });
+    const outcome = await this.applyAll(snapshots, readStartedAt, {
+      domainEventsOf: () => [],
+      actorOf: options.actorOf,
+      causeOf: options.causeOf,
+      stale: 0,
+      staleBefore,
+    });
     return outcome as Map<string, number>;
   }
 
@@ -129,6 +141,7 @@ export class MirrorApplier {
     plan: {
       domainEventsOf: (id: string) => DomainEvent[];
       actorOf: (id: string) => EventActor | null;
+      causeOf: (id: string) => EventCause | null;
       stale: number | typeof STALE | null;
       /** A mirror row read after this is newer than the snapshot (default: when the read began). */
       staleBefore?: Date;
@@ -161,8 +174,9 @@ export class MirrorApplier {
               plan.domainEventsOf(id).filter((event) => !event.id || !written.has(event.id)),
               readStartedAt,
               plan.actorOf(id),
+              plan.causeOf(id),
             )
-          : this.planRemoval(before, readStartedAt, plan.actorOf(id));
+          : this.planRemoval(before, readStartedAt, plan.actorOf(id), plan.causeOf(id));
         outcome.set(id, write?.events.length ?? 0);
         if (write) writes.push(write);
       }
@@ -189,6 +203,7 @@ export class MirrorApplier {
     domainEvents: DomainEvent[],
     readStartedAt: Date,
     actor: EventActor | null,
+    cause: EventCause | null,
   ): InstanceWrite {
     const now = new Date();
     // The engine tells no candidates of an ended task: it ended with those the mirror saw last, and its events say so.
@@ -249,12 +264,12 @@ export class MirrorApplier {
       .map((incident) => manager.create(IncidentRecord, { ...incident, processInstanceId: snapshot.id, lastSyncedAt: now }));
     return {
       rows: { instance, tasks, variables: variableRows, incidents: incidentRows },
-      events: sequenced(instance, before?.lastEventSequence ?? 0, changes, actor),
+      events: sequenced(instance, before?.lastEventSequence ?? 0, changes, actor, cause),
     };
   }
 
   /** Null when there is nothing to mark: the mirror never had the instance, or already holds its end. */
-  private planRemoval(mirrored: MirroredRows, readStartedAt: Date, actor: EventActor | null): InstanceWrite | null {
+  private planRemoval(mirrored: MirroredRows, readStartedAt: Date, actor: EventActor | null, cause: EventCause | null): InstanceWrite | null {
     const { instance: before, tasks: beforeTasks, incidents: beforeIncidents } = mirrored;
     if (!before || !isOpenInstance(before.state)) return null;
     const now = new Date();
@@ -290,12 +305,18 @@ export class MirrorApplier {
     });
     return {
       rows: { instance: before, tasks: openTasks, variables: null, incidents: openIncidents },
-      events: sequenced(before, previousSequence, changes, actor),
+      events: sequenced(before, previousSequence, changes, actor, cause),
     };
   }
 }
 
-function sequenced(instance: ProcessInstanceRecord, previousSequence: number, changes: ChangeEvent[], actor: EventActor | null): InstanceEvent[] {
+function sequenced(
+  instance: ProcessInstanceRecord,
+  previousSequence: number,
+  changes: ChangeEvent[],
+  actor: EventActor | null,
+  cause: EventCause | null,
+): InstanceEvent[] {
   return changes.map((change, index) => ({
     ...change,
     processInstanceId: instance.id,
@@ -303,6 +324,7 @@ function sequenced(instance: ProcessInstanceRecord, previousSequence: number, ch
     processDefinitionKey: instance.definitionKey,
     tenantId: instance.tenantId,
     actor,
+    cause,
     sequence: previousSequence + index + 1,
   }));
 }
