@@ -17,6 +17,7 @@ import { ProcessDefinitionsModule } from './process-definitions/process-definiti
 import { ProcessInstancesModule } from './process-instances/process-instances.module.js';
 import { SyncModule } from './sync/sync.module.js';
 import { TasksModule } from './tasks/tasks.module.js';
+import { TelemetryModule } from './telemetry/telemetry.module.js';
 import { UploadsModule } from './uploads/uploads.module.js';
 import { VariablesModule } from './variables/variables.module.js';
 import { WorkersModule } from './workers/workers.module.js';
@@ -24,6 +25,7 @@ import { WorkersModule } from './workers/workers.module.js';
 // Order matters at boot: models are deployed (DeploymentsModule) before the workers start fetching.
 const FOUNDATION = [
   ConfigModule,
+  TelemetryModule,
   RequestContextModule,
   DatabaseModule,
   ScheduleModule.forRoot(),
