@@ -13,4 +13,5 @@ npm run -s build
 log "Running migrations"
 npm run -s migration:run
 log "Starting the gateway on http://localhost:${PORT:-3000} (API docs: /docs)"
-exec node dist/src/main.js
+# A person reads this terminal: readable lines unless asked otherwise (the gateway's default is JSON, for collectors).
+LOG_FORMAT="${LOG_FORMAT:-text}" exec node dist/src/main.js

@@ -81,6 +81,16 @@ describe('ticket approval end to end (real engine, PostgreSQL, RabbitMQ)', () =>
       expect(Number.isNaN(Date.parse(event.body.time))).toBe(false);
     }
     expect(received.find((event) => event.routingKey === 'ticket.processed')?.body.data).toMatchObject({ ticketStatus: 'PROCESSED' });
+    // Start, claim and completion were gateway requests: their events name them, in the body and the header. The
+    // worker's own event has no request behind it, unless it was written while the completion that led to it was
+    // still in flight: then it names that command, its caller and its request alike (docs/events.md).
+    for (const event of received.slice(0, 4)) {
+      expect(event.body.requestId).toEqual(expect.any(String));
+      expect(event.headers['x-request-id']).toBe(event.body.requestId);
+    }
+    expect(new Set(received.slice(0, 4).map((event) => event.body.requestId)).size).toBe(3);
+    const processed = received.find((event) => event.routingKey === 'ticket.processed')!.body;
+    expect(processed.requestId).toBe(processed.actor ? received[3].body.requestId : null);
   });
 
   it('rejected: the process ends in the mirror without ticket.processed', async () => {

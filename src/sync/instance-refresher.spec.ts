@@ -1,5 +1,5 @@
 import { EventCauses } from '../events/event-causes.js';
-import type { EventActor, EventCause } from '../events/event-types.js';
+import { EventType, type EventActor, type EventCause } from '../events/event-types.js';
 import type { OutboxRelay } from '../events/outbox-relay.js';
 import { RequestContext } from '../http/request-context.js';
 import type { DefinitionSync } from './definition-sync.js';
@@ -106,6 +106,18 @@ describe('InstanceRefresher real-time refreshes', () => {
     expect(alone.sort((x, y) => x.id.localeCompare(y.id))).toEqual([
       { id: 'c', cause: { requestId: 'req-c' } },
       { id: 'd', cause: { requestId: 'req-d' } },
+    ]);
+  });
+
+  it("gives an external-task handler's events no request, unless a command on the instance is in flight", async () => {
+    const { refresher, alone } = refresherWith();
+    const domainEvents = [{ type: EventType.TicketProcessed, data: {} }];
+    await refresher.refreshInstance('w1', { domainEvents });
+    requests.run('req-complete', () => refresher.expectChangeBy('w2', alice));
+    await refresher.refreshInstance('w2', { domainEvents });
+    expect(alone).toEqual([
+      { id: 'w1', cause: null },
+      { id: 'w2', cause: { requestId: 'req-complete' } },
     ]);
   });
 });

@@ -70,9 +70,9 @@ export class InstanceRefresher {
   /**
    * Real-time path: called after a gateway write, before it answers, so the caller reads its own write. With an
    * actor (eventActorOf the caller), the events this refresh writes name who made the change and carry the cause of
-   * the request it runs for (its id, its trace context). Domain events (an external-task handler's) carry the cause
-   * of the code writing them: no request, the trace context if one is active. Otherwise the events name whoever
-   * announced a change in flight (expectChangeBy), or nobody.
+   * the request it runs for (its id, its trace context). Otherwise the events name whoever announced a change in
+   * flight (expectChangeBy) with their request, or else, for domain events (an external-task handler's), the cause of
+   * the code writing them (no request; the trace context if one is active), or nobody.
    */
   async refreshInstance(instanceId: string, options: RefreshOptions = {}): Promise<number> {
     const origin = this.originFor(instanceId, options);
@@ -198,9 +198,11 @@ export class InstanceRefresher {
 
   /** Who the events of this refresh name: the command's caller and request, a domain event's writer, or who is pending. */
   private originFor(instanceId: string, options: RefreshOptions): ChangeOrigin {
-    if (options.actor) return { actor: options.actor, cause: options.cause !== undefined ? options.cause : this.causes.current() };
-    const pending = this.pending.originOf(instanceId) ?? NO_ORIGIN;
-    return options.domainEvents?.length ? { actor: pending.actor, cause: this.causes.current() ?? pending.cause } : pending;
+    if (options.actor) return { actor: options.actor, cause: this.causes.current() };
+    // A command in flight on the instance names its caller and request together, as for any refresh.
+    const pending = this.pending.originOf(instanceId);
+    if (pending) return pending;
+    return options.domainEvents?.length ? { actor: null, cause: this.causes.current() } : NO_ORIGIN;
   }
 
   private async refreshEachIsolated(instanceIds: string[]): Promise<Map<string, number>> {

@@ -57,6 +57,11 @@ export class GatewayProcess {
     return gateway;
   }
 
+  /** Every line the process wrote to stdout and stderr so far. */
+  get logLines(): string[] {
+    return this.output.split('\n').filter((line) => line.trim() !== '');
+  }
+
   get pid(): number {
     return this.child.pid!;
   }
