@@ -11,6 +11,7 @@ import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BatchSpanProcessor, NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import type { GatewayConfig } from '../config/gateway-config.js';
+import { RequestContext } from '../http/request-context.js';
 
 export type TracingSettings = Pick<GatewayConfig, 'OTEL_EXPORTER_OTLP_ENDPOINT' | 'OTEL_SERVICE_NAME'>;
 
@@ -61,8 +62,20 @@ function withSlash(url: string): string {
 /** The SDK is silent by default: a collector it cannot reach (failed exports) would go unnoticed. */
 function reportSdkProblems(): void {
   const logger = new Logger('Tracing');
+  // The export timer runs in the context of whichever request ended the batch's first span: not that request's line.
+  const requests = new RequestContext();
   const quiet = () => undefined;
   const warn = (message: string, ...args: unknown[]) =>
-    logger.warn([message, ...args.map((arg) => (arg instanceof Error ? arg.message : String(arg)))].join(' '));
+    requests.outside(() => logger.warn([errorMessage(message), ...args.map((arg) => (arg instanceof Error ? arg.message : String(arg)))].join(' ')));
   diag.setLogger({ error: warn, warn, info: quiet, debug: quiet, verbose: quiet }, DiagLogLevel.WARN);
+}
+
+/** The SDK's error handler passes an error serialized to JSON, stack and all; its message is what an operator reads. */
+function errorMessage(message: string): string {
+  try {
+    const parsed = JSON.parse(message) as { message?: unknown };
+    return typeof parsed.message === 'string' ? parsed.message : message;
+  } catch {
+    return message;
+  }
 }
