@@ -44,6 +44,14 @@ module.exports = {
       to: { path: '^node_modules/amqplib/' },
     },
     {
+      name: 'opentelemetry-sdk-only-in-telemetry',
+      comment:
+        'The SDK, its exporter and instrumentations are started in src/telemetry/ (before the app loads, see main.ts); elsewhere only @opentelemetry/api (and core for suppressTracing) is used.',
+      severity: 'error',
+      from: { pathNot: '^src/telemetry/' },
+      to: { path: '^node_modules/@opentelemetry/(sdk-|exporter-|instrumentation|resources)' },
+    },
+    {
       name: 'no-circular',
       comment: 'A cycle means two modules cannot be understood, tested or changed apart.',
       severity: 'error',

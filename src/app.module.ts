@@ -18,6 +18,7 @@ import { ProcessDefinitionsModule } from './process-definitions/process-definiti
 import { ProcessInstancesModule } from './process-instances/process-instances.module.js';
 import { SyncModule } from './sync/sync.module.js';
 import { TasksModule } from './tasks/tasks.module.js';
+import { TelemetryModule } from './telemetry/telemetry.module.js';
 import { UploadsModule } from './uploads/uploads.module.js';
 import { VariablesModule } from './variables/variables.module.js';
 import { WorkersModule } from './workers/workers.module.js';
@@ -26,6 +27,7 @@ import { WorkersModule } from './workers/workers.module.js';
 // before the workers start fetching.
 const FOUNDATION = [
   ConfigModule,
+  TelemetryModule,
   RequestContextModule,
   EngineSupportModule,
   DatabaseModule,

@@ -1,30 +1,38 @@
 import 'reflect-metadata';
 import { Logger, type LogLevel } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { AppModule, WorkerAppModule } from './app.module.js';
 import { GatewayConfig, GatewayRole, validateGatewayConfig } from './config/gateway-config.js';
-import { configureHttpApp } from './http-app.js';
-import { GatewayLogger, type LogFormat } from './logging/gateway-logger.js';
+import { redactUrl } from './config/redact-url.js';
+import { GatewayLogger } from './logging/gateway-logger.js';
 
 const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
 
 async function bootstrap(): Promise<void> {
   // Validated before Nest starts, so a bad value stops the boot with one clear message and no stack trace.
-  let logLevel: string;
-  let logFormat: LogFormat;
-  let role: GatewayRole;
+  let settings: GatewayConfig;
   try {
-    ({ LOG_LEVEL: logLevel, LOG_FORMAT: logFormat, GATEWAY_ROLE: role } = validateGatewayConfig(process.env));
+    settings = validateGatewayConfig(process.env);
   } catch (error) {
     bootFailure(`camunda-gateway cannot start. ${(error as Error).message}`);
   }
+  // Tracing starts before the application is loaded: its hooks instrument only modules imported after it (Nest's
+  // express, pg, amqplib, node:http), so the application comes in by dynamic import below, never statically here.
+  const tracing = settings.OTEL_TRACES_EXPORTER === 'otlp' ? (await import('./telemetry/tracing.js')).startTracing(settings) : null;
+  const [{ NestFactory }, { AppModule, WorkerAppModule }, { configureHttpApp }, { TracingShutdown }] = await Promise.all([
+    import('@nestjs/core'),
+    import('./app.module.js'),
+    import('./http-app.js'),
+    import('./telemetry/tracing-shutdown.js'),
+  ]);
+  const role = settings.GATEWAY_ROLE;
   const app = await NestFactory.create(role === GatewayRole.Worker ? WorkerAppModule : AppModule, {
-    logger: new GatewayLogger(logFormat, LEVELS.slice(0, LEVELS.indexOf(logLevel as LogLevel) + 1)),
+    logger: new GatewayLogger(settings.LOG_FORMAT, LEVELS.slice(0, LEVELS.indexOf(settings.LOG_LEVEL as LogLevel) + 1)),
   });
+  if (tracing) app.get(TracingShutdown).track(tracing);
   configureHttpApp(app);
   const config = app.get(GatewayConfig);
   await app.listen(config.PORT);
-  new Logger('Bootstrap').log(`camunda-gateway (${role}) listening on http://localhost:${config.PORT} (API docs at /docs)`);
+  const traced = tracing ? `; traces to ${redactUrl(settings.OTEL_EXPORTER_OTLP_ENDPOINT)}` : '';
+  new Logger('Bootstrap').log(`camunda-gateway (${role}) listening on http://localhost:${config.PORT} (API docs at /docs)${traced}`);
 }
 
 /** Logged in the format asked for even when the configuration is what failed (then JSON unless it says text). */

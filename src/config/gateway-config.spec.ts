@@ -27,6 +27,16 @@ describe('validateGatewayConfig', () => {
     expect(() => validateGatewayConfig({ LOG_FORMAT: 'xml' })).toThrow('LOG_FORMAT');
   });
 
+  it('traces only when OTEL_TRACES_EXPORTER says otlp, to an OTLP/HTTP JSON endpoint', () => {
+    expect(validateGatewayConfig({})).toMatchObject({ OTEL_TRACES_EXPORTER: 'none', OTEL_SERVICE_NAME: 'camunda-gateway' });
+    expect(
+      validateGatewayConfig({ OTEL_TRACES_EXPORTER: 'otlp', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318', OTEL_SERVICE_NAME: 'gw-eu' }),
+    ).toMatchObject({ OTEL_TRACES_EXPORTER: 'otlp', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318', OTEL_SERVICE_NAME: 'gw-eu' });
+    expect(() => validateGatewayConfig({ OTEL_TRACES_EXPORTER: 'jaeger' })).toThrow('OTEL_TRACES_EXPORTER');
+    expect(() => validateGatewayConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4318' })).toThrow('OTEL_EXPORTER_OTLP_ENDPOINT');
+    expect(() => validateGatewayConfig({ OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' })).toThrow('OTEL_EXPORTER_OTLP_PROTOCOL');
+  });
+
   it('names every bad variable', () => {
     expect(() => validateGatewayConfig({ PORT: 'eighty', CAMUNDA_URL: 'not a url', WORKERS_ENABLED: 'maybe' })).toThrow(
       /PORT[\s\S]*CAMUNDA_URL[\s\S]*WORKERS_ENABLED/,

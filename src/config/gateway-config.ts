@@ -76,6 +76,26 @@ export class GatewayConfig {
   @IsIn(['json', 'text'])
   LOG_FORMAT: LogFormat = 'json';
 
+  /**
+   * `otlp` turns tracing on (OpenTelemetry, exported over OTLP/HTTP JSON); `none`, the default, leaves the SDK
+   * unloaded. The standard variable, but off by default: an unset one must not send spans to a collector nobody runs.
+   */
+  @IsIn(['none', 'otlp'])
+  OTEL_TRACES_EXPORTER: 'none' | 'otlp' = 'none';
+
+  /** The collector's OTLP/HTTP base URL; spans go to `<endpoint>/v1/traces`, as the standard says. */
+  @IsUrl({ protocols: ['http', 'https'], require_tld: false, require_protocol: true })
+  OTEL_EXPORTER_OTLP_ENDPOINT = 'http://localhost:4318';
+
+  /** Only OTLP/HTTP JSON is shipped; another protocol asked for is refused rather than silently not used. */
+  @IsIn(['http/json'])
+  OTEL_EXPORTER_OTLP_PROTOCOL = 'http/json';
+
+  @IsString()
+  @MinLength(1)
+  @MaxLength(255)
+  OTEL_SERVICE_NAME = 'camunda-gateway';
+
   @IsUrl({ protocols: ['postgres', 'postgresql'], require_tld: false, require_protocol: true })
   DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/camunda_gateway';
 

@@ -1,4 +1,6 @@
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { context, propagation, ROOT_CONTEXT, trace, type Context } from '@opentelemetry/api';
+import { suppressTracing } from '@opentelemetry/core';
 import { connect, type ChannelModel, type ConfirmChannel } from 'amqplib';
 import { hostname } from 'node:os';
 import { GatewayConfig } from '../config/gateway-config.js';
@@ -9,6 +11,7 @@ export interface OutgoingMessage {
   routingKey: string;
   body: Buffer;
   occurredAt: Date;
+  /** Also the trace carrier: traceparent and tracestate of the request that caused the event, when one did. */
   headers: Record<string, string>;
 }
 
@@ -125,8 +128,10 @@ export class AmqpPublisher implements OnApplicationShutdown {
       headers: message.headers,
     };
     try {
-      const accepted = session.channel.publish(this.config.EVENTS_EXCHANGE, message.routingKey, message.body, options, (error: Error | null | undefined) =>
-        settle(error ?? null),
+      const accepted = context.with(publishContext(message.headers), () =>
+        session.channel.publish(this.config.EVENTS_EXCHANGE, message.routingKey, message.body, options, (error: Error | null | undefined) =>
+          settle(error ?? null),
+        ),
       );
       return { confirm, accepted };
     } catch (error) {
@@ -212,4 +217,16 @@ export class AmqpPublisher implements OnApplicationShutdown {
     clearTimeout(timer);
     if (!answered) (connection.connection as unknown as { stream?: { destroy(): void } }).stream?.destroy();
   }
+}
+
+/**
+ * The trace a message's publish belongs to: the one its headers carry (the request that caused the event), so the
+ * amqplib instrumentation's publish span is a child of that request and the traceparent it writes over the stored one
+ * is still that request's trace. An event no traced request caused (the poll's, the import's) publishes untraced, as
+ * before, rather than as a trace of its own per event; without an SDK all of this is a no-op and the headers go out
+ * as stored.
+ */
+function publishContext(headers: Record<string, string>): Context {
+  const caused = propagation.extract(ROOT_CONTEXT, headers);
+  return trace.getSpanContext(caused) ? caused : suppressTracing(ROOT_CONTEXT);
 }

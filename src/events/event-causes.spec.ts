@@ -61,6 +61,11 @@ describe('EventCauses', () => {
       });
     });
 
+    it('RequestContext.outside leaves the trace as well as the request: a shared batch or the relay causes nothing', () => {
+      const cause = context.with(trace.setSpanContext(ROOT_CONTEXT, span), () => requests.run('req-3', () => requests.outside(() => causes.current())));
+      expect(cause).toBeNull();
+    });
+
     it('outside a request (an external-task handler in a span): the trace alone', () => {
       expect(context.with(trace.setSpanContext(ROOT_CONTEXT, span), () => causes.current())).toEqual({
         requestId: null,

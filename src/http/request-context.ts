@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { context, ROOT_CONTEXT } from '@opentelemetry/api';
 import { AsyncLocalStorage } from 'node:async_hooks';
 
 interface RequestState {
@@ -21,10 +22,12 @@ export class RequestContext {
 
   /**
    * Runs `work` outside any request: for loops that a request only wakes (the outbox relay, the refresh batches),
-   * which would otherwise carry the first waking request's id in everything they do from then on.
+   * which would otherwise carry the first waking request's id in everything they do from then on. Outside its trace
+   * too (OpenTelemetry keeps the active span in a store of its own): a shared batch's engine and database spans are
+   * no single request's, and the relay's publishes continue each event's own trace instead.
    */
   outside<T>(work: () => T): T {
-    return storage.exit(work);
+    return storage.exit(() => context.with(ROOT_CONTEXT, work));
   }
 
   /** The id of the request this code runs for; undefined outside any request. */
