@@ -1,22 +1,27 @@
 # camunda-gateway: one image for the API (GATEWAY_ROLE=api), the workers (GATEWAY_ROLE=worker) and the migrations
 # (command: node node_modules/typeorm/cli.js migration:run -d dist/src/database/data-source.js).
-# Build: docker build -t camunda-gateway .
+# Build: docker build -t camunda-gateway .  Without Docker Hub: bash scripts/container-image.sh build (podman, on a
+# base made locally and passed as NODE_IMAGE).
 
-FROM node:20.20-bookworm-slim AS build
+ARG NODE_IMAGE=node:20.20-bookworm-slim
+
+FROM ${NODE_IMAGE} AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --no-audit --no-fund
+# npm ls: npm 10.8 can exit 0 after failing every fetch ("Exit handler never called!") with an empty node_modules,
+# and a layer cached that way would stay broken.
+RUN npm ci --no-audit --no-fund && npm ls >/dev/null
 COPY tsconfig.json tsconfig.build.json nest-cli.json ./
 COPY src ./src
 COPY migrations ./migrations
 RUN npm run build
 
-FROM node:20.20-bookworm-slim AS production-dependencies
+FROM ${NODE_IMAGE} AS production-dependencies
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+RUN npm ci --omit=dev --no-audit --no-fund && npm ls --omit=dev >/dev/null && npm cache clean --force
 
-FROM node:20.20-bookworm-slim
+FROM ${NODE_IMAGE}
 ENV NODE_ENV=production PORT=3000
 WORKDIR /app
 COPY --from=production-dependencies /app/node_modules ./node_modules

@@ -1,7 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseAllDocuments } from 'yaml';
+import { parseAllDocuments, parseDocument } from 'yaml';
+import { GatewayConfig, validateGatewayConfig } from '../src/config/gateway-config.js';
 
 // The Kubernetes manifests in deploy/k8s, checked against the Kubernetes API schemas (kubernetes-models, generated
 // from Kubernetes' OpenAPI document) and against what running the gateway needs. No cluster is involved.
@@ -115,5 +117,89 @@ describe('Kubernetes manifests (deploy/k8s)', () => {
     const config = baseManifests.find((manifest) => manifest.kind === 'ConfigMap') as unknown as { data: Record<string, string> };
     expect(Object.keys(secret.stringData).sort()).toEqual(['CAMUNDA_PASSWORD', 'CAMUNDA_USER', 'DATABASE_URL', 'RABBITMQ_URL']);
     expect(Object.keys(config.data).filter((key) => /PASSWORD|SECRET|DATABASE_URL|RABBITMQ_URL/.test(key))).toEqual([]);
+  });
+});
+
+// docker-compose.camunda.yml, for machines with Docker (none here): checked by dclint, which validates it against the
+// Compose specification's JSON schema and its correctness rules (.dclintrc.yml), and against what the stack needs.
+const COMPOSE = 'docker-compose.camunda.yml';
+
+interface ComposeService {
+  build?: string;
+  image?: string;
+  command?: string[];
+  environment?: Record<string, string>;
+  volumes?: string[];
+  depends_on?: Record<string, { condition: string }>;
+  healthcheck?: { test: string[] };
+}
+
+function dclint(file: string): { status: number; output: string } {
+  try {
+    return { status: 0, output: execFileSync('node_modules/.bin/dclint', [file], { encoding: 'utf8', stdio: 'pipe' }).trim() };
+  } catch (error) {
+    const failed = error as { status: number; stdout: string; stderr: string };
+    return { status: failed.status, output: `${failed.stdout}${failed.stderr}` };
+  }
+}
+
+describe('the Compose stack (docker-compose.camunda.yml)', () => {
+  const services = (parseDocument(readFileSync(COMPOSE, 'utf8')).toJS() as { services: Record<string, ComposeService> }).services;
+
+  it('conforms to the Compose specification (dclint)', () => {
+    expect(dclint(COMPOSE)).toEqual({ status: 0, output: '' });
+  });
+
+  it('the check refuses what the specification forbids', () => {
+    const directory = mkdtempSync(join(tmpdir(), 'compose-'));
+    try {
+      const broken = join(directory, 'docker-compose.yml');
+      writeFileSync(broken, readFileSync(COMPOSE, 'utf8').replace('condition: service_completed_successfully', 'condition: service_done'));
+      const result = dclint(broken);
+      expect(result.status).not.toBe(0);
+      expect(result.output).toMatch(/invalid-schema/);
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
+    }
+  });
+
+  it('brings up the whole stack: the gateway once the migrations ran and everything it talks to is healthy', () => {
+    expect(Object.keys(services).sort()).toEqual(['camunda', 'gateway', 'keycloak', 'migrations', 'postgres', 'rabbitmq']);
+    for (const [name, service] of Object.entries(services)) {
+      if (name !== 'migrations') expect({ name, healthcheck: service.healthcheck?.test.length }).toEqual({ name, healthcheck: expect.any(Number) });
+    }
+    expect(services.gateway.depends_on).toEqual({
+      migrations: { condition: 'service_completed_successfully' },
+      camunda: { condition: 'service_healthy' },
+      rabbitmq: { condition: 'service_healthy' },
+      keycloak: { condition: 'service_healthy' },
+    });
+    expect(services.migrations.depends_on).toEqual({ postgres: { condition: 'service_healthy' } });
+    expect(services.gateway.build).toBe('.');
+    expect(services.migrations.build).toBe('.');
+  });
+
+  it('runs the migrations as the Kubernetes Job does, on the database the gateway uses and PostgreSQL creates', () => {
+    const job = baseManifests.find((manifest) => manifest.kind === 'Job')!;
+    const jobContainer = (job.spec!.template as { spec: { containers: { command: string[] }[] } }).spec.containers[0];
+    expect(services.migrations.command).toEqual(jobContainer.command);
+    const database = services.gateway.environment!.DATABASE_URL;
+    expect(services.migrations.environment!.DATABASE_URL).toBe(database);
+    expect(readFileSync('deploy/postgres/create-gateway-databases.sql', 'utf8')).toContain(`CREATE DATABASE ${new URL(database).pathname.slice(1)};`);
+  });
+
+  it('configures the gateway with settings it knows and accepts, and the issuer the Keycloak service names', () => {
+    const environment = services.gateway.environment!;
+    const known = Object.keys(new GatewayConfig());
+    expect(Object.keys(environment).filter((name) => !known.includes(name))).toEqual([]);
+    expect(() => validateGatewayConfig(environment)).not.toThrow();
+
+    const keycloak = services.keycloak;
+    const realmFile = 'deploy/keycloak/camunda-gateway-realm.json';
+    const realm = (JSON.parse(readFileSync(realmFile, 'utf8')) as { realm: string }).realm;
+    expect(keycloak.volumes).toContain(`./${realmFile}:/opt/keycloak/data/import/camunda-gateway-realm.json:ro`);
+    expect(keycloak.command).toEqual(expect.arrayContaining(['start-dev', '--import-realm']));
+    expect(environment.AUTH_ISSUER).toBe(`${keycloak.environment!.KC_HOSTNAME}/realms/${realm}`);
+    expect(environment.AUTH_JWKS_URI).toBe(`http://keycloak:8180/realms/${realm}/protocol/openid-connect/certs`);
   });
 });
