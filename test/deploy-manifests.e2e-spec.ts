@@ -112,6 +112,21 @@ describe('Kubernetes manifests (deploy/k8s)', () => {
     }
   });
 
+  it('configures each Deployment with settings the gateway knows and accepts (ConfigMap, Secret, its own env)', () => {
+    const secret = baseManifests.find((manifest) => manifest.kind === 'Secret') as unknown as { stringData: Record<string, string> };
+    const config = baseManifests.find((manifest) => manifest.kind === 'ConfigMap') as unknown as { data: Record<string, string> };
+    const known = Object.keys(new GatewayConfig());
+    for (const deployment of deployments(baseManifests)) {
+      const own = Object.fromEntries((template(deployment).spec.containers[0].env ?? []).map((variable) => [variable.name, variable.value ?? '']));
+      const environment = { ...config.data, ...secret.stringData, ...own };
+      expect({ deployment: deployment.metadata.name, unknown: Object.keys(environment).filter((name) => !known.includes(name)) }).toEqual({
+        deployment: deployment.metadata.name,
+        unknown: [],
+      });
+      expect(() => validateGatewayConfig(environment)).not.toThrow();
+    }
+  });
+
   it('keeps credentials in the Secret only: engine, database and broker', () => {
     const secret = baseManifests.find((manifest) => manifest.kind === 'Secret') as unknown as { stringData: Record<string, string> };
     const config = baseManifests.find((manifest) => manifest.kind === 'ConfigMap') as unknown as { data: Record<string, string> };
