@@ -1,10 +1,10 @@
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import { eventually } from './support/eventually.js';
+import { freePort } from './support/gateway-process.js';
 import { userToken } from './support/keycloak.js';
 import { testEnv } from './support/test-env.js';
 
@@ -31,14 +31,6 @@ async function podmanResult(...args: string[]): Promise<{ code: number; output: 
     const failed = error as { code?: number; stdout?: string; stderr?: string };
     return { code: failed.code ?? -1, output: `${failed.stdout ?? ''}${failed.stderr ?? ''}` };
   }
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 async function adminQuery(sql: string, databaseUrl = testEnv.databaseUrl): Promise<pg.QueryResult> {

@@ -4,7 +4,8 @@ import { eventually } from './eventually.js';
 import { userToken } from './keycloak.js';
 import { testEnv } from './test-env.js';
 
-async function freePort(): Promise<number> {
+/** A TCP port nothing listens on right now. */
+export async function freePort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as { port: number };
