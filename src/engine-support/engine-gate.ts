@@ -20,6 +20,7 @@ export class EngineGate implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(EngineGate.name);
   private known: EngineIdentity | null = null;
   private recheck: NodeJS.Timeout | null = null;
+  private stopped = false;
 
   constructor(private readonly engineInfo: EngineInfoClient) {}
 
@@ -39,11 +40,14 @@ export class EngineGate implements OnModuleInit, OnApplicationShutdown {
   }
 
   onApplicationShutdown(): void {
+    this.stopped = true;
     if (this.recheck) clearTimeout(this.recheck);
     this.recheck = null;
   }
 
   private askAgainLater(): void {
+    // An answer still on its way when the gateway stopped must not schedule another question.
+    if (this.stopped) return;
     this.recheck = setTimeout(() => {
       this.recheck = null;
       this.engineInfo.identity().then(
