@@ -129,7 +129,10 @@ export class GatewayConfig {
   @Max(3_600_000)
   SYNC_INTERVAL_MS = 500;
 
-  /** How far back each incremental poll looks again, so rows committed late with an older timestamp are not missed. */
+  /**
+   * How late a row may commit after its timestamp and still be found by the polls: one poll per overlap looks back
+   * this far (the others one second), so such a row reaches the mirror at most this much later.
+   */
   @Transform(toInt)
   @IsInt()
   @Min(0)

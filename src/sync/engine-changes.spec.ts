@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import type { EngineUserOperation } from '../camunda/camunda.models.js';
 import type { HistoryClient } from '../camunda/clients/history.client.js';
 import type { BulkFollowUp } from './bulk-follow-up.js';
@@ -6,6 +7,7 @@ import { MirroredChanges } from './mirrored-changes.js';
 import type { InstanceSnapshot, TaskSnapshot } from './instance-snapshot.js';
 import { InstanceState } from '../mirror/process-instance.entity.js';
 import type { UpdatedTasks } from './updated-tasks.js';
+import type { GatewayConfig } from '../config/gateway-config.js';
 
 describe('EngineChanges', () => {
   const none = async () => [];
@@ -17,6 +19,7 @@ describe('EngineChanges', () => {
     listUserOperations: none,
   };
   const noUpdatedTasks = { since: none } as unknown as UpdatedTasks;
+  const config = { SYNC_OVERLAP_MS: 5_000 } as GatewayConfig;
   const noBulk = { batchEndedSince: async () => null, instancesToRefresh: async () => new Set<string>() } as unknown as BulkFollowUp;
 
   it('reads every user operation since the position, past any page size', async () => {
@@ -26,7 +29,7 @@ describe('EngineChanges', () => {
       listUserOperations: async ({ firstResult, maxResults }: { firstResult: number; maxResults: number }) =>
         operations.slice(firstResult, firstResult + maxResults),
     } as unknown as HistoryClient;
-    const changes = await new EngineChanges(history, noUpdatedTasks, noBulk, new MirroredChanges()).since(new Date(0));
+    const changes = await new EngineChanges(history, noUpdatedTasks, noBulk, new MirroredChanges(), config).since(new Date(0));
     expect(changes.instanceIds.size).toBe(5_200);
     expect(changes.instanceIds.has('p5199')).toBe(true);
     expect(changes.definitionsChanged).toBe(false);
@@ -43,7 +46,7 @@ describe('EngineChanges', () => {
       },
     } as unknown as BulkFollowUp;
     const history = { ...quietHistory, listUserOperations: async () => [suspendByDefinition] } as unknown as HistoryClient;
-    const changes = await new EngineChanges(history, noUpdatedTasks, bulk, new MirroredChanges()).since(new Date(0));
+    const changes = await new EngineChanges(history, noUpdatedTasks, bulk, new MirroredChanges(), config).since(new Date(0));
     expect([...changes.instanceIds].sort()).toEqual(['p1', 'p2']);
     expect(asked).toEqual([{ operations: [suspendByDefinition], batchEnded: true }]);
   });
@@ -53,7 +56,7 @@ describe('EngineChanges', () => {
     const later = { id: 'op2', operationId: 'op2', entityType: 'Task', processInstanceId: 'p2', processDefinitionId: null };
     let entries = [claim];
     const history = { ...quietHistory, listUserOperations: async () => entries } as unknown as HistoryClient;
-    const changes = new EngineChanges(history, noUpdatedTasks, noBulk, new MirroredChanges());
+    const changes = new EngineChanges(history, noUpdatedTasks, noBulk, new MirroredChanges(), config);
     const first = await changes.since(new Date(0));
     expect([...first.instanceIds]).toEqual(['p1']);
     // Not settled (the refresh failed): the next poll refreshes it again.
@@ -63,16 +66,39 @@ describe('EngineChanges', () => {
     const next = await changes.since(new Date(0));
     expect([...next.instanceIds]).toEqual(['p2']);
     next.settle();
-    // Out of the window and back (a cursor that never moves back cannot do this): new again, so nothing is lost.
+    // Out of the window and back within the time a later window can reach: still settled, not refreshed again.
     entries = [];
     (await changes.since(new Date(0))).settle();
     entries = [claim];
-    expect([...(await changes.since(new Date(0))).instanceIds]).toEqual(['p1']);
+    expect([...(await changes.since(new Date(0))).instanceIds]).toEqual([]);
+  });
+
+  it('forgets settled changes once no poll window can list them again, so memory stays bounded', async () => {
+    const claim = { id: 'op1', operationId: 'op1', entityType: 'Task', processInstanceId: 'p1', processDefinitionId: null };
+    let entries = [claim];
+    const history = { ...quietHistory, listUserOperations: async () => entries } as unknown as HistoryClient;
+    const changes = new EngineChanges(history, noUpdatedTasks, noBulk, new MirroredChanges(), config);
+    jest.useFakeTimers({ now: 0, doNotFake: ['setImmediate', 'nextTick', 'queueMicrotask'] });
+    try {
+      (await changes.since(new Date(0))).settle();
+      entries = [];
+      jest.setSystemTime(2 * 5_000 + 60_000);
+      (await changes.since(new Date(0))).settle();
+      entries = [claim];
+      expect([...(await changes.since(new Date(0))).instanceIds]).toEqual([]);
+      entries = [];
+      jest.setSystemTime(2 * 5_000 + 60_001);
+      (await changes.since(new Date(0))).settle();
+      entries = [claim];
+      expect([...(await changes.since(new Date(0))).instanceIds]).toEqual(['p1']);
+    } finally {
+      jest.useRealTimers();
+    }
   });
 
   it('counts a task update the engine gives no time for as new in every poll', async () => {
     const updated = { since: async () => [{ id: 't1', processInstanceId: 'p1', assignee: 'mary', lastUpdated: null }] } as unknown as UpdatedTasks;
-    const changes = new EngineChanges(quietHistory as unknown as HistoryClient, updated, noBulk, new MirroredChanges());
+    const changes = new EngineChanges(quietHistory as unknown as HistoryClient, updated, noBulk, new MirroredChanges(), config);
     (await changes.since(new Date(0))).settle();
     expect([...(await changes.since(new Date(0))).instanceIds]).toEqual(['p1']);
   });
@@ -86,7 +112,7 @@ describe('EngineChanges', () => {
         return new Set(batchEnded ? ['p1'] : []);
       },
     } as unknown as BulkFollowUp;
-    const changes = new EngineChanges(quietHistory as unknown as HistoryClient, noUpdatedTasks, bulk, new MirroredChanges());
+    const changes = new EngineChanges(quietHistory as unknown as HistoryClient, noUpdatedTasks, bulk, new MirroredChanges(), config);
     (await changes.since(new Date(0))).settle();
     expect([...(await changes.since(new Date(0))).instanceIds]).toEqual([]);
     expect(asked).toEqual([true, false]);
@@ -102,11 +128,11 @@ describe('EngineChanges', () => {
       listHistoricTasks: async ({ startedAfter }: { startedAfter?: Date }) => (startedAfter ? [{ id: 't1', processInstanceId: 'p1' }] : []),
       listInstancesWithVariableUpdates: async () => [{ id: 'd1', processInstanceId: 'p4' }],
     } as unknown as HistoryClient;
-    const changes = await new EngineChanges(history, noUpdatedTasks, noBulk, mirrored).since(new Date(0));
+    const changes = await new EngineChanges(history, noUpdatedTasks, noBulk, mirrored, config).since(new Date(0));
     expect([...changes.instanceIds].sort()).toEqual(['p2', 'p3', 'p4']);
     // A variable update on the instance already read is refreshed: its snapshot cannot say which update it held.
     mirrored.record([snapshotOf('p4', { ended: false })]);
-    expect([...(await new EngineChanges(history, noUpdatedTasks, noBulk, mirrored).since(new Date(0))).instanceIds]).toContain('p4');
+    expect([...(await new EngineChanges(history, noUpdatedTasks, noBulk, mirrored, config).since(new Date(0))).instanceIds]).toContain('p4');
   });
 });
 

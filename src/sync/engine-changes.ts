@@ -1,8 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { allPages } from '../camunda/all-pages.js';
 import { HistoryClient } from '../camunda/clients/history.client.js';
+import { GatewayConfig } from '../config/gateway-config.js';
 import { BulkFollowUp } from './bulk-follow-up.js';
 import { changeKey, MirroredChanges } from './mirrored-changes.js';
+import { lookBackMs } from './poll-windows.js';
 import { UpdatedTasks } from './updated-tasks.js';
 
 const DEFINITION_ENTITIES = new Set(['Deployment', 'ProcessDefinition']);
@@ -14,13 +16,36 @@ export interface ChangedSince {
   settle: () => void;
 }
 
+/** Keys of the changes settled polls refreshed, kept while later poll windows can still list them. */
+class SettledChanges {
+  /** Key → when settled; a Map keeps insertion order, so the oldest come first. */
+  private readonly keys = new Map<string, number>();
+
+  constructor(private readonly keptMs: number) {}
+
+  has(key: string): boolean {
+    return this.keys.has(key);
+  }
+
+  settle(keys: Iterable<string>, at = Date.now()): void {
+    for (const key of keys) {
+      this.keys.delete(key);
+      this.keys.set(key, at);
+    }
+    for (const [key, settledAt] of this.keys) {
+      if (at - settledAt <= this.keptMs) break;
+      this.keys.delete(key);
+    }
+  }
+}
+
 /** Change entries by instance, each under a key that stays the same in every poll whose window holds it. */
 class SeenChanges {
   readonly keys = new Set<string>();
   private readonly fresh = new Set<string>();
 
   constructor(
-    private readonly settled: ReadonlySet<string>,
+    private readonly settled: SettledChanges,
     private readonly mirrored: MirroredChanges,
   ) {}
 
@@ -44,21 +69,23 @@ class SeenChanges {
 }
 
 /**
- * Asks the engine what changed since a point in time, whoever changed it: gateway, Cockpit, Tasklist, a job. Each
- * poll looks back over an overlap window, so most of what it finds the last poll already refreshed: a change is
+ * Asks the engine what changed since a point in time, whoever changed it: gateway, Cockpit, Tasklist, a job. Poll
+ * windows overlap (PollWindows), so much of what a poll finds an earlier poll already refreshed: a change is
  * refreshed once, by the first poll that sees it and completes, and the overlap costs requests, not refreshes.
  */
 @Injectable()
 export class EngineChanges {
-  /** The keys of every change the last settled poll saw; those outside the window are never listed again. */
-  private settled: ReadonlySet<string> = new Set();
+  private readonly settled: SettledChanges;
 
   constructor(
     private readonly historyClient: HistoryClient,
     private readonly updatedTasks: UpdatedTasks,
     private readonly bulk: BulkFollowUp,
     private readonly mirrored: MirroredChanges,
-  ) {}
+    config: GatewayConfig,
+  ) {
+    this.settled = new SettledChanges(lookBackMs(config.SYNC_OVERLAP_MS));
+  }
 
   /**
    * Ten queries when nothing changed, whatever the number of instances: nine for changes, one for finished batches
@@ -98,7 +125,7 @@ export class EngineChanges {
     return {
       instanceIds,
       definitionsChanged: newOperations.some((operation) => DEFINITION_ENTITIES.has(operation.entityType)),
-      settle: () => (this.settled = seen.keys),
+      settle: () => this.settled.settle(seen.keys),
     };
   }
 }

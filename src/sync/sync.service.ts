@@ -7,6 +7,7 @@ import { InstanceImport, IMPORT_CURSOR, type ImportSlice, type ImportStatus } fr
 import { FailureTriage } from './failure-triage.js';
 import { InstanceRefresher } from './instance-refresher.js';
 import { ParkedInstances, type ParkedStatus } from './parked-instances.js';
+import { PollWindows } from './poll-windows.js';
 import { Reconciler } from './reconciler.js';
 import type { SyncCursorRecord } from './sync-cursor.entity.js';
 import { SyncRecords } from './sync-records.js';
@@ -70,17 +71,20 @@ export class SyncService {
   private running = false;
   /** Names this process in sync_runs, so operators see which replica ran what. */
   private readonly replica = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  private readonly windows: PollWindows;
 
   constructor(
     private readonly records: SyncRecords,
-    private readonly config: GatewayConfig,
+    config: GatewayConfig,
     private readonly refresher: InstanceRefresher,
     private readonly changes: EngineChanges,
     private readonly instanceImport: InstanceImport,
     private readonly reconciler: Reconciler,
     private readonly parked: ParkedInstances,
     private readonly triage: FailureTriage,
-  ) {}
+  ) {
+    this.windows = new PollWindows(config.SYNC_OVERLAP_MS);
+  }
 
   importStatus(): Promise<ImportStatus | null> {
     return this.instanceImport.status();
@@ -183,7 +187,7 @@ export class SyncService {
   }
 
   /**
-   * What changed since the last poll (minus the overlap), then a slice of the first import if one is under way. The
+   * What changed in the poll's window (PollWindows), then a slice of the first import if one is under way. The
    * first poll of a fresh mirror begins that import and from then on watches changes, so a long import never keeps
    * other changes out of the mirror.
    */
@@ -197,14 +201,16 @@ export class SyncService {
       cursor.position = position;
       await this.records.saveCursor(cursor);
     }
+    const window = this.windows.next(cursor.position!, position);
     const { instanceIds, definitionsChanged, settle } = fresh
       ? { instanceIds: new Set<string>(), definitionsChanged: true, settle: () => undefined }
-      : await this.changes.since(new Date(cursor.position!.getTime() - this.config.SYNC_OVERLAP_MS));
+      : await this.changes.since(window.from);
     const orphans = definitionsChanged ? await this.refresher.refreshDefinitionsForOrphans() : [];
     const retries = await this.parked.due(PARKED_RETRIES_PER_POLL);
     const batch = await this.refresher.refreshIsolated(new Set([...orphans, ...instanceIds, ...retries]));
     // An instance whose refresh failed is parked and retried on its own schedule, so its changes are settled too.
     settle();
+    this.windows.succeeded(window, position);
     const imported = await this.importSlice();
     return { instances: instanceIds.size + imported.instances, changes: batch.changes + imported.changes, position, importPending: imported.pending };
   }
