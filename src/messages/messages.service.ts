@@ -38,7 +38,7 @@ export class MessagesService {
     await this.instanceClient.throwSignal({ ...input, tenantId: operatorTenant(scope, input.tenantId) });
     return afterEngineAccepted('throw signal', { name: input.name }, async () => {
       // Not having run after the wait means the mirror may not show the signal's effects yet: say so.
-      const poll = await this.sync.runPoll({ waitForLock: true });
+      const poll = await this.sync.runPoll({ waitForLock: true, deep: true });
       return poll.ran ? undefined : new AcceptedWrite({ name: input.name });
     });
   }

@@ -7,6 +7,8 @@ import { changeKey, MirroredChanges } from './mirrored-changes.js';
 import { lookBackMs } from './poll-windows.js';
 import { UpdatedTasks } from './updated-tasks.js';
 
+// A backlog's listing (an outage's) holds many: a key forgotten early only costs one refresh more.
+const MOST_SETTLED_KEYS = 100_000;
 const DEFINITION_ENTITIES = new Set(['Deployment', 'ProcessDefinition']);
 
 export interface ChangedSince {
@@ -33,7 +35,7 @@ class SettledChanges {
       this.keys.set(key, at);
     }
     for (const [key, settledAt] of this.keys) {
-      if (at - settledAt <= this.keptMs) break;
+      if (this.keys.size <= MOST_SETTLED_KEYS && at - settledAt <= this.keptMs) break;
       this.keys.delete(key);
     }
   }

@@ -70,4 +70,59 @@ describe('PollWindows', () => {
     const otherReplicasLastPoll = new Date(100_000);
     expect(windows.next(otherReplicasLastPoll, new Date(100_400))).toEqual({ from: new Date(100_000 - 2 * OVERLAP), deep: true });
   });
+
+  it('looks back no further than twice the overlap when it gets the poll back after a long while', () => {
+    const windows = new PollWindows(OVERLAP);
+    windows.succeeded(windows.next(new Date(0), new Date(10_000)), new Date(10_000));
+    // Another replica polled for an hour meanwhile.
+    expect(windows.next(new Date(3_610_000), new Date(3_610_500))).toEqual({ from: new Date(3_610_000 - 2 * OVERLAP), deep: true });
+  });
+
+  it('starts over with a deep poll when the clock was set back', () => {
+    const windows = new PollWindows(OVERLAP);
+    windows.succeeded(windows.next(new Date(0), new Date(600_000)), new Date(600_000));
+    // Set back ten minutes: without this every poll would be short until the clock passed the old deep start.
+    expect(windows.next(new Date(600_000), new Date(500))).toEqual({ from: new Date(600_000 - 2 * OVERLAP), deep: true });
+  });
+
+  it('looks back the whole overlap when asked, even when no deep poll is due', () => {
+    const windows = new PollWindows(OVERLAP);
+    windows.succeeded(windows.next(new Date(0), new Date(500)), new Date(500));
+    expect(windows.next(new Date(500), new Date(1_000)).deep).toBe(false);
+    expect(windows.next(new Date(500), new Date(1_000), { deep: true })).toEqual({ from: new Date(500 - OVERLAP), deep: true });
+  });
+
+  it('never misses a row across two replicas taking turns, failures before and after listing, and restarts', () => {
+    // A seeded generator, so a failure can be replayed.
+    let seed = 42;
+    const random = () => (seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648) / 2_147_483_648;
+    for (let run = 0; run < 200; run++) {
+      const replicas = [new PollWindows(OVERLAP), new PollWindows(OVERLAP)];
+      const rows = Array.from({ length: 20 }, () => {
+        const committedAt = 2_000 + random() * 40_000;
+        return { t: committedAt - random() * OVERLAP, committedAt, listedAt: null as number | null };
+      });
+      let position = 0;
+      for (let startedAt = 500; startedAt < 60_000; startedAt += 200 + random() * 600) {
+        const index = random() < 0.7 ? 0 : 1;
+        if (random() < 0.01) replicas[index] = new PollWindows(OVERLAP);
+        const window = replicas[index].next(new Date(position), new Date(startedAt));
+        if (random() < 0.15) continue;
+        for (const row of rows) if (row.listedAt === null && row.committedAt < startedAt && window.from.getTime() <= row.t) row.listedAt = startedAt;
+        if (random() < 0.1) continue;
+        replicas[index].succeeded(window, new Date(startedAt));
+        position = startedAt;
+      }
+      expect(rows.filter((row) => row.listedAt === null)).toEqual([]);
+    }
+  });
+
+  it('lists a late row within one overlap and a poll interval of its commit, while polls succeed', () => {
+    let worst = 0;
+    for (let committedAt = 7_000; committedAt < 30_000; committedAt += 13) {
+      for (const delay of [1_001, 3_000, OVERLAP]) worst = Math.max(worst, firstPollListing({ t: committedAt - delay, committedAt })! - committedAt);
+    }
+    expect(worst).toBeLessThanOrEqual(OVERLAP + INTERVAL);
+    expect(worst).toBeGreaterThan(OVERLAP - INTERVAL);
+  });
 });

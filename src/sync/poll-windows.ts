@@ -16,18 +16,28 @@ export interface PollWindow {
  * at a few hundred changes a second the listing is the poll's main cost, for the engine too. So most polls look
  * back one second, and one poll per overlap looks back from the start of the previous deep poll minus the overlap:
  * the first deep poll that starts after a row commits still finds it. A short poll runs only within one overlap
- * of this replica's last deep poll, which bounds how far back a replica that has no deep poll yet (just booted, or
- * taking over the lock) must look: twice the overlap from the last poll's start, whoever ran it.
+ * of this replica's last deep poll, which bounds how far back a deep poll ever needs to look: twice the overlap
+ * from the last poll's start, whoever ran it (a replica just booted or taking over the lock has no deep start).
  */
 export class PollWindows {
   private lastDeepStart: number | null = null;
 
   constructor(private readonly overlapMs: number) {}
 
-  /** The window of a poll starting at `startedAt`, after the last successful poll (any replica's) started at `position`. */
-  next(position: Date, startedAt: Date): PollWindow {
-    if (this.lastDeepStart === null) return { from: new Date(position.getTime() - 2 * this.overlapMs), deep: true };
-    if (startedAt.getTime() - this.lastDeepStart >= this.overlapMs) return { from: new Date(this.lastDeepStart - this.overlapMs), deep: true };
+  /**
+   * The window of a poll starting at `startedAt`, after the last successful poll (any replica's) started at
+   * `position`. `deep` asks for a deep one whether due or not (a caller waiting on what a command of theirs did).
+   */
+  next(position: Date, startedAt: Date, options: { deep?: boolean } = {}): PollWindow {
+    const atMost = position.getTime() - 2 * this.overlapMs;
+    // A clock set back since: the deep start lies ahead, so it is treated as unknown and a deep poll starts over.
+    if (this.lastDeepStart !== null && this.lastDeepStart > startedAt.getTime()) this.lastDeepStart = null;
+    if (this.lastDeepStart === null) return { from: new Date(atMost), deep: true };
+    if (options.deep || startedAt.getTime() - this.lastDeepStart >= this.overlapMs) {
+      // Twice the overlap from the last poll always suffices: a replica that gets the poll back after a long while
+      // must not list everything since its own last deep poll.
+      return { from: new Date(Math.max(this.lastDeepStart - this.overlapMs, atMost)), deep: true };
+    }
     return { from: new Date(position.getTime() - Math.min(this.overlapMs, RECENT_OVERLAP_MS)), deep: false };
   }
 

@@ -31,9 +31,9 @@ export class SyncController {
   @EngineAdmin()
   @Post('run')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Run an incremental sync now and wait for it' })
+  @ApiOperation({ summary: 'Run an incremental sync now (looking back the whole overlap) and wait for it' })
   run(): Promise<SyncRunResult> {
-    return this.sync.runPoll();
+    return this.sync.runPoll({ deep: true });
   }
 
   @EngineAdmin()

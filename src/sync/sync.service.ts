@@ -97,10 +97,12 @@ export class SyncService {
   /**
    * Runs an incremental poll after any sync step already running, so it sees everything that happened before the
    * call. A scheduled poll that finds another replica polling is skipped; with `waitForLock`, for a caller that
-   * promised a sync, it waits for that replica and then polls itself.
+   * promised a sync, it waits for that replica and then polls itself. A `deep` poll looks back the whole overlap
+   * (PollWindows), for a caller who waits on what their own command did or asked for a poll.
    */
-  runPoll(options: { waitForLock?: boolean } = {}): Promise<SyncRunResult> {
-    return this.polls.then(() => this.underLock(SYNC_LOCK_KEY, ENGINE_CHANGES_CURSOR, (cursor) => this.poll(cursor), options.waitForLock ? LOCK_WAIT_MS : 0));
+  runPoll(options: { waitForLock?: boolean; deep?: boolean } = {}): Promise<SyncRunResult> {
+    const poll = (cursor: SyncCursorRecord) => this.poll(cursor, options.deep ?? false);
+    return this.polls.then(() => this.underLock(SYNC_LOCK_KEY, ENGINE_CHANGES_CURSOR, poll, options.waitForLock ? LOCK_WAIT_MS : 0));
   }
 
   /** Compares every open instance and task with the engine and refreshes what drifted. */
@@ -191,7 +193,7 @@ export class SyncService {
    * first poll of a fresh mirror begins that import and from then on watches changes, so a long import never keeps
    * other changes out of the mirror.
    */
-  private async poll(cursor: SyncCursorRecord): Promise<StepOutcome> {
+  private async poll(cursor: SyncCursorRecord, deep: boolean): Promise<StepOutcome> {
     // The run's start, taken before reading: whatever happens during the poll falls inside the next one's window.
     const position = cursor.lastRunAt!;
     const fresh = !cursor.position;
@@ -201,7 +203,8 @@ export class SyncService {
       cursor.position = position;
       await this.records.saveCursor(cursor);
     }
-    const window = this.windows.next(cursor.position!, position);
+    // A fresh mirror's first poll lists nothing, and counts as deep: the import reads what was open from then on.
+    const window = this.windows.next(cursor.position!, position, { deep });
     const { instanceIds, definitionsChanged, settle } = fresh
       ? { instanceIds: new Set<string>(), definitionsChanged: true, settle: () => undefined }
       : await this.changes.since(window.from);
