@@ -36,4 +36,15 @@ npx jest --runInBand --json --outputFile="$results" "$@" || status=$?
 # The plain closing line CI tools read, whatever the runner, and which engine it was.
 version="$(curl -fs -u "${CAMUNDA_USER:-demo}:${CAMUNDA_PASSWORD:-demo}" "$CAMUNDA_URL/version" || echo '{}')"
 node -e 'const r = require(process.argv[1]); console.log(`jest: ${r.numPassedTests} passed, ${r.numFailedTests} failed (engine ${process.argv[2]} ${JSON.parse(process.argv[3]).version ?? "?"})`)' "$results" "$ENGINE" "$version" || true
+# TEST_BENCH_SMOKE=true: the sync benchmark (bench/run.ts) at a small size, so its code cannot rot; it writes its
+# report under .run/, never over bench/results.md.
+if [ "${TEST_BENCH_SMOKE:-false}" = true ]; then
+  log "Benchmark smoke run (BENCH_INSTANCES=200)"
+  BENCH_INSTANCES=200 BENCH_STARTS=32 BENCH_RESULTS="$RUN_DIR/bench-smoke.md" bash bench/run.sh >"$RUN_DIR/bench-smoke.log" 2>&1 || {
+    tail -40 "$RUN_DIR/bench-smoke.log" >&2
+    log "Benchmark smoke run failed (log: .run/bench-smoke.log)"
+    status=1
+  }
+  [ "$status" != 0 ] || log "Benchmark smoke run passed: $(grep -c '^| ' "$RUN_DIR/bench-smoke.md") rows in .run/bench-smoke.md"
+fi
 exit "$status"

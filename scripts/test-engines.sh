@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # CI's suite: the static checks and unit tests once, then the e2e suite on each dev engine, one after another, each
 # engine with its own port and database (scripts/lib.sh) and each run with its own gateway test database:
-#   camunda (7.24)  the whole suite, unit tests, formatting, lint and dependency rules included
+#   camunda (7.24)  the whole suite, unit tests, formatting, lint and dependency rules included, and a small run
+#                   of the sync benchmark
 #   operaton        the whole e2e suite but the container image test
 #   camunda-7.20    the core e2e: ticket flow, out-of-band sync, tasks, variables, and the engine-rest contract
 # Every engine runs even when an earlier one failed; each ends with its own "jest: N passed, M failed" line.
@@ -17,7 +18,7 @@ run_engine() { # engine database jest-args...
   ENGINE="$engine" TEST_DATABASE_URL="$(database_url "$database")" bash scripts/test-all.sh "$@" || status=1
   printf '\033[1;34m[camunda-gateway]\033[0m Engine %s: %d s\n' "$engine" $((SECONDS - started)) >&2
 }
-run_engine camunda camunda_gateway_test
+TEST_BENCH_SMOKE=true run_engine camunda camunda_gateway_test
 # The container image does not depend on the engine: built and run once, in the Camunda 7.24 run.
 TEST_STATIC_CHECKS=false run_engine operaton camunda_gateway_test_operaton --selectProjects e2e --testPathIgnorePatterns /node_modules/ test/container-image
 TEST_STATIC_CHECKS=false run_engine camunda-7.20 camunda_gateway_test_camunda720 "${CORE_SPECS[@]}"
