@@ -96,6 +96,33 @@ describe('EngineChanges', () => {
     }
   });
 
+  it('hands on the assignee changes of the log that no settled poll and no refresh of this replica has seen', async () => {
+    const entry = (id: string, orgValue: string | null, newValue: string | null, property = 'assignee') => ({
+      id,
+      operationId: id,
+      at: new Date(0),
+      entityType: 'Task',
+      operationType: 'Claim',
+      processInstanceId: 'p1',
+      taskId: 't1',
+      property,
+      orgValue,
+      newValue,
+    });
+    let entries = [entry('e1', null, 'ann'), entry('e2', null, 'bob', 'owner')];
+    const history = { ...quietHistory, listUserOperations: async () => entries } as unknown as HistoryClient;
+    const mirrored = new MirroredChanges();
+    const changes = new EngineChanges(history, noUpdatedTasks, noBulk, mirrored, config);
+    const first = await changes.since(new Date(0));
+    expect([...first.logged.assignees]).toEqual([['t1', [{ entryId: 'e1', from: null, to: 'ann', at: new Date(0) }]]]);
+    first.settle();
+    // Settled by the last poll: e1 is not handed on again. e3 was turned into an event by a refresh already.
+    entries = [entry('e1', null, 'ann'), entry('e3', 'ann', null), entry('e4', null, 'cid')];
+    mirrored.record([{ ...snapshotOf('p1', { ended: false }), tasks: [{ id: 't1', endedAt: null, assigneeChanges: [{ entryId: 'e3' }] } as TaskSnapshot] }]);
+    const next = await changes.since(new Date(0));
+    expect(next.logged.assignees.get('t1')?.map((change) => change.entryId)).toEqual(['e4']);
+  });
+
   it('counts a task update the engine gives no time for as new in every poll', async () => {
     const updated = { since: async () => [{ id: 't1', processInstanceId: 'p1', assignee: 'mary', lastUpdated: null }] } as unknown as UpdatedTasks;
     const changes = new EngineChanges(quietHistory as unknown as HistoryClient, updated, noBulk, new MirroredChanges(), config);

@@ -1,8 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { allPages } from '../camunda/all-pages.js';
 import { HistoryClient } from '../camunda/clients/history.client.js';
+import type { EngineUserOperation } from '../camunda/camunda.models.js';
 import { GatewayConfig } from '../config/gateway-config.js';
 import { BulkFollowUp } from './bulk-follow-up.js';
+import type { AssigneeChange, LoggedChanges, SuspensionChange } from './instance-snapshot.js';
 import { changeKey, MirroredChanges } from './mirrored-changes.js';
 import { lookBackMs } from './poll-windows.js';
 import { UpdatedTasks } from './updated-tasks.js';
@@ -14,6 +16,8 @@ const DEFINITION_ENTITIES = new Set(['Deployment', 'ProcessDefinition']);
 export interface ChangedSince {
   instanceIds: Set<string>;
   definitionsChanged: boolean;
+  /** Transitions in the window's user-operation log the mirror has not seen (claims undone included), oldest first. */
+  logged: LoggedChanges;
   /** Called once the instances are refreshed: the next poll leaves alone what this one saw. */
   settle: () => void;
 }
@@ -63,6 +67,11 @@ class SeenChanges {
   isNew(key: string): boolean {
     this.keys.add(key);
     return !this.settled.has(key);
+  }
+
+  /** Neither refreshed by a settled poll nor already turned into an event by a refresh of this replica. */
+  unseen(key: string): boolean {
+    return !this.settled.has(key) && !this.mirrored.has(key);
   }
 
   get instanceIds(): Set<string> {
@@ -119,15 +128,36 @@ export class EngineChanges {
     for (const update of variableUpdates) seen.add(update.processInstanceId, `variable-update:${update.id}`);
     for (const incident of incidentsCreated) seen.add(incident.processInstanceId, changeKey.incidentCreated(incident.id));
     for (const incident of incidentsEnded) seen.add(incident.processInstanceId, changeKey.incidentEnded(incident.id));
-    for (const operation of operations) seen.add(operation.processInstanceId, `operation:${operation.id}`);
-    const newOperations = operations.filter((operation) => seen.isNew(`operation:${operation.id}`));
+    for (const operation of operations) seen.add(operation.processInstanceId, changeKey.operation(operation.id));
+    const newOperations = operations.filter((operation) => seen.isNew(changeKey.operation(operation.id)));
     const newBatchEnded = batchEnded !== null && seen.isNew(`batch-ended:${batchEnded}`);
     const instanceIds = seen.instanceIds;
     for (const id of await this.bulk.instancesToRefresh(newOperations, newBatchEnded)) instanceIds.add(id);
     return {
       instanceIds,
       definitionsChanged: newOperations.some((operation) => DEFINITION_ENTITIES.has(operation.entityType)),
+      logged: loggedChangesOf(operations.filter((operation) => seen.unseen(changeKey.operation(operation.id)))),
       settle: () => this.settled.settle(seen.keys),
     };
   }
+}
+
+/** The log's assignee entries by task and suspension entries by instance, in the log's order (oldest first). */
+function loggedChangesOf(operations: EngineUserOperation[]): LoggedChanges {
+  const assignees = new Map<string, AssigneeChange[]>();
+  const suspensions = new Map<string, SuspensionChange[]>();
+  for (const operation of operations) {
+    if (operation.taskId !== null && operation.property === 'assignee') {
+      appendTo(assignees, operation.taskId, { entryId: operation.id, from: operation.orgValue, to: operation.newValue, at: operation.at });
+    } else if (operation.entityType === 'ProcessInstance' && operation.processInstanceId !== null && operation.property === 'suspensionState') {
+      appendTo(suspensions, operation.processInstanceId, { entryId: operation.id, suspended: operation.newValue === 'suspended', at: operation.at });
+    }
+  }
+  return { assignees, suspensions };
+}
+
+function appendTo<T>(map: Map<string, T[]>, key: string, value: T): void {
+  const values = map.get(key);
+  if (values) values.push(value);
+  else map.set(key, [value]);
 }

@@ -8,7 +8,15 @@ import type { EngineHistoricIncident, EngineProcessInstance, EngineTask, EngineV
 import { IncidentState } from '../mirror/incident.entity.js';
 import { InstanceState } from '../mirror/process-instance.entity.js';
 import { mapConcurrently } from './concurrency.js';
-import { taskStateOf, type IncidentSnapshot, type InstanceSnapshot, type TaskSnapshot, type VariableSnapshot } from './instance-snapshot.js';
+import {
+  taskStateOf,
+  withLoggedChanges,
+  type IncidentSnapshot,
+  type InstanceSnapshot,
+  type LoggedChanges,
+  type TaskSnapshot,
+  type VariableSnapshot,
+} from './instance-snapshot.js';
 import { startedByOf } from './started-by.js';
 import type { KnownCandidates } from './candidate-index.js';
 
@@ -23,6 +31,8 @@ const TASKS_PER_INSTANCE_READ_TOGETHER = 20;
 /** What a batch's caller read before it: the reader asks the engine only for the rest. */
 export interface ReadAhead {
   candidates?: KnownCandidates;
+  /** Transitions from the user-operation log, attached to the snapshots (withLoggedChanges). */
+  logged?: LoggedChanges;
   /** History rows of some of the batch's instances (an import's page), and when their read began. */
   instances?: { rows: EngineProcessInstance[]; readAt: Date };
 }
@@ -94,7 +104,7 @@ export class InstanceSnapshotReader {
         incidents: incidents.get(instance.id) ?? [],
       });
     });
-    return snapshots;
+    return withLoggedChanges(snapshots, ahead.logged);
   }
 
   /** One instance's variables, incidents and tasks, asked at once; a failure surfaces where they are awaited. */

@@ -19,6 +19,8 @@ export interface InstanceSnapshot {
   tasks: TaskSnapshot[];
   variables: VariableSnapshot[];
   incidents: IncidentSnapshot[];
+  /** As a task's assigneeChanges: suspensions and activations a poll found in the log, oldest first. */
+  suspensionChanges?: SuspensionChange[];
 }
 
 export interface VariableSnapshot {
@@ -62,6 +64,44 @@ export interface TaskSnapshot {
   followUpAt: Date | null;
   endedAt: Date | null;
   tenantId: string | null;
+  /**
+   * Assignee changes a poll found in the engine's user-operation log and the mirror has not seen, oldest first: each
+   * becomes an event, so a claim undone before the next poll still reaches consumers.
+   */
+  assigneeChanges?: AssigneeChange[];
+}
+
+/** One change of a task's assignee as the user-operation log recorded it (claim, unclaim, assign, delegate). */
+export interface AssigneeChange {
+  /** The log entry's id. */
+  entryId: string;
+  from: string | null;
+  to: string | null;
+  at: Date;
+}
+
+/** One suspension or activation of an instance as the user-operation log recorded it. */
+export interface SuspensionChange {
+  entryId: string;
+  suspended: boolean;
+  at: Date;
+}
+
+/** Transitions from the user-operation log a poll found: assignee changes by task id, suspension changes by instance id. */
+export interface LoggedChanges {
+  assignees: ReadonlyMap<string, AssigneeChange[]>;
+  suspensions: ReadonlyMap<string, SuspensionChange[]>;
+}
+
+/** The snapshots with the logged changes of their own and of their tasks attached. */
+export function withLoggedChanges(snapshots: Map<string, InstanceSnapshot | null>, logged: LoggedChanges | undefined): Map<string, InstanceSnapshot | null> {
+  if (!logged || (logged.assignees.size === 0 && logged.suspensions.size === 0)) return snapshots;
+  for (const snapshot of snapshots.values()) {
+    if (!snapshot) continue;
+    snapshot.suspensionChanges = logged.suspensions.get(snapshot.id);
+    snapshot.tasks = snapshot.tasks.map((task) => (logged.assignees.has(task.id) ? { ...task, assigneeChanges: logged.assignees.get(task.id) } : task));
+  }
+  return snapshots;
 }
 
 export function taskStateOf(task: { endedAt: Date | null; deleteReason: string | null; assignee: string | null }): TaskState {

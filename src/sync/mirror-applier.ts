@@ -208,12 +208,18 @@ export class MirrorApplier {
     const now = new Date();
     // The engine tells no candidates of an ended task: it ended with those the mirror saw last, and its events say so.
     const lastSeen = new Map(mirrored.tasks.map((task) => [task.id, task]));
+    // Logged before the mirror's last read began, a transition is in the mirror already (a replica that
+    // published it and stopped before its poll settled, a restart): told again, it would be published twice.
+    const lastReadAt = mirrored.instance?.snapshotReadAt ?? null;
+    const unseen = <T extends { at: Date }>(changes: T[] | undefined) => changes?.filter((change) => lastReadAt === null || change.at > lastReadAt);
     const snapshot: InstanceSnapshot = {
       ...engineSnapshot,
+      suspensionChanges: unseen(engineSnapshot.suspensionChanges),
       tasks: engineSnapshot.tasks.map((task) => ({
         ...task,
         candidateUsers: task.candidateUsers ?? lastSeen.get(task.id)?.candidateUsers ?? [],
         candidateGroups: task.candidateGroups ?? lastSeen.get(task.id)?.candidateGroups ?? [],
+        assigneeChanges: unseen(task.assigneeChanges),
       })),
     };
     const restoring = mirrored.instance !== null && isMarkedRemoved(mirrored.instance);

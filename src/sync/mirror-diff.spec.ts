@@ -109,6 +109,65 @@ describe('diffInstance', () => {
     ]);
   });
 
+  it('publishes each logged assignee change, a claim undone before the poll included, and none the mirror already holds', () => {
+    const change = (entryId: string, from: string | null, to: string | null, second: number) => ({ entryId, from, to, at: at(second) });
+    const transitions = (result: ReturnType<typeof diffInstance>) =>
+      result.taskEvents.map((event) => [event.data.previousAssignee, event.data.assignee, event.occurredAt.getUTCSeconds()]);
+    const known = [{ id: 't1', state: TaskState.Created, assignee: null }];
+    // Claimed and unclaimed between two polls: the snapshot alone shows nothing happened.
+    const undone = diffInstance(
+      { state: InstanceState.Active },
+      known,
+      snapshot({ tasks: [task({ assigneeChanges: [change('e1', null, 'ann', 5), change('e2', 'ann', null, 6)] })] }),
+      now,
+    );
+    expect(transitions(undone)).toEqual([
+      [null, 'ann', 5],
+      ['ann', null, 6],
+    ]);
+    // The gateway's own claim was mirrored already (ann), then Tasklist handed the task to bob: only that is new.
+    const handedOn = diffInstance(
+      { state: InstanceState.Active },
+      [{ id: 't1', state: TaskState.Assigned, assignee: 'ann' }],
+      snapshot({
+        tasks: [task({ assignee: 'bob', state: TaskState.Assigned, assigneeChanges: [change('e1', null, 'ann', 5), change('e2', 'ann', 'bob', 7)] })],
+      }),
+      now,
+    );
+    expect(transitions(handedOn)).toEqual([['ann', 'bob', 7]]);
+    // A log that does not lead to the engine's state (an entry outside the window): the rest of the way as one change.
+    const gap = diffInstance(
+      { state: InstanceState.Active },
+      known,
+      snapshot({ tasks: [task({ assignee: 'cid', state: TaskState.Assigned, assigneeChanges: [change('e1', null, 'ann', 5)] })] }),
+      now,
+    );
+    expect(transitions(gap)).toEqual([
+      [null, 'ann', 5],
+      ['ann', 'cid', 0],
+    ]);
+    // A new task claimed and unclaimed before any poll: created, then both changes.
+    const fresh = diffInstance(null, [], snapshot({ tasks: [task({ assigneeChanges: [change('e1', null, 'ann', 5), change('e2', 'ann', null, 6)] })] }), now);
+    expect(types(fresh)).toEqual([EventType.ProcessStarted, EventType.TaskCreated, EventType.TaskAssigned, EventType.TaskAssigned]);
+  });
+
+  it('publishes a suspension undone before the poll, from the log, and none the mirror already holds', () => {
+    const change = (entryId: string, suspended: boolean, second: number) => ({ entryId, suspended, at: at(second) });
+    const undone = diffInstance({ state: InstanceState.Active }, [], snapshot({ suspensionChanges: [change('e1', true, 5), change('e2', false, 6)] }), now);
+    expect(undone.endEvents.map((event) => [event.type, event.data.state, event.occurredAt.getUTCSeconds()])).toEqual([
+      [EventType.ProcessSuspended, InstanceState.Suspended, 5],
+      [EventType.ProcessActivated, InstanceState.Active, 6],
+    ]);
+    // Suspended already in the mirror: only the activation is new.
+    const activated = diffInstance(
+      { state: InstanceState.Suspended },
+      [],
+      snapshot({ suspensionChanges: [change('e1', true, 5), change('e2', false, 6)] }),
+      now,
+    );
+    expect(types(activated)).toEqual([EventType.ProcessActivated]);
+  });
+
   it('tells a deleted task from a completed one', () => {
     const deleted = snapshot({ tasks: [task({ state: TaskState.Deleted, endedAt: at(4) })] });
     expect(types(diffInstance({ state: InstanceState.Active }, [{ id: 't1', state: TaskState.Created, assignee: null }], deleted, now))).toEqual([

@@ -88,7 +88,18 @@ export function diffInstance(
 
   const wasOpen = !before || isOpenInstance(before.state);
   if (wasOpen) {
-    const previous = before?.state ?? InstanceState.Active;
+    let previous = before?.state ?? InstanceState.Active;
+    // Each logged suspension or activation that follows on from what the mirror held, as with assignees.
+    for (const change of after.suspensionChanges ?? []) {
+      const state = change.suspended ? InstanceState.Suspended : InstanceState.Active;
+      if (state === previous) continue;
+      endEvents.push({
+        type: change.suspended ? EventType.ProcessSuspended : EventType.ProcessActivated,
+        occurredAt: change.at,
+        data: { ...instanceData, state },
+      });
+      previous = state;
+    }
     if (after.state === InstanceState.Suspended && previous !== InstanceState.Suspended) {
       endEvents.push({ type: EventType.ProcessSuspended, occurredAt: now, data: instanceData });
     } else if (after.state === InstanceState.Active && previous === InstanceState.Suspended) {
@@ -130,9 +141,19 @@ function diffTask(before: MirroredTask | null, after: TaskSnapshot, now: Date): 
   const data = taskEventData(after);
   const events: ChangeEvent[] = [];
   if (!before) events.push({ type: EventType.TaskCreated, occurredAt: after.createdAt, data });
-  const previousAssignee = before?.assignee ?? null;
-  if (after.assignee !== previousAssignee && (after.assignee !== null || before !== null)) {
-    events.push({ type: EventType.TaskAssigned, occurredAt: after.endedAt ?? now, data: { ...data, previousAssignee } });
+  // Each logged change that follows on from what the mirror held, then the rest of the way to the snapshot's.
+  // A change that does not follow on (the mirror saw it already, or missed an earlier one) is left out.
+  let assignee = before?.assignee ?? null;
+  let logged = 0;
+  for (const change of after.assigneeChanges ?? []) {
+    if (change.from !== assignee || change.to === assignee) continue;
+    events.push({ type: EventType.TaskAssigned, occurredAt: change.at, data: { ...data, assignee: change.to, previousAssignee: assignee } });
+    assignee = change.to;
+    logged += 1;
+  }
+  // A new task without an assignee has no change to tell, unless the log told one.
+  if (after.assignee !== assignee && (after.assignee !== null || before !== null || logged > 0)) {
+    events.push({ type: EventType.TaskAssigned, occurredAt: after.endedAt ?? now, data: { ...data, previousAssignee: assignee } });
   }
   if (!isOpenTask(after.state)) {
     const type = after.state === TaskState.Completed ? EventType.TaskCompleted : EventType.TaskDeleted;

@@ -9,6 +9,7 @@ export const changeKey = {
   taskEnded: (id: string) => `task-ended:${id}`,
   incidentCreated: (id: string) => `incident-created:${id}`,
   incidentEnded: (id: string) => `incident-ended:${id}`,
+  operation: (id: string) => `operation:${id}`,
 };
 
 // Enough for every change a poll window can still list (overlap and a slow poll), not for an outage's backlog: a key
@@ -18,9 +19,10 @@ const MOST_KEYS = 50_000;
 
 /**
  * Changes this replica's mirror already holds because a refresh read them: an instance's start and end, its tasks'
- * creation and end, its incidents'. A poll that finds such a change a moment later (the gateway's own start, a
- * worker's completion) need not refresh the instance for it. Changes a snapshot cannot prove (variable updates,
- * user operations, task updates) keep their own keys, so they are refreshed as before.
+ * creation and end, its incidents', the logged transitions it turned into events. A poll that finds such a change a
+ * moment later (the gateway's own start, a worker's completion) need not refresh the instance for it, nor publish
+ * a transition twice. Changes a snapshot cannot prove (variable updates, other user operations, task
+ * updates) keep their own keys, so they are refreshed as before.
  */
 @Injectable()
 export class MirroredChanges {
@@ -32,10 +34,12 @@ export class MirroredChanges {
     for (const snapshot of snapshots) {
       if (!snapshot) continue;
       this.add(changeKey.instanceStarted(snapshot.id), at);
+      for (const change of snapshot.suspensionChanges ?? []) this.add(changeKey.operation(change.entryId), at);
       if (snapshot.endedAt) this.add(changeKey.instanceEnded(snapshot.id), at);
       for (const task of snapshot.tasks) {
         this.add(changeKey.taskCreated(task.id), at);
         if (task.endedAt) this.add(changeKey.taskEnded(task.id), at);
+        for (const change of task.assigneeChanges ?? []) this.add(changeKey.operation(change.entryId), at);
       }
       for (const incident of snapshot.incidents) {
         this.add(changeKey.incidentCreated(incident.id), at);

@@ -205,12 +205,12 @@ export class SyncService {
     }
     // A fresh mirror's first poll lists nothing, and counts as deep: the import reads what was open from then on.
     const window = this.windows.next(cursor.position!, position, { deep });
-    const { instanceIds, definitionsChanged, settle } = fresh
-      ? { instanceIds: new Set<string>(), definitionsChanged: true, settle: () => undefined }
+    const { instanceIds, definitionsChanged, logged, settle } = fresh
+      ? { instanceIds: new Set<string>(), definitionsChanged: true, logged: undefined, settle: () => undefined }
       : await this.changes.since(window.from);
     const orphans = definitionsChanged ? await this.refresher.refreshDefinitionsForOrphans() : [];
     const retries = await this.parked.due(PARKED_RETRIES_PER_POLL);
-    const batch = await this.refresher.refreshIsolated(new Set([...orphans, ...instanceIds, ...retries]));
+    const batch = await this.refresher.refreshIsolated(new Set([...orphans, ...instanceIds, ...retries]), { logged });
     // An instance whose refresh failed is parked and retried on its own schedule, so its changes are settled too.
     settle();
     this.windows.succeeded(window, position);
