@@ -6,6 +6,7 @@ import { CandidateIndexBuilder, type KnownCandidates } from './candidate-index.j
 import { DatabaseClock } from './database-clock.js';
 import { InstanceRefresher } from './instance-refresher.js';
 import { KEYSET_START, nextKeysetPage, type Keyset } from './keyset-pages.js';
+import { MirrorStore } from './mirror-store.js';
 import { SyncRecords } from './sync-records.js';
 
 export const IMPORT_CURSOR = 'import';
@@ -73,6 +74,7 @@ export class InstanceImport {
     private readonly candidateIndex: CandidateIndexBuilder,
     private readonly config: GatewayConfig,
     private readonly clock: DatabaseClock,
+    private readonly store: MirrorStore,
   ) {}
 
   /** Starts the import of a fresh mirror, as of `at` (the first poll's start); a started import is left as it is. */
@@ -140,6 +142,9 @@ export class InstanceImport {
     }
     slice.pending = progress !== null && progress.phase !== 'done';
     if (!slice.pending) this.candidates = undefined;
+    if (progress?.phase === 'done' && slice.instances > 0) {
+      await this.store.analyze().catch((error: Error) => this.logger.warn(`Could not analyze the mirror tables after the import: ${error.message}`));
+    }
     return slice;
   }
 

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { In, type EntityManager, type EntityTarget, type ObjectLiteral } from 'typeorm';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, In, type EntityManager, type EntityTarget, type ObjectLiteral } from 'typeorm';
 import { INCIDENT_TEXT_FIELDS, IncidentRecord } from '../mirror/incident.entity.js';
 import { INSTANCE_TEXT_FIELDS, ProcessInstanceRecord } from '../mirror/process-instance.entity.js';
 import { TASK_TEXT_FIELDS, TaskRecord } from '../mirror/task.entity.js';
@@ -25,6 +26,16 @@ export interface InstanceRows {
 /** The mirror's SQL for refreshes: per-instance locks, reading what is mirrored, writing many instances at once. */
 @Injectable()
 export class MirrorStore {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /**
+   * Refreshes the planner's statistics of the mirror tables after a bulk load (the first import): where autovacuum
+   * is off or behind, PostgreSQL would plan the task list as if the tables were still empty.
+   */
+  async analyze(): Promise<void> {
+    await this.dataSource.query('ANALYZE process_instances, tasks, variables, incidents');
+  }
+
   /**
    * Takes the per-instance transaction locks (the keys single refreshes take too) in key order, each key once, so two
    * transactions locking several instances never wait on each other in a circle.
