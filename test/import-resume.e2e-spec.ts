@@ -111,6 +111,13 @@ describe('an import killed halfway resumes where it stopped', () => {
     // Continued, not started over: only the page cut by the kill is read twice.
     expect(finished.done).toBeLessThanOrEqual(finished.total + IMPORT_PAGE);
     expect(finished.done).toBeGreaterThan(atKill.done);
+    // The planner knows the tables' new size (last_analyze is set by ANALYZE, not by autovacuum).
+    await eventually(async () => {
+      const { rows } = await mirror.query(
+        `SELECT relname FROM pg_stat_user_tables WHERE relname IN ('process_instances', 'tasks', 'variables', 'incidents') AND last_analyze IS NOT NULL`,
+      );
+      expect(rows.map((row) => row.relname).sort()).toEqual(['incidents', 'process_instances', 'tasks', 'variables']);
+    });
 
     const { rows: instances } = await mirror.query(`SELECT id, state, business_key FROM process_instances WHERE definition_key = $1`, [key]);
     expect(instances).toHaveLength(INSTANCES);
