@@ -7,6 +7,7 @@ import { BulkFollowUp } from './bulk-follow-up.js';
 import type { AssigneeChange, LoggedChanges, SuspensionChange } from './instance-snapshot.js';
 import { changeKey, MirroredChanges } from './mirrored-changes.js';
 import { lookBackMs } from './poll-windows.js';
+import { RecentKeys } from './recent-keys.js';
 import { UpdatedTasks } from './updated-tasks.js';
 
 // A backlog's listing (an outage's) holds many: a key forgotten early only costs one refresh more.
@@ -22,36 +23,13 @@ export interface ChangedSince {
   settle: () => void;
 }
 
-/** Keys of the changes settled polls refreshed, kept while later poll windows can still list them. */
-class SettledChanges {
-  /** Key → when settled; a Map keeps insertion order, so the oldest come first. */
-  private readonly keys = new Map<string, number>();
-
-  constructor(private readonly keptMs: number) {}
-
-  has(key: string): boolean {
-    return this.keys.has(key);
-  }
-
-  settle(keys: Iterable<string>, at = Date.now()): void {
-    for (const key of keys) {
-      this.keys.delete(key);
-      this.keys.set(key, at);
-    }
-    for (const [key, settledAt] of this.keys) {
-      if (this.keys.size <= MOST_SETTLED_KEYS && at - settledAt <= this.keptMs) break;
-      this.keys.delete(key);
-    }
-  }
-}
-
 /** Change entries by instance, each under a key that stays the same in every poll whose window holds it. */
 class SeenChanges {
   readonly keys = new Set<string>();
   private readonly fresh = new Set<string>();
 
   constructor(
-    private readonly settled: SettledChanges,
+    private readonly settled: RecentKeys,
     private readonly mirrored: MirroredChanges,
   ) {}
 
@@ -61,7 +39,7 @@ class SeenChanges {
    */
   add(instanceId: string | null, key: string | null): void {
     if (key !== null) this.keys.add(key);
-    if (instanceId !== null && (key === null || (!this.settled.has(key) && !this.mirrored.has(key)))) this.fresh.add(instanceId);
+    if (instanceId !== null && (key === null || this.unseen(key))) this.fresh.add(instanceId);
   }
 
   isNew(key: string): boolean {
@@ -86,7 +64,8 @@ class SeenChanges {
  */
 @Injectable()
 export class EngineChanges {
-  private readonly settled: SettledChanges;
+  /** Keys of the changes settled polls refreshed, kept while later poll windows can still list them. */
+  private readonly settled: RecentKeys;
 
   constructor(
     private readonly historyClient: HistoryClient,
@@ -95,7 +74,7 @@ export class EngineChanges {
     private readonly mirrored: MirroredChanges,
     config: GatewayConfig,
   ) {
-    this.settled = new SettledChanges(lookBackMs(config.SYNC_OVERLAP_MS));
+    this.settled = new RecentKeys(lookBackMs(config.SYNC_OVERLAP_MS), MOST_SETTLED_KEYS);
   }
 
   /**
@@ -137,7 +116,7 @@ export class EngineChanges {
       instanceIds,
       definitionsChanged: newOperations.some((operation) => DEFINITION_ENTITIES.has(operation.entityType)),
       logged: loggedChangesOf(operations.filter((operation) => seen.unseen(changeKey.operation(operation.id)))),
-      settle: () => this.settled.settle(seen.keys),
+      settle: () => this.settled.add(seen.keys),
     };
   }
 }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { InstanceSnapshot } from './instance-snapshot.js';
+import { RecentKeys } from './recent-keys.js';
 
 /** The keys a poll files engine changes under (EngineChanges); the same in every poll whose window holds a change. */
 export const changeKey = {
@@ -26,42 +27,31 @@ const MOST_KEYS = 50_000;
  */
 @Injectable()
 export class MirroredChanges {
-  /** Key → when recorded; a Map keeps insertion order, so the oldest come first. */
-  private readonly keys = new Map<string, number>();
+  private readonly keys = new RecentKeys(KEPT_MS, MOST_KEYS);
 
   /** Called once the snapshots' transaction committed (or a newer mirror state made them stale). */
   record(snapshots: Iterable<InstanceSnapshot | null>, at = Date.now()): void {
-    for (const snapshot of snapshots) {
-      if (!snapshot) continue;
-      this.add(changeKey.instanceStarted(snapshot.id), at);
-      for (const change of snapshot.suspensionChanges ?? []) this.add(changeKey.operation(change.entryId), at);
-      if (snapshot.endedAt) this.add(changeKey.instanceEnded(snapshot.id), at);
-      for (const task of snapshot.tasks) {
-        this.add(changeKey.taskCreated(task.id), at);
-        if (task.endedAt) this.add(changeKey.taskEnded(task.id), at);
-        for (const change of task.assigneeChanges ?? []) this.add(changeKey.operation(change.entryId), at);
-      }
-      for (const incident of snapshot.incidents) {
-        this.add(changeKey.incidentCreated(incident.id), at);
-        if (incident.endedAt) this.add(changeKey.incidentEnded(incident.id), at);
-      }
-    }
-    this.forgetOld(at);
+    this.keys.add(
+      [...snapshots].flatMap((snapshot) => (snapshot ? keysOf(snapshot) : [])),
+      at,
+    );
   }
 
   has(key: string): boolean {
     return this.keys.has(key);
   }
+}
 
-  private add(key: string, at: number): void {
-    this.keys.delete(key);
-    this.keys.set(key, at);
-  }
-
-  private forgetOld(at: number): void {
-    for (const [key, recordedAt] of this.keys) {
-      if (this.keys.size <= MOST_KEYS && at - recordedAt <= KEPT_MS) break;
-      this.keys.delete(key);
-    }
-  }
+function keysOf(snapshot: InstanceSnapshot): string[] {
+  return [
+    changeKey.instanceStarted(snapshot.id),
+    ...(snapshot.suspensionChanges ?? []).map((change) => changeKey.operation(change.entryId)),
+    ...(snapshot.endedAt ? [changeKey.instanceEnded(snapshot.id)] : []),
+    ...snapshot.tasks.flatMap((task) => [
+      changeKey.taskCreated(task.id),
+      ...(task.endedAt ? [changeKey.taskEnded(task.id)] : []),
+      ...(task.assigneeChanges ?? []).map((change) => changeKey.operation(change.entryId)),
+    ]),
+    ...snapshot.incidents.flatMap((incident) => [changeKey.incidentCreated(incident.id), ...(incident.endedAt ? [changeKey.incidentEnded(incident.id)] : [])]),
+  ];
 }
