@@ -25,10 +25,11 @@ export class DefinitionSync {
     const definitions = await this.definitionClient.listProcessDefinitions();
     return this.dataSource.transaction(async (manager) => {
       const ids = definitions.map((definition) => definition.id);
-      const removed: { id: string }[] = await manager.query('DELETE FROM process_definitions WHERE NOT (id = ANY($1)) AND last_synced_at < $2 RETURNING id', [
-        ids,
-        readStartedAt,
-      ]);
+      // Through a CTE: TypeORM answers a bare DELETE with [rows, count], not with the rows it returned.
+      const removed: { id: string }[] = await manager.query(
+        'WITH removed AS (DELETE FROM process_definitions WHERE NOT (id = ANY($1)) AND last_synced_at < $2 RETURNING id) SELECT id FROM removed',
+        [ids, readStartedAt],
+      );
       if (definitions.length > 0) {
         // Stamped with the read's start on the database clock: the time the removal guard above compares with.
         const rows = definitions.map((definition) => manager.create(ProcessDefinitionRecord, { ...definition, lastSyncedAt: readStartedAt }));
