@@ -138,7 +138,7 @@ export interface OpenTask {
   id: string;
   processInstanceId: string | null;
   assignee: string | null;
-  /** Null on engines that predate it. */
+  /** Null while the task was not updated since its creation. */
   lastUpdated: Date | null;
 }
 

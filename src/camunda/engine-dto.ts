@@ -281,6 +281,8 @@ export interface HistoricIncidentDto {
 export interface HistoricDetailDto {
   id: string;
   processInstanceId: string | null;
+  /** True for a variable's value set as its instance started (engines since 7.13). */
+  initial?: boolean;
 }
 
 export interface VersionDto {

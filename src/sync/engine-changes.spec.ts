@@ -1,5 +1,5 @@
 import { jest } from '@jest/globals';
-import type { EngineUserOperation } from '../camunda/camunda.models.js';
+import type { EngineUserOperation, OpenTask } from '../camunda/camunda.models.js';
 import type { HistoryClient } from '../camunda/clients/history.client.js';
 import type { BulkFollowUp } from './bulk-follow-up.js';
 import { EngineChanges } from './engine-changes.js';
@@ -123,11 +123,69 @@ describe('EngineChanges', () => {
     expect(next.logged.assignees.get('t1')?.map((change) => change.entryId)).toEqual(['e4']);
   });
 
-  it('counts a task update the engine gives no time for as new in every poll', async () => {
-    const updated = { since: async () => [{ id: 't1', processInstanceId: 'p1', assignee: 'mary', lastUpdated: null }] } as unknown as UpdatedTasks;
-    const changes = new EngineChanges(quietHistory as unknown as HistoryClient, updated, noBulk, new MirroredChanges(), config);
-    (await changes.since(new Date(0))).settle();
-    expect([...(await changes.since(new Date(0))).instanceIds]).toEqual(['p1']);
+  it('takes a listed task without an update time for its creation: refreshed once, and not at all after a refresh read it', async () => {
+    const listed: OpenTask[] = [
+      { id: 't1', processInstanceId: 'p1', assignee: null, lastUpdated: null },
+      { id: 't2', processInstanceId: 'p2', assignee: null, lastUpdated: null },
+      { id: 't3', processInstanceId: 'p3', assignee: 'mary', lastUpdated: new Date(5) },
+    ];
+    const updated = { since: async () => listed } as unknown as UpdatedTasks;
+    const mirrored = new MirroredChanges();
+    mirrored.record([snapshotOf('p1', { ended: false, taskId: 't1' })]);
+    const changes = new EngineChanges(quietHistory as unknown as HistoryClient, updated, noBulk, mirrored, config);
+    const first = await changes.since(new Date(0));
+    expect([...first.instanceIds].sort()).toEqual(['p2', 'p3']);
+    first.settle();
+    expect([...(await changes.since(new Date(0))).instanceIds]).toEqual([]);
+    // Updated again: a new update time is a new change.
+    listed[2] = { ...listed[2], lastUpdated: new Date(9) };
+    expect([...(await changes.since(new Date(0))).instanceIds]).toEqual(['p3']);
+  });
+
+  it("files a start's initial variables and its Create log entry under the start, refreshed once and not after a refresh read it", async () => {
+    const history = {
+      ...quietHistory,
+      listHistoricProcessInstances: async ({ startedAfter }: { startedAfter?: Date }) => (startedAfter ? [{ id: 'p1' }, { id: 'p2' }] : []),
+      listInstancesWithVariableUpdates: async () => [
+        { id: 'd1', processInstanceId: 'p1', initial: true },
+        { id: 'd2', processInstanceId: 'p2', initial: true },
+        { id: 'd3', processInstanceId: 'p3', initial: false },
+      ],
+      listUserOperations: async () => [
+        { id: 'o1', operationType: 'Create', entityType: 'ProcessInstance', processInstanceId: 'p1' },
+        { id: 'o2', operationType: 'Create', entityType: 'ProcessInstance', processInstanceId: 'p4' },
+      ],
+    } as unknown as HistoryClient;
+    const mirrored = new MirroredChanges();
+    mirrored.record([snapshotOf('p1', { ended: false })]);
+    const changes = new EngineChanges(history, noUpdatedTasks, noBulk, mirrored, config);
+    const first = await changes.since(new Date(0));
+    // p1's start was read by a refresh; p3's variable update and p4's start (its history row not listed yet) are new.
+    expect([...first.instanceIds].sort()).toEqual(['p2', 'p3', 'p4']);
+    first.settle();
+    expect([...(await changes.since(new Date(0))).instanceIds]).toEqual([]);
+  });
+
+  it('leaves a change a snapshot shows to the refresh of its instance under way, unsettled, until that refresh is done', async () => {
+    const history = {
+      ...quietHistory,
+      listHistoricProcessInstances: async ({ startedAfter }: { startedAfter?: Date }) => (startedAfter ? [{ id: 'p1' }, { id: 'p2' }] : []),
+      listHistoricTasks: async ({ startedAfter }: { startedAfter?: Date }) => (startedAfter ? [{ id: 't1', processInstanceId: 'p1' }] : []),
+      listInstancesWithVariableUpdates: async () => [{ id: 'd1', processInstanceId: 'p1', initial: false }],
+    } as unknown as HistoryClient;
+    const mirrored = new MirroredChanges();
+    const changes = new EngineChanges(history, noUpdatedTasks, noBulk, mirrored, config);
+    const doneP1 = mirrored.refreshing('p1');
+    const doneP2 = mirrored.refreshing('p2');
+    const during = await changes.since(new Date(0));
+    // A variable update no snapshot shows is refreshed at once, under way or not.
+    expect([...during.instanceIds]).toEqual(['p1']);
+    during.settle();
+    // p1's refresh read its start and task; p2's failed: the next poll refreshes p2 alone.
+    mirrored.record([snapshotOf('p1', { ended: false, taskId: 't1' })]);
+    doneP1();
+    doneP2();
+    expect([...(await changes.since(new Date(0))).instanceIds]).toEqual(['p2']);
   });
 
   it('follows a finished batch up once', async () => {

@@ -33,13 +33,20 @@ class SeenChanges {
     private readonly mirrored: MirroredChanges,
   ) {}
 
+  /** A change no snapshot shows it holds (a variable update, a user operation, a task update). */
+  add(instanceId: string | null, key: string): void {
+    this.keys.add(key);
+    if (instanceId !== null && this.unseen(key)) this.fresh.add(instanceId);
+  }
+
   /**
-   * Without a key (an engine that does not tell when a task was updated) a change counts as new in every poll. A
-   * change a refresh of this replica already read (its own start, a worker's completion) needs no refresh.
+   * A change a snapshot shows (MirroredChanges): none is needed once a refresh of this replica read it. Found while a
+   * refresh of the instance is under way (a gateway command's, which reads after the command committed), it waits
+   * for that one: neither refreshed nor settled now, so the next poll finds it mirrored, or lists it and refreshes.
    */
-  add(instanceId: string | null, key: string | null): void {
-    if (key !== null) this.keys.add(key);
-    if (instanceId !== null && (key === null || this.unseen(key))) this.fresh.add(instanceId);
+  addMirrorable(instanceId: string | null, key: string): void {
+    if (instanceId !== null && this.unseen(key) && this.mirrored.isRefreshing(instanceId)) return;
+    this.add(instanceId, key);
   }
 
   isNew(key: string): boolean {
@@ -99,15 +106,27 @@ export class EngineChanges {
         this.bulk.batchEndedSince(from),
       ]);
     const seen = new SeenChanges(this.settled, this.mirrored);
-    for (const instance of started) seen.add(instance.id, changeKey.instanceStarted(instance.id));
-    for (const instance of finished) seen.add(instance.id, changeKey.instanceEnded(instance.id));
-    for (const task of tasksStarted) seen.add(task.processInstanceId, changeKey.taskCreated(task.id));
-    for (const task of tasksFinished) seen.add(task.processInstanceId, changeKey.taskEnded(task.id));
-    for (const task of tasksUpdated) seen.add(task.processInstanceId, task.lastUpdated && `task-updated:${task.id}:${task.lastUpdated.getTime()}`);
-    for (const update of variableUpdates) seen.add(update.processInstanceId, `variable-update:${update.id}`);
-    for (const incident of incidentsCreated) seen.add(incident.processInstanceId, changeKey.incidentCreated(incident.id));
-    for (const incident of incidentsEnded) seen.add(incident.processInstanceId, changeKey.incidentEnded(incident.id));
-    for (const operation of operations) seen.add(operation.processInstanceId, changeKey.operation(operation.id));
+    for (const instance of started) seen.addMirrorable(instance.id, changeKey.instanceStarted(instance.id));
+    for (const instance of finished) seen.addMirrorable(instance.id, changeKey.instanceEnded(instance.id));
+    for (const task of tasksStarted) seen.addMirrorable(task.processInstanceId, changeKey.taskCreated(task.id));
+    for (const task of tasksFinished) seen.addMirrorable(task.processInstanceId, changeKey.taskEnded(task.id));
+    // The engine lists a task created after the window's start as updated, without an update time: that is its creation.
+    for (const task of tasksUpdated) {
+      if (task.lastUpdated) seen.add(task.processInstanceId, `task-updated:${task.id}:${task.lastUpdated.getTime()}`);
+      else seen.addMirrorable(task.processInstanceId, changeKey.taskCreated(task.id));
+    }
+    for (const update of variableUpdates) {
+      // An initial value was set in the start's own transaction: a snapshot showing the start shows it.
+      if (update.initial && update.processInstanceId !== null)
+        seen.addMirrorable(update.processInstanceId, changeKey.instanceStarted(update.processInstanceId));
+      else seen.add(update.processInstanceId, `variable-update:${update.id}`);
+    }
+    for (const incident of incidentsCreated) seen.addMirrorable(incident.processInstanceId, changeKey.incidentCreated(incident.id));
+    for (const incident of incidentsEnded) seen.addMirrorable(incident.processInstanceId, changeKey.incidentEnded(incident.id));
+    for (const operation of operations) {
+      if (isInstanceCreation(operation)) seen.addMirrorable(operation.processInstanceId, changeKey.instanceStarted(operation.processInstanceId!));
+      else seen.add(operation.processInstanceId, changeKey.operation(operation.id));
+    }
     const newOperations = operations.filter((operation) => seen.isNew(changeKey.operation(operation.id)));
     const newBatchEnded = batchEnded !== null && seen.isNew(`batch-ended:${batchEnded}`);
     const instanceIds = seen.instanceIds;
@@ -119,6 +138,11 @@ export class EngineChanges {
       settle: () => this.settled.add(seen.keys),
     };
   }
+}
+
+/** The log entry of an instance's start through the API: made in the start's own transaction. */
+function isInstanceCreation(operation: EngineUserOperation): boolean {
+  return operation.operationType === 'Create' && operation.entityType === 'ProcessInstance' && operation.processInstanceId !== null;
 }
 
 /** The log's assignee entries by task and suspension entries by instance, in the log's order (oldest first). */

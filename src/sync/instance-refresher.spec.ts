@@ -7,6 +7,7 @@ import type { FailureTriage } from './failure-triage.js';
 import type { InstanceSnapshotReader } from './instance-snapshot-reader.js';
 import { InstanceRefresher } from './instance-refresher.js';
 import type { MirrorApplier } from './mirror-applier.js';
+import { MirroredChanges } from './mirrored-changes.js';
 import type { MirroredOpenInstances } from './mirrored-open-instances.js';
 import type { ParkedInstances } from './parked-instances.js';
 
@@ -33,8 +34,10 @@ function refresherWith(options: { batchFails?: boolean; failingAlone?: string; o
       return 2;
     },
   };
+  const mirroredChanges = new MirroredChanges();
   const refresher = new InstanceRefresher(
     {} as MirroredOpenInstances,
+    mirroredChanges,
     {} as InstanceSnapshotReader,
     applier as unknown as MirrorApplier,
     {} as DefinitionSync,
@@ -44,7 +47,7 @@ function refresherWith(options: { batchFails?: boolean; failingAlone?: string; o
     new EventCauses(requests),
     requests,
   );
-  return { refresher, batches, alone, release };
+  return { refresher, batches, alone, release, mirroredChanges };
 }
 
 describe('InstanceRefresher real-time refreshes', () => {
@@ -62,6 +65,15 @@ describe('InstanceRefresher real-time refreshes', () => {
     expect(batches.map((batch) => batch.ids)).toEqual([['a'], ['b'], ['c', 'd']]);
     // The caller who names themselves is the actor of the shared instance's events.
     expect(batches[2].actors).toEqual([alice, alice]);
+  });
+
+  it('counts a refresh as under way from the call, while it waits for a batch, until it answered or failed', async () => {
+    const { refresher, release, mirroredChanges } = refresherWith({ batchFails: true, failingAlone: 'c' });
+    const answers = ['a', 'b', 'c', 'd'].map((id) => refresher.refreshInstance(id).catch(() => 'failed'));
+    expect(['a', 'b', 'c', 'd', 'e'].map((id) => mirroredChanges.isRefreshing(id))).toEqual([true, true, true, true, false]);
+    release();
+    await expect(Promise.all(answers)).resolves.toEqual([1, 1, 'failed', 2]);
+    expect(['a', 'b', 'c', 'd'].map((id) => mirroredChanges.isRefreshing(id))).toEqual([false, false, false, false]);
   });
 
   it('refreshes each instance alone when a batch fails, so only the broken one fails its callers', async () => {

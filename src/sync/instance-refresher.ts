@@ -9,6 +9,7 @@ import { FailureTriage } from './failure-triage.js';
 import { BatchingQueue, type ItemOutcome } from './batching-queue.js';
 import { InstanceSnapshotReader, readAheadSince, type ReadAhead } from './instance-snapshot-reader.js';
 import { MirrorApplier, type RefreshOptions } from './mirror-applier.js';
+import { MirroredChanges } from './mirrored-changes.js';
 import { MirroredOpenInstances } from './mirrored-open-instances.js';
 import { ParkedInstances } from './parked-instances.js';
 import { PendingChanges, type ChangeOrigin } from './pending-changes.js';
@@ -57,6 +58,7 @@ export class InstanceRefresher {
 
   constructor(
     private readonly mirroredInstances: MirroredOpenInstances,
+    private readonly mirroredChanges: MirroredChanges,
     private readonly reader: InstanceSnapshotReader,
     private readonly applier: MirrorApplier,
     private readonly definitions: DefinitionSync,
@@ -76,9 +78,15 @@ export class InstanceRefresher {
    */
   async refreshInstance(instanceId: string, options: RefreshOptions = {}): Promise<number> {
     const origin = this.originFor(instanceId, options);
-    const changes = options.domainEvents?.length
-      ? await this.applier.refresh(instanceId, () => this.reader.read(instanceId), { ...options, ...origin })
-      : await this.realTime.submit({ instanceId, ...origin });
+    const done = this.mirroredChanges.refreshing(instanceId);
+    let changes: number;
+    try {
+      changes = options.domainEvents?.length
+        ? await this.applier.refresh(instanceId, () => this.reader.read(instanceId), { ...options, ...origin })
+        : await this.realTime.submit({ instanceId, ...origin });
+    } finally {
+      done();
+    }
     if (options.actor) this.pending.settled(instanceId);
     if (changes > 0) this.relay.kick();
     return changes;

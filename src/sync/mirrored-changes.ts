@@ -22,12 +22,17 @@ const MOST_KEYS = 50_000;
  * Changes this replica's mirror already holds because a refresh read them: an instance's start and end, its tasks'
  * creation and end, its incidents', the logged transitions it turned into events. A poll that finds such a change a
  * moment later (the gateway's own start, a worker's completion) need not refresh the instance for it, nor publish
- * a transition twice. Changes a snapshot cannot prove (variable updates, other user operations, task
- * updates) keep their own keys, so they are refreshed as before.
+ * a transition twice. Changes a snapshot cannot prove (variable updates, other user operations, task updates) keep
+ * their own keys, so they are refreshed as before.
+ *
+ * It also knows the instances a gateway refresh is under way for (queued or reading): any refresh of an instance
+ * reads after the instance's start, so a poll that lists the start first can leave it to that refresh.
  */
 @Injectable()
 export class MirroredChanges {
   private readonly keys = new RecentKeys(KEPT_MS, MOST_KEYS);
+  /** Instance id → refreshes under way. */
+  private readonly underWay = new Map<string, number>();
 
   /** Called once the snapshots' transaction committed (or a newer mirror state made them stale). */
   record(snapshots: Iterable<InstanceSnapshot | null>, at = Date.now()): void {
@@ -39,6 +44,20 @@ export class MirroredChanges {
 
   has(key: string): boolean {
     return this.keys.has(key);
+  }
+
+  /** Counts a refresh of the instance as under way until the returned function is called, once, after `record`. */
+  refreshing(instanceId: string): () => void {
+    this.underWay.set(instanceId, (this.underWay.get(instanceId) ?? 0) + 1);
+    return () => {
+      const left = this.underWay.get(instanceId)! - 1;
+      if (left === 0) this.underWay.delete(instanceId);
+      else this.underWay.set(instanceId, left);
+    };
+  }
+
+  isRefreshing(instanceId: string): boolean {
+    return this.underWay.has(instanceId);
   }
 }
 

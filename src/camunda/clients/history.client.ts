@@ -276,7 +276,7 @@ export class HistoryClient {
     after: Date;
     firstResult: number;
     maxResults: number;
-  }): Promise<{ id: string; processInstanceId: string | null }[]> {
+  }): Promise<{ id: string; processInstanceId: string | null; initial: boolean }[]> {
     const params = {
       variableUpdates: true,
       occurredAfter: toEngineDate(query.after),
@@ -286,7 +286,7 @@ export class HistoryClient {
       maxResults: query.maxResults,
     };
     const dtos = await this.engine.request<HistoricDetailDto[]>('list variable updates', { method: 'GET', url: enginePath`/history/detail`, params });
-    return dtos.map((dto) => ({ id: dto.id, processInstanceId: dto.processInstanceId }));
+    return dtos.map((dto) => ({ id: dto.id, processInstanceId: dto.processInstanceId, initial: dto.initial === true }));
   }
 
   /** Oldest first: entries appended while the pages are read land after them, so no page boundary moves. */
