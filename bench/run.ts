@@ -7,6 +7,7 @@ import { GatewayProcess } from '../test/support/gateway-process.js';
 import { RecordingProxy } from '../test/support/recording-proxy.js';
 import { testEnv } from '../test/support/test-env.js';
 import { GatewayConfig } from '../src/config/gateway-config.js';
+import { analyzeEngineDatabase } from './engine-statistics.js';
 import { inParallel, percentile, round, sample, timed } from './measure.js';
 import { engineStarts, gatewayStarts } from './start-comparison.js';
 import { asAdmin, deployTicketModel, ticketVariables } from './ticket-model.js';
@@ -92,6 +93,9 @@ async function main(): Promise<void> {
       ),
     );
     console.log(`created ${INSTANCES} instances in ${round(created.ms / 1000)} s`);
+    report(
+      `The engine's database was analyzed after the instances were created (ANALYZE, ${await analyzeEngineDatabase()} s): autovacuum is off on this machine.\n`,
+    );
 
     // Baseline: the cheapest way to read the same data, paging the engine's list endpoints, all four at once.
     const paged = await timed(() => pageEngineLists());

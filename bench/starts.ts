@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { GatewayProcess } from '../test/support/gateway-process.js';
 import { testEnv } from '../test/support/test-env.js';
+import { analyzeEngineDatabase } from './engine-statistics.js';
 import { percentile, round } from './measure.js';
 import { engineStarts, gatewayStarts, START_CLIENTS, type StartRun } from './start-comparison.js';
 import { asAdmin, deployTicketModel } from './ticket-model.js';
@@ -23,6 +24,7 @@ const median = (values: number[]) => percentile(values, 50);
 
 async function main(): Promise<void> {
   await deployTicketModel(key);
+  const analyzedSeconds = await analyzeEngineDatabase();
   const admin = await asAdmin();
   const gateway = await GatewayProcess.start({ CAMUNDA_URL: testEnv.camundaUrl, SYNC_RECONCILE_CRON: '0 0 0 1 1 *' });
   try {
@@ -44,7 +46,7 @@ async function main(): Promise<void> {
     const lines = [
       `# Start a ticket: gateway vs engine-rest`,
       ``,
-      `${new Date().toISOString()}, ${START_CLIENTS} concurrent clients, ${ROUNDS} rounds of ${STARTS} starts per side, engine and gateway runs alternating; one machine (2 cores), real engine, PostgreSQL and RabbitMQ. Load average at the end: ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}.`,
+      `${new Date().toISOString()}, ${START_CLIENTS} concurrent clients, ${ROUNDS} rounds of ${STARTS} starts per side, engine and gateway runs alternating; one machine (2 cores), real engine, PostgreSQL and RabbitMQ; the engine's database analyzed first (ANALYZE, ${analyzedSeconds} s: autovacuum is off here). Load average at the end: ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}.`,
       ``,
       `| round | engine-rest p50 / p99, starts/s | gateway p50 / p99, starts/s (engine start, mirror rows, events, answer) | gateway CPU per start | p50 ratio | throughput ratio |`,
       `|---|---|---|---|---|---|`,

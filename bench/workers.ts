@@ -11,6 +11,7 @@ import { settleMirror } from './gateway-boot.js';
 import { runGatewayWorker } from './gateway-worker.js';
 import { round, timed } from './measure.js';
 import { PUBLISH_TOPIC, runGatewayPublish, runRawPublish } from './publish-bench.js';
+import { analyzeEngineDatabase } from './engine-statistics.js';
 import { deployModels, externalTaskModel, startInstances } from './worker-models.js';
 import { attempt, perSecond, publishDetail, rateCell, ratioCell, readingNotes, workerDetail } from './worker-report.js';
 
@@ -102,6 +103,9 @@ async function main(): Promise<void> {
     );
     const started = await timed(() => Promise.all(WORKER_SIDES.map((side) => startInstances(models[side], TASKS))));
     console.log(`started ${WORKER_SIDES.length * TASKS} instances in ${round(started.ms / 1000)} s`);
+    report(
+      `The engine's database was analyzed after the instances were started (ANALYZE, ${await analyzeEngineDatabase()} s): autovacuum is off on this machine.\n`,
+    );
     await settle();
 
     // 1. No-op handler: the library alone, then the gateway's runtime, each on a quiet engine and a current mirror.

@@ -221,6 +221,8 @@ bench_prepare() {
   npm run -s build
   npx tsc -p bench/tsconfig.json
   export TEST_DATABASE_URL="postgres://${PGUSER}@${PGHOST}:${PGPORT}/$1"
+  # The benches analyze the engine's database after seeding it (bench/engine-statistics.ts): autovacuum is off here.
+  export BENCH_ENGINE_DATABASE="${BENCH_ENGINE_DATABASE:-$ENGINE_DATABASE}"
   psql -d postgres -qc "DROP DATABASE IF EXISTS $1 WITH (FORCE)" -c "CREATE DATABASE $1"
   DATABASE_URL="$TEST_DATABASE_URL" npm run -s migration:run >/dev/null
 }
