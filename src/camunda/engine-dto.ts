@@ -281,8 +281,9 @@ export interface HistoricIncidentDto {
 export interface HistoricDetailDto {
   id: string;
   processInstanceId: string | null;
-  /** True for a variable's value set as its instance started (engines since 7.13). */
-  initial?: boolean;
+  variableInstanceId?: string;
+  /** The variable's revision after this update: 0 for the update that created it. */
+  revision?: number;
 }
 
 export interface VersionDto {

@@ -4,7 +4,7 @@ import type { HistoryClient } from '../camunda/clients/history.client.js';
 import type { BulkFollowUp } from './bulk-follow-up.js';
 import { EngineChanges } from './engine-changes.js';
 import { MirroredChanges } from './mirrored-changes.js';
-import type { InstanceSnapshot, TaskSnapshot } from './instance-snapshot.js';
+import type { InstanceSnapshot, TaskSnapshot, VariableSnapshot } from './instance-snapshot.js';
 import { InstanceState } from '../mirror/process-instance.entity.js';
 import type { UpdatedTasks } from './updated-tasks.js';
 import type { GatewayConfig } from '../config/gateway-config.js';
@@ -142,14 +142,14 @@ describe('EngineChanges', () => {
     expect([...(await changes.since(new Date(0))).instanceIds]).toEqual(['p3']);
   });
 
-  it("files a start's initial variables and its Create log entry under the start, refreshed once and not after a refresh read it", async () => {
+  it("files a variable's creation and a start's Create log entry as changes a snapshot shows: refreshed once, not after a refresh read them", async () => {
     const history = {
       ...quietHistory,
       listHistoricProcessInstances: async ({ startedAfter }: { startedAfter?: Date }) => (startedAfter ? [{ id: 'p1' }, { id: 'p2' }] : []),
       listInstancesWithVariableUpdates: async () => [
-        { id: 'd1', processInstanceId: 'p1', initial: true },
-        { id: 'd2', processInstanceId: 'p2', initial: true },
-        { id: 'd3', processInstanceId: 'p3', initial: false },
+        { id: 'd1', processInstanceId: 'p1', createdVariableId: 'v1' },
+        { id: 'd2', processInstanceId: 'p2', createdVariableId: 'v2' },
+        { id: 'd3', processInstanceId: 'p3', createdVariableId: null },
       ],
       listUserOperations: async () => [
         { id: 'o1', operationType: 'Create', entityType: 'ProcessInstance', processInstanceId: 'p1' },
@@ -157,35 +157,40 @@ describe('EngineChanges', () => {
       ],
     } as unknown as HistoryClient;
     const mirrored = new MirroredChanges();
-    mirrored.record([snapshotOf('p1', { ended: false })]);
+    mirrored.record([{ ...snapshotOf('p1', { ended: false }), variables: [{ id: 'v1' } as VariableSnapshot] }]);
     const changes = new EngineChanges(history, noUpdatedTasks, noBulk, mirrored, config);
     const first = await changes.since(new Date(0));
-    // p1's start was read by a refresh; p3's variable update and p4's start (its history row not listed yet) are new.
+    // p1 was read with its variable; p3's variable update (not a creation) and p4's start (no history row yet) are new.
     expect([...first.instanceIds].sort()).toEqual(['p2', 'p3', 'p4']);
     first.settle();
     expect([...(await changes.since(new Date(0))).instanceIds]).toEqual([]);
   });
 
-  it('leaves a change a snapshot shows to the refresh of its instance under way, unsettled, until that refresh is done', async () => {
+  it('leaves a change a snapshot shows to the refresh of its instance under way, and refreshes the instance next if that one did not show it', async () => {
+    let listed = true;
     const history = {
       ...quietHistory,
-      listHistoricProcessInstances: async ({ startedAfter }: { startedAfter?: Date }) => (startedAfter ? [{ id: 'p1' }, { id: 'p2' }] : []),
-      listHistoricTasks: async ({ startedAfter }: { startedAfter?: Date }) => (startedAfter ? [{ id: 't1', processInstanceId: 'p1' }] : []),
-      listInstancesWithVariableUpdates: async () => [{ id: 'd1', processInstanceId: 'p1', initial: false }],
+      listHistoricProcessInstances: async ({ startedAfter }: { startedAfter?: Date }) => (startedAfter && listed ? [{ id: 'p1' }, { id: 'p2' }] : []),
+      listHistoricTasks: async ({ startedAfter }: { startedAfter?: Date }) => (startedAfter && listed ? [{ id: 't1', processInstanceId: 'p1' }] : []),
+      listInstancesWithVariableUpdates: async () => (listed ? [{ id: 'd1', processInstanceId: 'p1', createdVariableId: null }] : []),
     } as unknown as HistoryClient;
     const mirrored = new MirroredChanges();
     const changes = new EngineChanges(history, noUpdatedTasks, noBulk, mirrored, config);
-    const doneP1 = mirrored.refreshing('p1');
-    const doneP2 = mirrored.refreshing('p2');
+    const p1Done = mirrored.refreshing('p1');
+    const p2Done = mirrored.refreshing('p2');
     const during = await changes.since(new Date(0));
     // A variable update no snapshot shows is refreshed at once, under way or not.
     expect([...during.instanceIds]).toEqual(['p1']);
     during.settle();
-    // p1's refresh read its start and task; p2's failed: the next poll refreshes p2 alone.
+    // p1's refresh read its start and task; p2's failed. The next poll's window no longer lists p2: it is owed.
     mirrored.record([snapshotOf('p1', { ended: false, taskId: 't1' })]);
-    doneP1();
-    doneP2();
-    expect([...(await changes.since(new Date(0))).instanceIds]).toEqual(['p2']);
+    p1Done();
+    p2Done();
+    listed = false;
+    const next = await changes.since(new Date(0));
+    expect([...next.instanceIds]).toEqual(['p2']);
+    next.settle();
+    expect([...(await changes.since(new Date(0))).instanceIds]).toEqual([]);
   });
 
   it('follows a finished batch up once', async () => {
@@ -222,6 +227,25 @@ describe('EngineChanges', () => {
 });
 
 describe('MirroredChanges', () => {
+  it('owes a refresh for a change left to refreshes under way only when the last of them ends without showing it', () => {
+    const mirrored = new MirroredChanges();
+    const first = mirrored.refreshing('p1');
+    const second = mirrored.refreshing('p1');
+    const other = mirrored.refreshing('p2');
+    expect(mirrored.leaveToRefreshUnderWay('p1', 'task-created:t1')).toBe(true);
+    expect(mirrored.leaveToRefreshUnderWay('p2', 'task-created:t2')).toBe(true);
+    first();
+    first();
+    expect(mirrored.owedRefreshes()).toEqual([]);
+    mirrored.record([snapshotOf('p2', { ended: false, taskId: 't2' })]);
+    other();
+    second();
+    expect(mirrored.owedRefreshes()).toEqual(['p1']);
+    mirrored.paid(['p1']);
+    expect(mirrored.owedRefreshes()).toEqual([]);
+    expect(mirrored.leaveToRefreshUnderWay('p1', 'task-created:t1')).toBe(false);
+  });
+
   it('forgets keys after a minute, so memory stays bounded', () => {
     const mirrored = new MirroredChanges();
     mirrored.record([snapshotOf('p1', { ended: true })], 0);

@@ -41,11 +41,11 @@ class SeenChanges {
 
   /**
    * A change a snapshot shows (MirroredChanges): none is needed once a refresh of this replica read it. Found while a
-   * refresh of the instance is under way (a gateway command's, which reads after the command committed), it waits
-   * for that one: neither refreshed nor settled now, so the next poll finds it mirrored, or lists it and refreshes.
+   * refresh of the instance is under way (a gateway command's), it is left to that one, and not settled: should that
+   * refresh not show it, the instance is owed a refresh, which the next poll makes.
    */
   addMirrorable(instanceId: string | null, key: string): void {
-    if (instanceId !== null && this.unseen(key) && this.mirrored.isRefreshing(instanceId)) return;
+    if (instanceId !== null && this.unseen(key) && this.mirrored.leaveToRefreshUnderWay(instanceId, key)) return;
     this.add(instanceId, key);
   }
 
@@ -116,9 +116,8 @@ export class EngineChanges {
       else seen.addMirrorable(task.processInstanceId, changeKey.taskCreated(task.id));
     }
     for (const update of variableUpdates) {
-      // An initial value was set in the start's own transaction: a snapshot showing the start shows it.
-      if (update.initial && update.processInstanceId !== null)
-        seen.addMirrorable(update.processInstanceId, changeKey.instanceStarted(update.processInstanceId));
+      // A snapshot holding a variable shows its creation, not which of its later updates it holds.
+      if (update.createdVariableId) seen.addMirrorable(update.processInstanceId, changeKey.variableCreated(update.createdVariableId));
       else seen.add(update.processInstanceId, `variable-update:${update.id}`);
     }
     for (const incident of incidentsCreated) seen.addMirrorable(incident.processInstanceId, changeKey.incidentCreated(incident.id));
@@ -131,11 +130,16 @@ export class EngineChanges {
     const newBatchEnded = batchEnded !== null && seen.isNew(`batch-ended:${batchEnded}`);
     const instanceIds = seen.instanceIds;
     for (const id of await this.bulk.instancesToRefresh(newOperations, newBatchEnded)) instanceIds.add(id);
+    const owed = this.mirrored.owedRefreshes();
+    for (const id of owed) instanceIds.add(id);
     return {
       instanceIds,
       definitionsChanged: newOperations.some((operation) => DEFINITION_ENTITIES.has(operation.entityType)),
       logged: loggedChangesOf(operations.filter((operation) => seen.unseen(changeKey.operation(operation.id)))),
-      settle: () => this.settled.add(seen.keys),
+      settle: () => {
+        this.settled.add(seen.keys);
+        this.mirrored.paid(owed);
+      },
     };
   }
 }

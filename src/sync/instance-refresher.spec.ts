@@ -70,10 +70,12 @@ describe('InstanceRefresher real-time refreshes', () => {
   it('counts a refresh as under way from the call, while it waits for a batch, until it answered or failed', async () => {
     const { refresher, release, mirroredChanges } = refresherWith({ batchFails: true, failingAlone: 'c' });
     const answers = ['a', 'b', 'c', 'd'].map((id) => refresher.refreshInstance(id).catch(() => 'failed'));
-    expect(['a', 'b', 'c', 'd', 'e'].map((id) => mirroredChanges.isRefreshing(id))).toEqual([true, true, true, true, false]);
+    expect(['a', 'b', 'c', 'd', 'e'].map((id) => mirroredChanges.leaveToRefreshUnderWay(id, `task-created:${id}`))).toEqual([true, true, true, true, false]);
     release();
     await expect(Promise.all(answers)).resolves.toEqual([1, 1, 'failed', 2]);
-    expect(['a', 'b', 'c', 'd'].map((id) => mirroredChanges.isRefreshing(id))).toEqual([false, false, false, false]);
+    expect(['a', 'b', 'c', 'd'].map((id) => mirroredChanges.leaveToRefreshUnderWay(id, `task-created:${id}`))).toEqual([false, false, false, false]);
+    // The stand-in applier mirrors nothing: every change left to these refreshes is owed.
+    expect(mirroredChanges.owedRefreshes().sort()).toEqual(['a', 'b', 'c', 'd']);
   });
 
   it('refreshes each instance alone when a batch fails, so only the broken one fails its callers', async () => {

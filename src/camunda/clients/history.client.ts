@@ -271,12 +271,15 @@ export class HistoryClient {
     }));
   }
 
-  /** Instances whose variables changed since a time, from the history of variable updates (one entry per update). */
+  /**
+   * Instances whose variables changed since a time, from the history of variable updates (one entry per update);
+   * `createdVariableId` names the variable an update created.
+   */
   async listInstancesWithVariableUpdates(query: {
     after: Date;
     firstResult: number;
     maxResults: number;
-  }): Promise<{ id: string; processInstanceId: string | null; initial: boolean }[]> {
+  }): Promise<{ id: string; processInstanceId: string | null; createdVariableId: string | null }[]> {
     const params = {
       variableUpdates: true,
       occurredAfter: toEngineDate(query.after),
@@ -286,7 +289,11 @@ export class HistoryClient {
       maxResults: query.maxResults,
     };
     const dtos = await this.engine.request<HistoricDetailDto[]>('list variable updates', { method: 'GET', url: enginePath`/history/detail`, params });
-    return dtos.map((dto) => ({ id: dto.id, processInstanceId: dto.processInstanceId, initial: dto.initial === true }));
+    return dtos.map((dto) => ({
+      id: dto.id,
+      processInstanceId: dto.processInstanceId,
+      createdVariableId: dto.revision === 0 && dto.variableInstanceId ? dto.variableInstanceId : null,
+    }));
   }
 
   /** Oldest first: entries appended while the pages are read land after them, so no page boundary moves. */
