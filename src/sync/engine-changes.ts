@@ -33,7 +33,7 @@ class SeenChanges {
     private readonly mirrored: MirroredChanges,
   ) {}
 
-  /** A change no snapshot shows it holds (a variable update, a user operation, a task update). */
+  /** The instance is refreshed unless a settled poll or a refresh of this replica already read the change. */
   add(instanceId: string | null, key: string): void {
     this.keys.add(key);
     if (instanceId !== null && this.unseen(key)) this.fresh.add(instanceId);
@@ -123,7 +123,7 @@ export class EngineChanges {
     for (const incident of incidentsCreated) seen.addMirrorable(incident.processInstanceId, changeKey.incidentCreated(incident.id));
     for (const incident of incidentsEnded) seen.addMirrorable(incident.processInstanceId, changeKey.incidentEnded(incident.id));
     for (const operation of operations) {
-      if (isInstanceCreation(operation)) seen.addMirrorable(operation.processInstanceId, changeKey.instanceStarted(operation.processInstanceId!));
+      if (isInstanceCreation(operation)) seen.addMirrorable(operation.processInstanceId, changeKey.instanceStarted(operation.processInstanceId));
       else seen.add(operation.processInstanceId, changeKey.operation(operation.id));
     }
     const newOperations = operations.filter((operation) => seen.isNew(changeKey.operation(operation.id)));
@@ -145,7 +145,7 @@ export class EngineChanges {
 }
 
 /** The log entry of an instance's start through the API: made in the start's own transaction. */
-function isInstanceCreation(operation: EngineUserOperation): boolean {
+function isInstanceCreation(operation: EngineUserOperation): operation is EngineUserOperation & { processInstanceId: string } {
   return operation.operationType === 'Create' && operation.entityType === 'ProcessInstance' && operation.processInstanceId !== null;
 }
 
