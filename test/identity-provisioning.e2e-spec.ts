@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { Role, type TokenIdentity } from '../src/identity/caller.js';
+import { camundaUserIdFor } from '../src/identity/camunda-ids.js';
 import { IdentityProvisioner } from '../src/identity/identity-provisioner.js';
+import { IdentityStore } from '../src/identity/identity-store.js';
 import { engineRest } from './support/engine-rest.js';
 import { startGateway, type RunningGateway } from './support/gateway-app.js';
 import { RecordingProxy } from './support/recording-proxy.js';
@@ -80,6 +82,18 @@ describe('identity provisioning (real engine and PostgreSQL)', () => {
     const creates = proxy.requests.slice(before).filter((request) => request.method === 'POST' && request.path === '/user/create');
     expect(creates.map((request) => JSON.parse(request.body.toString('utf8')).profile.id)).toEqual([userId]);
     expect(await engineRest('GET', `/user?id=${userId}`)).toHaveLength(1);
+  });
+
+  it('records each new identity once when many connections insert it at the same moment', async () => {
+    const store = gateway.app.get(IdentityStore);
+    const newcomers = Array.from({ length: 30 }, (_, index) => identity([], { username: `race${index}${run}` }));
+    const rows = await Promise.all(newcomers.flatMap((each) => Array.from({ length: 4 }, () => store.recordUser(each, camundaUserIdFor(each)))));
+
+    expect(new Set(rows.map((row) => row.id)).size).toBe(newcomers.length);
+    const [{ count }] = await gateway.app
+      .get(DataSource)
+      .query('SELECT count(*)::int AS count FROM identity_users WHERE issuer = $1 AND local_id = ANY($2)', [issuer, newcomers.map((each) => each.localId)]);
+    expect(count).toBe(newcomers.length);
   });
 
   it('provisions one identity from two replicas at once: both succeed with one Camunda user and its memberships', async () => {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, In, type Repository } from 'typeorm';
+import { DataSource, In, QueryFailedError, type Repository } from 'typeorm';
 import type { TokenIdentity } from './caller.js';
 import { IdentityUserRecord } from './identity-user.entity.js';
 import { WorkspaceRecord } from './workspace.entity.js';
@@ -21,6 +21,18 @@ export class IdentityStore {
    * user at once; the Camunda id of an existing row is kept, so renaming a user never moves it to another id.
    */
   async recordUser(identity: TokenIdentity, camundaUserId: string): Promise<IdentityUserRecord> {
+    try {
+      await this.upsertUser(identity, camundaUserId);
+    } catch (error) {
+      // ON CONFLICT arbitrates only (issuer, local_id): a replica inserting the same user a moment earlier can trip
+      // the camunda_user_id index first. Once that insert has committed, the same statement updates its row.
+      if (!isUniqueViolation(error)) throw error;
+      await this.upsertUser(identity, camundaUserId);
+    }
+    return this.users.findOneByOrFail({ issuer: identity.issuer, localId: identity.localId });
+  }
+
+  private async upsertUser(identity: TokenIdentity, camundaUserId: string): Promise<void> {
     await this.users
       .createQueryBuilder()
       .insert()
@@ -35,7 +47,6 @@ export class IdentityStore {
       })
       .orUpdate(['kind', 'username', 'name', 'email', 'last_seen_at'], ['issuer', 'local_id'])
       .execute();
-    return this.users.findOneByOrFail({ issuer: identity.issuer, localId: identity.localId });
   }
 
   /** The row of an identity provisioned at least once, if any. */
@@ -73,4 +84,10 @@ export class IdentityStore {
   async renameWorkspace(id: string, name: string): Promise<void> {
     await this.workspaces.update({ id }, { name });
   }
+}
+
+const UNIQUE_VIOLATION = '23505';
+
+function isUniqueViolation(error: unknown): boolean {
+  return error instanceof QueryFailedError && (error.driverError as { code?: string } | undefined)?.code === UNIQUE_VIOLATION;
 }
