@@ -32,6 +32,23 @@ describe('out-of-band changes reach the mirror and the exchange within the poll 
     return { instanceId: instance.body.id, taskId: task!.id };
   }
 
+  /** An instance of a model of its own whose external task failed for good: an open incident, mirrored. */
+  async function failingExternalTask(key: string): Promise<{ instanceId: string; deploymentId: string }> {
+    const deployment = await gateway.http.post('/deployments').field('name', key).attach('model', externalTaskProcess(key, key), `${key}.bpmn`).expect(201);
+    const instance = await gateway.http.post('/process-instances').send({ processDefinitionKey: key }).expect(201);
+    const [locked] = await engineRest<{ id: string }[]>('POST', '/external-task/fetchAndLock', {
+      workerId: key,
+      maxTasks: 1,
+      topics: [{ topicName: key, lockDuration: 10_000 }],
+    });
+    await engineRest('POST', `/external-task/${locked.id}/failure`, { workerId: key, errorMessage: 'Provider down', retries: 0, retryTimeout: 0 });
+    await eventually(
+      async () => expect(await row('SELECT state FROM incidents WHERE process_instance_id = $1', instance.body.id)).toEqual({ state: 'OPEN' }),
+      20_000,
+    );
+    return { instanceId: instance.body.id, deploymentId: deployment.body.id };
+  }
+
   function lastEvent(instanceId: string, type: string) {
     return events
       .forInstance(instanceId)
@@ -164,26 +181,65 @@ describe('out-of-band changes reach the mirror and the exchange within the poll 
     const startedAt = Date.now();
     const wrongAssignee = await startTicket();
     const forgotten = await startTicket();
-    // Drift the poll would fix by itself tests nothing: wait until both starts are behind every poll's window.
+    const contents = await startTicket();
+    const untouched = await startTicket();
+    for (const { instanceId } of [contents, untouched]) {
+      await engineRest('POST', `/process-instance/${instanceId}/variables`, {
+        modifications: {
+          note: { value: 'keep me', type: 'String' },
+          order: { value: JSON.stringify({ lines: [{ sku: 'A-1', qty: 2 }], rush: false }), type: 'Json' },
+          dueOn: { value: '2026-12-24T12:00:00.000+0000', type: 'Date' },
+          amount: { value: 12.5, type: 'Double' },
+        },
+      });
+    }
+    const incident = await failingExternalTask(`reconcile${run}`);
+    // Drift the poll would fix by itself tests nothing: wait until all of it is behind every poll's window.
+    const mirrored = Date.now();
     await eventually(async () => {
       const cursor = await row<{ position: Date }>(`SELECT position FROM sync_cursors WHERE name = 'engine-changes'`);
-      expect(cursor!.position.getTime() - OVERLAP_MS).toBeGreaterThan(startedAt);
+      expect(cursor!.position.getTime() - OVERLAP_MS).toBeGreaterThan(mirrored);
     }, 20_000);
-    // Drift injected behind the gateway's back: a wrong assignee, and an instance the mirror lost.
+    expect(startedAt).toBeLessThan(mirrored);
+    const readAt = async (instanceId: string) =>
+      (await row<{ read: Date }>('SELECT snapshot_read_at AS read FROM process_instances WHERE id = $1', instanceId))!.read;
+    const untouchedReadAt = await readAt(untouched.instanceId);
+    // Drift injected behind the gateway's back: a wrong assignee, an instance the mirror lost, and in the contents
+    // of open instances a changed and a stale variable, lost candidates and a lost incident.
     await mirror.query(`UPDATE tasks SET assignee = 'ghost', state = 'ASSIGNED' WHERE id = $1`, [wrongAssignee.taskId]);
     await mirror.query('DELETE FROM tasks WHERE process_instance_id = $1', [forgotten.instanceId]);
     await mirror.query('DELETE FROM process_instances WHERE id = $1', [forgotten.instanceId]);
+    await mirror.query(`UPDATE variables SET value = '"tampered"' WHERE process_instance_id = $1 AND name = 'note'`, [contents.instanceId]);
+    await mirror.query(
+      `INSERT INTO variables (id, process_instance_id, name, type, value, value_info, scope, last_synced_at)
+       VALUES ($1, $2, 'stale', 'String', '"gone"', '{}', 'process', now())`,
+      [`stale-${run}`, contents.instanceId],
+    );
+    await mirror.query(`UPDATE tasks SET candidate_groups = '{}' WHERE id = $1`, [contents.taskId]);
+    await mirror.query('DELETE FROM incidents WHERE process_instance_id = $1', [incident.instanceId]);
 
     const result = await gateway.http.post('/sync/reconcile').expect(200);
     expect(result.body.ran).toBe(true);
-    expect(result.body.changesApplied).toBeGreaterThanOrEqual(2);
+    expect(result.body.changesApplied).toBeGreaterThanOrEqual(4);
     expect(await row('SELECT assignee, state FROM tasks WHERE id = $1', wrongAssignee.taskId)).toEqual({ assignee: null, state: 'CREATED' });
     expect(await row('SELECT state FROM process_instances WHERE id = $1', forgotten.instanceId)).toEqual({ state: 'ACTIVE' });
+    const variables = await mirror.query('SELECT name, value FROM variables WHERE process_instance_id = $1 ORDER BY name', [contents.instanceId]);
+    expect(variables.rows.map((variable: { name: string }) => variable.name)).not.toContain('stale');
+    expect(variables.rows.find((variable: { name: string }) => variable.name === 'note')).toEqual({ name: 'note', value: 'keep me' });
+    expect(await row('SELECT candidate_groups FROM tasks WHERE id = $1', contents.taskId)).toEqual({ candidate_groups: ['managers'] });
+    expect(await row('SELECT type, state, message FROM incidents WHERE process_instance_id = $1', incident.instanceId)).toEqual({
+      type: 'failedExternalTask',
+      state: 'OPEN',
+      message: 'Provider down',
+    });
+    // What agrees with the engine is compared, not refreshed: an instance with the same variable types stays as read.
+    expect(await readAt(untouched.instanceId)).toEqual(untouchedReadAt);
 
     const status = await gateway.http.get('/sync/status').expect(200);
     const reconcile = status.body.cursors.find((cursor: { name: string }) => cursor.name === 'reconcile');
     expect(reconcile).toMatchObject({ lastError: null, lastRunChanges: result.body.changesApplied });
     expect(reconcile.lastRunInstances).toBeGreaterThan(0);
+    await engineRest('DELETE', `/deployment/${incident.deploymentId}?cascade=true`);
   });
 
   it('published only events that conform to docs/events.schema.json', () => {

@@ -38,6 +38,8 @@ export interface RefreshOutcome {
   changes: number;
   /** Instances whose refresh changed the mirror. */
   changed: number;
+  /** Instances refreshed at all: one whose refresh failed is parked instead. */
+  refreshed: number;
 }
 
 /**
@@ -138,7 +140,7 @@ export class InstanceRefresher {
    * caller read ahead is used, not read again.
    */
   async refreshIsolated(instanceIds: Iterable<string>, ahead: ReadAhead = {}): Promise<RefreshOutcome> {
-    const outcome: RefreshOutcome = { changes: 0, changed: 0 };
+    const outcome: RefreshOutcome = { changes: 0, changed: 0, refreshed: 0 };
     await mapConcurrently(chunked([...instanceIds], REFRESH_BATCH), BATCHES_IN_FLIGHT, async (batch) => {
       let results: Map<string, number>;
       try {
@@ -147,6 +149,7 @@ export class InstanceRefresher {
         if (await this.triage.isOutage(error)) throw error;
         results = await this.refreshEachIsolated(batch);
       }
+      outcome.refreshed += results.size;
       for (const changes of results.values()) {
         outcome.changes += changes;
         if (changes > 0) outcome.changed += 1;

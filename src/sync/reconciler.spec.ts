@@ -2,6 +2,7 @@ import type { HistoryClient } from '../camunda/clients/history.client.js';
 import type { TaskClient } from '../camunda/clients/task.client.js';
 import { EngineInstanceState, type EngineProcessInstance, type OpenTaskState } from '../camunda/camunda.models.js';
 import type { MirroredOpenRows, MirroredOpenTask, RowKey } from './mirrored-open-rows.js';
+import type { MirrorContentCheck } from './content-check.js';
 import { Reconciler } from './reconciler.js';
 
 const ROWS = 2_500;
@@ -44,7 +45,15 @@ function reconciler(
   mirrorInstances: { id: string; state: string; definitionId: string; startedAt: Date }[],
   engineTasks: OpenTaskState[],
   mirrorTasks: MirroredOpenTask[],
+  differingContents: Set<string> = new Set(),
+  comparedContents: string[] = [],
 ) {
+  const contents = {
+    begin: async () => async (instances: EngineProcessInstance[]) => {
+      comparedContents.push(...instances.map((instance) => instance.id));
+      return new Set(instances.map((instance) => instance.id).filter((instanceId) => differingContents.has(instanceId)));
+    },
+  } as unknown as MirrorContentCheck;
   const inclusive = <T extends { id: string }>(rows: T[], time: (row: T) => Date, from: Date | null, skip: number, max: number) =>
     sorted(
       rows.filter((row) => !from || time(row) >= from),
@@ -68,7 +77,7 @@ function reconciler(
         .filter((row) => after({ at: row.createdAt, id: row.id }, from) && upTo({ at: row.createdAt, id: row.id }, to))
         .slice(0, limit),
   } as unknown as MirroredOpenRows;
-  return new Reconciler(history, tasks, mirror);
+  return new Reconciler(history, tasks, mirror, contents);
 }
 
 async function drift(subject: Reconciler): Promise<{ checked: number; suspects: string[] }> {
@@ -110,5 +119,18 @@ describe('Reconciler', () => {
     // 7 and 1500: open in the mirror only; 999: in the engine only; 2000: migrated; 2499: suspended; tasks: 1000
     // open in the mirror only, 2222 in the engine only, 42 reassigned, 1234 given a due date.
     expect(found.suspects).toEqual([7, 42, 999, 1_000, 1_234, 1_500, 2_000, 2_222, 2_499].map(id));
+  });
+
+  it('compares the contents of every instance open on both sides exactly once, and reports those that differ', async () => {
+    const instances = numbers.filter((n) => n !== 7).map(engineInstance);
+    const mirrorInstances = numbers.filter((n) => n !== 999).map((n) => ({ ...engineInstance(n), ...(n === 2_000 ? { definitionId: 'd:2' } : {}) }));
+    const tasks = numbers.map(engineTask);
+    const compared: string[] = [];
+    const subject = reconciler(instances, mirrorInstances, tasks, tasks, new Set([id(3), id(1_000), id(2_400)]), compared);
+    const found = await drift(subject);
+
+    expect(found.suspects).toEqual([3, 7, 999, 1_000, 2_000, 2_400].map(id));
+    // Instances the walk already found out of step (7, 999, 2000) are refreshed anyway: their contents are not read.
+    expect([...compared].sort()).toEqual(numbers.filter((n) => ![7, 999, 2_000].includes(n)).map(id));
   });
 });

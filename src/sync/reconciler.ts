@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { EngineProcessInstance, OpenTaskState } from '../camunda/camunda.models.js';
 import { HistoryClient } from '../camunda/clients/history.client.js';
 import { TaskClient } from '../camunda/clients/task.client.js';
+import { MirrorContentCheck } from './content-check.js';
 import { KEYSET_START, nextKeysetPage, type Keyset } from './keyset-pages.js';
 import { MirroredOpenRows, type MirroredOpenTask, type RowKey } from './mirrored-open-rows.js';
 import type { MirroredInstance } from './mirrored-open-instances.js';
@@ -19,10 +20,11 @@ export interface Drift {
 }
 
 /**
- * Finds where the mirror and the engine disagree about what is open: instances open on one side only, in another
- * state or on another definition (a migration the poll missed); tasks open on one side only, or with another
- * assignee, name, priority, due date or suspension. It walks both sides in the same (time, id) order a page at a
- * time, so memory stays bounded and the caller can refresh each page's suspects before the next.
+ * Finds where the mirror and the engine disagree: instances open on one side only, in another state or on another
+ * definition (a migration the poll missed); the contents of instances open on both (tasks with candidates,
+ * variables, incidents; see MirrorContentCheck); tasks open on one side only, or with another assignee, name,
+ * priority, due date or suspension. It walks both sides in the same (time, id) order a page at a time, so memory
+ * stays bounded and the caller can refresh each page's suspects before the next.
  */
 @Injectable()
 export class Reconciler {
@@ -30,16 +32,22 @@ export class Reconciler {
     private readonly historyClient: HistoryClient,
     private readonly taskClient: TaskClient,
     private readonly mirror: MirroredOpenRows,
+    private readonly contents: MirrorContentCheck,
   ) {}
 
   async *drift(): AsyncGenerator<Drift> {
+    const differingContents = await this.contents.begin();
     yield* this.pages<EngineProcessInstance, MirroredInstance & { startedAt: Date }>(
       (from, skip) =>
         this.historyClient.listHistoricProcessInstancesByStart({ unfinished: true, startedAfter: from ?? undefined }, { firstResult: skip, maxResults: PAGE }),
       (instance) => ({ at: instance.startedAt, id: instance.id }),
       (after, upTo) => this.mirror.instancesBetween(after, upTo, MIRROR_CHUNK),
       (row) => ({ at: row.startedAt, id: row.id }),
-      (engine, mirrored) => outOfStep(mirrored, engine),
+      async (engine, mirrored) => {
+        const suspects = outOfStep(mirrored, engine);
+        for (const id of await differingContents(engine.filter((instance) => !suspects.has(instance.id)))) suspects.add(id);
+        return suspects;
+      },
     );
     yield* this.pages<OpenTaskState, MirroredOpenTask>(
       (from, skip) => this.taskClient.listOpenTasksByCreation(from, { firstResult: skip, maxResults: PAGE }),
@@ -59,7 +67,7 @@ export class Reconciler {
     engineKey: (row: E) => RowKey,
     mirrorChunk: (after: RowKey | null, upTo: RowKey | null) => Promise<M[]>,
     mirrorKey: (row: M) => RowKey,
-    compare: (engine: E[], mirrored: M[]) => Set<string>,
+    compare: (engine: E[], mirrored: M[]) => Set<string> | Promise<Set<string>>,
   ): AsyncGenerator<Drift> {
     let keyset: Keyset = KEYSET_START;
     let rangeStart: RowKey | null = null;
@@ -78,12 +86,12 @@ export class Reconciler {
         // Engine rows beyond this chunk's last key are compared with the next chunk.
         const lastKey = chunk.length === MIRROR_CHUNK ? mirrorKey(chunk[chunk.length - 1]) : upTo;
         const [covered, later] = lastKey ? partition(rest, (row) => !isAfter(engineKey(row), lastKey)) : [rest, []];
-        for (const id of compare(covered, chunk)) suspects.add(id);
+        for (const id of await compare(covered, chunk)) suspects.add(id);
         rest = later;
         if (chunk.length < MIRROR_CHUNK) break;
         after = mirrorKey(chunk[chunk.length - 1]);
       }
-      for (const id of compare(rest, [])) suspects.add(id);
+      for (const id of await compare(rest, [])) suspects.add(id);
       yield { checked, suspects };
       if (page.last) return;
       rangeStart = upTo;

@@ -3,6 +3,7 @@ import { CamundaModule } from '../camunda/camunda.module.js';
 import { EventsModule } from '../events/events.module.js';
 import { BulkFollowUp } from './bulk-follow-up.js';
 import { CandidateIndexBuilder } from './candidate-index.js';
+import { MirrorContentCheck } from './content-check.js';
 import { DatabaseClock } from './database-clock.js';
 import { DefinitionSync } from './definition-sync.js';
 import { EngineChanges } from './engine-changes.js';
@@ -42,6 +43,7 @@ import { UpdatedTasks } from './updated-tasks.js';
     EngineChanges,
     DefinitionSync,
     Reconciler,
+    MirrorContentCheck,
     ParkedInstances,
     FailureTriage,
     MirrorRetention,

@@ -233,8 +233,9 @@ export class SyncService {
   }
 
   /**
-   * Counts as drift every instance whose refresh changed the mirror. While the first import runs, every instance
-   * it has not reached yet would count as drift: the reconcile waits for it instead.
+   * Counts as fixed every instance found to differ from the engine and refreshed (events or not: a variable's value
+   * mended is no event), and every orphan whose refresh changed the mirror. While the first import runs, every
+   * instance it has not reached yet would count as drift: the reconcile waits for it instead.
    */
   private async reconcile(): Promise<StepOutcome> {
     await this.records.pruneRuns(RUN_HISTORY_DAYS);
@@ -248,7 +249,7 @@ export class SyncService {
     // Page by page: each page's drift is fixed before the next is read, and polls go on meanwhile.
     for await (const page of this.reconciler.drift()) {
       checked += page.checked;
-      if (page.suspects.size > 0) fixed += (await this.refresher.refreshIsolated(page.suspects)).changed;
+      if (page.suspects.size > 0) fixed += (await this.refresher.refreshIsolated(page.suspects)).refreshed;
     }
     if (fixed > 0) this.logger.log(`Reconcile fixed drift in ${fixed} instance(s); ${checked} open instances and tasks compared`);
     return { instances: checked, changes: fixed };
