@@ -1,18 +1,23 @@
 import { Injectable } from '@nestjs/common';
 import type { EngineProcessInstance } from '../camunda/camunda.models.js';
 import { CandidateIndexBuilder } from './candidate-index.js';
-import { chunked } from './concurrency.js';
+import { chunked, mapConcurrently } from './concurrency.js';
 import { contentDiffers } from './content-drift.js';
-import { InstanceSnapshotReader, MAX_BATCH_READ } from './instance-snapshot-reader.js';
+import { FailureTriage } from './failure-triage.js';
+import { InstanceSnapshotReader, MAX_BATCH_READ, type ReadAhead } from './instance-snapshot-reader.js';
 import { MirroredOpenRows } from './mirrored-open-rows.js';
+
+// Batches read at once: as many as a refresh keeps in flight would crowd the polls running beside a reconcile.
+const BATCHES_IN_FLIGHT = 2;
 
 /** Of some open instances the engine listed, those whose mirror a refresh would change. */
 export type ContentComparison = (instances: EngineProcessInstance[]) => Promise<Set<string>>;
 
 /**
- * Compares everything the mirror holds of open instances with the engine, beyond the state the reconcile's walk
- * compares: tasks with their candidates, variables, incidents. It reads the engine as the import does, in batches,
- * with the instances' history rows the walk has read already and all open tasks' candidates from one index.
+ * Compares everything the mirror holds of instances with the engine, beyond the state the reconcile's walk compares:
+ * tasks with their candidates, variables, incidents. The walk's pages are read as the import reads them, in batches,
+ * with the history rows the walk has read already and all open tasks' candidates from one index; what differs is
+ * then read again afresh (`confirmed`), as those read-aheads age while a large reconcile runs.
  */
 @Injectable()
 export class MirrorContentCheck {
@@ -20,27 +25,39 @@ export class MirrorContentCheck {
     private readonly reader: InstanceSnapshotReader,
     private readonly mirror: MirroredOpenRows,
     private readonly candidateIndex: CandidateIndexBuilder,
+    private readonly triage: FailureTriage,
   ) {}
 
-  /** A comparison for one reconcile: the candidate index is built once, for all of its pages. */
+  /** A comparison for one reconcile's instance walk: the candidate index is built once, for all of its pages. */
   async begin(): Promise<ContentComparison> {
     const candidates = (await this.candidateIndex.build(new Date())) ?? undefined;
     return async (instances) => {
-      const suspects = new Set<string>();
-      for (const batch of chunked(instances, MAX_BATCH_READ)) {
-        const ids = batch.map((instance) => instance.id);
-        // Either side may be read first: a change between the two reads makes a suspect whose refresh finds the truth.
-        const [snapshots, mirrored] = await Promise.all([
-          this.reader.readMany(ids, { candidates, instances: { rows: batch, readAt: new Date() } }),
-          this.mirror.contentsOf(ids),
-        ]);
-        for (const id of ids) {
-          const snapshot = snapshots.get(id);
-          const contents = mirrored.get(id);
-          if (!snapshot || !contents || contentDiffers(snapshot, contents)) suspects.add(id);
-        }
-      }
-      return suspects;
+      const batches = chunked(instances, MAX_BATCH_READ);
+      const found = await mapConcurrently(batches, BATCHES_IN_FLIGHT, (batch) =>
+        this.differing(
+          batch.map((instance) => instance.id),
+          { candidates, instances: { rows: batch, readAt: new Date() } },
+        ),
+      );
+      return new Set(found.flat());
     };
+  }
+
+  /** Of instances found to differ, those that still do when read again now, with nothing read ahead. */
+  async confirmed(instanceIds: Iterable<string>): Promise<Set<string>> {
+    const found = await mapConcurrently(chunked([...instanceIds], MAX_BATCH_READ), BATCHES_IN_FLIGHT, (batch) => this.differing(batch, {}));
+    return new Set(found.flat());
+  }
+
+  /** A batch that cannot be read (other than in an outage) is all suspect: its refresh isolates and parks the culprit. */
+  private async differing(ids: string[], ahead: ReadAhead): Promise<string[]> {
+    try {
+      // Either side may be read first: a change between the two reads makes a suspect that `confirmed` reads again.
+      const [snapshots, mirrored] = await Promise.all([this.reader.readMany(ids, ahead), this.mirror.contentsOf(ids)]);
+      return ids.filter((id) => contentDiffers(snapshots.get(id) ?? null, mirrored.get(id)!));
+    } catch (error) {
+      if (await this.triage.isOutage(error)) throw error;
+      return ids;
+    }
   }
 }

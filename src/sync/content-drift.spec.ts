@@ -96,6 +96,15 @@ describe('contentDiffers', () => {
     ['a variable the engine no longer has', (mirrored) => mirrored.variables.push({ ...mirrored.variables[0], id: 'v9', name: 'stale' })],
     ['a lost incident', (mirrored) => (mirrored.incidents = [])],
     ['another incident annotation', (mirrored) => (mirrored.incidents[0].annotation = 'seen')],
+    ['another incident configuration', (mirrored) => (mirrored.incidents[0].configuration = 'job0')],
+    ['another state of an open instance', (mirrored) => (mirrored.instance!.state = InstanceState.Suspended)],
+    ['another definition (a migration)', (mirrored) => (mirrored.instance!.definitionId = 'ticket:0')],
+    [
+      'a mark of removal the engine disproves',
+      (mirrored) => Object.assign(mirrored.instance!, { state: InstanceState.ExternallyTerminated, deleteReason: 'removed from engine' }),
+    ],
+    ['a task row with another business key', (mirrored) => (mirrored.tasks[0].businessKey = 'T-0')],
+    ['a task row with another task definition key', (mirrored) => (mirrored.tasks[0].taskDefinitionKey = 'review')],
   ])('finds %s', (_, tamper) => {
     const mirrored = mirrorOf(snapshot());
     tamper(mirrored);
@@ -121,6 +130,21 @@ describe('contentDiffers', () => {
     const withOthers = mirrorOf(snapshot());
     withOthers.tasks[0].candidateGroups = ['someone-else'];
     expect(contentDiffers(untold, withOthers)).toBe(false);
+  });
+
+  it('finds an open instance the engine has no record of (to mark removed), and nothing for one the mirror ended', () => {
+    const mirrored = mirrorOf(snapshot());
+    expect(contentDiffers(null, mirrored)).toBe(true);
+    mirrored.instance!.state = InstanceState.Completed;
+    expect(contentDiffers(null, mirrored)).toBe(false);
+    expect(contentDiffers(null, { instance: null, tasks: [], variables: [], incidents: [] })).toBe(false);
+  });
+
+  it('leaves an instance the mirror ended as it is, though the engine holds it open, and compares candidates as sets', () => {
+    const mirrored = mirrorOf(snapshot());
+    mirrored.instance!.state = InstanceState.Completed;
+    mirrored.tasks[0].candidateUsers = ['ann', 'ann'];
+    expect(contentDiffers(snapshot(), mirrored)).toBe(false);
   });
 
   it('compares values as jsonb returns them: -0 is 0', () => {

@@ -1,9 +1,10 @@
 import { IncidentState, type IncidentRecord } from '../mirror/incident.entity.js';
+import { isOpenInstance, isOpenTask } from '../mirror/open-states.js';
 import type { ProcessInstanceRecord } from '../mirror/process-instance.entity.js';
-import { isOpenTask } from '../mirror/open-states.js';
 import type { TaskRecord } from '../mirror/task.entity.js';
 import type { VariableRecord } from '../mirror/variable.entity.js';
-import type { IncidentSnapshot, InstanceSnapshot, TaskSnapshot, VariableSnapshot } from './instance-snapshot.js';
+import type { IncidentSnapshot, InstanceSnapshot, VariableSnapshot } from './instance-snapshot.js';
+import { isMarkedRemoved } from './removal-mark.js';
 
 /** All the mirror holds of one instance, as the engine's values (restored, never the escaped form). */
 export interface MirroredContents {
@@ -14,32 +15,48 @@ export interface MirroredContents {
 }
 
 /**
- * Whether a refresh would change what the mirror holds of the instance: its fields, its tasks (with candidates), its
- * variables and its incidents. Only what a refresh mends counts, so a reconcile never refreshes the same instance
- * again and again for nothing: rows the mirror ended stay as they are (ended things never reopen), and tasks and
- * incidents the engine's history no longer lists are kept by a refresh too.
+ * Whether a refresh would change what the mirror holds of the instance, given what the engine holds now (null: the
+ * engine has no record of it): its fields, its tasks (with candidates), its variables and its incidents. Only what a
+ * refresh mends counts, so a reconcile never refreshes the same instance again and again for nothing: rows the mirror
+ * ended stay as they are (ended things never reopen), and tasks and incidents the engine no longer lists are kept.
  */
-export function contentDiffers(snapshot: InstanceSnapshot, mirrored: MirroredContents): boolean {
+export function contentDiffers(snapshot: InstanceSnapshot | null, mirrored: MirroredContents): boolean {
   const { instance } = mirrored;
-  if (!instance) return true;
-  if (instance.businessKey !== snapshot.businessKey || instance.tenantId !== snapshot.tenantId || instance.definitionId !== snapshot.definitionId) {
-    return true;
-  }
+  if (!snapshot) return instance !== null && isOpenInstance(instance.state);
+  if (!instance || isMarkedRemoved(instance)) return true;
   return (
-    tasksDiffer(snapshot.tasks, mirrored.tasks) ||
+    instanceDiffers(snapshot, instance) ||
+    tasksDiffer(snapshot, mirrored.tasks) ||
     variablesDiffer(snapshot.variables, mirrored.variables) ||
     incidentsDiffer(snapshot.incidents, mirrored.incidents)
   );
 }
 
-function tasksDiffer(engine: TaskSnapshot[], mirrored: TaskRecord[]): boolean {
+function instanceDiffers(engine: InstanceSnapshot, row: ProcessInstanceRecord): boolean {
+  if (
+    row.definitionId !== engine.definitionId ||
+    row.definitionKey !== engine.definitionKey ||
+    row.businessKey !== engine.businessKey ||
+    row.tenantId !== engine.tenantId
+  ) {
+    return true;
+  }
+  return isOpenInstance(row.state) && (row.state !== engine.state || !sameTime(row.startedAt, engine.startedAt));
+}
+
+function tasksDiffer(instance: InstanceSnapshot, mirrored: TaskRecord[]): boolean {
   const byId = new Map(mirrored.map((task) => [task.id, task]));
-  return engine.some((task) => {
+  return instance.tasks.some((task) => {
     const row = byId.get(task.id);
     if (!row) return true;
     if (!isOpenTask(row.state)) return false;
     return (
       row.state !== task.state ||
+      row.businessKey !== instance.businessKey ||
+      row.processDefinitionKey !== instance.definitionKey ||
+      row.taskDefinitionKey !== task.taskDefinitionKey ||
+      row.tenantId !== task.tenantId ||
+      !sameTime(row.createdAt, task.createdAt) ||
       row.assignee !== task.assignee ||
       row.owner !== task.owner ||
       row.name !== task.name ||
@@ -80,7 +97,14 @@ function incidentsDiffer(engine: IncidentSnapshot[], mirrored: IncidentRecord[])
     const row = byId.get(incident.id);
     if (!row) return true;
     if (row.state !== IncidentState.Open) return false;
-    return row.state !== incident.state || row.message !== incident.message || row.annotation !== incident.annotation;
+    return (
+      row.state !== incident.state ||
+      row.type !== incident.type ||
+      row.message !== incident.message ||
+      row.activityId !== incident.activityId ||
+      row.configuration !== incident.configuration ||
+      row.annotation !== incident.annotation
+    );
   });
 }
 
@@ -98,6 +122,8 @@ function sameTime(a: Date | null, b: Date | null): boolean {
   return (a?.getTime() ?? null) === (b?.getTime() ?? null);
 }
 
+/** As sets: the engine may list a candidate twice, and a list read per task may keep what a log replay folds. */
 function sameSet(a: string[], b: string[]): boolean {
-  return a.length === b.length && [...a].sort().join('\u0000') === [...b].sort().join('\u0000');
+  const [left, right] = [new Set(a), new Set(b)];
+  return left.size === right.size && [...left].every((item) => right.has(item));
 }

@@ -12,6 +12,7 @@ import { isOpenInstance, isOpenTask } from '../mirror/open-states.js';
 import { DatabaseClock } from './database-clock.js';
 import { MirroredChanges } from './mirrored-changes.js';
 import { ParkedInstances } from './parked-instances.js';
+import { isMarkedRemoved, REMOVED_FROM_ENGINE } from './removal-mark.js';
 import { diffInstance, incidentEventData, instanceEventData, taskEventData, type ChangeEvent } from './mirror-diff.js';
 import { MirrorStore, type InstanceRows, type MirroredRows } from './mirror-store.js';
 
@@ -46,7 +47,6 @@ export interface BatchRefreshOptions {
   readAsOf?: Date;
 }
 
-const REMOVED_FROM_ENGINE = 'removed from engine';
 // Reads of one instance before a refresh applies whatever it read last, however busy the instance is.
 const MAX_READS = 3;
 const STALE = Symbol('stale snapshot');
@@ -336,10 +336,6 @@ function sequenced(
 }
 
 /** Only the gateway's own "removed from engine" mark can be undone; an end the engine reported is final. */
-function isMarkedRemoved(instance: ProcessInstanceRecord): boolean {
-  return instance.state === InstanceState.ExternallyTerminated && instance.deleteReason === REMOVED_FROM_ENGINE;
-}
-
 /**
  * The mirror as it was before the instance was marked removed, as far as the snapshot shows: open again, with the
  * tasks and incidents the mark ended and the engine still has open treated as new (so they are announced again).

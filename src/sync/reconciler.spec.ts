@@ -47,12 +47,14 @@ function reconciler(
   mirrorTasks: MirroredOpenTask[],
   differingContents: Set<string> = new Set(),
   comparedContents: string[] = [],
+  mendedMeanwhile: Set<string> = new Set(),
 ) {
   const contents = {
     begin: async () => async (instances: EngineProcessInstance[]) => {
       comparedContents.push(...instances.map((instance) => instance.id));
       return new Set(instances.map((instance) => instance.id).filter((instanceId) => differingContents.has(instanceId)));
     },
+    confirmed: async (instanceIds: Iterable<string>) => new Set([...instanceIds].filter((instanceId) => !mendedMeanwhile.has(instanceId))),
   } as unknown as MirrorContentCheck;
   const inclusive = <T extends { id: string }>(rows: T[], time: (row: T) => Date, from: Date | null, skip: number, max: number) =>
     sorted(
@@ -132,5 +134,14 @@ describe('Reconciler', () => {
     expect(found.suspects).toEqual([3, 7, 999, 1_000, 2_000, 2_400].map(id));
     // Instances the walk already found out of step (7, 999, 2000) are refreshed anyway: their contents are not read.
     expect([...compared].sort()).toEqual(numbers.filter((n) => ![7, 999, 2_000].includes(n)).map(id));
+  });
+
+  it('leaves out what no longer differs when read again: a poll mended it while the page was compared', async () => {
+    const instances = numbers.map(engineInstance);
+    const mirrorInstances = numbers.map((n) => ({ ...engineInstance(n), ...(n === 10 || n === 1_010 ? { state: 'SUSPENDED' } : {}) }));
+    const tasks = numbers.map(engineTask);
+    const mirrorTasks = numbers.map((n) => ({ ...engineTask(n), ...(n === 20 ? { assignee: 'ghost' } : {}) }));
+    const subject = reconciler(instances, mirrorInstances, tasks, mirrorTasks, new Set([id(30)]), [], new Set([id(10), id(20), id(30)]));
+    await expect(drift(subject)).resolves.toMatchObject({ suspects: [id(1_010)] });
   });
 });

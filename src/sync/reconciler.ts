@@ -15,7 +15,7 @@ const MIRROR_CHUNK = 2_000;
 export interface Drift {
   /** Open instances or tasks compared in this page, both sides together. */
   checked: number;
-  /** Instances whose mirror differed from the engine. */
+  /** Instances whose mirror differs from the engine, in a way a refresh mends. */
   suspects: Set<string>;
 }
 
@@ -36,6 +36,17 @@ export class Reconciler {
   ) {}
 
   async *drift(): AsyncGenerator<Drift> {
+    yield* this.instanceDrift();
+    yield* this.pages<OpenTaskState, MirroredOpenTask>(
+      (from, skip) => this.taskClient.listOpenTasksByCreation(from, { firstResult: skip, maxResults: PAGE }),
+      (task) => ({ at: task.createdAt, id: task.id }),
+      (after, upTo) => this.mirror.tasksBetween(after, upTo, MIRROR_CHUNK),
+      (row) => ({ at: row.createdAt, id: row.id }),
+      taskDrift,
+    );
+  }
+  /** A generator of its own, so the content comparison (and its candidate index) is released once it is done. */
+  private async *instanceDrift(): AsyncGenerator<Drift> {
     const differingContents = await this.contents.begin();
     yield* this.pages<EngineProcessInstance, MirroredInstance & { startedAt: Date }>(
       (from, skip) =>
@@ -48,13 +59,6 @@ export class Reconciler {
         for (const id of await differingContents(engine.filter((instance) => !suspects.has(instance.id)))) suspects.add(id);
         return suspects;
       },
-    );
-    yield* this.pages<OpenTaskState, MirroredOpenTask>(
-      (from, skip) => this.taskClient.listOpenTasksByCreation(from, { firstResult: skip, maxResults: PAGE }),
-      (task) => ({ at: task.createdAt, id: task.id }),
-      (after, upTo) => this.mirror.tasksBetween(after, upTo, MIRROR_CHUNK),
-      (row) => ({ at: row.createdAt, id: row.id }),
-      taskDrift,
     );
   }
 
@@ -92,7 +96,8 @@ export class Reconciler {
         after = mirrorKey(chunk[chunk.length - 1]);
       }
       for (const id of await compare(rest, [])) suspects.add(id);
-      yield { checked, suspects };
+      // What the walk read has aged by now (a poll may have mended it meanwhile): only what still differs is drift.
+      yield { checked, suspects: suspects.size > 0 ? await this.contents.confirmed(suspects) : suspects };
       if (page.last) return;
       rangeStart = upTo;
     }

@@ -123,3 +123,11 @@ describe('TaskClient.updateTask (PUT replaces the whole task)', () => {
     expect(engine.puts).toEqual([]);
   });
 });
+
+describe('TaskClient.getTaskCandidates', () => {
+  it('tells each candidate once, though the engine lists a link added twice twice', async () => {
+    const links = [{ userId: 'ann' }, { groupId: 'managers' }, { userId: 'ann' }, { groupId: 'managers' }, { groupId: 'clerks' }];
+    const http = { request: async () => links } as unknown as EngineHttp;
+    await expect(new TaskClient(http).getTaskCandidates('t1')).resolves.toEqual({ users: ['ann'], groups: ['managers', 'clerks'] });
+  });
+});

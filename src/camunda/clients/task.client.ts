@@ -24,9 +24,10 @@ export class TaskClient {
       url: enginePath`/task/${taskId}/identity-links`,
       params: { type: 'candidate' },
     });
+    // The engine keeps a candidate added twice twice; the mirror holds candidates as a set.
     return {
-      users: links.flatMap((link) => (link.userId ? [link.userId] : [])),
-      groups: links.flatMap((link) => (link.groupId ? [link.groupId] : [])),
+      users: [...new Set(links.flatMap((link) => (link.userId ? [link.userId] : [])))],
+      groups: [...new Set(links.flatMap((link) => (link.groupId ? [link.groupId] : [])))],
     };
   }
 
