@@ -1,9 +1,10 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import type { EngineProcessInstance } from '../camunda/camunda.models.js';
-import { CandidateIndexBuilder } from './candidate-index.js';
+import { CandidateIndexBuilder, type KnownCandidates } from './candidate-index.js';
 import { chunked, mapConcurrently } from './concurrency.js';
-import { contentDiffers } from './content-drift.js';
+import { contentDiffers, type MirroredContents } from './content-drift.js';
 import { FailureTriage } from './failure-triage.js';
+import type { InstanceSnapshot } from './instance-snapshot.js';
 import { InstanceSnapshotReader, MAX_BATCH_READ, type ReadAhead } from './instance-snapshot-reader.js';
 import { MirroredOpenRows } from './mirrored-open-rows.js';
 
@@ -22,6 +23,8 @@ export type ContentComparison = (instances: EngineProcessInstance[]) => Promise<
  */
 @Injectable()
 export class MirrorContentCheck {
+  private readonly logger = new Logger(MirrorContentCheck.name);
+
   constructor(
     private readonly reader: InstanceSnapshotReader,
     private readonly mirror: MirroredOpenRows,
@@ -31,7 +34,7 @@ export class MirrorContentCheck {
 
   /** A comparison for one reconcile's instance walk: the candidate index is built once, for all of its pages. */
   async begin(): Promise<ContentComparison> {
-    const candidates = (await this.candidateIndex.build(new Date())) ?? undefined;
+    const candidates = await this.candidateIndexOrNone();
     return async (instances) => {
       const batches = chunked(instances, MAX_BATCH_READ);
       const found = await mapConcurrently(batches, BATCHES_IN_FLIGHT, (batch) =>
@@ -50,15 +53,41 @@ export class MirrorContentCheck {
     return new Set(found.flat());
   }
 
-  /** A batch that cannot be read (other than in an outage) is all suspect: its refresh isolates and parks the culprit. */
+  /** The index only saves requests: without it (it failed to build) candidates are read per task. */
+  private async candidateIndexOrNone(): Promise<KnownCandidates | undefined> {
+    try {
+      return (await this.candidateIndex.build(new Date())) ?? undefined;
+    } catch (error) {
+      if (await this.triage.isOutage(error)) throw error;
+      this.logger.warn(`Reconcile reads candidates task by task: the candidate index failed (${(error as Error).message})`);
+      return undefined;
+    }
+  }
+
+  /**
+   * A batch that cannot be read (other than in an outage) is read again instance by instance, so one instance the
+   * engine cannot answer for does not make its 199 neighbours suspects: it alone is, and its refresh parks it.
+   */
   private async differing(ids: string[], ahead: ReadAhead): Promise<string[]> {
+    const read = await this.readBoth(ids, ahead);
+    if (read) return ids.filter((id) => contentDiffers(read.snapshots.get(id) ?? null, read.mirrored.get(id)!));
+    if (ids.length === 1) return ids;
+    return (await mapConcurrently(ids, 1, (id) => this.differing([id], {}))).flat();
+  }
+
+  /** Null when the read failed for this batch, not for every one (an outage is thrown). */
+  private async readBoth(
+    ids: string[],
+    ahead: ReadAhead,
+  ): Promise<{ snapshots: Map<string, InstanceSnapshot | null>; mirrored: Map<string, MirroredContents> } | null> {
     try {
       // Either side may be read first: a change between the two reads makes a suspect that `confirmed` reads again.
       const [snapshots, mirrored] = await Promise.all([this.reader.readMany(ids, ahead), this.mirror.contentsOf(ids)]);
-      return ids.filter((id) => contentDiffers(snapshots.get(id) ?? null, mirrored.get(id)!));
+      return { snapshots, mirrored };
     } catch (error) {
       if (await this.triage.isOutage(error)) throw error;
-      return ids;
+      if (ids.length === 1) this.logger.warn(`Reconcile could not compare instance ${ids[0]}: ${(error as Error).message}`);
+      return null;
     }
   }
 }

@@ -103,7 +103,8 @@ function incidentsDiffer(engine: IncidentSnapshot[], mirrored: IncidentRecord[])
       row.message !== incident.message ||
       row.activityId !== incident.activityId ||
       row.configuration !== incident.configuration ||
-      row.annotation !== incident.annotation
+      row.annotation !== incident.annotation ||
+      !sameTime(row.createdAt, incident.createdAt)
     );
   });
 }

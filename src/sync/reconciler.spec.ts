@@ -132,7 +132,7 @@ describe('Reconciler', () => {
     const found = await drift(subject);
 
     expect(found.suspects).toEqual([3, 7, 999, 1_000, 2_000, 2_400].map(id));
-    // Instances the walk already found out of step (7, 999, 2000) are refreshed anyway: their contents are not read.
+    // Instances the walk already found out of step (7, 999, 2000) are suspects anyway: the walk's content check skips them.
     expect([...compared].sort()).toEqual(numbers.filter((n) => ![7, 999, 2_000].includes(n)).map(id));
   });
 
