@@ -26,7 +26,7 @@ export class IdentityStore {
     } catch (error) {
       // ON CONFLICT arbitrates only (issuer, local_id): a replica inserting the same user a moment earlier can trip
       // the camunda_user_id index first. Once that insert has committed, the same statement updates its row.
-      if (!isUniqueViolation(error)) throw error;
+      if (!isCamundaUserIdTaken(error)) throw error;
       await this.upsertUser(identity, camundaUserId);
     }
     return this.users.findOneByOrFail({ issuer: identity.issuer, localId: identity.localId });
@@ -88,6 +88,7 @@ export class IdentityStore {
 
 const UNIQUE_VIOLATION = '23505';
 
-function isUniqueViolation(error: unknown): boolean {
-  return error instanceof QueryFailedError && (error.driverError as { code?: string } | undefined)?.code === UNIQUE_VIOLATION;
+function isCamundaUserIdTaken(error: unknown): boolean {
+  const cause = error instanceof QueryFailedError ? (error.driverError as { code?: string; constraint?: string } | undefined) : undefined;
+  return cause?.code === UNIQUE_VIOLATION && cause.constraint === 'uq_identity_users_camunda_user_id';
 }
