@@ -32,8 +32,8 @@ describe('out-of-band changes reach the mirror and the exchange within the poll 
     return { instanceId: instance.body.id, taskId: task!.id };
   }
 
-  /** An instance of a model of its own whose external task failed for good: an open incident, mirrored. */
-  async function failingExternalTask(key: string): Promise<{ instanceId: string; deploymentId: string }> {
+  /** An instance of a model of its own whose external task failed for good: an open incident, mirrored within `deadlineMs`. */
+  async function failingExternalTask(key: string, deadlineMs = 20_000): Promise<{ instanceId: string; deploymentId: string; externalTaskId: string }> {
     const deployment = await gateway.http.post('/deployments').field('name', key).attach('model', externalTaskProcess(key, key), `${key}.bpmn`).expect(201);
     const instance = await gateway.http.post('/process-instances').send({ processDefinitionKey: key }).expect(201);
     const [locked] = await engineRest<{ id: string }[]>('POST', '/external-task/fetchAndLock', {
@@ -44,9 +44,9 @@ describe('out-of-band changes reach the mirror and the exchange within the poll 
     await engineRest('POST', `/external-task/${locked.id}/failure`, { workerId: key, errorMessage: 'Provider down', retries: 0, retryTimeout: 0 });
     await eventually(
       async () => expect(await row('SELECT state FROM incidents WHERE process_instance_id = $1', instance.body.id)).toEqual({ state: 'OPEN' }),
-      20_000,
+      deadlineMs,
     );
-    return { instanceId: instance.body.id, deploymentId: deployment.body.id };
+    return { instanceId: instance.body.id, deploymentId: deployment.body.id, externalTaskId: locked.id };
   }
 
   function lastEvent(instanceId: string, type: string) {
@@ -135,32 +135,23 @@ describe('out-of-band changes reach the mirror and the exchange within the poll 
   });
 
   it('an incident from a failing external task, and its resolution', async () => {
-    const key = `incident${run}`;
-    const topic = `foreign-${run}`;
-    const deployment = await gateway.http.post('/deployments').field('name', key).attach('model', externalTaskProcess(key, topic), `${key}.bpmn`).expect(201);
-    const instance = await gateway.http.post('/process-instances').send({ processDefinitionKey: key }).expect(201);
-    const [locked] = await engineRest<{ id: string }[]>('POST', '/external-task/fetchAndLock', {
-      workerId: topic,
-      maxTasks: 1,
-      topics: [{ topicName: topic, lockDuration: 10_000 }],
-    });
-    await engineRest('POST', `/external-task/${locked.id}/failure`, { workerId: topic, errorMessage: 'Provider down', retries: 0, retryTimeout: 0 });
+    const { instanceId, deploymentId, externalTaskId } = await failingExternalTask(`incident${run}`, DEADLINE_MS);
     await eventually(async () => {
-      expect(await row('SELECT type, state, message, configuration FROM incidents WHERE process_instance_id = $1', instance.body.id)).toEqual({
+      expect(await row('SELECT type, state, message, configuration FROM incidents WHERE process_instance_id = $1', instanceId)).toEqual({
         type: 'failedExternalTask',
         state: 'OPEN',
         message: 'Provider down',
-        configuration: locked.id,
+        configuration: externalTaskId,
       });
-      expect(lastEvent(instance.body.id, 'incident.created')?.body.data).toMatchObject({ incidentType: 'failedExternalTask', message: 'Provider down' });
+      expect(lastEvent(instanceId, 'incident.created')?.body.data).toMatchObject({ incidentType: 'failedExternalTask', message: 'Provider down' });
     }, DEADLINE_MS);
 
-    await engineRest('PUT', `/external-task/${locked.id}/retries`, { retries: 1 });
+    await engineRest('PUT', `/external-task/${externalTaskId}/retries`, { retries: 1 });
     await eventually(async () => {
-      expect(await row('SELECT state FROM incidents WHERE process_instance_id = $1', instance.body.id)).toEqual({ state: 'RESOLVED' });
-      expect(lastEvent(instance.body.id, 'incident.resolved')?.body.data).toMatchObject({ resolution: 'RESOLVED' });
+      expect(await row('SELECT state FROM incidents WHERE process_instance_id = $1', instanceId)).toEqual({ state: 'RESOLVED' });
+      expect(lastEvent(instanceId, 'incident.resolved')?.body.data).toMatchObject({ resolution: 'RESOLVED' });
     }, DEADLINE_MS);
-    await engineRest('DELETE', `/deployment/${deployment.body.id}?cascade=true`);
+    await engineRest('DELETE', `/deployment/${deploymentId}?cascade=true`);
   });
 
   it('a variable set on engine-rest', async () => {
