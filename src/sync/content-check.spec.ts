@@ -1,12 +1,12 @@
+import type { DataSource } from 'typeorm';
 import { EngineInstanceState, type EngineProcessInstance } from '../camunda/camunda.models.js';
 import { InstanceState } from '../mirror/process-instance.entity.js';
 import type { CandidateIndexBuilder } from './candidate-index.js';
 import { MirrorContentCheck } from './content-check.js';
-import type { MirroredContents } from './content-drift.js';
 import type { FailureTriage } from './failure-triage.js';
 import type { InstanceSnapshot } from './instance-snapshot.js';
 import type { InstanceSnapshotReader, ReadAhead } from './instance-snapshot-reader.js';
-import type { MirroredOpenRows } from './mirrored-open-rows.js';
+import type { MirroredContents, MirrorStore } from './mirror-store.js';
 
 const startedAt = new Date('2026-12-01T10:00:00.000Z');
 const OUTAGE = new Error('engine unreachable');
@@ -45,7 +45,7 @@ function check(options: { unreadable?: string[]; differing?: string[]; outage?: 
       return new Map(ids.map((id) => [id, snapshotOf(id, options.differing?.includes(id) ? 'changed' : 'same')]));
     },
   } as unknown as InstanceSnapshotReader;
-  const mirror = { contentsOf: async (ids: string[]) => new Map(ids.map((id) => [id, mirroredOf(id)])) } as unknown as MirroredOpenRows;
+  const mirror = { loadWithVariables: async (_: unknown, ids: string[]) => new Map(ids.map((id) => [id, mirroredOf(id)])) } as unknown as MirrorStore;
   const index = {
     build: async (asOf: Date) => {
       if (options.indexFails) throw new Error('log pages did not parse');
@@ -53,7 +53,7 @@ function check(options: { unreadable?: string[]; differing?: string[]; outage?: 
     },
   } as unknown as CandidateIndexBuilder;
   const triage = { isOutage: async (error: unknown) => error === OUTAGE } as unknown as FailureTriage;
-  return { subject: new MirrorContentCheck(reader, mirror, index, triage), reads };
+  return { subject: new MirrorContentCheck({ manager: {} } as DataSource, reader, mirror, index, triage), reads };
 }
 
 const ids = Array.from({ length: 450 }, (_, n) => `p${n}`);

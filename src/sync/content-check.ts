@@ -1,12 +1,14 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
 import type { EngineProcessInstance } from '../camunda/camunda.models.js';
 import { CandidateIndexBuilder, type KnownCandidates } from './candidate-index.js';
 import { chunked, mapConcurrently } from './concurrency.js';
-import { contentDiffers, type MirroredContents } from './content-drift.js';
+import { contentDiffers } from './content-drift.js';
 import { FailureTriage } from './failure-triage.js';
 import type { InstanceSnapshot } from './instance-snapshot.js';
 import { InstanceSnapshotReader, MAX_BATCH_READ, type ReadAhead } from './instance-snapshot-reader.js';
-import { MirroredOpenRows } from './mirrored-open-rows.js';
+import { MirrorStore, type MirroredContents } from './mirror-store.js';
 
 // Batches read at once. Two were no faster at 10,000 instances on two cores (the gateway's own CPU bounds the
 // check) and crowd the polls running beside a reconcile.
@@ -26,8 +28,9 @@ export class MirrorContentCheck {
   private readonly logger = new Logger(MirrorContentCheck.name);
 
   constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
     private readonly reader: InstanceSnapshotReader,
-    private readonly mirror: MirroredOpenRows,
+    private readonly mirror: MirrorStore,
     private readonly candidateIndex: CandidateIndexBuilder,
     private readonly triage: FailureTriage,
   ) {}
@@ -82,7 +85,7 @@ export class MirrorContentCheck {
   ): Promise<{ snapshots: Map<string, InstanceSnapshot | null>; mirrored: Map<string, MirroredContents> } | null> {
     try {
       // Either side may be read first: a change between the two reads makes a suspect that `confirmed` reads again.
-      const [snapshots, mirrored] = await Promise.all([this.reader.readMany(ids, ahead), this.mirror.contentsOf(ids)]);
+      const [snapshots, mirrored] = await Promise.all([this.reader.readMany(ids, ahead), this.mirror.loadWithVariables(this.dataSource.manager, ids)]);
       return { snapshots, mirrored };
     } catch (error) {
       if (await this.triage.isOutage(error)) throw error;

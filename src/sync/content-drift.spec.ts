@@ -1,7 +1,8 @@
 import { IncidentState } from '../mirror/incident.entity.js';
 import { InstanceState } from '../mirror/process-instance.entity.js';
 import { TaskState, type TaskRecord } from '../mirror/task.entity.js';
-import { contentDiffers, type MirroredContents } from './content-drift.js';
+import { contentDiffers } from './content-drift.js';
+import type { MirroredContents } from './mirror-store.js';
 import type { InstanceSnapshot } from './instance-snapshot.js';
 
 const at = new Date('2026-12-01T10:00:00.000Z');

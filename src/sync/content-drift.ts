@@ -4,15 +4,8 @@ import type { ProcessInstanceRecord } from '../mirror/process-instance.entity.js
 import type { TaskRecord } from '../mirror/task.entity.js';
 import type { VariableRecord } from '../mirror/variable.entity.js';
 import type { IncidentSnapshot, InstanceSnapshot, VariableSnapshot } from './instance-snapshot.js';
+import type { MirroredContents } from './mirror-store.js';
 import { isMarkedRemoved } from './removal-mark.js';
-
-/** All the mirror holds of one instance, as the engine's values (restored, never the escaped form). */
-export interface MirroredContents {
-  instance: ProcessInstanceRecord | null;
-  tasks: TaskRecord[];
-  variables: VariableRecord[];
-  incidents: IncidentRecord[];
-}
 
 /**
  * Whether a refresh would change what the mirror holds of the instance, given what the engine holds now (null: the

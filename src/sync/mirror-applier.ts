@@ -335,7 +335,6 @@ function sequenced(
   }));
 }
 
-/** Only the gateway's own "removed from engine" mark can be undone; an end the engine reported is final. */
 /**
  * The mirror as it was before the instance was marked removed, as far as the snapshot shows: open again, with the
  * tasks and incidents the mark ended and the engine still has open treated as new (so they are announced again).

@@ -14,6 +14,11 @@ export interface MirroredRows {
   incidents: IncidentRecord[];
 }
 
+/** What the mirror holds of one instance, its variables included. */
+export interface MirroredContents extends MirroredRows {
+  variables: VariableRecord[];
+}
+
 /** The rows one refresh writes for one instance. */
 export interface InstanceRows {
   instance: ProcessInstanceRecord;
@@ -62,6 +67,16 @@ export class MirrorStore {
     for (const task of tasks) rows.get(task.processInstanceId!)?.tasks.push(restored(task));
     for (const incident of incidents) rows.get(incident.processInstanceId)?.incidents.push(restored(incident));
     return rows;
+  }
+
+  /** As `load`, with the instances' variables too: all the mirror holds of them. */
+  async loadWithVariables(manager: EntityManager, instanceIds: string[]): Promise<Map<string, MirroredContents>> {
+    const rows = await this.load(manager, instanceIds);
+    const contents = new Map<string, MirroredContents>([...rows].map(([id, row]) => [id, { ...row, variables: [] }]));
+    for (const variable of await manager.findBy(VariableRecord, { processInstanceId: In(instanceIds) })) {
+      contents.get(variable.processInstanceId)?.variables.push(restored(variable));
+    }
+    return contents;
   }
 
   /**

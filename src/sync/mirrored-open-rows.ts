@@ -1,14 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, In } from 'typeorm';
+import { DataSource } from 'typeorm';
 import type { OpenTaskState } from '../camunda/camunda.models.js';
-import { IncidentRecord } from '../mirror/incident.entity.js';
 import { OPEN_INSTANCE_STATES, OPEN_TASK_STATES } from '../mirror/open-states.js';
-import { ProcessInstanceRecord } from '../mirror/process-instance.entity.js';
-import { TaskRecord } from '../mirror/task.entity.js';
-import { restored } from '../mirror/unstorable-text.js';
-import { VariableRecord } from '../mirror/variable.entity.js';
-import type { MirroredContents } from './content-drift.js';
 import type { MirroredInstance } from './mirrored-open-instances.js';
 
 /** A position in a (time, id) order, as the engine's list queries and the mirror's keyset indexes sort. */
@@ -45,23 +39,6 @@ export class MirroredOpenRows {
        ORDER BY created_at, id LIMIT $6`,
       [OPEN_TASK_STATES, ...rangeParams(after, upTo), limit],
     );
-  }
-
-  /** Everything the mirror holds of these instances, one entry per id (an instance it lacks has no row). */
-  async contentsOf(instanceIds: string[]): Promise<Map<string, MirroredContents>> {
-    const manager = this.dataSource.manager;
-    const [instances, tasks, variables, incidents] = await Promise.all([
-      manager.findBy(ProcessInstanceRecord, { id: In(instanceIds) }),
-      manager.findBy(TaskRecord, { processInstanceId: In(instanceIds) }),
-      manager.findBy(VariableRecord, { processInstanceId: In(instanceIds) }),
-      manager.findBy(IncidentRecord, { processInstanceId: In(instanceIds) }),
-    ]);
-    const contents = new Map<string, MirroredContents>(instanceIds.map((id) => [id, { instance: null, tasks: [], variables: [], incidents: [] }]));
-    for (const instance of instances) contents.get(instance.id)!.instance = restored(instance);
-    for (const task of tasks) contents.get(task.processInstanceId!)?.tasks.push(restored(task));
-    for (const variable of variables) contents.get(variable.processInstanceId)?.variables.push(restored(variable));
-    for (const incident of incidents) contents.get(incident.processInstanceId)?.incidents.push(restored(incident));
-    return contents;
   }
 }
 

@@ -45,6 +45,7 @@ export class Reconciler {
       taskDrift,
     );
   }
+
   /** A generator of its own, so the content comparison (and its candidate index) is released once it is done. */
   private async *instanceDrift(): AsyncGenerator<Drift> {
     const differingContents = await this.contents.begin();
