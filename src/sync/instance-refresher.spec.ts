@@ -6,7 +6,7 @@ import type { DefinitionSync } from './definition-sync.js';
 import type { FailureTriage } from './failure-triage.js';
 import type { InstanceSnapshotReader } from './instance-snapshot-reader.js';
 import { InstanceRefresher } from './instance-refresher.js';
-import type { MirrorApplier } from './mirror-applier.js';
+import type { BatchRefreshOptions, DomainEvent, MirrorApplier, RefreshOptions } from './mirror-applier.js';
 import { MirroredChanges } from './mirrored-changes.js';
 import type { MirroredOpenInstances } from './mirrored-open-instances.js';
 import type { ParkedInstances } from './parked-instances.js';
@@ -17,19 +17,24 @@ const alice = { kind: 'user', localId: 'alice' } as unknown as EventActor;
 const requests = new RequestContext();
 
 function refresherWith(options: { batchFails?: boolean; failingAlone?: string; outage?: boolean } = {}) {
-  const batches: { ids: string[]; actors: (EventActor | null)[]; causes: (EventCause | null)[] }[] = [];
-  const alone: { id: string; cause: EventCause | null | undefined }[] = [];
+  const batches: { ids: string[]; actors: (EventActor | null)[]; causes: (EventCause | null)[]; domainEvents: DomainEvent[][] }[] = [];
+  const alone: { id: string; cause: EventCause | null | undefined; domainEvents?: DomainEvent[] }[] = [];
   let release!: () => void;
   const released = new Promise<void>((resolve) => (release = resolve));
   const applier = {
-    refreshMany: async (ids: string[], _read: unknown, plan: { actorOf: (id: string) => EventActor | null; causeOf: (id: string) => EventCause | null }) => {
-      batches.push({ ids, actors: ids.map((id) => plan.actorOf(id)), causes: ids.map((id) => plan.causeOf(id)) });
+    refreshMany: async (ids: string[], _read: unknown, plan: BatchRefreshOptions) => {
+      batches.push({
+        ids,
+        actors: ids.map((id) => plan.actorOf(id)),
+        causes: ids.map((id) => plan.causeOf(id)),
+        domainEvents: ids.map((id) => plan.domainEventsOf?.(id) ?? []),
+      });
       if (batches.length > 1) await released;
       if (options.batchFails && ids.length > 1) throw new Error('one instance broke the batch');
       return new Map(ids.map((id) => [id, 1]));
     },
-    refresh: async (id: string, _read: unknown, origin: { cause?: EventCause | null }) => {
-      alone.push({ id, cause: origin.cause });
+    refresh: async (id: string, _read: unknown, origin: RefreshOptions) => {
+      alone.push({ id, cause: origin.cause, ...(origin.domainEvents?.length ? { domainEvents: origin.domainEvents } : {}) });
       if (id === options.failingAlone) throw new Error(`${id} is broken`);
       return 2;
     },
@@ -124,14 +129,43 @@ describe('InstanceRefresher real-time refreshes', () => {
   });
 
   it("gives an external-task handler's events no request, unless a command on the instance is in flight", async () => {
-    const { refresher, alone } = refresherWith();
+    const { refresher, batches, release } = refresherWith();
+    release();
     const domainEvents = [{ type: EventType.TicketProcessed, data: {} }];
     await refresher.refreshInstance('w1', { domainEvents });
     requests.run('req-complete', () => refresher.expectChangeBy('w2', alice));
     await refresher.refreshInstance('w2', { domainEvents });
+    expect(batches).toEqual([
+      { ids: ['w1'], actors: [null], causes: [null], domainEvents: [domainEvents] },
+      { ids: ['w2'], actors: [alice], causes: [{ requestId: 'req-complete' }], domainEvents: [domainEvents] },
+    ]);
+  });
+
+  it("gathers handlers' events that arrive together into one batch, each instance with all of its own", async () => {
+    const { refresher, batches, release } = refresherWith();
+    const event = (id: string) => ({ id, type: EventType.TicketProcessed, data: {} });
+    const answers = [
+      refresher.refreshInstance('w0', { domainEvents: [event('e0')] }),
+      refresher.refreshInstance('w1', { domainEvents: [event('e1')] }),
+      refresher.refreshInstance('w2', { domainEvents: [event('e2')] }),
+      refresher.refreshInstance('w3'),
+      refresher.refreshInstance('w2', { domainEvents: [event('e2b')] }),
+    ];
+    release();
+    await expect(Promise.all(answers)).resolves.toEqual([1, 1, 1, 1, 1]);
+    expect(batches.map((batch) => batch.ids)).toEqual([['w0'], ['w1'], ['w2', 'w3']]);
+    expect(batches[2].domainEvents).toEqual([[event('e2'), event('e2b')], []]);
+  });
+
+  it('keeps the events of each instance when a failed batch is refreshed one instance at a time', async () => {
+    const { refresher, alone, release } = refresherWith({ batchFails: true });
+    const event = (id: string) => ({ id, type: EventType.TicketProcessed, data: {} });
+    const answers = ['a', 'b', 'c', 'd'].map((id) => refresher.refreshInstance(id, { domainEvents: [event(`e-${id}`)] }));
+    release();
+    await expect(Promise.all(answers)).resolves.toEqual([1, 1, 2, 2]);
     expect(alone).toEqual([
-      { id: 'w1', cause: null },
-      { id: 'w2', cause: { requestId: 'req-complete' } },
+      { id: 'c', cause: null, domainEvents: [event('e-c')] },
+      { id: 'd', cause: null, domainEvents: [event('e-d')] },
     ]);
   });
 });

@@ -8,7 +8,7 @@ import { DefinitionSync } from './definition-sync.js';
 import { FailureTriage } from './failure-triage.js';
 import { BatchingQueue, type ItemOutcome } from './batching-queue.js';
 import { InstanceSnapshotReader, readAheadSince, type ReadAhead } from './instance-snapshot-reader.js';
-import { MirrorApplier, type RefreshOptions } from './mirror-applier.js';
+import { MirrorApplier, type DomainEvent, type RefreshOptions } from './mirror-applier.js';
 import { MirroredChanges } from './mirrored-changes.js';
 import { MirroredOpenInstances } from './mirrored-open-instances.js';
 import { ParkedInstances } from './parked-instances.js';
@@ -21,14 +21,16 @@ const REFRESH_BATCH = 100;
 const BATCHES_IN_FLIGHT = 4;
 // A failed batch is retried one instance at a time, this many at once.
 const SINGLE_REFRESH_CONCURRENCY = 8;
-// Gateway writes' own refreshes: those that arrive while others run share the next batch (one clock read, one engine
-// read, one transaction), so a burst of starts costs a few batch refreshes instead of one refresh each.
+// Gateway writes' own refreshes and workers' event writes: those that arrive while others run share the next batch (one
+// clock read, one engine read, one transaction), so a burst of starts or of completions costs a few batch refreshes
+// instead of one refresh each.
 const REAL_TIME_BATCHES_RUNNING = 2;
 const REAL_TIME_BATCH = 50;
 
 /** One caller's refresh, with who asked and in which request: a batch serves several callers, each keeps their own. */
 interface RealTimeRefresh extends ChangeOrigin {
   instanceId: string;
+  domainEvents: DomainEvent[];
 }
 
 const NO_ORIGIN: ChangeOrigin = { actor: null, cause: null };
@@ -83,9 +85,7 @@ export class InstanceRefresher {
     const done = this.mirroredChanges.refreshing(instanceId);
     let changes: number;
     try {
-      changes = options.domainEvents?.length
-        ? await this.applier.refresh(instanceId, () => this.reader.read(instanceId), { ...options, ...origin })
-        : await this.realTime.submit({ instanceId, ...origin });
+      changes = await this.realTime.submit({ instanceId, domainEvents: options.domainEvents ?? [], ...origin });
     } finally {
       done();
     }
@@ -182,21 +182,27 @@ export class InstanceRefresher {
   private async refreshTogether(items: RealTimeRefresh[]): Promise<ItemOutcome<number>[]> {
     // An instance two callers asked for names the first that named an actor, with that caller's own request.
     const origins = new Map<string, ChangeOrigin>();
-    for (const { instanceId, actor, cause } of items) if (!origins.get(instanceId)?.actor) origins.set(instanceId, { actor, cause });
+    const domainEvents = new Map<string, DomainEvent[]>();
+    for (const { instanceId, actor, cause, domainEvents: events } of items) {
+      if (!origins.get(instanceId)?.actor) origins.set(instanceId, { actor, cause });
+      domainEvents.set(instanceId, [...(domainEvents.get(instanceId) ?? []), ...events]);
+    }
     const ids = [...origins.keys()];
     const originOf = (id: string) => origins.get(id) ?? NO_ORIGIN;
+    const domainEventsOf = (id: string) => domainEvents.get(id) ?? [];
     let outcomes: Map<string, ItemOutcome<number>>;
     try {
       const changes = await this.applier.refreshMany(ids, (batch) => this.reader.readMany(batch), {
         actorOf: (id) => originOf(id).actor,
         causeOf: (id) => originOf(id).cause,
+        domainEventsOf,
       });
       outcomes = new Map(ids.map((id) => [id, { ok: true, value: changes.get(id) ?? 0 }]));
     } catch (error) {
       if (ids.length === 1 || (await this.triage.isOutage(error))) return items.map(() => ({ ok: false, error }));
       const alone = await mapConcurrently(ids, SINGLE_REFRESH_CONCURRENCY, (id) =>
         this.applier
-          .refresh(id, () => this.reader.read(id), originOf(id))
+          .refresh(id, () => this.reader.read(id), { ...originOf(id), domainEvents: domainEventsOf(id) })
           .then(
             (value): ItemOutcome<number> => ({ ok: true, value }),
             (failure: unknown): ItemOutcome<number> => ({ ok: false, error: failure }),

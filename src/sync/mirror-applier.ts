@@ -40,6 +40,8 @@ export interface BatchRefreshOptions {
   actorOf: (instanceId: string) => EventActor | null;
   /** The request behind the change, per instance (a batch serves several requests); null when none is known. */
   causeOf: (instanceId: string) => EventCause | null;
+  /** Events a worker asks to write with the instance's refresh (none by default); such an instance is never dropped as stale. */
+  domainEventsOf?: (instanceId: string) => DomainEvent[];
   /**
    * When part of what the read returns was read, if before the read itself (the import's candidate index): an
    * instance refreshed since then is left as it is, its refresh knows better.
@@ -91,7 +93,7 @@ export class MirrorApplier {
         domainEventsOf: () => domainEvents,
         actorOf: () => actor,
         causeOf: () => cause,
-        stale: read < MAX_READS ? (domainEvents.length > 0 ? STALE : 0) : null,
+        staleOutcome: () => (read < MAX_READS ? (domainEvents.length > 0 ? STALE : 0) : null),
       });
       const changes = outcome.get(instanceId)!;
       if (changes !== STALE) return changes;
@@ -113,7 +115,8 @@ export class MirrorApplier {
 
   /**
    * Refreshes many instances with one engine read and one transaction: the batch path of import, poll and
-   * reconcile. Returns the events produced per instance. A snapshot older than the one applied is dropped (0).
+   * reconcile, and of the real-time refreshes gathered together. Returns the events produced per instance. A snapshot
+   * older than the one applied is dropped (0), unless the instance has domain events to write: it is read again alone.
    */
   async refreshMany(
     instanceIds: string[],
@@ -121,20 +124,29 @@ export class MirrorApplier {
     options: BatchRefreshOptions,
   ): Promise<Map<string, number>> {
     if (instanceIds.length === 0) return new Map();
+    const domainEventsOf = options.domainEventsOf ?? (() => []);
     const readStartedAt = await this.clock.now();
     const snapshots = await readSnapshots(instanceIds);
     const staleBefore = options.readAsOf && options.readAsOf < readStartedAt ? options.readAsOf : readStartedAt;
     const outcome = await this.applyAll(snapshots, readStartedAt, {
-      domainEventsOf: () => [],
+      domainEventsOf,
       actorOf: options.actorOf,
       causeOf: options.causeOf,
-      stale: 0,
+      staleOutcome: (id) => (domainEventsOf(id).length > 0 ? STALE : 0),
       staleBefore,
     });
-    return outcome as Map<string, number>;
+    const changes = new Map<string, number>();
+    for (const [id, value] of outcome) {
+      if (value !== STALE) changes.set(id, value);
+      else {
+        const readAgain = async () => (await readSnapshots([id])).get(id) ?? null;
+        changes.set(id, await this.refresh(id, readAgain, { domainEvents: domainEventsOf(id), actor: options.actorOf(id), cause: options.causeOf(id) }));
+      }
+    }
+    return changes;
   }
 
-  /** `stale`: what an instance whose mirror holds a newer read gets instead of an apply; null applies it anyway. */
+  /** `staleOutcome`: what an instance whose mirror holds a newer read gets instead of an apply; null applies it anyway. */
   private async applyAll(
     snapshots: Map<string, InstanceSnapshot | null>,
     readStartedAt: Date,
@@ -142,7 +154,7 @@ export class MirrorApplier {
       domainEventsOf: (id: string) => DomainEvent[];
       actorOf: (id: string) => EventActor | null;
       causeOf: (id: string) => EventCause | null;
-      stale: number | typeof STALE | null;
+      staleOutcome: (id: string) => number | typeof STALE | null;
       /** A mirror row read after this is newer than the snapshot (default: when the read began). */
       staleBefore?: Date;
     },
@@ -160,8 +172,9 @@ export class MirrorApplier {
       const applied: string[] = [];
       for (const id of ids) {
         const before = mirrored.get(id)!;
-        if (plan.stale !== null && before.instance?.snapshotReadAt && before.instance.snapshotReadAt > (plan.staleBefore ?? readStartedAt)) {
-          outcome.set(id, plan.stale);
+        const staleOutcome = plan.staleOutcome(id);
+        if (staleOutcome !== null && before.instance?.snapshotReadAt && before.instance.snapshotReadAt > (plan.staleBefore ?? readStartedAt)) {
+          outcome.set(id, staleOutcome);
           continue;
         }
         applied.push(id);

@@ -193,11 +193,16 @@ export class ExternalTaskExecutor {
    */
   private async writeHeld(task: LockedExternalTask, keeper: LockKeeper, events: HeldEvent[]): Promise<void> {
     for (let wait = 0; ; wait += 1) {
+      const writing = this.refresher.refreshInstance(task.processInstanceId, { domainEvents: events });
       try {
-        await abortable(this.refresher.refreshInstance(task.processInstanceId, { domainEvents: events }), keeper.signal);
+        await abortable(writing, keeper.signal);
         return;
       } catch (error) {
-        if (error instanceof OutcomeDropped || keeper.lostReason) throw new OutcomeDropped();
+        if (error instanceof OutcomeDropped || keeper.lostReason) {
+          // The write goes on after the lock is lost: the discard that follows must not run before it commits.
+          await writing.catch(() => undefined);
+          throw new OutcomeDropped();
+        }
         if (!(await this.faults.isGatewayFault(error))) throw new NonRetryableError(`The gateway could not record the task's events: ${messageOf(error)}`);
         await this.waitForRecovery(keeper, task.id, task.topic, wait, error);
       }
