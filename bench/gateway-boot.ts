@@ -109,3 +109,16 @@ export async function settleMirror(env: Record<string, string>, processKeys: str
     await app.close();
   }
 }
+
+/**
+ * Runs `work` with a gateway beside it that has no workers but its sync on: it mirrors (and publishes) whatever the
+ * engine does meanwhile, as the gateway of a deployment does for work that other clients complete.
+ */
+export async function withMirroringGateway<T>(env: Record<string, string>, work: () => Promise<T>): Promise<T> {
+  const { app } = await bootGateway({ ...env, WORKERS_ENABLED: 'false' });
+  try {
+    return await work();
+  } finally {
+    await app.close();
+  }
+}

@@ -32,6 +32,35 @@ export function ratioCell(tasks: number, gateway: Outcome<Measured>, baseline: O
   return `${(perSecond(countOf(tasks, gateway.value), gateway.value.ms) / perSecond(countOf(tasks, baseline.value), baseline.value.ms)).toPrecision(3)}×`;
 }
 
+const rateOf = (tasks: number, run: Measured) => perSecond(countOf(tasks, run), run.ms);
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)];
+
+/** The run of median rate among those that worked (the lower middle one of an even number), or the first failure. */
+export function medianRun<T extends Measured>(tasks: number, runs: Outcome<T>[]): Outcome<T> {
+  const measured = runs.filter((run): run is { ok: true; value: T } => run.ok);
+  if (measured.length === 0) return runs[0];
+  const middle = median(measured.map((run) => rateOf(tasks, run.value)));
+  return measured.find((run) => rateOf(tasks, run.value) === middle)!;
+}
+
+/** The median run's cell, then every round's rate. */
+export function roundsCell<T extends Measured>(tasks: number, runs: Outcome<T>[], detail: (value: T) => string): string {
+  const each = runs.map((run) => (run.ok ? `${round(rateOf(tasks, run.value))}` : 'failed')).join(', ');
+  return `median ${rateCell(tasks, medianRun(tasks, runs), detail)}; rounds: ${each} tasks/s`;
+}
+
+/** The median of the rounds' own ratios (each gateway run over the library run of its round), then each of them. */
+export function medianRatioCell(tasks: number, rounds: { gateway: Outcome<Measured>; bare: Outcome<Measured> }[]): string {
+  const ratios = rounds.flatMap((pair) => (pair.gateway.ok && pair.bare.ok ? [rateOf(tasks, pair.gateway.value) / rateOf(tasks, pair.bare.value)] : []));
+  if (ratios.length === 0) return '—';
+  return `${median(ratios).toPrecision(3)}× (${ratios.map((ratio) => `${ratio.toPrecision(3)}×`).join(', ')})`;
+}
+
+export function ratioFromFirstTask(gateway: Outcome<WorkerRun>, bare: Outcome<WorkerRun>): number {
+  if (!gateway.ok || !bare.ok) return Number.NaN;
+  return bare.value.fromFirstTaskMs / gateway.value.fromFirstTaskMs;
+}
+
 export function workerDetail(tasks: number) {
   return (run: WorkerRun & { initMs?: number }) =>
     `first task after ${round(run.firstTaskMs)} ms${run.initMs === undefined ? '' : ` (init() took ${round(run.initMs)} ms)`}, then ${round(perSecond(tasks, run.fromFirstTaskMs))} tasks/s`;
@@ -51,8 +80,10 @@ export function readingNotes(pollIntervalMs: number): string {
 - Both sides poll the same way: after every fetch (at most maxTasks, and only as many as the in-flight bound leaves
   room for) the library pauses ${pollIntervalMs} ms, the gateway's WORKER_POLL_INTERVAL_MS, given to the bare client too.
   With 10 per fetch that pause and the fetch itself weigh on both sides alike; with 100 per fetch (row 1c) the
-  handling and completing weigh more, so the runtime's own cost per task shows better. Row 1b runs the gateway of
-  row 1 without the mirror's poll beside the workers, to tell the runtime's cost from the sync's.
+  handling and completing weigh more, so the runtime's own cost per task shows better. Every completion ends an
+  instance, which a gateway's sync then mirrors and publishes (a process.ended event) in both rows, for either
+  side; row 1b leaves that out on both sides (the gateway's sync idle, no gateway beside the library), to tell the
+  runtime's cost from the mirror's.
 - The raw baseline of row 2 has no engine in it: the gateway side fetches, locks and completes every task at the
   engine, the baseline only talks to the broker, so the ratio says how far engine round trips are from a broker
   alone, and no worker on fetch-and-lock comes near 0.8× of it. Row 2b is the like-for-like comparison: the same
