@@ -16,26 +16,28 @@ const alice = { kind: 'user', localId: 'alice' } as unknown as EventActor;
 /** A refresher over stand-ins: batch refreshes wait on `release`, single ones answer at once. */
 const requests = new RequestContext();
 
-function refresherWith(options: { batchFails?: boolean; failingAlone?: string; outage?: boolean } = {}) {
+/** `staleInBatch`: instances whose batch snapshot is older than the mirror's; `badEvent`: an event id no refresh can store. */
+function refresherWith(options: { batchFails?: boolean; failingAlone?: string; outage?: boolean; staleInBatch?: string[]; badEvent?: string } = {}) {
   const batches: { ids: string[]; actors: (EventActor | null)[]; causes: (EventCause | null)[]; domainEvents: DomainEvent[][] }[] = [];
-  const alone: { id: string; cause: EventCause | null | undefined; domainEvents?: DomainEvent[] }[] = [];
+  const alone: { id: string; actor?: EventActor | null; cause: EventCause | null | undefined; domainEvents?: DomainEvent[] }[] = [];
   let release!: () => void;
   const released = new Promise<void>((resolve) => (release = resolve));
   const applier = {
-    refreshMany: async (ids: string[], _read: unknown, plan: BatchRefreshOptions) => {
+    refreshManyWithEvents: async (ids: string[], _read: unknown, plan: BatchRefreshOptions, domainEventsOf: (id: string) => DomainEvent[]) => {
       batches.push({
         ids,
         actors: ids.map((id) => plan.actorOf(id)),
         causes: ids.map((id) => plan.causeOf(id)),
-        domainEvents: ids.map((id) => plan.domainEventsOf?.(id) ?? []),
+        domainEvents: ids.map((id) => domainEventsOf(id)),
       });
       if (batches.length > 1) await released;
       if (options.batchFails && ids.length > 1) throw new Error('one instance broke the batch');
-      return new Map(ids.map((id) => [id, 1]));
+      const stale = ids.filter((id) => options.staleInBatch?.includes(id));
+      return { applied: new Map(ids.filter((id) => !stale.includes(id)).map((id) => [id, 1])), stale };
     },
     refresh: async (id: string, _read: unknown, origin: RefreshOptions) => {
-      alone.push({ id, cause: origin.cause, ...(origin.domainEvents?.length ? { domainEvents: origin.domainEvents } : {}) });
-      if (id === options.failingAlone) throw new Error(`${id} is broken`);
+      alone.push({ id, cause: origin.cause, ...(origin.domainEvents?.length ? { actor: origin.actor, domainEvents: origin.domainEvents } : {}) });
+      if (id === options.failingAlone || origin.domainEvents?.some((event) => event.id === options.badEvent)) throw new Error(`${id} is broken`);
       return 2;
     },
   };
@@ -141,31 +143,64 @@ describe('InstanceRefresher real-time refreshes', () => {
     ]);
   });
 
-  it("gathers handlers' events that arrive together into one batch, each instance with all of its own", async () => {
+  const event = (id: string) => ({ id, type: EventType.TicketProcessed, data: {} });
+
+  it("gathers handlers' events of different instances that arrive together into one batch", async () => {
     const { refresher, batches, release } = refresherWith();
-    const event = (id: string) => ({ id, type: EventType.TicketProcessed, data: {} });
     const answers = [
       refresher.refreshInstance('w0', { domainEvents: [event('e0')] }),
       refresher.refreshInstance('w1', { domainEvents: [event('e1')] }),
       refresher.refreshInstance('w2', { domainEvents: [event('e2')] }),
       refresher.refreshInstance('w3'),
-      refresher.refreshInstance('w2', { domainEvents: [event('e2b')] }),
+      refresher.refreshInstance('w4', { domainEvents: [event('e4')] }),
     ];
     release();
     await expect(Promise.all(answers)).resolves.toEqual([1, 1, 1, 1, 1]);
-    expect(batches.map((batch) => batch.ids)).toEqual([['w0'], ['w1'], ['w2', 'w3']]);
-    expect(batches[2].domainEvents).toEqual([[event('e2'), event('e2b')], []]);
+    expect(batches.map((batch) => batch.ids)).toEqual([['w0'], ['w1'], ['w2', 'w3', 'w4']]);
+    expect(batches[2].domainEvents).toEqual([[event('e2')], [], [event('e4')]]);
+  });
+
+  it("writes a handler's events alone when others asked for their instance too: their failure and their actor stay theirs", async () => {
+    const { refresher, batches, alone, release } = refresherWith({ badEvent: 'bad' });
+    const answers = [
+      refresher.refreshInstance('a').then(String),
+      refresher.refreshInstance('b').then(String),
+      refresher.refreshInstance('x', { domainEvents: [event('bad')] }).then(String, (error: Error) => error.message),
+      refresher.refreshInstance('x', { domainEvents: [event('good')] }).then(String, (error: Error) => error.message),
+      refresher.refreshInstance('x', { actor: alice }).then(String, (error: Error) => error.message),
+      refresher.refreshInstance('y').then(String),
+    ];
+    release();
+    await expect(Promise.all(answers)).resolves.toEqual(['1', '1', 'x is broken', '2', '2', '1']);
+    expect(batches.map((batch) => batch.ids)).toEqual([['a'], ['b'], ['y']]);
+    expect(alone).toEqual([
+      { id: 'x', cause: null, actor: null, domainEvents: [event('bad')] },
+      { id: 'x', cause: null, actor: null, domainEvents: [event('good')] },
+      { id: 'x', cause: null },
+    ]);
+  });
+
+  it('refreshes alone an instance whose events met a stale snapshot in the batch, and only that one', async () => {
+    const { refresher, alone, release } = refresherWith({ staleInBatch: ['s'] });
+    release();
+    const answers = [
+      refresher.refreshInstance('first'),
+      refresher.refreshInstance('second'),
+      refresher.refreshInstance('s', { domainEvents: [event('e-s')] }),
+      refresher.refreshInstance('t', { domainEvents: [event('e-t')] }),
+    ];
+    await expect(Promise.all(answers)).resolves.toEqual([1, 1, 2, 1]);
+    expect(alone).toEqual([{ id: 's', cause: null, actor: null, domainEvents: [event('e-s')] }]);
   });
 
   it('keeps the events of each instance when a failed batch is refreshed one instance at a time', async () => {
     const { refresher, alone, release } = refresherWith({ batchFails: true });
-    const event = (id: string) => ({ id, type: EventType.TicketProcessed, data: {} });
     const answers = ['a', 'b', 'c', 'd'].map((id) => refresher.refreshInstance(id, { domainEvents: [event(`e-${id}`)] }));
     release();
     await expect(Promise.all(answers)).resolves.toEqual([1, 1, 2, 2]);
     expect(alone).toEqual([
-      { id: 'c', cause: null, domainEvents: [event('e-c')] },
-      { id: 'd', cause: null, domainEvents: [event('e-d')] },
+      { id: 'c', cause: null, actor: null, domainEvents: [event('e-c')] },
+      { id: 'd', cause: null, actor: null, domainEvents: [event('e-d')] },
     ]);
   });
 });

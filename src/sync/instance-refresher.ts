@@ -35,6 +35,34 @@ interface RealTimeRefresh extends ChangeOrigin {
 
 const NO_ORIGIN: ChangeOrigin = { actor: null, cause: null };
 
+/** What one refresh writes: an instance for one or more callers, or one worker's events with their instance. */
+interface RefreshUnit {
+  instanceId: string;
+  origin: ChangeOrigin;
+  domainEvents: DomainEvent[];
+}
+
+/**
+ * Callers of one instance without events share a unit, which names the first of them that named an actor, with that
+ * caller's own request; each caller with events has a unit of their own.
+ */
+function refreshUnits(items: RealTimeRefresh[]): { units: RefreshUnit[]; unitOf: Map<RealTimeRefresh, RefreshUnit> } {
+  const units: RefreshUnit[] = [];
+  const unitOf = new Map<RealTimeRefresh, RefreshUnit>();
+  const shared = new Map<string, RefreshUnit>();
+  for (const item of items) {
+    const { instanceId, actor, cause, domainEvents } = item;
+    let unit = domainEvents.length === 0 ? shared.get(instanceId) : undefined;
+    if (!unit) {
+      unit = { instanceId, origin: { actor, cause }, domainEvents };
+      units.push(unit);
+      if (domainEvents.length === 0) shared.set(instanceId, unit);
+    } else if (!unit.origin.actor && actor) unit.origin = { actor, cause };
+    unitOf.set(item, unit);
+  }
+  return { units, unitOf };
+}
+
 /** What a sync run did with a set of instances; a failure of one instance never fails the set. */
 export interface RefreshOutcome {
   changes: number;
@@ -178,39 +206,42 @@ export class InstanceRefresher {
   /**
    * Real-time refreshes that arrived together, as one batch. If the batch fails and it is no outage, each instance is
    * refreshed alone (once, however many callers asked for it), so one instance's own failure fails only its callers.
+   * A worker's events go into the batch only when nothing else asked for their instance: merged with another
+   * caller's, events that cannot be stored would fail that caller too, and they would name that caller as their actor.
    */
   private async refreshTogether(items: RealTimeRefresh[]): Promise<ItemOutcome<number>[]> {
-    // An instance two callers asked for names the first that named an actor, with that caller's own request.
-    const origins = new Map<string, ChangeOrigin>();
-    const domainEvents = new Map<string, DomainEvent[]>();
-    for (const { instanceId, actor, cause, domainEvents: events } of items) {
-      if (!origins.get(instanceId)?.actor) origins.set(instanceId, { actor, cause });
-      domainEvents.set(instanceId, [...(domainEvents.get(instanceId) ?? []), ...events]);
+    const { units, unitOf } = refreshUnits(items);
+    const perInstance = new Map<string, number>();
+    for (const unit of units) perInstance.set(unit.instanceId, (perInstance.get(unit.instanceId) ?? 0) + 1);
+    const batched = new Map(units.filter((unit) => perInstance.get(unit.instanceId) === 1).map((unit) => [unit.instanceId, unit]));
+    const alone = units.filter((unit) => perInstance.get(unit.instanceId)! > 1);
+    const outcomes = new Map<RefreshUnit, ItemOutcome<number>>();
+    if (batched.size > 0) {
+      const unitFor = (id: string) => batched.get(id)!;
+      try {
+        const { applied, stale } = await this.applier.refreshManyWithEvents(
+          [...batched.keys()],
+          (ids) => this.reader.readMany(ids),
+          { actorOf: (id) => unitFor(id).origin.actor, causeOf: (id) => unitFor(id).origin.cause },
+          (id) => unitFor(id).domainEvents,
+        );
+        for (const [id, changes] of applied) outcomes.set(unitFor(id), { ok: true, value: changes });
+        alone.push(...stale.map(unitFor));
+      } catch (error) {
+        if (batched.size === 1 || (await this.triage.isOutage(error))) for (const unit of batched.values()) outcomes.set(unit, { ok: false, error });
+        else alone.push(...batched.values());
+      }
     }
-    const ids = [...origins.keys()];
-    const originOf = (id: string) => origins.get(id) ?? NO_ORIGIN;
-    const domainEventsOf = (id: string) => domainEvents.get(id) ?? [];
-    let outcomes: Map<string, ItemOutcome<number>>;
-    try {
-      const changes = await this.applier.refreshMany(ids, (batch) => this.reader.readMany(batch), {
-        actorOf: (id) => originOf(id).actor,
-        causeOf: (id) => originOf(id).cause,
-        domainEventsOf,
-      });
-      outcomes = new Map(ids.map((id) => [id, { ok: true, value: changes.get(id) ?? 0 }]));
-    } catch (error) {
-      if (ids.length === 1 || (await this.triage.isOutage(error))) return items.map(() => ({ ok: false, error }));
-      const alone = await mapConcurrently(ids, SINGLE_REFRESH_CONCURRENCY, (id) =>
-        this.applier
-          .refresh(id, () => this.reader.read(id), { ...originOf(id), domainEvents: domainEventsOf(id) })
-          .then(
-            (value): ItemOutcome<number> => ({ ok: true, value }),
-            (failure: unknown): ItemOutcome<number> => ({ ok: false, error: failure }),
-          ),
-      );
-      outcomes = new Map(ids.map((id, index) => [id, alone[index]]));
-    }
-    return items.map(({ instanceId }) => outcomes.get(instanceId)!);
+    const aloneOutcomes = await mapConcurrently(alone, SINGLE_REFRESH_CONCURRENCY, (unit) =>
+      this.applier
+        .refresh(unit.instanceId, () => this.reader.read(unit.instanceId), { ...unit.origin, domainEvents: unit.domainEvents })
+        .then(
+          (value): ItemOutcome<number> => ({ ok: true, value }),
+          (failure: unknown): ItemOutcome<number> => ({ ok: false, error: failure }),
+        ),
+    );
+    alone.forEach((unit, index) => outcomes.set(unit, aloneOutcomes[index]));
+    return items.map((item) => outcomes.get(unitOf.get(item)!)!);
   }
 
   /** Who the events of this refresh name: the command's caller and request, a domain event's writer, or who is pending. */

@@ -40,8 +40,6 @@ export interface BatchRefreshOptions {
   actorOf: (instanceId: string) => EventActor | null;
   /** The request behind the change, per instance (a batch serves several requests); null when none is known. */
   causeOf: (instanceId: string) => EventCause | null;
-  /** Events a worker asks to write with the instance's refresh (none by default); such an instance is never dropped as stale. */
-  domainEventsOf?: (instanceId: string) => DomainEvent[];
   /**
    * When part of what the read returns was read, if before the read itself (the import's candidate index): an
    * instance refreshed since then is left as it is, its refresh knows better.
@@ -115,16 +113,38 @@ export class MirrorApplier {
 
   /**
    * Refreshes many instances with one engine read and one transaction: the batch path of import, poll and
-   * reconcile, and of the real-time refreshes gathered together. Returns the events produced per instance. A snapshot
-   * older than the one applied is dropped (0), unless the instance has domain events to write: it is read again alone.
+   * reconcile. Returns the events produced per instance. A snapshot older than the one applied is dropped (0).
    */
   async refreshMany(
     instanceIds: string[],
     readSnapshots: (ids: string[]) => Promise<Map<string, InstanceSnapshot | null>>,
     options: BatchRefreshOptions,
   ): Promise<Map<string, number>> {
-    if (instanceIds.length === 0) return new Map();
-    const domainEventsOf = options.domainEventsOf ?? (() => []);
+    return (await this.refreshBatch(instanceIds, readSnapshots, options, () => [])).applied;
+  }
+
+  /**
+   * As refreshMany, writing each instance's domain events (a worker's) with its rows. An instance with events whose
+   * snapshot turns out older than the one applied cannot be dropped: it is left out (`stale`), to be refreshed alone.
+   */
+  refreshManyWithEvents(
+    instanceIds: string[],
+    readSnapshots: (ids: string[]) => Promise<Map<string, InstanceSnapshot | null>>,
+    options: BatchRefreshOptions,
+    domainEventsOf: (instanceId: string) => DomainEvent[],
+  ): Promise<{ applied: Map<string, number>; stale: string[] }> {
+    return this.refreshBatch(instanceIds, readSnapshots, options, domainEventsOf);
+  }
+
+  private async refreshBatch(
+    instanceIds: string[],
+    readSnapshots: (ids: string[]) => Promise<Map<string, InstanceSnapshot | null>>,
+    options: BatchRefreshOptions,
+    domainEventsOf: (instanceId: string) => DomainEvent[],
+  ): Promise<{ applied: Map<string, number>; stale: string[] }> {
+    const applied = new Map<string, number>();
+    const stale: string[] = [];
+    if (instanceIds.length === 0) return { applied, stale };
     const readStartedAt = await this.clock.now();
     const snapshots = await readSnapshots(instanceIds);
     const staleBefore = options.readAsOf && options.readAsOf < readStartedAt ? options.readAsOf : readStartedAt;
@@ -135,15 +155,11 @@ export class MirrorApplier {
       staleOutcome: (id) => (domainEventsOf(id).length > 0 ? STALE : 0),
       staleBefore,
     });
-    const changes = new Map<string, number>();
     for (const [id, value] of outcome) {
-      if (value !== STALE) changes.set(id, value);
-      else {
-        const readAgain = async () => (await readSnapshots([id])).get(id) ?? null;
-        changes.set(id, await this.refresh(id, readAgain, { domainEvents: domainEventsOf(id), actor: options.actorOf(id), cause: options.causeOf(id) }));
-      }
+      if (value === STALE) stale.push(id);
+      else applied.set(id, value);
     }
-    return changes;
+    return { applied, stale };
   }
 
   /** `staleOutcome`: what an instance whose mirror holds a newer read gets instead of an apply; null applies it anyway. */

@@ -193,14 +193,17 @@ export class ExternalTaskExecutor {
    */
   private async writeHeld(task: LockedExternalTask, keeper: LockKeeper, events: HeldEvent[]): Promise<void> {
     for (let wait = 0; ; wait += 1) {
+      if (keeper.lostReason) throw new OutcomeDropped();
       const writing = this.refresher.refreshInstance(task.processInstanceId, { domainEvents: events });
       try {
         await abortable(writing, keeper.signal);
         return;
       } catch (error) {
         if (error instanceof OutcomeDropped || keeper.lostReason) {
-          // The write goes on after the lock is lost: the discard that follows must not run before it commits.
-          await writing.catch(() => undefined);
+          // The write goes on after the lock is lost: the discard that follows must not run before it commits, but a
+          // shutdown's unlock must not wait long for it either. A write that outlasts the wait is not discarded: its
+          // events are published once their hold runs out, as after a crash between writing them and completing.
+          await Promise.race([writing.catch(() => undefined), delay(UNLOCK_WAIT_MS)]);
           throw new OutcomeDropped();
         }
         if (!(await this.faults.isGatewayFault(error))) throw new NonRetryableError(`The gateway could not record the task's events: ${messageOf(error)}`);
