@@ -16,6 +16,7 @@ import { IncidentList1764910000000 } from '../../migrations/1764910000000-incide
 import { TaskListTenantIndexes1764920000000 } from '../../migrations/1764920000000-task-list-tenant-indexes.js';
 import { HeldEvents1765000000000 } from '../../migrations/1765000000000-held-events.js';
 import { EventRequestTrace1765100000000 } from '../../migrations/1765100000000-event-request-trace.js';
+import { CandidateCountStatistics1765200000000 } from '../../migrations/1765200000000-candidate-count-statistics.js';
 import { CommentAuthorRecord } from '../tasks/comment-author.entity.js';
 import { OutboxRetriesDeadLetters1764200000000 } from '../../migrations/1764200000000-outbox-retries-dead-letters.js';
 import { OutboxDeadLetterRecord } from '../events/outbox-dead-letter.entity.js';
@@ -72,6 +73,7 @@ export function dataSourceOptions(databaseUrl: string): DataSourceOptions {
       TaskListTenantIndexes1764920000000,
       HeldEvents1765000000000,
       EventRequestTrace1765100000000,
+    CandidateCountStatistics1765200000000,
     ],
     migrationsTableName: 'schema_migrations',
     synchronize: false,
