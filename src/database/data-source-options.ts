@@ -73,7 +73,7 @@ export function dataSourceOptions(databaseUrl: string): DataSourceOptions {
       TaskListTenantIndexes1764920000000,
       HeldEvents1765000000000,
       EventRequestTrace1765100000000,
-    CandidateCountStatistics1765200000000,
+      CandidateCountStatistics1765200000000,
     ],
     migrationsTableName: 'schema_migrations',
     synchronize: false,
