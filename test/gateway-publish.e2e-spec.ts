@@ -1,5 +1,7 @@
 import { hostname } from 'node:os';
+import { DataSource } from 'typeorm';
 import { randomUUID } from 'node:crypto';
+import { HeldEvents } from '../src/events/held-events.js';
 import { InstanceRefresher } from '../src/sync/instance-refresher.js';
 import { PUBLISH_TOPIC, PublishEventWorker } from '../src/workers/publish-event.worker.js';
 import { engineRest } from './support/engine-rest.js';
@@ -12,6 +14,8 @@ const run = randomUUID().slice(0, 8);
 const eventType = `published.r${run}`;
 const key = `itpublish${run}`;
 const badKey = `itpublishbad${run}`;
+// A topic no worker serves: the test plays both attempts at the task itself.
+const heldKey = `itpublishheld${run}`;
 const payload = { ticket: `T-${run}`, lines: [1, 2, 3], nested: { ok: true } };
 // Instances left open (an incident, a user task), deleted at the end: the engine is shared with every later run.
 const leftOpen: string[] = [];
@@ -30,6 +34,7 @@ describe(`${PUBLISH_TOPIC}: a model publishes to RabbitMQ without code`, () => {
   beforeAll(async () => {
     await deployExternalTaskModel({ key, topic: PUBLISH_TOPIC, inputs: { eventType, payload: '${ticketPayload}' }, userTaskAfter: true });
     await deployExternalTaskModel({ key: badKey, topic: PUBLISH_TOPIC, inputs: { eventType: 'not a routing key #' } });
+    await deployExternalTaskModel({ key: heldKey, topic: `itnobody${run}` });
     events = await EventCollector.bind();
   });
 
@@ -73,6 +78,29 @@ describe(`${PUBLISH_TOPIC}: a model publishes to RabbitMQ without code`, () => {
     expect(events.schemaViolations()).toEqual([]);
     const successes = (await externalTaskLog(instanceId)).filter((entry) => entry.successLog);
     expect(successes.map((entry) => entry.workerId)).toEqual([`camunda-gateway-${hostname()}-${process.pid}`]);
+  });
+
+  it('a holder whose outcome was dropped discards nothing its successor took over: the event is published once', async () => {
+    const holder = await startGateway({ WORKERS_ENABLED: 'false' });
+    try {
+      const instanceId = await startInstance(heldKey);
+      leftOpen.push(instanceId);
+      const refresher = holder.app.get(InstanceRefresher);
+      const event = { id: randomUUID(), type: `model.${eventType}` as const, data: payload, holdMs: 60_000 };
+      const [first, second] = [randomUUID(), randomUUID()];
+      // The first attempt writes its event held; the task's lock runs out and a second attempt writes the same event.
+      await refresher.refreshInstance(instanceId, { domainEvents: [{ ...event, heldBy: first }] });
+      await refresher.refreshInstance(instanceId, { domainEvents: [{ ...event, heldBy: second }] });
+      // The first attempt's completion is refused (the task is the second's now): it discards what it still holds.
+      await refresher.discardHeldEvents(instanceId, [event.id], first);
+      await holder.app.get(HeldEvents).release([event.id]);
+      await eventually(() => expect(events.typesFor(instanceId)).toEqual(['process.started', `model.${eventType}`]), 15_000, 100);
+      // Taken over: the one row names the second attempt.
+      const rows: unknown[] = await holder.app.get(DataSource).query(`SELECT held_by FROM outbox_events WHERE id = $1`, [event.id]);
+      expect(rows).toEqual([{ held_by: second }]);
+    } finally {
+      await holder.close();
+    }
   });
 
   it('an eventType that is no routing key is an incident at once, with the reason, and publishes nothing', async () => {

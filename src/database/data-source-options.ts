@@ -17,6 +17,7 @@ import { TaskListTenantIndexes1764920000000 } from '../../migrations/17649200000
 import { HeldEvents1765000000000 } from '../../migrations/1765000000000-held-events.js';
 import { EventRequestTrace1765100000000 } from '../../migrations/1765100000000-event-request-trace.js';
 import { CandidateCountStatistics1765200000000 } from '../../migrations/1765200000000-candidate-count-statistics.js';
+import { HeldBy1765300000000 } from '../../migrations/1765300000000-held-by.js';
 import { CommentAuthorRecord } from '../tasks/comment-author.entity.js';
 import { OutboxRetriesDeadLetters1764200000000 } from '../../migrations/1764200000000-outbox-retries-dead-letters.js';
 import { OutboxDeadLetterRecord } from '../events/outbox-dead-letter.entity.js';
@@ -74,6 +75,7 @@ export function dataSourceOptions(databaseUrl: string): DataSourceOptions {
       HeldEvents1765000000000,
       EventRequestTrace1765100000000,
       CandidateCountStatistics1765200000000,
+      HeldBy1765300000000,
     ],
     migrationsTableName: 'schema_migrations',
     synchronize: false,

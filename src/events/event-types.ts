@@ -46,6 +46,8 @@ export interface InstanceEvent {
   type: PublishedEventType;
   /** Held from publication this long (on the database's clock) unless released or discarded earlier. */
   holdMs?: number;
+  /** The attempt at an external task that holds it (see HeldBy1765300000000). */
+  heldBy?: string;
   occurredAt: Date;
   processInstanceId: string;
   businessKey: string | null;

@@ -48,6 +48,10 @@ export class OutboxEventRecord {
   @Column({ name: 'held_until', type: 'timestamptz', nullable: true })
   heldUntil!: Date | null;
 
+  /** The attempt at the external task that holds it (a redelivery takes it over); null for events never held. */
+  @Column({ name: 'held_by', type: 'uuid', nullable: true })
+  heldBy!: string | null;
+
   @Column({ name: 'next_attempt_at', type: 'timestamptz', nullable: true })
   nextAttemptAt!: Date | null;
 

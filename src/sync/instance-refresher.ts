@@ -123,8 +123,8 @@ export class InstanceRefresher {
   }
 
   /** Deletes a worker's held events of an outcome that was dropped, keeping the instance's sequence without gaps. */
-  discardHeldEvents(instanceId: string, ids: string[]): Promise<void> {
-    return this.applier.discardHeldEvents(instanceId, ids);
+  discardHeldEvents(instanceId: string, ids: string[], heldBy: string): Promise<void> {
+    return this.applier.discardHeldEvents(instanceId, ids, heldBy);
   }
 
   /**

@@ -24,6 +24,8 @@ export interface DomainEvent {
   id?: string;
   /** Held from publication this long unless released (HeldEvents): a worker's event written before its completion. */
   holdMs?: number;
+  /** The attempt at the external task that writes it: one already written under the id is taken over, not written again. */
+  heldBy?: string;
 }
 
 export interface RefreshOptions {
@@ -100,13 +102,14 @@ export class MirrorApplier {
 
   /**
    * Deletes held events nobody will publish (their external task turned out not to be the worker's) and closes the
-   * gap they leave in the instance's sequence, under the instance's lock.
+   * gap they leave in the instance's sequence, under the instance's lock. Only those `heldBy` still holds: a
+   * redelivery of the task may have taken them over.
    */
-  async discardHeldEvents(instanceId: string, ids: string[]): Promise<void> {
+  async discardHeldEvents(instanceId: string, ids: string[], heldBy: string): Promise<void> {
     if (ids.length === 0) return;
     await this.dataSource.transaction(async (manager) => {
       await this.store.lock(manager, [instanceId]);
-      const removed = await this.outbox.discardHeld(manager, instanceId, ids);
+      const removed = await this.outbox.discardHeld(manager, instanceId, ids, heldBy);
       if (removed > 0) await this.store.unnumberEvents(manager, instanceId, removed);
     });
   }
@@ -179,9 +182,15 @@ export class MirrorApplier {
     const committed = await this.dataSource.transaction(async (manager) => {
       await this.store.lock(manager, ids);
       const mirrored = await this.store.load(manager, ids);
+      const domainEvents = ids.flatMap((id) => plan.domainEventsOf(id));
       const written = await this.outbox.writtenIds(
         manager,
-        ids.flatMap((id) => plan.domainEventsOf(id).flatMap((event) => event.id ?? [])),
+        domainEvents.flatMap((event) => event.id ?? []),
+      );
+      // A redelivered task's events, written by its first holder: still held, they are this attempt's to settle now.
+      await this.outbox.takeOverHeld(
+        manager,
+        domainEvents.filter((event) => event.id && written.has(event.id) && event.heldBy && event.holdMs !== undefined),
       );
       const outcome = new Map<string, number | typeof STALE>();
       const writes: InstanceWrite[] = [];

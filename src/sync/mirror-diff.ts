@@ -64,6 +64,7 @@ export function incidentEventData(incident: {
 export interface ChangeEvent {
   id?: string;
   holdMs?: number;
+  heldBy?: string;
   type: PublishedEventType;
   occurredAt: Date;
   data: Record<string, unknown>;

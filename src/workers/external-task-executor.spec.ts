@@ -95,7 +95,7 @@ describe('ExternalTaskExecutor', () => {
     );
     expect(actions.calls).toEqual(['complete']);
     const id = stableUuid('task-1:0:model.x');
-    expect(refreshes).toEqual([{ domainEvents: [{ id, type: 'model.x', data: {}, holdMs: 60_000 + 5 * 60_000 }] }]);
+    expect(refreshes).toEqual([{ domainEvents: [{ id, type: 'model.x', data: {}, holdMs: 60_000 + 5 * 60_000, heldBy: expect.any(String) }] }]);
     expect(held).toEqual({ released: [[id]], discarded: [] });
   });
 

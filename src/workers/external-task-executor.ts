@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
@@ -138,7 +139,8 @@ export class ExternalTaskExecutor {
   ): Promise<void> {
     const { topic, lockDurationMs } = worker.settings;
     // Long enough to outlast any wait below; ends a hold nobody settles (the gateway died before the completion).
-    const events = checkedEvents(task.id, result.events, lockDurationMs + HOLD_MARGIN_MS);
+    const hold = { ms: lockDurationMs + HOLD_MARGIN_MS, by: randomUUID() };
+    const events = checkedEvents(task.id, result.events, hold);
     const ids = events.map((event) => event.id);
     let answer: EngineAnswer;
     try {
@@ -151,7 +153,7 @@ export class ExternalTaskExecutor {
       // Not discarded when the engine's answer is unknown (given up waiting): the task comes back, its redelivery
       // finds the events written and releases them, or their hold runs out.
       if (!(error instanceof EngineAnswerUnknown)) {
-        await this.untilGatewayIsBackForSettling(task, 'discard', () => this.refresher.discardHeldEvents(task.processInstanceId, ids));
+        await this.untilGatewayIsBackForSettling(task, 'discard', () => this.refresher.discardHeldEvents(task.processInstanceId, ids, hold.by));
       }
       throw error;
     }

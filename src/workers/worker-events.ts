@@ -9,6 +9,8 @@ export interface HeldEvent {
   type: PublishedEventType;
   data: Record<string, unknown>;
   holdMs: number;
+  /** This attempt at the task: a redelivery's attempt takes the events over, so only it settles them. */
+  heldBy: string;
 }
 
 // The outbox's type column holds 64 characters.
@@ -19,7 +21,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DOMAIN_TYPES: ReadonlySet<string> = new Set([EventType.TicketProcessed]);
 
 /** The handler's events, checked so that the outbox can store them; one that cannot be stored is the task's incident. */
-export function checkedEvents(externalTaskId: string, events: WorkerEvent[] | undefined, holdMs: number): HeldEvent[] {
+export function checkedEvents(externalTaskId: string, events: WorkerEvent[] | undefined, hold: { ms: number; by: string }): HeldEvent[] {
   const checked = (events ?? []).map((event, index): HeldEvent => {
     const type = String(event.type);
     if (type.length > MAX_TYPE_LENGTH || !(DOMAIN_TYPES.has(type) || MODEL_EVENT.test(type))) {
@@ -32,7 +34,13 @@ export function checkedEvents(externalTaskId: string, events: WorkerEvent[] | un
     // jsonb refuses the NUL character, in any string or key.
     if (holdsNul(event.data)) throw new NonRetryableError(`Event ${type}: data holds a NUL character, which cannot be stored`);
     if (event.id !== undefined && !UUID.test(event.id)) throw new NonRetryableError(`Event ${type}: id must be a UUID`);
-    return { id: event.id ?? stableUuid(`${externalTaskId}:${index}:${type}`), type: type as PublishedEventType, data: event.data, holdMs };
+    return {
+      id: event.id ?? stableUuid(`${externalTaskId}:${index}:${type}`),
+      type: type as PublishedEventType,
+      data: event.data,
+      holdMs: hold.ms,
+      heldBy: hold.by,
+    };
   });
   if (new Set(checked.map((event) => event.id)).size !== checked.length) throw new NonRetryableError('Two events of one task have the same id');
   return checked;
