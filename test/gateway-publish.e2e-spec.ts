@@ -80,27 +80,69 @@ describe(`${PUBLISH_TOPIC}: a model publishes to RabbitMQ without code`, () => {
     expect(successes.map((entry) => entry.workerId)).toEqual([`camunda-gateway-${hostname()}-${process.pid}`]);
   });
 
-  it('a holder whose outcome was dropped discards nothing its successor took over: the event is published once', async () => {
-    const holder = await startGateway({ WORKERS_ENABLED: 'false' });
-    try {
+  describe('attempts at one task that both wrote its events', () => {
+    let holder: RunningGateway;
+    const heldEvent = (id: string, heldBy: string) => ({ id, type: `model.${eventType}` as const, data: payload, holdMs: 60_000, heldBy });
+    const heldBy = async (id: string) =>
+      (await holder.app.get(DataSource).query<{ held_by: string[] }[]>(`SELECT held_by FROM outbox_events WHERE id = $1`, [id]))[0]?.held_by;
+    /** The instance's events once the relay published what it will, checked again a moment later: each exactly once. */
+    const publishedOnce = async (instanceId: string, ids: string[]) => {
+      const expected = ['process.started', ...ids.map(() => `model.${eventType}`)];
+      await eventually(() => expect(events.typesFor(instanceId)).toEqual(expected), 15_000, 100);
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      const published = events.forInstance(instanceId);
+      expect(published.map((event) => event.body.id).slice(1)).toEqual(ids);
+      expect(published.map((event) => event.body.sequence)).toEqual(expected.map((_, index) => index + 1));
+    };
+
+    beforeAll(async () => {
+      holder = await startGateway({ WORKERS_ENABLED: 'false' });
+    });
+
+    afterAll(async () => {
+      await holder?.close();
+    });
+
+    async function openInstance(): Promise<string> {
       const instanceId = await startInstance(heldKey);
       leftOpen.push(instanceId);
-      const refresher = holder.app.get(InstanceRefresher);
-      const event = { id: randomUUID(), type: `model.${eventType}` as const, data: payload, holdMs: 60_000 };
-      const [first, second] = [randomUUID(), randomUUID()];
-      // The first attempt writes its event held; the task's lock runs out and a second attempt writes the same event.
-      await refresher.refreshInstance(instanceId, { domainEvents: [{ ...event, heldBy: first }] });
-      await refresher.refreshInstance(instanceId, { domainEvents: [{ ...event, heldBy: second }] });
-      // The first attempt's completion is refused (the task is the second's now): it discards what it still holds.
-      await refresher.discardHeldEvents(instanceId, [event.id], first);
-      await holder.app.get(HeldEvents).release([event.id]);
-      await eventually(() => expect(events.typesFor(instanceId)).toEqual(['process.started', `model.${eventType}`]), 15_000, 100);
-      // Taken over: the one row names the second attempt.
-      const rows: unknown[] = await holder.app.get(DataSource).query(`SELECT held_by FROM outbox_events WHERE id = $1`, [event.id]);
-      expect(rows).toEqual([{ held_by: second }]);
-    } finally {
-      await holder.close();
+      return instanceId;
     }
+
+    it('the first, its outcome dropped after the second wrote, leaves the event to the second', async () => {
+      const instanceId = await openInstance();
+      const refresher = holder.app.get(InstanceRefresher);
+      const [id, first, second] = [randomUUID(), randomUUID(), randomUUID()];
+      await refresher.refreshInstance(instanceId, { domainEvents: [heldEvent(id, first)] });
+      await refresher.refreshInstance(instanceId, { domainEvents: [heldEvent(id, second)] });
+      await refresher.discardHeldEvents(instanceId, [id], first);
+      expect(await heldBy(id)).toEqual([second]);
+      await holder.app.get(HeldEvents).release([id]);
+      await publishedOnce(instanceId, [id]);
+    });
+
+    it('the first, writing late after the second and then dropped, leaves the event to the second', async () => {
+      const instanceId = await openInstance();
+      const refresher = holder.app.get(InstanceRefresher);
+      const [id, first, second] = [randomUUID(), randomUUID(), randomUUID()];
+      await refresher.refreshInstance(instanceId, { domainEvents: [heldEvent(id, second)] });
+      await refresher.refreshInstance(instanceId, { domainEvents: [heldEvent(id, first)] });
+      await refresher.discardHeldEvents(instanceId, [id], first);
+      expect(await heldBy(id)).toEqual([second]);
+      await holder.app.get(HeldEvents).release([id]);
+      await publishedOnce(instanceId, [id]);
+    });
+
+    it('the first, dropped, deletes only the events nobody else holds, and the sequence closes around them', async () => {
+      const instanceId = await openInstance();
+      const refresher = holder.app.get(InstanceRefresher);
+      const [onlyFirst, shared, onlySecond, first, second] = [randomUUID(), randomUUID(), randomUUID(), randomUUID(), randomUUID()];
+      await refresher.refreshInstance(instanceId, { domainEvents: [heldEvent(onlyFirst, first), heldEvent(shared, first)] });
+      await refresher.refreshInstance(instanceId, { domainEvents: [heldEvent(onlySecond, second), heldEvent(shared, second)] });
+      await refresher.discardHeldEvents(instanceId, [onlyFirst, shared], first);
+      await holder.app.get(HeldEvents).release([onlySecond, shared]);
+      await publishedOnce(instanceId, [shared, onlySecond]);
+    });
   });
 
   it('an eventType that is no routing key is an incident at once, with the reason, and publishes nothing', async () => {

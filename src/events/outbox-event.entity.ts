@@ -48,9 +48,9 @@ export class OutboxEventRecord {
   @Column({ name: 'held_until', type: 'timestamptz', nullable: true })
   heldUntil!: Date | null;
 
-  /** The attempt at the external task that holds it (a redelivery takes it over); null for events never held. */
-  @Column({ name: 'held_by', type: 'uuid', nullable: true })
-  heldBy!: string | null;
+  /** The attempts at the external task that hold it (a redelivery holds it too); null for events never held. */
+  @Column({ name: 'held_by', type: 'uuid', array: true, nullable: true })
+  heldBy!: string[] | null;
 
   @Column({ name: 'next_attempt_at', type: 'timestamptz', nullable: true })
   nextAttemptAt!: Date | null;

@@ -24,7 +24,7 @@ export interface DomainEvent {
   id?: string;
   /** Held from publication this long unless released (HeldEvents): a worker's event written before its completion. */
   holdMs?: number;
-  /** The attempt at the external task that writes it: one already written under the id is taken over, not written again. */
+  /** The attempt at the external task that writes it: one already written under the id is held by it too, not written again. */
   heldBy?: string;
 }
 
@@ -102,8 +102,8 @@ export class MirrorApplier {
 
   /**
    * Deletes held events nobody will publish (their external task turned out not to be the worker's) and closes the
-   * gap they leave in the instance's sequence, under the instance's lock. Only those `heldBy` still holds: a
-   * redelivery of the task may have taken them over.
+   * gap they leave in the instance's sequence, under the instance's lock. An event that a redelivery of the task
+   * holds too stays, held by that one.
    */
   async discardHeldEvents(instanceId: string, ids: string[], heldBy: string): Promise<void> {
     if (ids.length === 0) return;
@@ -182,16 +182,19 @@ export class MirrorApplier {
     const committed = await this.dataSource.transaction(async (manager) => {
       await this.store.lock(manager, ids);
       const mirrored = await this.store.load(manager, ids);
-      const domainEvents = ids.flatMap((id) => plan.domainEventsOf(id));
       const written = await this.outbox.writtenIds(
         manager,
-        domainEvents.flatMap((event) => event.id ?? []),
+        ids.flatMap((id) => plan.domainEventsOf(id).flatMap((event) => event.id ?? [])),
       );
-      // A redelivered task's events, written by its first holder: still held, they are this attempt's to settle now.
-      await this.outbox.takeOverHeld(
-        manager,
-        domainEvents.filter((event) => event.id && written.has(event.id) && event.heldBy && event.holdMs !== undefined),
-      );
+      // A redelivered task's events, written by an earlier attempt: this attempt holds them too.
+      for (const id of ids) {
+        const again = plan
+          .domainEventsOf(id)
+          .flatMap(({ id: eventId, heldBy, holdMs }) =>
+            eventId !== undefined && written.has(eventId) && heldBy !== undefined && holdMs !== undefined ? [{ id: eventId, heldBy, holdMs }] : [],
+          );
+        await this.outbox.holdAlso(manager, id, again);
+      }
       const outcome = new Map<string, number | typeof STALE>();
       const writes: InstanceWrite[] = [];
       const applied: string[] = [];
