@@ -68,46 +68,46 @@ export async function bootGateway(
  * current mirror: it does a restart's work, not the catching up on what the bench's other sides did meanwhile.
  */
 export async function settleMirror(env: Record<string, string>, processKeys: string[]): Promise<void> {
-  const { app } = await bootGateway({ ...env, WORKERS_ENABLED: 'false' });
-  const database = new pg.Client({ connectionString: testEnv.databaseUrl });
-  await database.connect();
-  try {
-    await eventually(
-      async () => {
-        const {
-          rows: [cursor],
-        } = await database.query(`SELECT progress FROM sync_cursors WHERE name = 'import'`);
-        if (cursor?.progress?.phase !== 'done') throw new Error(`import: ${cursor?.progress?.done ?? 0} instances so far`);
-        for (const processKey of processKeys) {
-          const { count: ended } = await engineRest<{ count: number }>(
-            'GET',
-            `/history/process-instance/count?processDefinitionKey=${processKey}&finished=true`,
-          );
-          const { count: running } = await engineRest<{ count: number }>(
-            'GET',
-            `/history/process-instance/count?processDefinitionKey=${processKey}&unfinished=true`,
-          );
+  await withMirroringGateway(env, async () => {
+    const database = new pg.Client({ connectionString: testEnv.databaseUrl });
+    await database.connect();
+    try {
+      await eventually(
+        async () => {
           const {
-            rows: [mirror],
-          } = await database.query(
-            `SELECT (count(*) FILTER (WHERE ended_at IS NOT NULL))::int AS ended, (count(*) FILTER (WHERE ended_at IS NULL))::int AS running FROM process_instances WHERE definition_key = $1`,
-            [processKey],
-          );
-          if (mirror.ended !== ended || mirror.running !== running)
-            throw new Error(`${processKey}: mirror ${mirror.ended} ended, ${mirror.running} running; engine ${ended}, ${running}`);
-        }
-        const {
-          rows: [outbox],
-        } = await database.query(`SELECT count(*)::int AS pending FROM outbox_events WHERE published_at IS NULL`);
-        if (outbox.pending > 0) throw new Error(`${outbox.pending} events not yet published`);
-      },
-      600_000,
-      200,
-    );
-  } finally {
-    await database.end();
-    await app.close();
-  }
+            rows: [cursor],
+          } = await database.query(`SELECT progress FROM sync_cursors WHERE name = 'import'`);
+          if (cursor?.progress?.phase !== 'done') throw new Error(`import: ${cursor?.progress?.done ?? 0} instances so far`);
+          for (const processKey of processKeys) {
+            const { count: ended } = await engineRest<{ count: number }>(
+              'GET',
+              `/history/process-instance/count?processDefinitionKey=${processKey}&finished=true`,
+            );
+            const { count: running } = await engineRest<{ count: number }>(
+              'GET',
+              `/history/process-instance/count?processDefinitionKey=${processKey}&unfinished=true`,
+            );
+            const {
+              rows: [mirror],
+            } = await database.query(
+              `SELECT (count(*) FILTER (WHERE ended_at IS NOT NULL))::int AS ended, (count(*) FILTER (WHERE ended_at IS NULL))::int AS running FROM process_instances WHERE definition_key = $1`,
+              [processKey],
+            );
+            if (mirror.ended !== ended || mirror.running !== running)
+              throw new Error(`${processKey}: mirror ${mirror.ended} ended, ${mirror.running} running; engine ${ended}, ${running}`);
+          }
+          const {
+            rows: [outbox],
+          } = await database.query(`SELECT count(*)::int AS pending FROM outbox_events WHERE published_at IS NULL`);
+          if (outbox.pending > 0) throw new Error(`${outbox.pending} events not yet published`);
+        },
+        600_000,
+        200,
+      );
+    } finally {
+      await database.end();
+    }
+  });
 }
 
 /**

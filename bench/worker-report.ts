@@ -29,7 +29,7 @@ export function rateCell<T extends Measured>(tasks: number, outcome: Outcome<T>,
 /** The gateway's rate over the baseline's; three significant digits, so a ratio far below 1 does not show as 0. */
 export function ratioCell(tasks: number, gateway: Outcome<Measured>, baseline: Outcome<Measured>): string {
   if (!gateway.ok || !baseline.ok) return '—';
-  return `${(perSecond(countOf(tasks, gateway.value), gateway.value.ms) / perSecond(countOf(tasks, baseline.value), baseline.value.ms)).toPrecision(3)}×`;
+  return `${(rateOf(tasks, gateway.value) / rateOf(tasks, baseline.value)).toPrecision(3)}×`;
 }
 
 const rateOf = (tasks: number, run: Measured) => perSecond(countOf(tasks, run), run.ms);
@@ -56,9 +56,9 @@ export function medianRatioCell(tasks: number, rounds: { gateway: Outcome<Measur
   return `${median(ratios).toPrecision(3)}× (${ratios.map((ratio) => `${ratio.toPrecision(3)}×`).join(', ')})`;
 }
 
-export function ratioFromFirstTask(gateway: Outcome<WorkerRun>, bare: Outcome<WorkerRun>): number {
-  if (!gateway.ok || !bare.ok) return Number.NaN;
-  return bare.value.fromFirstTaskMs / gateway.value.fromFirstTaskMs;
+/** Each round's ratio from the first task on (start-up left out), of the rounds where both sides worked. */
+export function ratiosFromFirstTask(rounds: { gateway: Outcome<WorkerRun>; bare: Outcome<WorkerRun> }[]): number[] {
+  return rounds.flatMap(({ gateway, bare }) => (gateway.ok && bare.ok ? [bare.value.fromFirstTaskMs / gateway.value.fromFirstTaskMs] : []));
 }
 
 export function workerDetail(tasks: number) {

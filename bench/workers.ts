@@ -20,7 +20,7 @@ import {
   publishDetail,
   rateCell,
   ratioCell,
-  ratioFromFirstTask,
+  ratiosFromFirstTask,
   readingNotes,
   roundsCell,
   workerDetail,
@@ -235,7 +235,7 @@ async function main(): Promise<void> {
     report(
       `| 2c. as 2, gateway.publish with refreshMirror false (no instance refresh after the completion; diagnosis only) | ${rateCell(TASKS, publishedNoRefresh, publishDetail)} | the hand-written worker of 2b | ${ratioCell(TASKS, publishedNoRefresh, barePublish)} | — |`,
     );
-    const fromFirstTask = noOp.filter((pair) => pair.bare.ok && pair.gateway.ok).map((pair) => ratioFromFirstTask(pair.gateway, pair.bare));
+    const fromFirstTask = ratiosFromFirstTask(noOp);
     if (fromFirstTask.length > 0) {
       report(`\nNo-op from the first task on (start-up left out), per round: ${fromFirstTask.map((ratio) => `${ratio.toPrecision(3)}×`).join(', ')}.`);
     }

@@ -8,7 +8,7 @@ import type { AccessScope } from '../auth/access-scope.js';
 import { Role } from '../identity/caller.js';
 import type { TaskRecord } from '../mirror/task.entity.js';
 import { GatewayError, GatewayErrorCode } from '../problem/gateway-error.js';
-import { HAS_CANDIDATE_GROUPS, HAS_CANDIDATE_USERS } from './candidate-guards.js';
+import { candidateClause } from './candidate-guards.js';
 
 /** What a command does to a task's holder, which decides who may send it. */
 export enum TaskCommand {
@@ -89,10 +89,8 @@ export function restrictToVisibleTasks(builder: SelectQueryBuilder<TaskRecord>, 
   const parameters: Record<string, unknown> = { operatorTenants, me: scope.camundaUserId };
   approverTenants.forEach((tenantId, index) => {
     const groups = scope.groupsIn(tenantId);
-    // As in applyTaskFilters: estimated guards beside the GIN conditions, no group clause without groups.
-    const byGroup = groups.length > 0 ? ` OR (${HAS_CANDIDATE_GROUPS} AND task.candidate_groups && CAST(:approverGroups${index} AS text[]))` : '';
     clauses.push(
-      `(task.tenant_id = :approverTenant${index} AND (task.assignee = :me OR task.owner = :me OR (${HAS_CANDIDATE_USERS} AND task.candidate_users @> ARRAY[CAST(:me AS text)])${byGroup}))`,
+      `(task.tenant_id = :approverTenant${index} AND (task.assignee = :me OR task.owner = :me OR ${candidateClause('me', `approverGroups${index}`, groups)}))`,
     );
     parameters[`approverTenant${index}`] = tenantId;
     if (groups.length > 0) parameters[`approverGroups${index}`] = groups;

@@ -6,7 +6,7 @@ import { whereEquals } from '../pagination/where-equals.js';
 import { OPEN_TASK_STATES } from '../mirror/open-states.js';
 import type { TaskRecord } from '../mirror/task.entity.js';
 import type { TASK_SORT_FIELDS, TaskQueryDto } from './dto/task-query.dto.js';
-import { HAS_CANDIDATE_GROUPS, HAS_CANDIDATE_USERS } from './candidate-guards.js';
+import { candidateClause } from './candidate-guards.js';
 
 // Tasks without a due date sort last, as "no deadline".
 const DUE = "COALESCE(task.due_at, 'infinity'::timestamptz)";
@@ -84,8 +84,7 @@ export function applyTaskFilters(builder: SelectQueryBuilder<TaskRecord>, query:
   if (query.candidateGroup) builder.andWhere('task.candidate_groups @> ARRAY[CAST(:candidateGroup AS text)]', { candidateGroup: query.candidateGroup });
   if (query.candidateGroups?.length) builder.andWhere('task.candidate_groups && CAST(:candidateGroups AS text[])', { candidateGroups: query.candidateGroups });
   if (query.candidateUser) {
-    const byGroup = groupsOfCandidateUser.length > 0 ? ` OR (${HAS_CANDIDATE_GROUPS} AND task.candidate_groups && CAST(:userGroups AS text[]))` : '';
-    builder.andWhere(`((${HAS_CANDIDATE_USERS} AND task.candidate_users @> ARRAY[CAST(:candidateUser AS text)])${byGroup})`, {
+    builder.andWhere(`(${candidateClause('candidateUser', 'userGroups', groupsOfCandidateUser)})`, {
       candidateUser: query.candidateUser,
       userGroups: groupsOfCandidateUser,
     });
